@@ -1,0 +1,90 @@
+import type { CommandModule } from "yargs";
+import { readSeedFile, SeedError } from "../../sandbox/seed.js";
+import { Sandbox } from "../../sandbox/server.js";
+import { OctoportError, UsageError } from "../../util/errors.js";
+import type { CliContext } from "../context.js";
+
+interface SandboxArgs {
+  seed?: string;
+  port: number;
+  "api-key"?: string;
+  latency: number;
+  "fail-rate": number;
+  throttle: number;
+  "fault-seed": number;
+}
+
+export function sandboxCommand(ctx: CliContext): CommandModule<object, SandboxArgs> {
+  return {
+    command: "sandbox",
+    describe: "Serve an Octopus Server API simulator on loopback, seeded from a space file",
+    builder: (y) =>
+      y
+        .option("seed", { type: "string", describe: "space file to load (see examples/spaces/)" })
+        .option("port", { type: "number", default: 0, describe: "port on 127.0.0.1 (0 picks a free one)" })
+        .option("api-key", {
+          type: "string",
+          describe: "the API key clients must send (random when not given)",
+        })
+        .option("latency", { type: "number", default: 0, describe: "milliseconds added to every response" })
+        .option("fail-rate", {
+          type: "number",
+          default: 0,
+          describe: "share of requests (0..1) failing with 5xx or a reset",
+        })
+        .option("throttle", {
+          type: "number",
+          default: 0,
+          describe: "requests per second allowed; more get 429",
+        })
+        .option("fault-seed", { type: "number", default: 1, describe: "seed for the failure dice" })
+        .example("$0 sandbox --seed examples/spaces/acme.json --port 8065", "serve the example space")
+        .example(
+          "$0 sandbox --seed examples/spaces/acme.json --latency 20 --fail-rate 0.05",
+          "a slow, flaky server",
+        ),
+    handler: async (args) => {
+      if (!(args["fail-rate"] >= 0 && args["fail-rate"] <= 1))
+        throw new UsageError("--fail-rate must be between 0 and 1");
+      if (!(args.latency >= 0)) throw new UsageError("--latency must be 0 or more");
+      if (!(args.throttle >= 0)) throw new UsageError("--throttle must be 0 or more");
+      if (!Number.isInteger(args.port) || args.port < 0 || args.port > 65535)
+        throw new UsageError("--port must be 0..65535");
+      let sandbox: Sandbox;
+      try {
+        const seed = args.seed
+          ? await readSeedFile(args.seed)
+          : { spaces: [{ Name: "Default", IsDefault: true }] };
+        sandbox = new Sandbox({
+          seed,
+          port: args.port,
+          apiKey: args["api-key"],
+          latencyMs: args.latency,
+          failRate: args["fail-rate"],
+          throttle: args.throttle,
+          faultSeed: args["fault-seed"],
+        });
+      } catch (err) {
+        if (err instanceof SeedError) throw new OctoportError(err.message);
+        throw err;
+      }
+      try {
+        await sandbox.start();
+      } catch (err) {
+        throw new OctoportError(
+          `cannot listen on 127.0.0.1:${args.port} (${(err as NodeJS.ErrnoException).code ?? err}); pick another --port`,
+        );
+      }
+      ctx.stdout.write(`Octopus sandbox listening on ${sandbox.url}\n`);
+      ctx.stdout.write(`API key: ${sandbox.apiKey}\n`);
+      ctx.stdout.write(`export OCTOPUS_URL=${sandbox.url} OCTOPUS_API_KEY=${sandbox.apiKey}\n`);
+      ctx.stdout.write("Press Ctrl+C to stop.\n");
+      await new Promise<void>((resolve) => {
+        const stop = () => resolve();
+        process.once("SIGINT", stop);
+        process.once("SIGTERM", stop);
+      });
+      await sandbox.close();
+    },
+  };
+}

@@ -1,0 +1,73 @@
+import yargs from "yargs";
+import { OctoportError, UsageError } from "../util/errors.js";
+import { Progress } from "../util/progress.js";
+import { redact } from "../util/redact.js";
+import { inspectCommand } from "./commands/inspect.js";
+import { sandboxCommand } from "./commands/sandbox.js";
+import type { CliContext } from "./context.js";
+
+export interface RunIO {
+  stdout?: NodeJS.WritableStream;
+  stderr?: NodeJS.WriteStream;
+}
+
+/**
+ * Runs the CLI with the given arguments and returns the exit code: 0 success, 1 failure,
+ * 2 bad usage. Errors print one line; the stack only with --debug.
+ */
+export async function run(argv: string[], io: RunIO = {}): Promise<number> {
+  const stderr = io.stderr ?? process.stderr;
+  const debug = argv.includes("--debug");
+  const quiet = argv.includes("--quiet") || argv.includes("-q");
+  const ctx: CliContext = {
+    stdout: io.stdout ?? process.stdout,
+    stderr,
+    progress: new Progress(stderr, { quiet }),
+  };
+  const parser = yargs(argv)
+    .scriptName("octoport")
+    .usage("$0 <command> [options]\n\nMove Octopus Deploy configuration between spaces and instances.")
+    .command(inspectCommand(ctx))
+    .command(sandboxCommand(ctx))
+    .option("debug", { type: "boolean", describe: "show stack traces on errors", global: true })
+    .option("quiet", { alias: "q", type: "boolean", describe: "no progress output", global: true })
+    .demandCommand(1, "give a command; see octoport --help")
+    .strict()
+    .recommendCommands()
+    .help()
+    .alias("help", "h")
+    .version()
+    .wrap(Math.min(110, process.stdout.columns ?? 110))
+    .epilogue(
+      "Environment: OCTOPUS_URL, OCTOPUS_API_KEY, OCTOPUS_SPACE. Exit codes: 0 ok, 1 failure, 2 bad usage.",
+    )
+    .fail((msg, err) => {
+      throw err ?? new UsageError(msg);
+    })
+    .exitProcess(false);
+  try {
+    await parser.parseAsync();
+    return 0;
+  } catch (err) {
+    ctx.progress.clear();
+    return reportError(err, stderr, debug);
+  }
+}
+
+function reportError(err: unknown, stderr: NodeJS.WritableStream, debug: boolean): number {
+  if (err instanceof UsageError) {
+    stderr.write(`octoport: ${redact(err.message)}\nRun octoport --help for usage.\n`);
+  } else if (err instanceof OctoportError) {
+    stderr.write(`octoport: error: ${redact(err.message)}\n`);
+  } else if (err instanceof Error && err.name === "YError") {
+    stderr.write(`octoport: ${redact(err.message)}\nRun octoport --help for usage.\n`);
+    return 2;
+  } else {
+    const message = err instanceof Error ? err.message : String(err);
+    stderr.write(
+      `octoport: internal error: ${redact(message.split("\n")[0] ?? "")}; rerun with --debug and report it\n`,
+    );
+  }
+  if (debug && err instanceof Error && err.stack) stderr.write(`${redact(err.stack)}\n`);
+  return err instanceof OctoportError ? err.exitCode : 1;
+}

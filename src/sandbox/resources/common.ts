@@ -1,0 +1,42 @@
+import { type EngineContext, slugify } from "../engine.js";
+import { badRequest } from "../errors.js";
+import type { Json, JsonObject } from "../secrets.js";
+
+/** Checks that `id` names an existing document of `type` in the request's space. */
+export function requireRef(ctx: EngineContext, type: string, id: Json | undefined, field: string): void {
+  if (id === undefined || id === null || id === "") return;
+  if (typeof id !== "string" || !ctx.engine.find(type, ctx.spaceId, id)) {
+    throw badRequest(
+      `${field} refers to '${String(id)}', which is not an existing ${type.replace(/s$/, "")}.`,
+    );
+  }
+}
+
+/** Fills missing fields of `doc` with `defaults` (deep for plain objects). */
+export function fill(doc: JsonObject, defaults: JsonObject): void {
+  for (const [key, value] of Object.entries(defaults)) {
+    const current = doc[key];
+    if (current === undefined || current === null) doc[key] = structuredClone(value);
+    else if (isObject(current) && isObject(value)) fill(current, value);
+  }
+}
+
+export function isObject(v: Json | undefined): v is JsonObject {
+  return v !== null && typeof v === "object" && !Array.isArray(v);
+}
+
+export function str(v: Json | undefined): string {
+  return typeof v === "string" ? v : "";
+}
+
+/** A slug unique among `taken`. */
+export function uniqueSlug(name: string, taken: Set<Json | undefined>): string {
+  const base = slugify(name) || "item";
+  if (!taken.has(base)) return base;
+  for (let i = 1; ; i++) if (!taken.has(`${base}-${i}`)) return `${base}-${i}`;
+}
+
+/** A new GUID-shaped identifier, as Octopus uses for variables, steps and actions. */
+export function guid(): string {
+  return crypto.randomUUID();
+}

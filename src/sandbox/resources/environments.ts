@@ -1,0 +1,20 @@
+import type { ResourceDef } from "../engine.js";
+
+export const environments: ResourceDef = {
+  type: "Environments",
+  collection: "environments",
+  idPrefix: "Environments",
+  scope: "space",
+  link: "Environments",
+  required: ["Name"],
+  slug: true,
+  defaults: (_doc, ctx) => ({
+    Description: "",
+    SortOrder: ctx.engine.docs("Environments", ctx.spaceId).length,
+    UseGuidedFailure: false,
+    AllowDynamicInfrastructure: false,
+    ExtensionSettings: [],
+  }),
+  sort: (a, b) =>
+    Number(a.SortOrder ?? 0) - Number(b.SortOrder ?? 0) || String(a.Name).localeCompare(String(b.Name)),
+};

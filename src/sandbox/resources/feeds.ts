@@ -1,0 +1,66 @@
+import type { ResourceDef } from "../engine.js";
+import { badRequest } from "../errors.js";
+import type { JsonObject } from "../secrets.js";
+
+/** Feed types Octopus knows, and the fields a new feed of each type starts with. */
+const FEED_DEFAULTS: Record<string, JsonObject> = {
+  BuiltIn: {},
+  NuGet: { FeedUri: "", EnableEnhancedMode: false, DownloadAttempts: 5, DownloadRetryBackoffSeconds: 10 },
+  Docker: {
+    FeedUri: "",
+    ApiVersion: null,
+    RegistryPath: null,
+    DownloadAttempts: 5,
+    DownloadRetryBackoffSeconds: 10,
+  },
+  Helm: { FeedUri: "" },
+  Maven: { FeedUri: "", DownloadAttempts: 5, DownloadRetryBackoffSeconds: 10 },
+  Npm: { FeedUri: "", DownloadAttempts: 5, DownloadRetryBackoffSeconds: 10 },
+  GitHub: { FeedUri: "https://api.github.com", DownloadAttempts: 5, DownloadRetryBackoffSeconds: 10 },
+  AwsElasticContainerRegistry: { Region: "" },
+  AzureContainerRegistry: { FeedUri: "" },
+  GoogleContainerRegistry: { FeedUri: "" },
+  OciRegistry: { FeedUri: "" },
+  ArtifactoryGeneric: { FeedUri: "", Repository: "", LayoutRegex: "" },
+  S3: { UseMachineCredentials: false },
+  GcsStorage: { UseServiceAccountKey: false },
+  PyPi: { FeedUri: "", DownloadAttempts: 5, DownloadRetryBackoffSeconds: 10 },
+  OctopusProject: {},
+};
+
+export const feeds: ResourceDef = {
+  type: "Feeds",
+  collection: "feeds",
+  idPrefix: "Feeds",
+  scope: "space",
+  link: "Feeds",
+  required: ["Name", "FeedType"],
+  slug: true,
+  defaults: (doc) => ({
+    PackageAcquisitionLocationOptions: ["Server", "ExecutionTarget"],
+    ...(FEED_DEFAULTS[String(doc.FeedType)] ?? {}),
+  }),
+  normalise: (doc, ctx, existing) => {
+    const type = String(doc.FeedType);
+    if (!(type in FEED_DEFAULTS)) throw badRequest(`Unknown feed type '${type}'.`);
+    if (existing && existing.FeedType !== doc.FeedType)
+      throw badRequest("The type of a feed cannot be changed.");
+    if (
+      type === "BuiltIn" &&
+      !existing &&
+      ctx.engine.docs("Feeds", ctx.spaceId).some((f) => f.FeedType === "BuiltIn")
+    ) {
+      throw badRequest("A space has one built-in feed; it cannot be created.");
+    }
+  },
+  filters: {
+    feedType: (d, v) => v.split(",").some((t) => t.toLowerCase() === String(d.FeedType).toLowerCase()),
+  },
+  beforeDelete: (doc) => {
+    if (doc.FeedType === "BuiltIn") throw badRequest("The built-in feed cannot be deleted.");
+  },
+  links: (_doc, self) => ({
+    SearchPackagesTemplate: `${self}/packages/search{?term,skip,take}`,
+    SearchPackageVersionsTemplate: `${self}/packages/versions{?packageId,take,skip,includePreRelease,versionRange,preReleaseTag,filter,includeReleaseNotes}`,
+  }),
+};

@@ -1,0 +1,101 @@
+import type { ResourceDef } from "../engine.js";
+import type { Route } from "../routes.js";
+import { accounts, certificates, gitCredentials } from "./accounts.js";
+import { environments } from "./environments.js";
+import { feeds } from "./feeds.js";
+import {
+  lifecycles,
+  machinePolicies,
+  machinePolicyTemplate,
+  projectGroups,
+  proxies,
+  workerPools,
+} from "./infrastructure.js";
+import { libraryVariableSets, tagSets } from "./library.js";
+import { machines, workers } from "./machines.js";
+import { deploymentProcesses, runbookProcesses } from "./processes.js";
+import { channels, projectTriggers, runbooks } from "./project-children.js";
+import { projectRoutes, projects } from "./projects.js";
+import { spaces } from "./spaces.js";
+import { actionTemplates, templateRoutes } from "./templates.js";
+import { tenantRoutes, tenants, tenantVariables } from "./tenants.js";
+import { variableSets } from "./variables.js";
+
+/** The Octopus Server version the sandbox reports (the provider gates features on 2025.3+). */
+export const SERVER_VERSION = "2025.4.10000";
+
+/**
+ * Every resource type the sandbox serves, in dependency order: seed files load in this
+ * order, so a document only refers to types above it.
+ */
+export const RESOURCE_DEFS: readonly ResourceDef[] = [
+  spaces,
+  environments,
+  projectGroups,
+  lifecycles,
+  machinePolicies,
+  proxies,
+  workerPools,
+  feeds,
+  accounts,
+  certificates,
+  gitCredentials,
+  tagSets,
+  libraryVariableSets,
+  actionTemplates,
+  projects,
+  channels,
+  runbooks,
+  variableSets,
+  deploymentProcesses,
+  runbookProcesses,
+  projectTriggers,
+  tenants,
+  tenantVariables,
+  machines,
+  workers,
+];
+
+const systemRoutes: Route[] = [
+  {
+    method: "GET",
+    path: "/configuration/feature-toggles",
+    scope: "system",
+    handler: () => ({ body: { FeatureToggles: [] } }),
+  },
+  {
+    method: "GET",
+    path: "/users/me",
+    scope: "system",
+    handler: () => ({
+      body: {
+        Id: "Users-1",
+        Username: "sandbox",
+        DisplayName: "Sandbox Admin",
+        IsActive: true,
+        IsService: true,
+        Links: {},
+      },
+    }),
+  },
+  {
+    method: "GET",
+    path: "/serverstatus",
+    scope: "system",
+    handler: () => ({ body: { IsDatabaseEncrypted: true, IsInMaintenanceMode: false, Links: {} } }),
+  },
+  {
+    method: "GET",
+    path: "/machinepolicies/template",
+    scope: "space",
+    handler: () => ({ body: { Id: null, Name: null, ...machinePolicyTemplate() } }),
+  },
+];
+
+/** Routes beyond the generic collection routes; matched first, in this order. */
+export const ROUTES: readonly Route[] = [
+  ...systemRoutes,
+  ...projectRoutes,
+  ...tenantRoutes,
+  ...templateRoutes,
+];

@@ -1,0 +1,162 @@
+import type { ResourceDef } from "../engine.js";
+import { badRequest } from "../errors.js";
+import type { JsonObject } from "../secrets.js";
+import { requireRef } from "./common.js";
+
+const retention = (): JsonObject => ({
+  QuantityToKeep: 30,
+  ShouldKeepForever: false,
+  Unit: "Days",
+  Strategy: "Count",
+});
+
+export const projectGroups: ResourceDef = {
+  type: "ProjectGroups",
+  collection: "projectgroups",
+  idPrefix: "ProjectGroups",
+  scope: "space",
+  link: "ProjectGroups",
+  required: ["Name"],
+  slug: true,
+  defaults: () => ({ Description: "", EnvironmentIds: [], RetentionPolicyId: null }),
+  beforeDelete: (doc, ctx) => {
+    if (ctx.engine.docs("Projects", ctx.spaceId).some((p) => p.ProjectGroupId === doc.Id)) {
+      throw badRequest(`The project group '${String(doc.Name)}' still contains projects.`);
+    }
+  },
+  links: (_doc, self) => ({ Projects: `${self}/projects{?skip,take}` }),
+};
+
+export const lifecycles: ResourceDef = {
+  type: "Lifecycles",
+  collection: "lifecycles",
+  idPrefix: "Lifecycles",
+  scope: "space",
+  link: "Lifecycles",
+  required: ["Name"],
+  slug: true,
+  defaults: () => ({
+    Description: "",
+    Phases: [],
+    ReleaseRetentionPolicy: retention(),
+    TentacleRetentionPolicy: retention(),
+  }),
+  normalise: (doc, ctx) => {
+    const phases = Array.isArray(doc.Phases) ? (doc.Phases as JsonObject[]) : [];
+    phases.forEach((phase, i) => {
+      if (!phase || typeof phase !== "object" || typeof phase.Name !== "string" || !phase.Name) {
+        throw badRequest(`Phase ${i + 1} needs a name.`);
+      }
+      phase.Id ||= `${String(doc.Id)}-phase-${i}`;
+      phase.AutomaticDeploymentTargets ??= [];
+      phase.OptionalDeploymentTargets ??= [];
+      phase.MinimumEnvironmentsBeforePromotion ??= 0;
+      phase.IsOptionalPhase ??= false;
+      phase.IsPriorityPhase ??= false;
+      phase.ReleaseRetentionPolicy ??= null;
+      phase.TentacleRetentionPolicy ??= null;
+      for (const field of ["AutomaticDeploymentTargets", "OptionalDeploymentTargets"]) {
+        for (const env of (phase[field] as string[]) ?? [])
+          requireRef(ctx, "Environments", env, `Phase '${phase.Name}' ${field}`);
+      }
+    });
+    doc.Phases = phases;
+  },
+  beforeDelete: (doc, ctx) => {
+    if (ctx.engine.docs("Projects", ctx.spaceId).some((p) => p.LifecycleId === doc.Id)) {
+      throw badRequest(`The lifecycle '${String(doc.Name)}' is used by projects.`);
+    }
+  },
+};
+
+export const machinePolicies: ResourceDef = {
+  type: "MachinePolicies",
+  collection: "machinepolicies",
+  idPrefix: "MachinePolicies",
+  scope: "space",
+  link: "MachinePolicies",
+  required: ["Name"],
+  defaults: () => machinePolicyTemplate(),
+  beforeDelete: (doc) => {
+    if (doc.IsDefault === true) throw badRequest("The default machine policy cannot be deleted.");
+  },
+};
+
+/** What GET machinepolicies/template returns: a new policy with Octopus's defaults. */
+export function machinePolicyTemplate(): JsonObject {
+  return {
+    Description: "",
+    IsDefault: false,
+    PollingRequestQueueTimeout: "00:02:00",
+    ConnectionRetrySleepInterval: "00:00:01",
+    ConnectionRetryCountLimit: 5,
+    ConnectionRetryTimeLimit: "00:05:00",
+    ConnectionConnectTimeout: "00:01:00",
+    MachineHealthCheckPolicy: {
+      HealthCheckInterval: "1.00:00:00",
+      HealthCheckCron: null,
+      HealthCheckCronTimezone: "UTC",
+      HealthCheckType: "RunScript",
+      PowerShellHealthCheckPolicy: { RunType: "Inline", ScriptBody: "" },
+      BashHealthCheckPolicy: { RunType: "Inline", ScriptBody: "" },
+    },
+    MachineConnectivityPolicy: { MachineConnectivityBehavior: "ExpectedToBeOnline" },
+    MachineCleanupPolicy: {
+      DeleteMachinesBehavior: "DoNotDelete",
+      DeleteMachinesElapsedTimeSpan: "00:00:00",
+    },
+    MachineUpdatePolicy: {
+      CalamariUpdateBehavior: "UpdateOnDeployment",
+      TentacleUpdateBehavior: "NeverUpdate",
+      KubernetesAgentUpdateBehavior: "Update",
+      TentacleUpdateAccountId: null,
+    },
+    MachinePackageCacheRetentionPolicy: { Strategy: "Default" },
+  };
+}
+
+export const workerPools: ResourceDef = {
+  type: "WorkerPools",
+  collection: "workerpools",
+  idPrefix: "WorkerPools",
+  scope: "space",
+  link: "WorkerPools",
+  required: ["Name"],
+  slug: true,
+  defaults: (doc, ctx) => ({
+    Description: "",
+    IsDefault: false,
+    SortOrder: ctx.engine.docs("WorkerPools", ctx.spaceId).length,
+    WorkerPoolType: "StaticWorkerPool",
+    CanAddWorkers: doc.WorkerPoolType !== "DynamicWorkerPool",
+  }),
+  normalise: (doc, ctx) => {
+    if (doc.WorkerPoolType === "DynamicWorkerPool" && !doc.WorkerType)
+      throw badRequest("A dynamic worker pool needs a WorkerType.");
+    doc.CanAddWorkers = doc.WorkerPoolType !== "DynamicWorkerPool";
+    if (doc.IsDefault === true) {
+      // One default pool per space: making this one default clears the flag elsewhere.
+      for (const other of ctx.engine.docs("WorkerPools", ctx.spaceId)) {
+        if (other.Id !== doc.Id && other.IsDefault === true)
+          ctx.store.put("WorkerPools", { ...other, IsDefault: false });
+      }
+    }
+  },
+  filters: { workerPoolType: (d, v) => v.split(",").includes(String(d.WorkerPoolType)) },
+  sort: (a, b) =>
+    Number(a.SortOrder ?? 0) - Number(b.SortOrder ?? 0) || String(a.Name).localeCompare(String(b.Name)),
+  beforeDelete: (doc) => {
+    if (doc.IsDefault === true) throw badRequest("The default worker pool cannot be deleted.");
+  },
+  links: (_doc, self) => ({ Workers: `${self}/workers{?skip,take}` }),
+};
+
+export const proxies: ResourceDef = {
+  type: "Proxies",
+  collection: "proxies",
+  idPrefix: "Proxies",
+  scope: "space",
+  link: "Proxies",
+  required: ["Name", "Host"],
+  defaults: () => ({ ProxyType: "HTTP", Port: 80, Username: null }),
+};

@@ -1,0 +1,138 @@
+import type { EngineContext, ResourceDef } from "../engine.js";
+import { badRequest } from "../errors.js";
+import type { JsonObject } from "../secrets.js";
+import { isObject, requireRef } from "./common.js";
+import { requireTags } from "./library.js";
+
+const COMMUNICATION_STYLES = new Set([
+  "TentaclePassive",
+  "TentacleActive",
+  "Ssh",
+  "Kubernetes",
+  "KubernetesTentacle",
+  "None",
+  "OfflineDrop",
+  "AzureWebApp",
+  "AzureCloudService",
+  "AzureServiceFabricCluster",
+  "StepPackage",
+]);
+
+function defaultPolicy(ctx: EngineContext): string | null {
+  const policy = ctx.engine.docs("MachinePolicies", ctx.spaceId).find((p) => p.IsDefault === true);
+  return typeof policy?.Id === "string" ? policy.Id : null;
+}
+
+function normaliseEndpoint(doc: JsonObject, ctx: EngineContext, what: string): void {
+  const endpoint = doc.Endpoint;
+  if (!isObject(endpoint)) throw badRequest(`${what} needs an Endpoint.`);
+  const style = String(endpoint.CommunicationStyle);
+  if (!COMMUNICATION_STYLES.has(style))
+    throw badRequest(`${what} has an unknown CommunicationStyle '${style}'.`);
+  endpoint.Id ??= null;
+  if (typeof endpoint.AccountId === "string")
+    requireRef(ctx, "Accounts", endpoint.AccountId, `${what} account`);
+  if (typeof endpoint.ProxyId === "string") requireRef(ctx, "Proxies", endpoint.ProxyId, `${what} proxy`);
+  if (typeof endpoint.DefaultWorkerPoolId === "string")
+    requireRef(ctx, "WorkerPools", endpoint.DefaultWorkerPoolId, `${what} worker pool`);
+  if (typeof endpoint.ClusterCertificate === "string")
+    requireRef(ctx, "Certificates", endpoint.ClusterCertificate, `${what} certificate`);
+  // Tentacle and SSH endpoints echo the thumbprint and URI on the machine itself too.
+  if (typeof endpoint.Thumbprint === "string") doc.Thumbprint = endpoint.Thumbprint;
+  if (typeof endpoint.Uri === "string") doc.Uri = endpoint.Uri;
+}
+
+const machineCommon = (ctx: EngineContext): JsonObject => ({
+  IsDisabled: false,
+  MachinePolicyId: defaultPolicy(ctx),
+  Status: "Unknown",
+  HealthStatus: "Unknown",
+  HasLatestCalamari: true,
+  StatusSummary: "",
+  IsInProcess: false,
+  Thumbprint: null,
+  Uri: null,
+  ShellName: "Unknown",
+  ShellVersion: "Unknown",
+  OperatingSystem: "Unknown",
+  Architecture: "Unknown",
+});
+
+export const machines: ResourceDef = {
+  type: "Machines",
+  collection: "machines",
+  idPrefix: "Machines",
+  scope: "space",
+  link: "Machines",
+  required: ["Name", "Endpoint"],
+  slug: true,
+  defaults: (_doc, ctx) => ({
+    ...machineCommon(ctx),
+    Roles: [],
+    EnvironmentIds: [],
+    TenantIds: [],
+    TenantTags: [],
+    TenantedDeploymentParticipation: "Untenanted",
+  }),
+  normalise: (doc, ctx) => {
+    const what = `Deployment target '${String(doc.Name)}'`;
+    normaliseEndpoint(doc, ctx, what);
+    requireRef(ctx, "MachinePolicies", doc.MachinePolicyId, `${what} machine policy`);
+    for (const env of Array.isArray(doc.EnvironmentIds) ? doc.EnvironmentIds : [])
+      requireRef(ctx, "Environments", env, `${what} environment`);
+    for (const t of Array.isArray(doc.TenantIds) ? doc.TenantIds : [])
+      requireRef(ctx, "Tenants", t, `${what} tenant`);
+    requireTags(ctx, doc.TenantTags, what);
+  },
+  filters: {
+    roles: (d, v) => v.split(",").some((r) => Array.isArray(d.Roles) && d.Roles.includes(r)),
+    environmentIds: (d, v) =>
+      v.split(",").some((e) => Array.isArray(d.EnvironmentIds) && d.EnvironmentIds.includes(e)),
+    isDisabled: (d, v) => String(d.IsDisabled === true) === v.toLowerCase(),
+    commStyles: (d, v) =>
+      v.split(",").includes(String((d.Endpoint as JsonObject | null)?.CommunicationStyle)),
+    tenantIds: (d, v) => v.split(",").some((t) => Array.isArray(d.TenantIds) && d.TenantIds.includes(t)),
+    tenantTags: (d, v) => v.split(",").some((t) => Array.isArray(d.TenantTags) && d.TenantTags.includes(t)),
+    thumbprint: (d, v) => d.Thumbprint === v,
+    healthStatuses: (d, v) => v.split(",").includes(String(d.HealthStatus)),
+    shellNames: (d, v) => v.split(",").includes(String(d.ShellName)),
+    deploymentTargetTypes: (d, v) =>
+      v.split(",").includes(String((d.Endpoint as JsonObject | null)?.CommunicationStyle)),
+  },
+  links: (_doc, self) => ({ Connection: `${self}/connection`, TasksTemplate: `${self}/tasks{?skip,take}` }),
+};
+
+export const workers: ResourceDef = {
+  type: "Workers",
+  collection: "workers",
+  idPrefix: "Workers",
+  scope: "space",
+  link: "Workers",
+  required: ["Name", "Endpoint"],
+  slug: true,
+  defaults: (_doc, ctx) => ({ ...machineCommon(ctx), WorkerPoolIds: [] }),
+  normalise: (doc, ctx) => {
+    const what = `Worker '${String(doc.Name)}'`;
+    normaliseEndpoint(doc, ctx, what);
+    requireRef(ctx, "MachinePolicies", doc.MachinePolicyId, `${what} machine policy`);
+    const pools = Array.isArray(doc.WorkerPoolIds) ? doc.WorkerPoolIds : [];
+    if (pools.length === 0) throw badRequest(`${what} must belong to at least one worker pool.`);
+    for (const pool of pools) {
+      requireRef(ctx, "WorkerPools", pool, `${what} worker pool`);
+      const p = ctx.engine.find("WorkerPools", ctx.spaceId, String(pool));
+      if (p?.WorkerPoolType === "DynamicWorkerPool")
+        throw badRequest(`${what} cannot join the dynamic worker pool '${String(p.Name)}'.`);
+    }
+  },
+  filters: {
+    workerPoolIds: (d, v) =>
+      v.split(",").some((p) => Array.isArray(d.WorkerPoolIds) && d.WorkerPoolIds.includes(p)),
+    isDisabled: (d, v) => String(d.IsDisabled === true) === v.toLowerCase(),
+    commStyles: (d, v) =>
+      v.split(",").includes(String((d.Endpoint as JsonObject | null)?.CommunicationStyle)),
+    thumbprint: (d, v) => d.Thumbprint === v,
+    healthStatuses: (d, v) => v.split(",").includes(String(d.HealthStatus)),
+    shellNames: (d, v) => v.split(",").includes(String(d.ShellName)),
+  },
+  links: (_doc, self) => ({ Connection: `${self}/connection` }),
+};

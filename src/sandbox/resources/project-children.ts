@@ -1,0 +1,132 @@
+import type { ResourceDef } from "../engine.js";
+import { badRequest } from "../errors.js";
+import type { JsonObject } from "../secrets.js";
+import { guid, isObject, requireRef } from "./common.js";
+import { requireTags } from "./library.js";
+import { createProcess } from "./processes.js";
+
+const perProject = (d: JsonObject) => `${String(d.SpaceId)}/${String(d.ProjectId)}`;
+
+export const channels: ResourceDef = {
+  type: "Channels",
+  collection: "channels",
+  idPrefix: "Channels",
+  scope: "space",
+  link: "Channels",
+  required: ["Name", "ProjectId"],
+  uniqueName: perProject,
+  slug: true,
+  defaults: () => ({
+    Description: "",
+    IsDefault: false,
+    LifecycleId: null,
+    Rules: [],
+    TenantTags: [],
+    Type: "Lifecycle",
+    GitReferenceRules: [],
+    GitResourceRules: [],
+    CustomFieldDefinitions: [],
+    EphemeralEnvironmentNameTemplate: null,
+    ParentEnvironmentId: null,
+  }),
+  normalise: (doc, ctx, existing) => {
+    requireRef(ctx, "Projects", doc.ProjectId, `Channel '${String(doc.Name)}' project`);
+    if (existing && existing.ProjectId !== doc.ProjectId)
+      throw badRequest("A channel cannot move to another project.");
+    requireRef(ctx, "Lifecycles", doc.LifecycleId, `Channel '${String(doc.Name)}' lifecycle`);
+    requireTags(ctx, doc.TenantTags, `Channel '${String(doc.Name)}'`);
+    const rules = Array.isArray(doc.Rules) ? doc.Rules : [];
+    doc.Rules = rules.map((r) =>
+      isObject(r) ? { ...r, Id: typeof r.Id === "string" && r.Id ? r.Id : guid() } : r,
+    );
+    if (doc.IsDefault === true) {
+      for (const other of ctx.engine.docs("Channels", ctx.spaceId)) {
+        if (other.Id !== doc.Id && other.ProjectId === doc.ProjectId && other.IsDefault === true) {
+          ctx.store.put("Channels", { ...other, IsDefault: false });
+        }
+      }
+    } else if (existing?.IsDefault === true) {
+      throw badRequest("A project must have a default channel; make another channel the default first.");
+    }
+  },
+  beforeDelete: (doc) => {
+    if (doc.IsDefault === true) throw badRequest("The default channel of a project cannot be deleted.");
+  },
+  filters: { projectIds: (d, v) => v.split(",").includes(String(d.ProjectId)) },
+  links: (doc) => ({ Project: `/api/${String(doc.SpaceId)}/projects/${String(doc.ProjectId)}` }),
+};
+
+export const runbooks: ResourceDef = {
+  type: "Runbooks",
+  collection: "runbooks",
+  idPrefix: "Runbooks",
+  scope: "space",
+  link: "Runbooks",
+  required: ["Name", "ProjectId"],
+  uniqueName: perProject,
+  slug: true,
+  defaults: () => ({
+    Description: "",
+    PublishedRunbookSnapshotId: null,
+    EnvironmentScope: "All",
+    Environments: [],
+    MultiTenancyMode: "Untenanted",
+    DefaultGuidedFailureMode: "EnvironmentDefault",
+    ForcePackageDownload: false,
+    ConnectivityPolicy: {
+      AllowDeploymentsToNoTargets: true,
+      ExcludeUnhealthyTargets: false,
+      SkipMachineBehavior: "None",
+      TargetRoles: [],
+    },
+    RunRetentionPolicy: { QuantityToKeep: 100, ShouldKeepForever: false },
+  }),
+  normalise: (doc, ctx, existing) => {
+    requireRef(ctx, "Projects", doc.ProjectId, `Runbook '${String(doc.Name)}' project`);
+    if (existing) {
+      if (existing.ProjectId !== doc.ProjectId) throw badRequest("A runbook cannot move to another project.");
+      doc.RunbookProcessId = existing.RunbookProcessId ?? null;
+    }
+    for (const env of Array.isArray(doc.Environments) ? doc.Environments : []) {
+      requireRef(ctx, "Environments", env, `Runbook '${String(doc.Name)}' environment`);
+    }
+  },
+  afterCreate: (doc, ctx) => {
+    const processId = `RunbookProcess-${String(doc.Id)}`;
+    createProcess(ctx, "RunbookProcesses", processId, doc);
+    ctx.store.put("Runbooks", { ...doc, RunbookProcessId: processId });
+  },
+  beforeDelete: (doc, ctx) => {
+    ctx.store.delete("RunbookProcesses", String(doc.RunbookProcessId));
+  },
+  filters: { projectIds: (d, v) => v.split(",").includes(String(d.ProjectId)) },
+  links: (doc, self) => ({
+    RunbookProcesses: `/api/${String(doc.SpaceId)}/runbookProcesses/${String(doc.RunbookProcessId)}`,
+    RunbookSnapshotTemplate: `${self}/runbookSnapshotTemplate`,
+    Project: `/api/${String(doc.SpaceId)}/projects/${String(doc.ProjectId)}`,
+  }),
+};
+
+export const projectTriggers: ResourceDef = {
+  type: "ProjectTriggers",
+  collection: "projecttriggers",
+  idPrefix: "ProjectTriggers",
+  scope: "space",
+  link: "ProjectTriggers",
+  required: ["Name", "ProjectId", "Action", "Filter"],
+  uniqueName: perProject,
+  defaults: () => ({ Description: "", IsDisabled: false }),
+  normalise: (doc, ctx) => {
+    const what = `Trigger '${String(doc.Name)}'`;
+    requireRef(ctx, "Projects", doc.ProjectId, `${what} project`);
+    if (!isObject(doc.Action) || typeof doc.Action.ActionType !== "string")
+      throw badRequest(`${what} needs an Action with an ActionType.`);
+    if (!isObject(doc.Filter) || typeof doc.Filter.FilterType !== "string")
+      throw badRequest(`${what} needs a Filter with a FilterType.`);
+  },
+  filters: {
+    runbooks: (d, v) => v.split(",").includes(String((d.Action as JsonObject | null)?.RunbookId)),
+    triggerActionType: (d, v) => String((d.Action as JsonObject | null)?.ActionType) === v,
+  },
+  links: (doc) => ({ Project: `/api/${String(doc.SpaceId)}/projects/${String(doc.ProjectId)}` }),
+};

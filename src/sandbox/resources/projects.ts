@@ -1,0 +1,229 @@
+import type { EngineContext, ResourceDef } from "../engine.js";
+import { badRequest } from "../errors.js";
+import { page } from "../render.js";
+import type { Route } from "../routes.js";
+import type { JsonObject } from "../secrets.js";
+import { isObject, requireRef } from "./common.js";
+import { normaliseTemplates } from "./library.js";
+import { createProcess } from "./processes.js";
+import { createVariableSet } from "./variables.js";
+
+/** The project fields the deployment settings endpoint exposes. */
+const SETTINGS_FIELDS = [
+  "ProjectConnectivityPolicy",
+  "DefaultGuidedFailureMode",
+  "DefaultToSkipIfAlreadyInstalled",
+  "DeploymentChangesTemplate",
+  "ReleaseNotesTemplate",
+  "VersioningStrategy",
+  "ReleaseCreationStrategy",
+  "AutoDeployReleaseOverrides",
+  "FailTargetDiscovery",
+] as const;
+
+export const projects: ResourceDef = {
+  type: "Projects",
+  collection: "projects",
+  idPrefix: "Projects",
+  scope: "space",
+  link: "Projects",
+  required: ["Name", "LifecycleId", "ProjectGroupId"],
+  slug: true,
+  defaults: () => ({
+    Description: "",
+    IsDisabled: false,
+    IsVersionControlled: false,
+    AutoCreateRelease: false,
+    DefaultToSkipIfAlreadyInstalled: false,
+    DiscreteChannelRelease: false,
+    DefaultGuidedFailureMode: "EnvironmentDefault",
+    TenantedDeploymentMode: "Untenanted",
+    IncludedLibraryVariableSetIds: [],
+    Templates: [],
+    ExtensionSettings: [],
+    AutoDeployReleaseOverrides: [],
+    ProjectTags: [],
+    ClonedFromProjectId: null,
+    ReleaseNotesTemplate: null,
+    DeploymentChangesTemplate: null,
+    ProjectConnectivityPolicy: {
+      AllowDeploymentsToNoTargets: false,
+      ExcludeUnhealthyTargets: false,
+      SkipMachineBehavior: "None",
+      TargetRoles: [],
+    },
+    VersioningStrategy: {
+      Template: "#{Octopus.Version.LastMajor}.#{Octopus.Version.LastMinor}.#{Octopus.Version.NextPatch}",
+      DonorPackage: null,
+      DonorPackageStepId: null,
+    },
+    ReleaseCreationStrategy: {
+      ChannelId: null,
+      ReleaseCreationPackage: null,
+      ReleaseCreationPackageStepId: null,
+    },
+    PersistenceSettings: { Type: "Database" },
+    CombineHealthAndSyncStatusInDashboardLiveStatus: false,
+  }),
+  normalise: (doc, ctx, existing) => {
+    const what = `Project '${String(doc.Name)}'`;
+    requireRef(ctx, "Lifecycles", doc.LifecycleId, `${what} lifecycle`);
+    requireRef(ctx, "ProjectGroups", doc.ProjectGroupId, `${what} project group`);
+    const sets = Array.isArray(doc.IncludedLibraryVariableSetIds) ? doc.IncludedLibraryVariableSetIds : [];
+    for (const id of sets) requireRef(ctx, "LibraryVariableSets", id, `${what} library variable set`);
+    doc.IncludedLibraryVariableSetIds = sets;
+    normaliseTemplates(doc, what);
+    if (existing) {
+      // Server-owned links to the project's children never change.
+      doc.VariableSetId = existing.VariableSetId ?? null;
+      doc.DeploymentProcessId = existing.DeploymentProcessId ?? null;
+      if (!isObject(doc.PersistenceSettings))
+        doc.PersistenceSettings = existing.PersistenceSettings ?? { Type: "Database" };
+    } else {
+      doc.PersistenceSettings = { Type: "Database" };
+    }
+    for (const field of ["ProjectConnectivityPolicy", "VersioningStrategy", "ReleaseCreationStrategy"]) {
+      if (doc[field] === undefined) doc[field] = existing?.[field] ?? null;
+    }
+  },
+  afterCreate: (doc, ctx) => {
+    const id = String(doc.Id);
+    const processId = `deploymentprocess-${id}`;
+    const variableSetId = createVariableSet(ctx, id);
+    createProcess(ctx, "DeploymentProcesses", processId, doc);
+    ctx.store.put("Projects", { ...doc, VariableSetId: variableSetId, DeploymentProcessId: processId });
+    ctx.engine.create("Channels", ctx.spaceId, {
+      Name: "Default",
+      ProjectId: id,
+      IsDefault: true,
+      LifecycleId: null,
+    });
+  },
+  beforeDelete: (doc, ctx) => {
+    const id = String(doc.Id);
+    for (const type of ["Channels", "Runbooks", "ProjectTriggers"]) {
+      for (const child of ctx.engine.docs(type, ctx.spaceId)) {
+        if (child.ProjectId === id) {
+          if (type === "Runbooks") ctx.store.delete("RunbookProcesses", String(child.RunbookProcessId));
+          ctx.store.delete(type, String(child.Id));
+        }
+      }
+    }
+    ctx.store.delete("VariableSets", String(doc.VariableSetId));
+    ctx.store.delete("DeploymentProcesses", String(doc.DeploymentProcessId));
+    for (const tenant of ctx.engine.docs("Tenants", ctx.spaceId)) {
+      const pe = isObject(tenant.ProjectEnvironments) ? { ...tenant.ProjectEnvironments } : {};
+      if (id in pe) {
+        delete pe[id];
+        ctx.store.put("Tenants", { ...tenant, ProjectEnvironments: pe });
+      }
+    }
+  },
+  filters: {
+    clonedFromProjectId: (d, v) => d.ClonedFromProjectId === v,
+  },
+  links: (doc, self) => {
+    const space = `/api/${String(doc.SpaceId)}`;
+    return {
+      Channels: `${self}/channels{/id}{?skip,take,partialName}`,
+      Triggers: `${self}/triggers{?skip,take,partialName,triggerActionType}`,
+      Runbooks: `${self}/runbooks{?skip,take,partialName}`,
+      Variables: `${space}/variables/${String(doc.VariableSetId)}`,
+      DeploymentProcess: `${space}/deploymentprocesses/${String(doc.DeploymentProcessId)}`,
+      DeploymentSettings: `${self}/deploymentsettings`,
+      ConvertToVcs: `${self}/git/convert`,
+      Summary: `${self}/summary`,
+      Web: `/app#/${String(doc.SpaceId)}/projects/${String(doc.Id)}`,
+    };
+  },
+};
+
+function settingsView(project: JsonObject): JsonObject {
+  const view: JsonObject = {
+    Id: `deploymentsettings-${String(project.Id)}`,
+    ProjectId: project.Id ?? null,
+    SpaceId: project.SpaceId ?? null,
+    ConnectivityPolicy: project.ProjectConnectivityPolicy ?? null,
+  };
+  for (const field of SETTINGS_FIELDS)
+    if (field !== "ProjectConnectivityPolicy") view[field] = project[field] ?? null;
+  view.Links = { Self: `/api/${String(project.SpaceId)}/projects/${String(project.Id)}/deploymentsettings` };
+  return view;
+}
+
+function childrenOf(ctx: EngineContext, type: string, projectId: string): JsonObject[] {
+  return ctx.engine.docs(type, ctx.spaceId).filter((d) => d.ProjectId === projectId);
+}
+
+export const projectRoutes: Route[] = [
+  {
+    method: "GET",
+    path: "/projects/:id/deploymentsettings",
+    scope: "space",
+    handler: ({ ctx, engine, params }) => ({
+      body: settingsView(engine.get("Projects", ctx.spaceId, params.id!)),
+    }),
+  },
+  {
+    method: "PUT",
+    path: "/projects/:id/deploymentsettings",
+    scope: "space",
+    handler: ({ ctx, engine, params, body }) => {
+      const project = engine.get("Projects", ctx.spaceId, params.id!);
+      if (!body) throw badRequest("A request body is required.");
+      const next: JsonObject = { ...project };
+      if (body.ConnectivityPolicy !== undefined) next.ProjectConnectivityPolicy = body.ConnectivityPolicy;
+      for (const field of SETTINGS_FIELDS)
+        if (field !== "ProjectConnectivityPolicy" && body[field] !== undefined) next[field] = body[field]!;
+      return { body: settingsView(engine.update("Projects", ctx.spaceId, params.id!, next)) };
+    },
+  },
+  ...(["Channels", "Runbooks", "ProjectTriggers"] as const).map(
+    (type): Route => ({
+      method: "GET",
+      path: `/projects/:id/${type === "ProjectTriggers" ? "triggers" : type.toLowerCase()}`,
+      scope: "space",
+      handler: ({ ctx, engine, params, query, path, render }) => {
+        engine.get("Projects", ctx.spaceId, params.id!);
+        const def = engine.def(type);
+        const docs = engine.filter(def, childrenOf(ctx, type, params.id!), query).map((d) => render(type, d));
+        return { body: page(def, docs, query, path, `${path}{?skip,take,partialName}`) };
+      },
+    }),
+  ),
+  {
+    method: "GET",
+    path: "/projects/:id/channels/:channelId",
+    scope: "space",
+    handler: ({ ctx, engine, params, render }) => ({
+      body: render("Channels", engine.get("Channels", ctx.spaceId, params.channelId!)),
+    }),
+  },
+  {
+    method: "GET",
+    path: "/projects/:projectId/triggers/:id",
+    scope: "space",
+    handler: ({ ctx, engine, params, render }) => ({
+      body: render("ProjectTriggers", engine.get("ProjectTriggers", ctx.spaceId, params.id!)),
+    }),
+  },
+  {
+    method: "PUT",
+    path: "/projects/:projectId/triggers/:id",
+    scope: "space",
+    handler: ({ ctx, engine, params, body, render }) => {
+      if (!body) throw badRequest("A request body is required.");
+      return {
+        body: render("ProjectTriggers", engine.update("ProjectTriggers", ctx.spaceId, params.id!, body)),
+      };
+    },
+  },
+  {
+    method: "GET",
+    path: "/projects/:id/runbookProcesses/:processId",
+    scope: "space",
+    handler: ({ ctx, engine, params, render }) => ({
+      body: render("RunbookProcesses", engine.get("RunbookProcesses", ctx.spaceId, params.processId!)),
+    }),
+  },
+];

@@ -1,0 +1,67 @@
+import type { ResourceDef } from "../engine.js";
+import type { JsonObject } from "../secrets.js";
+
+/** The documents Octopus creates with every new space; looked up by name, never exported. */
+export const SPACE_DEFAULTS = {
+  lifecycle: "Default Lifecycle",
+  machinePolicy: "Default Machine Policy",
+  workerPool: "Default Worker Pool",
+  builtInFeed: "Octopus Server (built-in)",
+  projectGroup: "Default Project Group",
+} as const;
+
+export const spaces: ResourceDef = {
+  type: "Spaces",
+  collection: "spaces",
+  idPrefix: "Spaces",
+  scope: "system",
+  link: "Spaces",
+  required: ["Name"],
+  slug: true,
+  defaults: () => ({
+    Description: "",
+    IsDefault: false,
+    TaskQueueStopped: false,
+    SpaceManagersTeams: [],
+    SpaceManagersTeamMembers: [],
+    ExtensionSettings: [],
+  }),
+  afterCreate: (space, ctx) => {
+    const spaceId = String(space.Id);
+    const engine = ctx.engine;
+    const others = engine.docs("Spaces", undefined).filter((s) => s.Id !== spaceId);
+    if (others.length === 0 && space.IsDefault !== true)
+      engine.store.put("Spaces", { ...space, IsDefault: true });
+    engine.create("Lifecycles", spaceId, { Name: SPACE_DEFAULTS.lifecycle, Description: "" });
+    engine.create("MachinePolicies", spaceId, { Name: SPACE_DEFAULTS.machinePolicy, IsDefault: true });
+    engine.create("WorkerPools", spaceId, {
+      Name: SPACE_DEFAULTS.workerPool,
+      WorkerPoolType: "StaticWorkerPool",
+      IsDefault: true,
+    });
+    engine.create("Feeds", spaceId, builtInFeed(spaceId), { keepId: true });
+    engine.create("ProjectGroups", spaceId, { Name: SPACE_DEFAULTS.projectGroup, Description: "" });
+  },
+  beforeDelete: (space, ctx) => {
+    for (const def of ctx.engine.defs.values()) {
+      if (def.scope !== "space") continue;
+      for (const doc of ctx.engine.docs(def.type, String(space.Id)))
+        ctx.store.delete(def.type, String(doc.Id));
+    }
+  },
+  links: (_doc, self) => ({ SpaceHome: `/api/${self.split("/").pop()}` }),
+};
+
+function builtInFeed(spaceId: string): JsonObject {
+  return {
+    // Octopus names the built-in feed feeds-builtin; IDs here are unique across spaces.
+    Id: spaceId === "Spaces-1" ? "feeds-builtin" : `feeds-builtin-${spaceId.toLowerCase()}`,
+    Name: SPACE_DEFAULTS.builtInFeed,
+    FeedType: "BuiltIn",
+    IsBuiltInRepoSyncEnabled: false,
+    DeleteUnreleasedPackagesAfterDays: 30,
+    DownloadAttempts: 5,
+    DownloadRetryBackoffSeconds: 10,
+    PackageAcquisitionLocationOptions: ["Server", "ExecutionTarget", "NotAcquired"],
+  };
+}

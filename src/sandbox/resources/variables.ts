@@ -1,0 +1,128 @@
+import type { EngineContext, ResourceDef } from "../engine.js";
+import { ApiError, badRequest } from "../errors.js";
+import type { Json, JsonObject } from "../secrets.js";
+import { guid, isObject } from "./common.js";
+
+/** Scope keys a variable can carry, and the document type each names. */
+const SCOPE_TYPES: Record<string, string | undefined> = {
+  Environment: "Environments",
+  Machine: "Machines",
+  Channel: "Channels",
+  ProcessOwner: undefined,
+  Action: undefined,
+  Role: undefined,
+  TenantTag: undefined,
+  Tenant: "Tenants",
+  User: undefined,
+  Trigger: undefined,
+  ParentDeployment: undefined,
+  Private: undefined,
+};
+
+const VARIABLE_TYPES = new Set([
+  "String",
+  "Sensitive",
+  "Certificate",
+  "AmazonWebServicesAccount",
+  "AzureAccount",
+  "GoogleCloudAccount",
+  "UsernamePasswordAccount",
+  "GenericOidcAccount",
+  "WorkerPool",
+  "Certificate",
+]);
+
+export const variableSets: ResourceDef = {
+  type: "VariableSets",
+  collection: "variables",
+  idPrefix: "variableset",
+  scope: "space",
+  link: "Variables",
+  uniqueName: false,
+  creatable: false,
+  deletable: false,
+  defaults: () => ({ Version: 0, Variables: [], ScopeValues: {} }),
+  normalise: (doc, ctx, existing) => {
+    if (existing && doc.Version !== undefined && doc.Version !== null && doc.Version !== existing.Version) {
+      throw new ApiError(409, "The variable set has been modified by someone else; reload it and try again.");
+    }
+    doc.OwnerId = existing?.OwnerId ?? doc.OwnerId ?? null;
+    doc.Version = existing ? Number(existing.Version ?? 0) + 1 : Number(doc.Version ?? 0);
+    const variables = Array.isArray(doc.Variables) ? doc.Variables : [];
+    doc.Variables = variables.map((v, i) => normaliseVariable(v, i, ctx));
+    doc.ScopeValues = scopeValues(ctx);
+  },
+  extractSecrets: (doc, previous) => {
+    const secrets = new Map<string, string>();
+    for (const v of doc.Variables as JsonObject[]) {
+      if (v.IsSensitive !== true) continue;
+      const path = `Variables[Id=${String(v.Id)}].Value`;
+      if (typeof v.Value === "string") secrets.set(path, v.Value);
+      else if (previous.has(path)) secrets.set(path, previous.get(path)!);
+      v.Value = null;
+    }
+    return secrets;
+  },
+};
+
+function normaliseVariable(v: Json, index: number, ctx: EngineContext): JsonObject {
+  if (!isObject(v)) throw badRequest(`Variable ${index + 1} is not an object.`);
+  if (typeof v.Name !== "string" || !v.Name.trim()) throw badRequest(`Variable ${index + 1} needs a name.`);
+  const sensitive = v.IsSensitive === true || v.Type === "Sensitive";
+  const type = sensitive ? "Sensitive" : typeof v.Type === "string" && v.Type ? v.Type : "String";
+  if (!VARIABLE_TYPES.has(type)) throw badRequest(`Variable '${v.Name}' has an unknown type '${type}'.`);
+  const scope = isObject(v.Scope) ? v.Scope : {};
+  for (const [key, values] of Object.entries(scope)) {
+    if (!(key in SCOPE_TYPES)) throw badRequest(`Variable '${v.Name}' has an unknown scope '${key}'.`);
+    if (!Array.isArray(values)) throw badRequest(`Variable '${v.Name}' scope '${key}' must be a list.`);
+    const refType = SCOPE_TYPES[key];
+    if (refType) {
+      for (const id of values) {
+        if (typeof id !== "string" || !ctx.engine.find(refType, ctx.spaceId, id)) {
+          throw badRequest(`Variable '${v.Name}' is scoped to '${String(id)}', which does not exist.`);
+        }
+      }
+    }
+  }
+  return {
+    ...v,
+    Id: typeof v.Id === "string" && v.Id ? v.Id : guid(),
+    Name: v.Name,
+    Value: v.Value === undefined ? null : v.Value,
+    Description: v.Description ?? null,
+    Scope: scope,
+    IsEditable: v.IsEditable ?? true,
+    Prompt: v.Prompt ?? null,
+    Type: type,
+    IsSensitive: sensitive,
+  };
+}
+
+/** What the variable editor offers as scopes: every environment, target, channel, ... by name. */
+function scopeValues(ctx: EngineContext): JsonObject {
+  const ref = (type: string) =>
+    ctx.engine.docs(type, ctx.spaceId).map((d) => ({ Id: d.Id ?? null, Name: d.Name ?? null }) as JsonObject);
+  return {
+    Environments: ref("Environments"),
+    Machines: ref("Machines"),
+    Actions: [],
+    Roles: [],
+    Channels: ref("Channels"),
+    TenantTags: [],
+    Processes: [],
+  };
+}
+
+/** Creates the variable set a project or library set owns. */
+export function createVariableSet(ctx: EngineContext, ownerId: string): string {
+  const id = `variableset-${ownerId}`;
+  ctx.store.put("VariableSets", {
+    Id: id,
+    SpaceId: ctx.spaceId ?? null,
+    OwnerId: ownerId,
+    Version: 0,
+    Variables: [],
+    ScopeValues: scopeValues(ctx),
+  });
+  return id;
+}
