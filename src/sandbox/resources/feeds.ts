@@ -57,7 +57,9 @@ export const feeds: ResourceDef = {
     feedType: (d, v) => v.split(",").some((t) => t.toLowerCase() === String(d.FeedType).toLowerCase()),
   },
   beforeDelete: (doc) => {
-    if (doc.FeedType === "BuiltIn") throw badRequest("The built-in feed cannot be deleted.");
+    if (doc.FeedType === "BuiltIn" || doc.FeedType === "OctopusProject") {
+      throw badRequest("The built-in feeds cannot be deleted.");
+    }
   },
   links: (_doc, self) => ({
     SearchPackagesTemplate: `${self}/packages/search{?term,skip,take}`,

@@ -13,7 +13,6 @@ export function normaliseTemplates(doc: JsonObject, owner: string): void {
     return {
       ...t,
       Id: typeof t.Id === "string" && t.Id ? t.Id : guid(),
-      DisplaySettings: t.DisplaySettings ?? {},
     };
   });
 }

@@ -1,7 +1,7 @@
 import type { EngineContext, ResourceDef } from "../engine.js";
 import { badRequest } from "../errors.js";
 import type { Json, JsonObject } from "../secrets.js";
-import { guid, isObject, requireRef } from "./common.js";
+import { guid, isObject, requireRef, uniqueSlug } from "./common.js";
 
 /**
  * Deployment and runbook processes: one document per project or runbook, created with it,
@@ -16,6 +16,7 @@ function normaliseProcess(doc: JsonObject, ctx: EngineContext, existing: JsonObj
     if (existing && existing[field] !== undefined) doc[field] = existing[field]!;
   const steps = Array.isArray(doc.Steps) ? doc.Steps : [];
   const names = new Set<string>();
+  const slugs = new Set<Json | undefined>();
   doc.Steps = steps.map((step, i) => {
     if (!isObject(step) || typeof step.Name !== "string" || !step.Name.trim())
       throw badRequest(`Step ${i + 1} needs a Name.`);
@@ -30,12 +31,25 @@ function normaliseProcess(doc: JsonObject, ctx: EngineContext, existing: JsonObj
       Properties: {},
       ...step,
       Id: typeof step.Id === "string" && step.Id ? step.Id : guid(),
-      Actions: actions.map((a, j) => normaliseAction(a, `${step.Name} action ${j + 1}`, ctx)),
+      Slug: keepOrMakeSlug(step.Slug, step.Name, slugs),
+      Actions: actions.map((a, j) => normaliseAction(a, `${step.Name} action ${j + 1}`, ctx, slugs)),
     };
   });
 }
 
-function normaliseAction(action: Json, what: string, ctx: EngineContext): JsonObject {
+/** Steps and actions have slugs unique within their process, made from their names. */
+function keepOrMakeSlug(slug: Json | undefined, name: string, taken: Set<Json | undefined>): string {
+  const out = typeof slug === "string" && slug && !taken.has(slug) ? slug : uniqueSlug(name, taken);
+  taken.add(out);
+  return out;
+}
+
+function normaliseAction(
+  action: Json,
+  what: string,
+  ctx: EngineContext,
+  slugs: Set<Json | undefined>,
+): JsonObject {
   if (!isObject(action) || typeof action.Name !== "string" || !action.Name)
     throw badRequest(`${what} needs a Name.`);
   if (typeof action.ActionType !== "string" || !action.ActionType)
@@ -63,6 +77,7 @@ function normaliseAction(action: Json, what: string, ctx: EngineContext): JsonOb
     Properties: {},
     ...action,
     Id: typeof action.Id === "string" && action.Id ? action.Id : guid(),
+    Slug: keepOrMakeSlug(action.Slug, action.Name, slugs),
     Packages: packages,
   };
 }

@@ -40,6 +40,7 @@ export const spaces: ResourceDef = {
       IsDefault: true,
     });
     engine.create("Feeds", spaceId, builtInFeed(spaceId), { keepId: true });
+    engine.create("Feeds", spaceId, releasesFeed(spaceId), { keepId: true });
     engine.create("ProjectGroups", spaceId, { Name: SPACE_DEFAULTS.projectGroup, Description: "" });
   },
   beforeDelete: (space, ctx) => {
@@ -51,6 +52,16 @@ export const spaces: ResourceDef = {
   },
   links: (_doc, self) => ({ SpaceHome: `/api/${self.split("/").pop()}` }),
 };
+
+/** The feed of releases that Deploy a release steps reference. */
+function releasesFeed(spaceId: string): JsonObject {
+  return {
+    Id: spaceId === "Spaces-1" ? "feeds-builtin-releases" : `feeds-builtin-releases-${spaceId.toLowerCase()}`,
+    Name: "Octopus Server Releases (built-in)",
+    FeedType: "OctopusProject",
+    PackageAcquisitionLocationOptions: ["NotAcquired"],
+  };
+}
 
 function builtInFeed(spaceId: string): JsonObject {
   return {
