@@ -24,7 +24,7 @@ export async function run(argv: string[], io: RunIO = {}): Promise<number> {
     stderr,
     progress: new Progress(stderr, { quiet }),
   };
-  const parser = yargs(argv)
+  const parser = yargs()
     .scriptName("octoport")
     .usage("$0 <command> [options]\n\nMove Octopus Deploy configuration between spaces and instances.")
     .command(inspectCommand(ctx))
@@ -46,7 +46,12 @@ export async function run(argv: string[], io: RunIO = {}): Promise<number> {
     })
     .exitProcess(false);
   try {
-    await parser.parseAsync();
+    // Help and version text come back through the callback, so they reach ctx.stdout.
+    let output = "";
+    await parser.parseAsync(argv, {}, (_err: unknown, _args: unknown, text: string) => {
+      output = text;
+    });
+    if (output) ctx.stdout.write(`${output}\n`);
     return 0;
   } catch (err) {
     ctx.progress.clear();

@@ -84,12 +84,17 @@ export class SpaceGraph {
     return this.incoming.get(id) ?? [];
   }
 
-  /** Counts of documents per type, in the order of DOC_TYPES, types with none left out. */
+  /**
+   * Counts of documents per type and class, in the order of DOC_TYPES, types with none
+   * left out. A type can appear in both classes (variable sets of projects and of library sets).
+   */
   counts(): Array<{ type: string; label: string; klass: DocClass; count: number }> {
     const out: Array<{ type: string; label: string; klass: DocClass; count: number }> = [];
     for (const spec of DOC_TYPES) {
-      const count = this.ofType(spec.type).length;
-      if (count > 0) out.push({ type: spec.type, label: spec.label, klass: spec.klass, count });
+      for (const klass of ["space", "project"] as const) {
+        const count = this.ofType(spec.type).filter((n) => n.klass === klass).length;
+        if (count > 0) out.push({ type: spec.type, label: spec.label, klass, count });
+      }
     }
     return out;
   }

@@ -383,7 +383,7 @@ function headerValue(v: unknown): string | undefined {
 
 function routeKey(method: string, path: string): string {
   const bare = path.split("?")[0] ?? path;
-  return `${method} ${bare.replace(/\/[A-Za-z]+-\d+(?=\/|$)/g, "/{id}")}`;
+  return `${method} ${bare.replace(/\/[A-Za-z][A-Za-z-]*-\d+(?=\/|$)/g, "/{id}")}`;
 }
 
 export function normaliseServer(server: string): string {

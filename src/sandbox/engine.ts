@@ -193,19 +193,25 @@ export class Engine {
     this.store.delete(type, id);
   }
 
-  private checkUniqueName(def: ResourceDef, spaceId: string | undefined, doc: JsonObject): void {
-    if (def.uniqueName === false || typeof doc.Name !== "string") return;
+  /** Another document whose name `doc` may not share (case-insensitive, in its uniqueness scope). */
+  nameClash(def: ResourceDef, spaceId: string | undefined, doc: JsonObject): JsonObject | undefined {
+    if (def.uniqueName === false || typeof doc.Name !== "string") return undefined;
     const scopeOf = def.uniqueName ?? ((d: JsonObject) => String(d.SpaceId ?? ""));
-    const scope = scopeOf(doc);
+    const probe = def.scope === "space" ? { ...doc, SpaceId: doc.SpaceId ?? spaceId ?? null } : doc;
+    const scope = scopeOf(probe);
     const name = doc.Name.toLowerCase();
-    const clash = this.docs(def.type, def.scope === "space" ? spaceId : undefined).find(
+    return this.docs(def.type, def.scope === "space" ? spaceId : undefined).find(
       (d) =>
         d.Id !== doc.Id &&
         typeof d.Name === "string" &&
         d.Name.toLowerCase() === name &&
         scopeOf(d) === scope,
     );
-    if (clash) {
+  }
+
+  private checkUniqueName(def: ResourceDef, spaceId: string | undefined, doc: JsonObject): void {
+    const clash = this.nameClash(def, spaceId, doc);
+    if (clash && typeof doc.Name === "string") {
       throw new ApiError(400, "There was a problem with your request.", [
         `The name '${doc.Name}' is already in use by another ${singular(def)}. Please choose a different name.`,
       ]);

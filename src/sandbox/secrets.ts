@@ -61,7 +61,11 @@ export function absorbSecrets(
   return incoming;
 }
 
-/** The document with every stored secret written back in (`NewValue` filled). For tests only. */
+/**
+ * The document with every stored secret written back in: `{HasValue, NewValue}` objects get
+ * their NewValue, and plain fields holding a secret (a sensitive variable's Value) get the
+ * value. For tests and state dumps only; never served over HTTP.
+ */
 export function revealSecrets(doc: Json, secrets: ReadonlyMap<string, string>, path = ""): Json {
   if (isSensitiveValue(doc)) {
     return secrets.has(path) ? { HasValue: true, NewValue: secrets.get(path)! } : doc;
@@ -74,5 +78,5 @@ export function revealSecrets(doc: Json, secrets: ReadonlyMap<string, string>, p
       out[key] = revealSecrets(value, secrets, path ? `${path}.${key}` : key);
     return out;
   }
-  return doc;
+  return secrets.has(path) ? secrets.get(path)! : doc;
 }

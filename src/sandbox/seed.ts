@@ -91,6 +91,14 @@ export function loadSeed(engine: Engine, seed: SeedFile, source = "seed"): void 
         );
       }
     }
+    // Server-created documents (defaults, Default channels) take IDs after the seed's own.
+    const seeded = new Set<string>();
+    for (const type of Object.keys(documents)) {
+      for (const doc of documents[type] ?? []) {
+        seeded.add(String(doc.Id));
+        engine.store.noteId(engine.def(type).idPrefix, String(doc.Id));
+      }
+    }
     const space = attempt(source, `space ${spaceFields.Name}`, () =>
       engine.create("Spaces", undefined, spaceFields as JsonObject, { keepId: Boolean(spaceFields.Id) }),
     );
@@ -99,8 +107,17 @@ export function loadSeed(engine: Engine, seed: SeedFile, source = "seed"): void 
       for (const doc of documents[type] ?? []) {
         attempt(source, `${type}/${doc.Id}`, () => {
           const existing = engine.store.get(type, String(doc.Id));
-          if (existing) engine.update(type, spaceId, String(doc.Id), doc);
-          else engine.create(type, spaceId, doc, { keepId: true });
+          if (existing) {
+            // Replacing a server-created document: the seed's Version is not a concurrency token.
+            const replacement = "Version" in existing ? { ...doc, Version: existing.Version ?? null } : doc;
+            engine.update(type, spaceId, String(doc.Id), replacement);
+            return;
+          }
+          // A seed document takes the place of the server-created one of the same name
+          // (the Default Lifecycle, a project's Default channel), keeping the seed's ID.
+          const twin = engine.nameClash(engine.def(type), spaceId, doc);
+          if (twin && !seeded.has(String(twin.Id))) engine.store.delete(type, String(twin.Id));
+          engine.create(type, spaceId, doc, { keepId: true });
         });
       }
     }
@@ -117,14 +134,22 @@ function attempt<T>(source: string, what: string, fn: () => T): T {
   }
 }
 
-/** The engine's state as a seed file: loading it gives the same documents (secrets excepted). */
-export function dumpState(engine: Engine): SeedFile {
+/**
+ * The engine's state as a seed file. With `secrets`, sensitive values are written in as a
+ * client would send them, so loading the dump gives the same documents; without, they are
+ * left as `{HasValue: true}` and do not survive a reload.
+ */
+export function dumpState(engine: Engine, options: { secrets?: boolean } = {}): SeedFile {
   const spaces = engine.docs("Spaces", undefined).map((space) => {
     const documents: Record<string, JsonObject[]> = {};
     for (const def of engine.defs.values()) {
       if (def.scope !== "space") continue;
       const docs = engine.docs(def.type, String(space.Id));
-      if (docs.length) documents[def.type] = docs;
+      if (docs.length) {
+        documents[def.type] = options.secrets
+          ? docs.map((d) => engine.store.reveal(def.type, String(d.Id)) as JsonObject)
+          : docs;
+      }
     }
     return { ...space, Name: String(space.Name), Documents: documents };
   });

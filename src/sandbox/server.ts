@@ -33,7 +33,7 @@ export class Sandbox {
   readonly apiKey: string;
   readonly version: string;
   readonly faults: FaultInjector;
-  /** Requests by route ("GET /api/{spaceId}/projects/{id}"), for tests and benchmarks. */
+  /** Requests by route, IDs folded ("GET /api/{id}/projects/{id}"), for tests and benchmarks. */
   readonly counters = new Map<string, number>();
   private server: http.Server | undefined;
   private port = 0;
@@ -90,8 +90,9 @@ export class Sandbox {
     return this.store.reveal(type, id);
   }
 
-  dump(): SeedFile {
-    return dumpState(this.engine);
+  /** The state as a seed file; with secrets only when asked (tests, fixtures). */
+  dump(options: { secrets?: boolean } = {}): SeedFile {
+    return dumpState(this.engine, options);
   }
 
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
@@ -270,7 +271,7 @@ export class Sandbox {
   }
 
   private count(method: string, segments: string[]): void {
-    const route = `${method} /${segments.map((s) => (/^[A-Za-z]+-\d+$/.test(s) || /^[a-z]+-[A-Za-z]+-\d+$/.test(s) ? "{id}" : s)).join("/")}`;
+    const route = `${method} /${segments.map((s) => (/^[A-Za-z][A-Za-z-]*-\d+$/.test(s) ? "{id}" : s)).join("/")}`;
     this.counters.set(route, (this.counters.get(route) ?? 0) + 1);
   }
 

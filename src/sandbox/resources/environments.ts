@@ -14,6 +14,7 @@ export const environments: ResourceDef = {
     UseGuidedFailure: false,
     AllowDynamicInfrastructure: false,
     ExtensionSettings: [],
+    EnvironmentTags: [],
   }),
   sort: (a, b) =>
     Number(a.SortOrder ?? 0) - Number(b.SortOrder ?? 0) || String(a.Name).localeCompare(String(b.Name)),

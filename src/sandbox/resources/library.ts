@@ -27,6 +27,10 @@ export const libraryVariableSets: ResourceDef = {
   required: ["Name"],
   defaults: () => ({ Description: "", ContentType: "Variables", Templates: [] }),
   normalise: (doc, _ctx, existing) => {
+    // The Go client sends a script module's body and syntax on the set itself; Octopus
+    // keeps them only as the two Octopus.Script.Module variables, so they are not stored.
+    delete doc.scriptBody;
+    delete doc.syntax;
     if (doc.ContentType !== "Variables" && doc.ContentType !== "ScriptModule") {
       throw badRequest(`ContentType must be Variables or ScriptModule, not '${String(doc.ContentType)}'.`);
     }

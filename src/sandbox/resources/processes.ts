@@ -16,7 +16,8 @@ function normaliseProcess(doc: JsonObject, ctx: EngineContext, existing: JsonObj
     if (existing && existing[field] !== undefined) doc[field] = existing[field]!;
   const steps = Array.isArray(doc.Steps) ? doc.Steps : [];
   const names = new Set<string>();
-  const slugs = new Set<Json | undefined>();
+  const stepSlugs = new Set<Json | undefined>();
+  const actionSlugs = new Set<Json | undefined>();
   doc.Steps = steps.map((step, i) => {
     if (!isObject(step) || typeof step.Name !== "string" || !step.Name.trim())
       throw badRequest(`Step ${i + 1} needs a Name.`);
@@ -31,13 +32,13 @@ function normaliseProcess(doc: JsonObject, ctx: EngineContext, existing: JsonObj
       Properties: {},
       ...step,
       Id: typeof step.Id === "string" && step.Id ? step.Id : guid(),
-      Slug: keepOrMakeSlug(step.Slug, step.Name, slugs),
-      Actions: actions.map((a, j) => normaliseAction(a, `${step.Name} action ${j + 1}`, ctx, slugs)),
+      Slug: keepOrMakeSlug(step.Slug, step.Name, stepSlugs),
+      Actions: actions.map((a, j) => normaliseAction(a, `${step.Name} action ${j + 1}`, ctx, actionSlugs)),
     };
   });
 }
 
-/** Steps and actions have slugs unique within their process, made from their names. */
+/** Steps, and actions, have slugs unique among their kind in the process, made from their names. */
 function keepOrMakeSlug(slug: Json | undefined, name: string, taken: Set<Json | undefined>): string {
   const out = typeof slug === "string" && slug && !taken.has(slug) ? slug : uniqueSlug(name, taken);
   taken.add(out);

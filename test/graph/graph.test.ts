@@ -1,0 +1,171 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DependencyCycleError, projectOrder } from "../../src/graph/dependencies.js";
+import type { SpaceGraph } from "../../src/graph/graph.js";
+import { readSpace } from "../../src/graph/reader.js";
+import { formatSummary, summarise } from "../../src/graph/summary.js";
+import { Sandbox } from "../../src/sandbox/server.js";
+import { exampleSpace } from "../helpers/examples.js";
+import { clientFor } from "../helpers/sandbox.js";
+
+describe("reading the example space", () => {
+  let sandbox: Sandbox;
+  let graph: SpaceGraph;
+  beforeAll(async () => {
+    sandbox = await new Sandbox({ seed: exampleSpace() }).start();
+    const client = clientFor(sandbox);
+    graph = await readSpace(client, await client.resolveSpace("Acme Retail"));
+  });
+  afterAll(() => sandbox.close());
+
+  it("holds every document of the space by ID", () => {
+    const seed = exampleSpace().spaces[0]!.Documents!;
+    for (const type of [
+      "Environments",
+      "Accounts",
+      "Certificates",
+      "Tenants",
+      "Machines",
+      "Workers",
+      "Projects",
+      "Runbooks",
+    ]) {
+      expect(
+        graph
+          .ofType(type)
+          .map((n) => n.id)
+          .sort(),
+        type,
+      ).toEqual(seed[type]!.map((d) => String(d.Id)).sort());
+    }
+    expect(graph.ofType("ScriptModules").map((n) => n.name)).toEqual(["Deploy helpers"]);
+    expect(graph.ofType("LibraryVariableSets").map((n) => n.name)).toEqual(["Shared settings"]);
+    expect(graph.ofType("VariableSets")).toHaveLength(5);
+    expect(graph.ofType("DeploymentProcesses")).toHaveLength(3);
+    expect(graph.ofType("RunbookProcesses")).toHaveLength(1);
+    expect(graph.ofType("TenantVariables")).toHaveLength(2);
+  });
+
+  it("fetches each document once: one request per collection, one per child document", () => {
+    const counts = Object.fromEntries(sandbox.counters);
+    // Child documents the API only serves one by one.
+    expect(counts["GET /api/{id}/variables/{id}"]).toBe(5);
+    expect(counts["GET /api/{id}/deploymentprocesses/{id}"]).toBe(3);
+    expect(counts["GET /api/{id}/runbookProcesses/{id}"]).toBe(1);
+    expect(counts["GET /api/{id}/tenants/{id}/variables"]).toBe(2);
+    // Every collection: a single page (the client asks for big pages).
+    const lists = Object.entries(counts).filter(([route]) => /^GET \/api\/\{id\}\/[a-z-]+$/.test(route));
+    expect(lists.length).toBeGreaterThanOrEqual(18);
+    for (const [route, count] of lists) expect(count, route).toBe(1);
+  });
+
+  it("classes documents: project-owned variable sets are project-level, library ones space-level", () => {
+    expect(graph.get("variableset-Projects-1")?.klass).toBe("project");
+    expect(graph.get("variableset-Projects-1")?.projectId).toBe("Projects-1");
+    expect(graph.get("variableset-LibraryVariableSets-1")?.klass).toBe("space");
+    expect(graph.get("Channels-2")?.projectId).toBe("Projects-1");
+    expect(graph.get("RunbookProcess-Runbooks-1")?.projectId).toBe("Projects-1");
+    expect(graph.get("Environments-1")?.klass).toBe("space");
+  });
+
+  it("finds references wherever an ID appears: fields, scopes, step properties, map keys", () => {
+    const from = (id: string) => graph.referencesFrom(id).map((r) => `${r.to} ${r.path}`);
+    expect(from("Projects-1")).toContain("Lifecycles-2 LifecycleId");
+    expect(from("Projects-1")).toContain("LibraryVariableSets-2 IncludedLibraryVariableSetIds[1]");
+    expect(from("deploymentprocess-Projects-2")).toContain(
+      "Projects-1 Steps[0].Actions[0].Properties.Octopus.Action.DeployRelease.ProjectId",
+    );
+    expect(from("Tenants-1")).toContain("Projects-2 ProjectEnvironments.Projects-2{key}");
+    expect(from("variableset-Projects-1")).toContain("Channels-2 Variables[4].Scope.Channel[0]");
+    expect(graph.referencesTo("Accounts-5").map((r) => r.from)).toContain("Machines-3");
+  });
+
+  it("orders projects by their Deploy a release steps", () => {
+    const order = projectOrder(graph);
+    expect(order.dependencies).toEqual([
+      { project: "Projects-2", dependsOn: "Projects-1", step: "Deploy the Orders API" },
+    ]);
+    expect(order.levels).toEqual([["Projects-1", "Projects-3"], ["Projects-2"]]);
+  });
+
+  it("summarises by name for inspect", () => {
+    const summary = summarise(graph);
+    expect(summary.applyOrder).toEqual([["Orders API", "Payments Service"], ["Storefront"]]);
+    expect(summary.counts.find((c) => c.type === "VariableSets" && c.class === "space")?.count).toBe(2);
+    expect(summary.counts.find((c) => c.type === "VariableSets" && c.class === "project")?.count).toBe(3);
+    const text = formatSummary(summary);
+    expect(text).toContain("level 1: Storefront");
+    expect(text).toContain("Storefront -> Orders API");
+  });
+});
+
+describe("dependency cycles", () => {
+  it("reports the projects on the cycle, in order", async () => {
+    const deploy = (name: string, target: string) => ({
+      Name: name,
+      Actions: [
+        {
+          Name: name,
+          ActionType: "Octopus.DeployRelease",
+          Properties: { "Octopus.Action.DeployRelease.ProjectId": target },
+        },
+      ],
+    });
+    const sandbox = await new Sandbox({
+      seed: {
+        spaces: [
+          {
+            Name: "Loops",
+            Documents: {
+              Projects: ["A", "B", "C", "D"].map((n, i) => ({
+                Id: `Projects-${i + 1}`,
+                Name: `Project ${n}`,
+                LifecycleId: "Lifecycles-1",
+                ProjectGroupId: "ProjectGroups-1",
+              })),
+              Lifecycles: [{ Id: "Lifecycles-1", Name: "Default Lifecycle" }],
+              ProjectGroups: [{ Id: "ProjectGroups-1", Name: "Default Project Group" }],
+              DeploymentProcesses: [
+                {
+                  Id: "deploymentprocess-Projects-1",
+                  ProjectId: "Projects-1",
+                  Steps: [deploy("Ship B", "Projects-2")],
+                },
+                {
+                  Id: "deploymentprocess-Projects-2",
+                  ProjectId: "Projects-2",
+                  Steps: [deploy("Ship C", "Projects-3")],
+                },
+                {
+                  Id: "deploymentprocess-Projects-3",
+                  ProjectId: "Projects-3",
+                  Steps: [deploy("Ship A", "Projects-1")],
+                },
+                {
+                  Id: "deploymentprocess-Projects-4",
+                  ProjectId: "Projects-4",
+                  Steps: [deploy("Ship A", "Projects-1")],
+                },
+              ],
+            },
+          },
+        ],
+      },
+    }).start();
+    try {
+      const client = clientFor(sandbox);
+      const graph = await readSpace(client, await client.resolveSpace("Loops"));
+      let error: unknown;
+      try {
+        projectOrder(graph);
+      } catch (err) {
+        error = err;
+      }
+      expect(error).toBeInstanceOf(DependencyCycleError);
+      expect((error as Error).message).toBe(
+        "projects deploy releases of each other in a cycle: Project A -> Project B -> Project C -> Project A; break the cycle in one of them",
+      );
+    } finally {
+      await sandbox.close();
+    }
+  });
+});
