@@ -1,0 +1,207 @@
+import { escapeString, heredoc, isIdentifier } from "./escape.js";
+import type { Block, BodyItem, Expr, HclFile } from "./model.js";
+
+/**
+ * The one printer. Its output is what `tofu fmt` would make of it: two-space indents, `=`
+ * aligned across consecutive single-line attributes (a multi-line value, a block, a comment
+ * or a blank line ends the run), one blank line between top-level blocks.
+ */
+
+const INDENT = "  ";
+/** Lists and maps longer than this on one line are written one element per line. */
+const MAX_INLINE = 100;
+
+export function printFile(file: HclFile): string {
+  const lines: string[] = [];
+  let previous: BodyItem | undefined;
+  for (const item of file.items) {
+    if (previous && item.kind === "block" && previous.kind !== "blank" && previous.kind !== "comment")
+      lines.push("");
+    if (previous?.kind === "block" && item.kind !== "blank" && item.kind !== "block") lines.push("");
+    lines.push(...printItems([item], 0));
+    previous = item;
+  }
+  while (lines.length && lines[lines.length - 1] === "") lines.pop();
+  return lines.length ? `${lines.join("\n")}\n` : "";
+}
+
+/**
+ * A body's items, with `=` aligned across each run of attributes as `tofu fmt` aligns them:
+ * a single-line value or a heredoc (whose content lines do not count) joins the run; a
+ * value over several lines is not aligned and ends the run, as do blocks, comments and blanks.
+ */
+function printItems(items: BodyItem[], depth: number): string[] {
+  const pad = INDENT.repeat(depth);
+  const out: string[] = [];
+  let run: Array<{ name: string; value: string[] }> = [];
+  const names = new Set<string>();
+  const flush = () => {
+    const width = Math.max(0, ...run.map((r) => r.name.length));
+    for (const r of run) out.push(`${pad}${r.name.padEnd(width)} = ${r.value[0]}`, ...r.value.slice(1));
+    run = [];
+  };
+  for (const item of items) {
+    switch (item.kind) {
+      case "attribute": {
+        if (names.has(item.name)) throw new Error(`attribute ${item.name} set twice in one body`);
+        names.add(item.name);
+        const value = printExpr(item.value, depth);
+        if (value.length === 1 || value[0]!.startsWith("<<")) {
+          run.push({ name: item.name, value });
+        } else {
+          flush();
+          out.push(`${pad}${item.name} = ${value[0]}`, ...value.slice(1));
+        }
+        break;
+      }
+      case "block":
+        flush();
+        out.push(...printBlock(item, depth));
+        break;
+      case "comment":
+        flush();
+        for (const line of item.text.split("\n")) out.push(`${pad}#${line ? ` ${line}` : ""}`);
+        break;
+      case "blank":
+        flush();
+        out.push("");
+        break;
+    }
+  }
+  flush();
+  return out;
+}
+
+function printBlock(block: Block, depth: number): string[] {
+  const pad = INDENT.repeat(depth);
+  const head = [block.type, ...block.labels.map((l) => `"${escapeString(l)}"`)].join(" ");
+  if (block.body.length === 0) return [`${pad}${head} {`, `${pad}}`];
+  const body: BodyItem[] = [];
+  // Attributes first, then each nested block after a blank line.
+  let prev: BodyItem | undefined;
+  for (const item of block.body) {
+    if (item.kind === "block" && prev && prev.kind !== "blank" && prev.kind !== "comment")
+      body.push({ kind: "blank" });
+    if (prev?.kind === "block" && item.kind !== "blank" && item.kind !== "block")
+      body.push({ kind: "blank" });
+    body.push(item);
+    prev = item;
+  }
+  return [`${pad}${head} {`, ...printItems(body, depth + 1), `${pad}}`];
+}
+
+/**
+ * An expression as lines: the first continues the line it starts on, the rest are full
+ * lines (already indented). `depth` is the indent of the line the expression starts on.
+ */
+export function printExpr(expr: Expr, depth: number): string[] {
+  switch (expr.kind) {
+    case "string": {
+      if (expr.value.includes("\n") && expr.value.length > 40) {
+        const doc = heredoc(expr.value);
+        if (doc) return [`<<${doc.marker}`, ...doc.lines, doc.marker];
+      }
+      return [`"${escapeString(expr.value)}"`];
+    }
+    case "number":
+      return [numberText(expr.value)];
+    case "bool":
+      return [String(expr.value)];
+    case "null":
+      return ["null"];
+    case "ref":
+      return [traversal(expr.parts)];
+    case "call": {
+      const args = expr.args.map((a) => inline(a));
+      if (args.every((a) => a !== undefined)) return [`${expr.name}(${args.join(", ")})`];
+      throw new Error(`function ${expr.name}: arguments must fit on one line`);
+    }
+    case "template": {
+      // "${x}" alone is just x (tofu fmt unwraps it).
+      const parts = expr.parts.filter((p) => p !== "");
+      if (parts.length === 1 && typeof parts[0] !== "string") return printExpr(parts[0]!, depth);
+      return [
+        `"${parts.map((p) => (typeof p === "string" ? escapeString(p) : `\${${inlineOrThrow(p)}}`)).join("")}"`,
+      ];
+    }
+    case "tuple": {
+      if (expr.items.length === 0) return ["[]"];
+      const one = inline(expr);
+      if (one !== undefined && one.length <= MAX_INLINE) return [one];
+      const pad = INDENT.repeat(depth + 1);
+      const lines = ["["];
+      for (const item of expr.items) {
+        const value = printExpr(item, depth + 1);
+        lines.push(`${pad}${value[0]}`, ...value.slice(1));
+        lines[lines.length - 1] += ",";
+      }
+      lines.push(`${INDENT.repeat(depth)}]`);
+      return lines;
+    }
+    case "object": {
+      if (expr.entries.length === 0) return ["{}"];
+      const one = inline(expr);
+      if (one !== undefined && one.length <= MAX_INLINE && expr.entries.length <= 1) return [one];
+      const body: BodyItem[] = expr.entries.map(([key, value]) => ({
+        kind: "attribute",
+        name: objectKey(key),
+        value,
+      }));
+      return ["{", ...printItems(body, depth + 1), `${INDENT.repeat(depth)}}`];
+    }
+  }
+}
+
+/** The expression on one line, or undefined when it cannot be (a heredoc, a long nested value). */
+function inline(expr: Expr): string | undefined {
+  switch (expr.kind) {
+    case "string":
+      return `"${escapeString(expr.value)}"`;
+    case "tuple": {
+      const items = expr.items.map(inline);
+      if (items.some((i) => i === undefined)) return undefined;
+      return `[${items.join(", ")}]`;
+    }
+    case "object": {
+      if (expr.entries.length === 0) return "{}";
+      const entries = expr.entries.map(([k, v]) => {
+        const value = inline(v);
+        return value === undefined ? undefined : `${objectKey(k)} = ${value}`;
+      });
+      if (entries.some((e) => e === undefined)) return undefined;
+      return `{ ${entries.join(", ")} }`;
+    }
+    default: {
+      const lines = printExpr(expr, 0);
+      return lines.length === 1 ? lines[0] : undefined;
+    }
+  }
+}
+
+function inlineOrThrow(expr: Expr): string {
+  const text = inline(expr);
+  if (text === undefined) throw new Error("an interpolated expression must fit on one line");
+  return text;
+}
+
+/** Object keys are always quoted: any string is a valid quoted key. */
+function objectKey(key: string): string {
+  return `"${escapeString(key)}"`;
+}
+
+function traversal(parts: Array<string | number>): string {
+  let out = "";
+  parts.forEach((part, i) => {
+    if (typeof part === "number") out += `[${part}]`;
+    else if (i === 0) out += part;
+    else if (isIdentifier(part)) out += `.${part}`;
+    else out += `["${escapeString(part)}"]`;
+  });
+  return out;
+}
+
+function numberText(n: number): string {
+  if (!Number.isFinite(n)) throw new Error(`cannot write ${n} in HCL`);
+  if (Number.isInteger(n) && Math.abs(n) < 1e21) return n.toFixed(0);
+  return String(n);
+}
