@@ -51,16 +51,17 @@ function isLoneSurrogate(code: number): boolean {
 export function heredoc(value: string): { marker: string; lines: string[] } | undefined {
   // A heredoc's value always ends with a newline, and it cannot hold other control characters.
   if (!value.endsWith("\n") || value.length < 2) return undefined;
-  if (
-    /[\u0000-\u0008\u000b-\u001f\u007f\u2028\u2029]/.test(value) ||
-    /[\ud800-\udfff]/.test(value.replace(/[\ud800-\udbff][\udc00-\udfff]/g, ""))
-  ) {
-    return undefined;
-  }
+  if (!value.isWellFormed() || [...value].some((ch) => !heredocSafe(ch.codePointAt(0)!))) return undefined;
   const lines = value.slice(0, -1).split("\n");
   let marker = "EOT";
   for (let i = 1; lines.some((l) => l.trim() === marker); i++) marker = `EOT${i}`;
   return { marker, lines: lines.map(escapeTemplateMarkers) };
+}
+
+/** Newlines and tabs are fine in a heredoc; other control characters and line separators are not. */
+function heredocSafe(code: number): boolean {
+  if (code === 0x0a || code === 0x09) return true;
+  return !(code < 0x20 || code === 0x7f || code === 0x2028 || code === 0x2029);
 }
 
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_-]*$/;
