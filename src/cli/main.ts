@@ -2,6 +2,7 @@ import yargs from "yargs";
 import { OctoportError, UsageError } from "../util/errors.js";
 import { Progress } from "../util/progress.js";
 import { redact } from "../util/redact.js";
+import { exportCommand } from "./commands/export.js";
 import { inspectCommand } from "./commands/inspect.js";
 import { sandboxCommand } from "./commands/sandbox.js";
 import type { CliContext } from "./context.js";
@@ -27,6 +28,7 @@ export async function run(argv: string[], io: RunIO = {}): Promise<number> {
   const parser = yargs()
     .scriptName("octoport")
     .usage("$0 <command> [options]\n\nMove Octopus Deploy configuration between spaces and instances.")
+    .command(exportCommand(ctx))
     .command(inspectCommand(ctx))
     .command(sandboxCommand(ctx))
     .option("debug", { type: "boolean", describe: "show stack traces on errors", global: true })

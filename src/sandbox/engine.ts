@@ -32,6 +32,8 @@ export interface ResourceDef {
   /** Fields a create must carry. */
   required?: string[];
   slug?: boolean;
+  /** Fields a PUT that leaves them out keeps (others left out take their defaults). */
+  keepOnUpdate?: string[];
   /** Server-filled fields for a new document; applied where the client sent nothing. */
   defaults?: (doc: JsonObject, ctx: EngineContext) => JsonObject;
   /** Validation and normalisation on every write; throw ApiError to reject. */
@@ -156,7 +158,7 @@ export class Engine {
       }
     }
     if (def.slug && (typeof doc.Slug !== "string" || !doc.Slug))
-      doc.Slug = this.uniqueSlug(def, spaceId, String(doc.Name ?? doc.Id));
+      doc.Slug = this.uniqueSlug(def, spaceId, doc);
     def.normalise?.(doc, ctx, undefined);
     this.checkUniqueName(def, spaceId, doc);
     const stored = this.store.put(type, doc, def.extractSecrets?.(doc, new Map()));
@@ -178,6 +180,14 @@ export class Engine {
       }
     }
     if (def.slug && (typeof doc.Slug !== "string" || !doc.Slug)) doc.Slug = before.Slug ?? null;
+    for (const key of def.keepOnUpdate ?? [])
+      if (doc[key] === undefined && before[key] !== undefined) doc[key] = before[key]!;
+    // A field the client left out takes its default, as Octopus reads a PUT into a whole model.
+    if (def.defaults) {
+      for (const [key, value] of Object.entries(def.defaults(doc, ctx))) {
+        if (doc[key] === undefined || doc[key] === null) doc[key] = value;
+      }
+    }
     def.normalise?.(doc, ctx, before);
     this.checkUniqueName(def, spaceId, doc);
     const previous = this.store.secrets(type, id);
@@ -218,9 +228,16 @@ export class Engine {
     }
   }
 
-  private uniqueSlug(def: ResourceDef, spaceId: string | undefined, name: string): string {
-    const base = slugify(name) || def.idPrefix.toLowerCase();
-    const taken = new Set(this.docs(def.type, spaceId).map((d) => d.Slug));
+  /** A slug from the name, unique within the document's name scope (a space, or a project). */
+  private uniqueSlug(def: ResourceDef, spaceId: string | undefined, doc: JsonObject): string {
+    const base = slugify(String(doc.Name ?? doc.Id)) || def.idPrefix.toLowerCase();
+    const scopeOf = def.uniqueName || ((d: JsonObject) => String(d.SpaceId ?? ""));
+    const scope = scopeOf(doc);
+    const taken = new Set(
+      this.docs(def.type, spaceId)
+        .filter((d) => scopeOf(d) === scope)
+        .map((d) => d.Slug),
+    );
     if (!taken.has(base)) return base;
     for (let i = 1; ; i++) if (!taken.has(`${base}-${i}`)) return `${base}-${i}`;
   }

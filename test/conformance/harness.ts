@@ -47,15 +47,21 @@ export class TofuDir {
 
   static async create(tools: Tools, files: Record<string, string>): Promise<TofuDir> {
     const dir = await mkdtemp(join(tmpdir(), "octoport-tofu-"));
-    const rc = join(dir, ".tofurc");
-    await writeFile(
-      rc,
-      `provider_installation {\n  dev_overrides {\n    "octopusdeploy/octopusdeploy" = "${tools.providerDir}"\n  }\n  direct {}\n}\n`,
-    );
     for (const [name, content] of Object.entries(files)) {
       await mkdir(dirname(join(dir, name)), { recursive: true });
       await writeFile(join(dir, name), content);
     }
+    return TofuDir.at(tools, dir);
+  }
+
+  /** Runs tofu in an existing directory (an export), with the provider override beside it. */
+  static async at(tools: Tools, dir: string): Promise<TofuDir> {
+    const rcDir = await mkdtemp(join(tmpdir(), "octoport-tofurc-"));
+    const rc = join(rcDir, "tofurc");
+    await writeFile(
+      rc,
+      `provider_installation {\n  dev_overrides {\n    "octopusdeploy/octopusdeploy" = "${tools.providerDir}"\n  }\n  direct {}\n}\n`,
+    );
     const env = {
       ...process.env,
       TF_CLI_CONFIG_FILE: rc,

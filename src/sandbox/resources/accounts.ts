@@ -1,3 +1,4 @@
+import { createHash, X509Certificate } from "node:crypto";
 import type { ResourceDef } from "../engine.js";
 import { badRequest } from "../errors.js";
 import type { JsonObject } from "../secrets.js";
@@ -34,6 +35,11 @@ export const accounts: ResourceDef = {
   normalise: (doc, _ctx, existing) => {
     if (!ACCOUNT_TYPES.has(String(doc.AccountType)))
       throw badRequest(`Unknown account type '${String(doc.AccountType)}'.`);
+    if (doc.AccountType === "AzureServicePrincipal" || doc.AccountType === "AzureOidc") {
+      doc.AzureEnvironment ??= "";
+      doc.ActiveDirectoryEndpointBaseUri ??= "";
+      doc.ResourceManagementEndpointBaseUri ??= "";
+    }
     if (existing && existing.AccountType !== doc.AccountType)
       throw badRequest("The type of an account cannot be changed.");
   },
@@ -56,29 +62,100 @@ export const certificates: ResourceDef = {
     TenantedDeploymentParticipation: "Untenanted",
     Archived: null,
     ReplacedBy: null,
-    CertificateDataFormat: "Pkcs12",
-    HasPrivateKey: true,
-    IsExpired: false,
-    Thumbprint: "",
-    SubjectDistinguishedName: "",
-    SubjectCommonName: "",
-    IssuerDistinguishedName: "",
-    IssuerCommonName: "",
-    SelfSigned: true,
-    NotAfter: "",
-    NotBefore: "",
-    SerialNumber: "",
-    SignatureAlgorithmName: "",
-    SubjectAlternativeNames: [],
-    Version: 3,
     CertificateChain: [],
   }),
+  normalise: (doc, _ctx, existing) => {
+    // What the server reads from the certificate itself: recomputed when new data is uploaded,
+    // otherwise kept (a client's copy of these fields is ignored).
+    const data = doc.CertificateData;
+    const uploaded =
+      data && typeof data === "object" && !Array.isArray(data) && typeof data.NewValue === "string"
+        ? data.NewValue
+        : undefined;
+    const derived = uploaded !== undefined ? describeCertificate(uploaded) : existing;
+    for (const field of DERIVED) doc[field] = derived?.[field] ?? describeCertificate("")[field] ?? null;
+  },
   filters: {
     archived: (d, v) => (v === "true" ? d.Archived !== null : d.Archived === null),
     tenant: (d, v) => Array.isArray(d.TenantIds) && d.TenantIds.includes(v),
     search: (d, v) => String(d.Name).toLowerCase().includes(v.toLowerCase()),
   },
 };
+
+const DERIVED = [
+  "CertificateDataFormat",
+  "HasPrivateKey",
+  "IsExpired",
+  "Thumbprint",
+  "SubjectDistinguishedName",
+  "SubjectCommonName",
+  "SubjectOrganization",
+  "IssuerDistinguishedName",
+  "IssuerCommonName",
+  "IssuerOrganization",
+  "SelfSigned",
+  "NotAfter",
+  "NotBefore",
+  "SerialNumber",
+  "SignatureAlgorithmName",
+  "SubjectAlternativeNames",
+  "Version",
+];
+
+/**
+ * The certificate's own fields, from its base64 data: PEM and DER certificates are read; a
+ * PKCS#12 file is recognised but not opened (its thumbprint here is the SHA-1 of the file).
+ */
+export function describeCertificate(base64: string): JsonObject {
+  const raw = Buffer.from(base64, "base64");
+  const pem = raw.toString("latin1").includes("-----BEGIN CERTIFICATE-----");
+  try {
+    if (!raw.length) throw new Error("empty");
+    const cert = new X509Certificate(pem ? raw.toString("latin1") : raw);
+    const cn = (dn: string) => /(?:^|\n)CN=([^\n]*)/.exec(dn)?.[1] ?? "";
+    const org = (dn: string) => /(?:^|\n)O=([^\n]*)/.exec(dn)?.[1] ?? "";
+    const notAfter = new Date(cert.validTo);
+    return {
+      CertificateDataFormat: pem ? "Pem" : "Der",
+      HasPrivateKey: pem && raw.toString("latin1").includes("PRIVATE KEY-----"),
+      IsExpired: notAfter.getTime() < Date.now(),
+      Thumbprint: cert.fingerprint.replace(/:/g, ""),
+      SubjectDistinguishedName: cert.subject.split("\n").join(", "),
+      SubjectCommonName: cn(cert.subject),
+      SubjectOrganization: org(cert.subject),
+      IssuerDistinguishedName: cert.issuer.split("\n").join(", "),
+      IssuerCommonName: cn(cert.issuer),
+      IssuerOrganization: org(cert.issuer),
+      SelfSigned: cert.subject === cert.issuer,
+      NotAfter: notAfter.toISOString(),
+      NotBefore: new Date(cert.validFrom).toISOString(),
+      SerialNumber: cert.serialNumber,
+      SignatureAlgorithmName: "",
+      SubjectAlternativeNames: (cert.subjectAltName ?? "").split(", ").filter(Boolean),
+      Version: 3,
+    };
+  } catch {
+    return {
+      CertificateDataFormat: raw.length ? "Pkcs12" : "Unknown",
+      HasPrivateKey: raw.length > 0,
+      IsExpired: false,
+      Thumbprint: raw.length ? createHash("sha1").update(raw).digest("hex").toUpperCase() : "",
+      SubjectDistinguishedName: "",
+      SubjectCommonName: "",
+      SubjectOrganization: "",
+      IssuerDistinguishedName: "",
+      IssuerCommonName: "",
+      IssuerOrganization: "",
+      SelfSigned: false,
+      NotAfter: "",
+      NotBefore: "",
+      SerialNumber: "",
+      SignatureAlgorithmName: "",
+      SubjectAlternativeNames: [],
+      Version: 3,
+    };
+  }
+}
 
 export const gitCredentials: ResourceDef = {
   type: "GitCredentials",

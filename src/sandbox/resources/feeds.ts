@@ -5,7 +5,7 @@ import type { JsonObject } from "../secrets.js";
 /** Feed types Octopus knows, and the fields a new feed of each type starts with. */
 const FEED_DEFAULTS: Record<string, JsonObject> = {
   BuiltIn: {},
-  NuGet: { FeedUri: "", EnableEnhancedMode: false, DownloadAttempts: 5, DownloadRetryBackoffSeconds: 10 },
+  NuGet: { FeedUri: "", EnhancedMode: false, DownloadAttempts: 5, DownloadRetryBackoffSeconds: 10 },
   Docker: {
     FeedUri: "",
     ApiVersion: null,
@@ -28,6 +28,21 @@ const FEED_DEFAULTS: Record<string, JsonObject> = {
   OctopusProject: {},
 };
 
+/** Feed types that take a username and password. */
+const CREDENTIALS = new Set([
+  "NuGet",
+  "Docker",
+  "Helm",
+  "Maven",
+  "Npm",
+  "GitHub",
+  "OciRegistry",
+  "AzureContainerRegistry",
+  "GoogleContainerRegistry",
+  "ArtifactoryGeneric",
+  "PyPi",
+]);
+
 export const feeds: ResourceDef = {
   type: "Feeds",
   collection: "feeds",
@@ -38,6 +53,7 @@ export const feeds: ResourceDef = {
   slug: true,
   defaults: (doc) => ({
     PackageAcquisitionLocationOptions: ["Server", "ExecutionTarget"],
+    ...(CREDENTIALS.has(String(doc.FeedType)) ? { Password: { HasValue: false, NewValue: null } } : {}),
     ...(FEED_DEFAULTS[String(doc.FeedType)] ?? {}),
   }),
   normalise: (doc, ctx, existing) => {

@@ -1,7 +1,7 @@
 import type { ResourceDef } from "../engine.js";
 import { badRequest } from "../errors.js";
 import type { JsonObject } from "../secrets.js";
-import { requireRef } from "./common.js";
+import { fill, requireRef } from "./common.js";
 
 const retention = (): JsonObject => ({
   QuantityToKeep: 30,
@@ -77,6 +77,10 @@ export const machinePolicies: ResourceDef = {
   link: "MachinePolicies",
   required: ["Name"],
   defaults: () => machinePolicyTemplate(),
+  normalise: (doc) => {
+    fill(doc, machinePolicyTemplate());
+    canonicalTimeSpans(doc);
+  },
   beforeDelete: (doc) => {
     if (doc.IsDefault === true) throw badRequest("The default machine policy cannot be deleted.");
   },
@@ -88,6 +92,7 @@ export function machinePolicyTemplate(): JsonObject {
     Description: "",
     IsDefault: false,
     PollingRequestQueueTimeout: "00:02:00",
+    PollingRequestMaximumMessageProcessingTimeout: "00:10:00",
     ConnectionRetrySleepInterval: "00:00:01",
     ConnectionRetryCountLimit: 5,
     ConnectionRetryTimeLimit: "00:05:00",
@@ -113,6 +118,29 @@ export function machinePolicyTemplate(): JsonObject {
     },
     MachinePackageCacheRetentionPolicy: { Strategy: "Default" },
   };
+}
+
+/** .NET TimeSpan text as Octopus writes it: [d.]hh:mm:ss[.fffffff], no leading zeros on days. */
+function canonicalTimeSpan(value: string): string {
+  const m = /^(-)?(?:(\d+)\.)?(\d+):(\d+):(\d+)(\.\d+)?$/.exec(value);
+  if (!m) return value;
+  const [, neg, days, h, mi, s, frac] = m;
+  const total = Number(days ?? 0) * 86400 + Number(h) * 3600 + Number(mi) * 60 + Number(s);
+  const d = Math.floor(total / 86400);
+  const rest = total % 86400;
+  const pad = (n: number) => String(n).padStart(2, "0");
+  const time = `${pad(Math.floor(rest / 3600))}:${pad(Math.floor((rest % 3600) / 60))}:${pad(rest % 60)}`;
+  const fraction = frac && /[1-9]/.test(frac) ? frac.replace(/0+$/, "") : "";
+  return `${neg ?? ""}${d ? `${d}.` : ""}${time}${fraction}`;
+}
+
+/** Rewrites every TimeSpan-shaped string in the document in the canonical form. */
+function canonicalTimeSpans(value: JsonObject): void {
+  for (const [key, v] of Object.entries(value)) {
+    if (typeof v === "string" && /^-?(\d+\.)?\d+:\d\d:\d\d(\.\d+)?$/.test(v))
+      value[key] = canonicalTimeSpan(v);
+    else if (v && typeof v === "object" && !Array.isArray(v)) canonicalTimeSpans(v);
+  }
 }
 
 export const workerPools: ResourceDef = {

@@ -68,9 +68,10 @@ export const tagSets: ResourceDef = {
   scope: "space",
   link: "TagSets",
   required: ["Name"],
-  defaults: (_doc, ctx) => ({
+  // A sort order the client leaves out (the Go client omits 0) is 0, as a missing int is in Octopus.
+  defaults: () => ({
     Description: "",
-    SortOrder: ctx.engine.docs("TagSets", ctx.spaceId).length,
+    SortOrder: 0,
     Tags: [],
     Scopes: ["Tenant"],
     Type: "MultiSelect",
@@ -104,7 +105,7 @@ function normaliseTags(doc: JsonObject, _ctx: EngineContext, existing: JsonObjec
       CanonicalTagName: `${String(doc.Name)}/${t.Name}`,
       Color: typeof t.Color === "string" && t.Color ? t.Color : "#333333",
       Description: t.Description ?? "",
-      SortOrder: typeof t.SortOrder === "number" ? t.SortOrder : i,
+      SortOrder: typeof t.SortOrder === "number" ? t.SortOrder : 0,
     };
   });
 }

@@ -23,6 +23,19 @@ function defaultPolicy(ctx: EngineContext): string | null {
   return typeof policy?.Id === "string" ? policy.Id : null;
 }
 
+/** Fields the server keeps up to date itself (health checks); what a client sends is ignored. */
+const SERVER_OWNED: JsonObject = {
+  Status: "Unknown",
+  HealthStatus: "Unknown",
+  HasLatestCalamari: true,
+  StatusSummary: "",
+  IsInProcess: false,
+};
+
+function serverOwned(doc: JsonObject, existing: JsonObject | undefined): void {
+  for (const [key, value] of Object.entries(SERVER_OWNED)) doc[key] = existing?.[key] ?? value;
+}
+
 function normaliseEndpoint(doc: JsonObject, ctx: EngineContext, what: string): void {
   const endpoint = doc.Endpoint;
   if (!isObject(endpoint)) throw badRequest(`${what} needs an Endpoint.`);
@@ -37,6 +50,12 @@ function normaliseEndpoint(doc: JsonObject, ctx: EngineContext, what: string): v
     requireRef(ctx, "WorkerPools", endpoint.DefaultWorkerPoolId, `${what} worker pool`);
   if (typeof endpoint.ClusterCertificate === "string")
     requireRef(ctx, "Certificates", endpoint.ClusterCertificate, `${what} certificate`);
+  if (style === "Ssh") endpoint.Uri = `ssh://${String(endpoint.Host ?? "")}:${String(endpoint.Port ?? 22)}/`;
+  if (style === "Kubernetes") endpoint.RunningInContainer ??= false;
+  if (style === "OfflineDrop") {
+    endpoint.SensitiveVariablesEncryptionPassword ??= { HasValue: false, NewValue: null };
+    endpoint.Destination ??= { DestinationType: "Artifact", DropFolderPath: null };
+  }
   // Tentacle and SSH endpoints echo the thumbprint and URI on the machine itself too.
   if (typeof endpoint.Thumbprint === "string") doc.Thumbprint = endpoint.Thumbprint;
   if (typeof endpoint.Uri === "string") doc.Uri = endpoint.Uri;
@@ -74,8 +93,9 @@ export const machines: ResourceDef = {
     TenantTags: [],
     TenantedDeploymentParticipation: "Untenanted",
   }),
-  normalise: (doc, ctx) => {
+  normalise: (doc, ctx, existing) => {
     const what = `Deployment target '${String(doc.Name)}'`;
+    serverOwned(doc, existing);
     normaliseEndpoint(doc, ctx, what);
     requireRef(ctx, "MachinePolicies", doc.MachinePolicyId, `${what} machine policy`);
     for (const env of Array.isArray(doc.EnvironmentIds) ? doc.EnvironmentIds : [])
@@ -111,8 +131,9 @@ export const workers: ResourceDef = {
   required: ["Name", "Endpoint"],
   slug: true,
   defaults: (_doc, ctx) => ({ ...machineCommon(ctx), WorkerPoolIds: [] }),
-  normalise: (doc, ctx) => {
+  normalise: (doc, ctx, existing) => {
     const what = `Worker '${String(doc.Name)}'`;
+    serverOwned(doc, existing);
     normaliseEndpoint(doc, ctx, what);
     requireRef(ctx, "MachinePolicies", doc.MachinePolicyId, `${what} machine policy`);
     const pools = Array.isArray(doc.WorkerPoolIds) ? doc.WorkerPoolIds : [];

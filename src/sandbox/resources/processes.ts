@@ -64,7 +64,7 @@ function normaliseAction(
     if (!isObject(p)) throw badRequest(`Action '${action.Name}' has a package that is not an object.`);
     if (typeof p.FeedId === "string" && p.FeedId && !p.FeedId.includes("#{"))
       requireRef(ctx, "Feeds", p.FeedId, `Action '${action.Name}' package feed`);
-    return { Properties: {}, ...p, Id: typeof p.Id === "string" && p.Id ? p.Id : guid() };
+    return { Name: "", Properties: {}, ...p, Id: typeof p.Id === "string" && p.Id ? p.Id : guid() };
   });
   return {
     IsDisabled: false,
@@ -76,7 +76,12 @@ function normaliseAction(
     GitDependencies: [],
     Condition: "Success",
     Properties: {},
+    CanBeUsedForProjectVersioning: false,
     ...action,
+    Container: {
+      FeedId: (isObject(action.Container) ? action.Container.FeedId : null) ?? null,
+      Image: (isObject(action.Container) ? action.Container.Image : null) ?? null,
+    },
     Id: typeof action.Id === "string" && action.Id ? action.Id : guid(),
     Slug: keepOrMakeSlug(action.Slug, action.Name, slugs),
     Packages: packages,

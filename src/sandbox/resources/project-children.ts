@@ -37,7 +37,15 @@ export const channels: ResourceDef = {
     requireTags(ctx, doc.TenantTags, `Channel '${String(doc.Name)}'`);
     const rules = Array.isArray(doc.Rules) ? doc.Rules : [];
     doc.Rules = rules.map((r) =>
-      isObject(r) ? { ...r, Id: typeof r.Id === "string" && r.Id ? r.Id : guid() } : r,
+      isObject(r)
+        ? {
+            ...r,
+            Id: typeof r.Id === "string" && r.Id ? r.Id : guid(),
+            ActionPackages: (Array.isArray(r.ActionPackages) ? r.ActionPackages : []).map((p) =>
+              isObject(p) ? { ...p, PackageReference: p.PackageReference ?? "" } : p,
+            ),
+          }
+        : r,
     );
     if (doc.IsDefault === true) {
       for (const other of ctx.engine.docs("Channels", ctx.spaceId)) {
@@ -79,7 +87,7 @@ export const runbooks: ResourceDef = {
       SkipMachineBehavior: "None",
       TargetRoles: [],
     },
-    RunRetentionPolicy: { QuantityToKeep: 100, ShouldKeepForever: false },
+    RunRetentionPolicy: { QuantityToKeep: 100, ShouldKeepForever: false, Unit: "Items", Strategy: "Default" },
   }),
   normalise: (doc, ctx, existing) => {
     requireRef(ctx, "Projects", doc.ProjectId, `Runbook '${String(doc.Name)}' project`);
@@ -90,6 +98,16 @@ export const runbooks: ResourceDef = {
     for (const env of Array.isArray(doc.Environments) ? doc.Environments : []) {
       requireRef(ctx, "Environments", env, `Runbook '${String(doc.Name)}' environment`);
     }
+    const retention = isObject(doc.RunRetentionPolicy) ? doc.RunRetentionPolicy : {};
+    retention.QuantityToKeep ??= 100;
+    retention.ShouldKeepForever ??= false;
+    retention.Unit ??= "Items";
+    retention.Strategy ??= retention.ShouldKeepForever
+      ? "Forever"
+      : retention.QuantityToKeep === 100 && retention.Unit === "Items"
+        ? "Default"
+        : "Count";
+    doc.RunRetentionPolicy = retention;
   },
   afterCreate: (doc, ctx) => {
     const processId = `RunbookProcess-${String(doc.Id)}`;

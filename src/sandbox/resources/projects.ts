@@ -29,6 +29,8 @@ export const projects: ResourceDef = {
   link: "Projects",
   required: ["Name", "LifecycleId", "ProjectGroupId"],
   slug: true,
+  // Managed by their own endpoints and provider resources; a project PUT without them keeps them.
+  keepOnUpdate: ["VersioningStrategy", "ReleaseCreationStrategy", "PersistenceSettings"],
   defaults: () => ({
     Description: "",
     IsDisabled: false,
@@ -81,9 +83,6 @@ export const projects: ResourceDef = {
         doc.PersistenceSettings = existing.PersistenceSettings ?? { Type: "Database" };
     } else {
       doc.PersistenceSettings = { Type: "Database" };
-    }
-    for (const field of ["ProjectConnectivityPolicy", "VersioningStrategy", "ReleaseCreationStrategy"]) {
-      if (doc[field] === undefined) doc[field] = existing?.[field] ?? null;
     }
   },
   afterCreate: (doc, ctx) => {

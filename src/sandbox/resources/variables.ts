@@ -57,7 +57,8 @@ export const variableSets: ResourceDef = {
     for (const v of doc.Variables as JsonObject[]) {
       if (v.IsSensitive !== true) continue;
       const path = `Variables[Id=${String(v.Id)}].Value`;
-      if (typeof v.Value === "string") secrets.set(path, v.Value);
+      // Clients write back a sensitive variable they read as null or "": it keeps its value.
+      if (typeof v.Value === "string" && (v.Value !== "" || !previous.has(path))) secrets.set(path, v.Value);
       else if (previous.has(path)) secrets.set(path, previous.get(path)!);
       v.Value = null;
     }

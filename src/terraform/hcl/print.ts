@@ -1,5 +1,5 @@
 import { escapeString, heredoc, isIdentifier } from "./escape.js";
-import type { Block, BodyItem, Expr, HclFile } from "./model.js";
+import { type Block, type BodyItem, type Expr, type HclFile, type Label, resolveLabel } from "./model.js";
 
 /**
  * The one printer. Its output is what `tofu fmt` would make of it: two-space indents, `=`
@@ -74,7 +74,7 @@ function printItems(items: BodyItem[], depth: number): string[] {
 
 function printBlock(block: Block, depth: number): string[] {
   const pad = INDENT.repeat(depth);
-  const head = [block.type, ...block.labels.map((l) => `"${escapeString(l)}"`)].join(" ");
+  const head = [block.type, ...block.labels.map((l) => `"${escapeString(resolveLabel(l))}"`)].join(" ");
   if (block.body.length === 0) return [`${pad}${head} {`, `${pad}}`];
   const body: BodyItem[] = [];
   // Attributes first, then each nested block after a blank line.
@@ -124,6 +124,22 @@ export function printExpr(expr: Expr, depth: number): string[] {
         `"${parts.map((p) => (typeof p === "string" ? escapeString(p) : `\${${inlineOrThrow(p)}}`)).join("")}"`,
       ];
     }
+    case "for": {
+      const cond = expr.condition ? ` if ${inlineOrThrow(expr.condition)}` : "";
+      return [
+        `[for ${expr.item} in ${inlineOrThrow(expr.collection)} : ${inlineOrThrow(expr.value)}${cond}]`,
+      ];
+    }
+    case "index":
+      return [`${inlineOrThrow(expr.target)}[${inlineOrThrow(expr.index)}]`];
+    case "getattr":
+      return [`${inlineOrThrow(expr.target)}.${expr.name}`];
+    case "conditional":
+      return [
+        `${inlineOrThrow(expr.condition)} ? ${inlineOrThrow(expr.whenTrue)} : ${inlineOrThrow(expr.whenFalse)}`,
+      ];
+    case "binary":
+      return [`${inlineOrThrow(expr.left)} ${expr.op} ${inlineOrThrow(expr.right)}`];
     case "tuple": {
       if (expr.items.length === 0) return ["[]"];
       const one = inline(expr);
@@ -189,11 +205,15 @@ function objectKey(key: string): string {
   return `"${escapeString(key)}"`;
 }
 
-function traversal(parts: Array<string | number>): string {
+function traversal(parts: Array<Label | number>): string {
   let out = "";
-  parts.forEach((part, i) => {
-    if (typeof part === "number") out += `[${part}]`;
-    else if (i === 0) out += part;
+  parts.forEach((raw, i) => {
+    if (typeof raw === "number") {
+      out += `[${raw}]`;
+      return;
+    }
+    const part = resolveLabel(raw);
+    if (i === 0) out += part;
     else if (isIdentifier(part)) out += `.${part}`;
     else out += `["${escapeString(part)}"]`;
   });

@@ -1,0 +1,188 @@
+import type { CommandModule } from "yargs";
+import { readSpace } from "../../graph/reader.js";
+import {
+  type Backend,
+  buildExport,
+  DEFAULT_PROVIDER_VERSION,
+  type SecretDefaults,
+} from "../../terraform/export.js";
+import { filterOptions, filtersFrom } from "../../terraform/families.js";
+import { diffExport, validateHcl, writeExport } from "../../terraform/writer.js";
+import { OctoportError, UsageError } from "../../util/errors.js";
+import type { CliContext } from "../context.js";
+import { type ConnectionArgs, clientFrom, connectionOptions } from "../options.js";
+
+interface ExportArgs extends ConnectionArgs {
+  dest?: string;
+  project?: string[];
+  runbook?: string;
+  "lookup-dependencies": boolean;
+  layout: "modules" | "single";
+  "secret-defaults": SecretDefaults;
+  backend?: Backend;
+  "provider-version": string;
+  "detach-step-templates": boolean;
+  check: boolean;
+  [key: string]: unknown;
+}
+
+export function exportCommand(ctx: CliContext): CommandModule<object, ExportArgs> {
+  return {
+    command: "export",
+    describe: "Write Terraform modules for the Octopus provider from a space (or chosen projects)",
+    builder: (y) =>
+      filterOptions(
+        connectionOptions(y)
+          .option("dest", {
+            type: "string",
+            describe: "directory to write (created; re-exporting updates only changed files)",
+          })
+          .option("project", {
+            type: "string",
+            array: true,
+            describe: "export only these projects (name or ID; repeatable)",
+          })
+          .option("runbook", {
+            type: "string",
+            describe: "export only this runbook of the one --project, against its looked-up project",
+          })
+          .option("lookup-dependencies", {
+            type: "boolean",
+            default: false,
+            describe: "with --project: look space-level dependencies up by name instead of writing them",
+          })
+          .option("layout", {
+            choices: ["modules", "single"] as const,
+            default: "modules" as const,
+            describe: "modules: space/ and projects/<slug>/ plus a root main.tf; single: one flat module",
+          })
+          .option("secret-defaults", {
+            choices: ["none", "dummy", "octostache"] as const,
+            default: "none" as const,
+            describe:
+              "defaults of secret inputs: none (required), dummy (valid placeholders), octostache (#{Name})",
+          })
+          .option("backend", {
+            choices: ["s3", "azurerm", "gcs", "local"] as const,
+            describe: "write an empty backend block of this type",
+          })
+          .option("provider-version", {
+            type: "string",
+            default: DEFAULT_PROVIDER_VERSION,
+            describe: "version constraint for the provider",
+          })
+          .option("detach-step-templates", {
+            type: "boolean",
+            default: false,
+            describe: "write steps that use step templates as plain steps (no link to the template)",
+          })
+          .option("check", {
+            type: "boolean",
+            default: false,
+            describe:
+              "write nothing; exit 1 when the files on disk differ from what would be written (drift check for CI)",
+          })
+          .example(
+            "$0 export --server https://octopus.example.com --api-key API-XXXX --space Default --dest ./octopus",
+            "the whole space",
+          )
+          .example(
+            "$0 export --space Default --dest ./out --project 'Orders API' --lookup-dependencies",
+            "one project, space resources looked up",
+          )
+          .example(
+            "$0 export --space Default --dest ./out --project 'Orders API' --runbook 'Restart'",
+            "one runbook",
+          )
+          .example(
+            "$0 export --space Default --dest ./out --exclude-environments Sandbox --exclude-all-targets",
+            "filters",
+          )
+          .example(
+            "$0 export --space Default --dest ./out --check",
+            "in CI: fail when the committed files have drifted",
+          ),
+      ) as never,
+    handler: async (args) => {
+      if (!args.dest)
+        throw new UsageError("--dest is required: the directory to write the Terraform modules to");
+      if (args.runbook && (args.project?.length ?? 0) !== 1)
+        throw new UsageError("--runbook needs exactly one --project");
+      const filters = filtersFrom(args);
+      const progress = ctx.progress;
+      const client = clientFrom(args, progress);
+      progress.update(`resolving space ${args.space ?? ""}`, true);
+      const space = await client.resolveSpace(args.space ?? "");
+      const graph = await readSpace(client, space, {
+        onProgress: (p) => progress.update(`reading ${space.Name}: ${p.done}/${p.total} requests`),
+        onWarning: (w) => progress.warn(w),
+      });
+      progress.update("converting", true);
+      const result = buildExport(graph, {
+        layout: args.layout,
+        projects: args.project,
+        runbook: args.runbook,
+        lookupDependencies: args["lookup-dependencies"],
+        filters,
+        detachStepTemplates: args["detach-step-templates"],
+        secretDefaults: args["secret-defaults"],
+        providerVersion: args["provider-version"],
+        backend: args.backend,
+        source: { server: client.server },
+      });
+      progress.update(`checking ${result.files.size} files with the HCL parser`, true);
+      await validateHcl(result.files);
+      const m = result.manifest;
+      if (args.check) {
+        const changes = await diffExport(args.dest, result.files);
+        progress.clear();
+        const drift = [
+          ...changes.added.map((f) => `+ ${f}`),
+          ...changes.changed.map((f) => `~ ${f}`),
+          ...changes.removed.map((f) => `- ${f}`),
+        ];
+        if (drift.length) {
+          ctx.stdout.write(`${drift.join("\n")}\n`);
+          throw new OctoportError(
+            `${args.dest} has drifted from space ${space.Name}: ${drift.length} file(s) would change; export again and review`,
+          );
+        }
+        ctx.stdout.write(
+          `${args.dest} is up to date with space ${space.Name} (${changes.unchanged} files)\n`,
+        );
+        return;
+      }
+      const changes = await writeExport(args.dest, result.files);
+      progress.clear();
+      for (const w of m.warnings) progress.warn(`${w.subject} ${w.message}`);
+      ctx.stdout.write(summary(m, args.dest, changes));
+    },
+  };
+}
+
+function summary(
+  m: import("../../terraform/export.js").Manifest,
+  dest: string,
+  changes: import("../../terraform/writer.js").FileChanges,
+): string {
+  const byType = new Map<string, number>();
+  for (const r of m.resources) byType.set(r.type, (byType.get(r.type) ?? 0) + 1);
+  const lines = [`Exported space ${m.source.spaceName} to ${dest}`, ""];
+  lines.push(`Resources (${m.resources.length}):`);
+  const width = Math.max(...[...byType.keys()].map((k) => k.length), 10);
+  for (const [type, n] of [...byType.entries()].sort(([a], [b]) => (a < b ? -1 : 1)))
+    lines.push(`  ${type.padEnd(width)}  ${String(n).padStart(5)}`);
+  lines.push("", `Modules (${m.modules.length}), in apply order:`);
+  m.applyOrder.forEach((level, i) => {
+    lines.push(`  ${i + 1}. ${level.map((p) => p || "(single module)").join(", ")}`);
+  });
+  lines.push("", `Secrets to supply: ${m.secrets.length} (see terraform.tfvars.example)`);
+  lines.push(`Warnings: ${m.warnings.length}${m.warnings.length ? " (above, and in README.md)" : ""}`);
+  const touched = changes.added.length + changes.changed.length + changes.removed.length;
+  lines.push(
+    `Files: ${changes.added.length} added, ${changes.changed.length} changed, ${changes.removed.length} removed, ${changes.unchanged} unchanged${touched === 0 ? " (nothing to do)" : ""}`,
+  );
+  for (const f of changes.changed) lines.push(`  ~ ${f}`);
+  for (const f of changes.removed) lines.push(`  - ${f}`);
+  return `${lines.join("\n")}\n`;
+}

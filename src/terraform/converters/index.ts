@@ -1,0 +1,50 @@
+import { accounts, certificates } from "./accounts.js";
+import type { Converter } from "./converter.js";
+import { libraryVariableSets, scriptModules, tenants, variableSets } from "./library.js";
+import { channels, processes, projects, runbooks, triggers } from "./projects.js";
+import {
+  environments,
+  feeds,
+  gitCredentials,
+  lifecycles,
+  machinePolicies,
+  projectGroups,
+  proxies,
+  tagSets,
+  workerPools,
+} from "./space.js";
+import { machines, workers } from "./targets.js";
+import { actionTemplates } from "./templates.js";
+
+/** Every converter. A new resource family is a converter file and a line here. */
+export const CONVERTERS: readonly Converter[] = [
+  environments,
+  projectGroups,
+  lifecycles,
+  machinePolicies,
+  proxies,
+  workerPools,
+  feeds,
+  accounts,
+  certificates,
+  gitCredentials,
+  tagSets,
+  libraryVariableSets,
+  scriptModules,
+  actionTemplates,
+  tenants,
+  machines,
+  workers,
+  projects,
+  channels,
+  runbooks,
+  processes,
+  triggers,
+  variableSets,
+];
+
+const BY_TYPE = new Map<string, Converter>(CONVERTERS.flatMap((c) => c.types.map((t) => [t, c] as const)));
+
+export function converterFor(type: string): Converter | undefined {
+  return BY_TYPE.get(type);
+}

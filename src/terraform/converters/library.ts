@@ -1,0 +1,289 @@
+import type { GraphNode } from "../../graph/graph.js";
+import type { EmitContext } from "../emit.js";
+import { attr, type BodyItem, block, bool, type Expr, object, ref, str, tuple } from "../hcl/model.js";
+import { type Converter, type Doc, docOf, hasSecret, optBool, optList, optString } from "./converter.js";
+
+/** Library variable sets, script modules, variables, tenants. */
+
+export const libraryVariableSets: Converter = {
+  types: ["LibraryVariableSets"],
+  file: "library_variable_sets.tf",
+  primary: () => "octopusdeploy_library_variable_set",
+  emit(node, ctx) {
+    const d = docOf(node);
+    ctx.resource(this.file, "octopusdeploy_library_variable_set", node.name, [
+      attr("space_id", ctx.spaceId),
+      attr("name", str(node.name)),
+      ...optString("description", d.Description),
+      ...templates(d.Templates, ctx, `library variable set "${node.name}"`),
+    ]);
+  },
+};
+
+/**
+ * Parameter templates (of a library set or project): tenant variables' definitions. The
+ * provider reads an unset display_settings back as {}, so it is always written.
+ */
+export function templates(value: unknown, ctx: EmitContext, owner: string): BodyItem[] {
+  if (!Array.isArray(value)) return [];
+  return (value as Doc[]).map((t) => {
+    const defaultValue = t.DefaultValue;
+    let dv: BodyItem[] = [];
+    if (typeof defaultValue === "string" && defaultValue !== "")
+      dv = [attr("default_value", str(defaultValue))];
+    else if (hasSecret(defaultValue)) {
+      ctx.warn(
+        `${owner} template "${String(t.Name)}" has a sensitive default value, which is not carried; set it by hand`,
+      );
+    }
+    return block(
+      "template",
+      [],
+      [
+        attr("name", str(String(t.Name))),
+        ...optString("label", t.Label),
+        ...optString("help_text", t.HelpText),
+        ...dv,
+        attr("display_settings", displaySettings(t.DisplaySettings)),
+      ],
+    );
+  });
+}
+
+function displaySettings(value: unknown): Expr {
+  const entries = Object.entries((value && typeof value === "object" ? value : {}) as Record<string, unknown>)
+    .filter(([, v]) => typeof v === "string")
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return object(entries.map(([k, v]) => [k, str(v as string)]));
+}
+
+export const scriptModules: Converter = {
+  types: ["ScriptModules"],
+  file: "script_modules.tf",
+  primary: () => "octopusdeploy_script_module",
+  emit(node, ctx) {
+    const d = docOf(node);
+    const set = ctx.graph.get(String(d.VariableSetId ?? ""));
+    const setVariables = (set?.doc as Doc | undefined)?.Variables;
+    const vars = Array.isArray(setVariables) ? (setVariables as Doc[]) : [];
+    const body = vars.find((v) => String(v.Name).startsWith("Octopus.Script.Module["));
+    const syntax = vars.find((v) => String(v.Name).startsWith("Octopus.Script.Module.Language["));
+    ctx.resource(this.file, "octopusdeploy_script_module", node.name, [
+      attr("space_id", ctx.spaceId),
+      attr("name", str(node.name)),
+      ...optString("description", d.Description),
+      block(
+        "script",
+        [],
+        [
+          attr("body", str(String(body?.Value ?? ""))),
+          attr("syntax", str(String(syntax?.Value ?? "PowerShell"))),
+        ],
+      ),
+    ]);
+  },
+};
+
+/** Variable types whose value is the ID of another document. */
+const REFERENCE_TYPES = new Set([
+  "Certificate",
+  "AmazonWebServicesAccount",
+  "AzureAccount",
+  "GoogleCloudAccount",
+  "UsernamePasswordAccount",
+  "GenericOidcAccount",
+  "WorkerPool",
+]);
+
+const SCOPES: Array<[string, string, "ref" | "tag" | "text" | "action"]> = [
+  ["Environment", "environments", "ref"],
+  ["Role", "roles", "text"],
+  ["Machine", "machines", "ref"],
+  ["Channel", "channels", "ref"],
+  ["Action", "actions", "action"],
+  ["ProcessOwner", "processes", "ref"],
+  ["TenantTag", "tenant_tags", "tag"],
+];
+
+/** "[Production, Staging]"-style label of a variable's scope, by names, for resource names. */
+export function scopeLabel(scope: unknown, ctx: EmitContext): string {
+  const s = (scope && typeof scope === "object" ? scope : {}) as Record<string, unknown>;
+  const parts: string[] = [];
+  for (const [key] of SCOPES) {
+    const values = Array.isArray(s[key]) ? (s[key] as unknown[]).map(String) : [];
+    parts.push(...values.map((v) => ctx.graph.get(v)?.name ?? ctx.actionName(v) ?? v).sort());
+  }
+  return parts.join(" ");
+}
+
+/**
+ * Variable sets: one octopusdeploy_variable per variable, owned by the project or the
+ * library variable set. A script module's set is written by its module, not here.
+ */
+export const variableSets: Converter = {
+  types: ["VariableSets"],
+  file: "octopus_variables.tf",
+  emit(node, ctx) {
+    const d = docOf(node);
+    const owner = ctx.graph.get(String(d.OwnerId ?? ""));
+    if (!owner || owner.type === "ScriptModules") return;
+    const ownerRef = ctx.ref(owner.id, `variables of ${owner.name}`);
+    if (!ownerRef) return;
+    const variables = [...(Array.isArray(d.Variables) ? (d.Variables as Doc[]) : [])].sort(
+      compareVariables(ctx),
+    );
+    for (const v of variables) {
+      if (ctx.excludedVariable(String(v.Name))) {
+        ctx.warn(`variable "${String(v.Name)}" is left out by --exclude-variables`);
+        continue;
+      }
+      emitVariable(v, owner, ownerRef, ctx, this.file);
+    }
+  },
+};
+
+function compareVariables(ctx: EmitContext) {
+  const key = (v: Doc) => `${String(v.Name)}\u0000${scopeLabel(v.Scope, ctx)}\u0000${String(v.Value ?? "")}`;
+  return (a: Doc, b: Doc) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0);
+}
+
+function emitVariable(v: Doc, owner: GraphNode, ownerRef: Expr, ctx: EmitContext, file: string): void {
+  const name = String(v.Name);
+  const label = scopeLabel(v.Scope, ctx);
+  const what = `variable "${name}" of ${owner.name}`;
+  const sensitive = v.IsSensitive === true || v.Type === "Sensitive";
+  const type = sensitive ? "Sensitive" : String(v.Type ?? "String");
+  const body: BodyItem[] = [
+    attr("space_id", ctx.spaceId),
+    attr("owner_id", ownerRef),
+    attr("name", str(name)),
+    attr("type", str(type)),
+  ];
+  if (sensitive) {
+    body.push(attr("is_sensitive", bool(true)));
+    body.push(
+      attr(
+        "sensitive_value",
+        ctx.secret(
+          `${name}${label ? ` ${label}` : ""}`,
+          "text",
+          `Sensitive variable ${name}${label ? ` (${label})` : ""} of ${owner.name}`,
+          {
+            key: `${owner.name} ${name}${label ? ` ${label}` : ""}`,
+            octostache: `#{${name}}`,
+            path: `Variables[Id=${String(v.Id)}].Value`,
+          },
+        ),
+      ),
+    );
+  } else if (REFERENCE_TYPES.has(type) && typeof v.Value === "string" && v.Value) {
+    const target = ctx.ref(v.Value, what);
+    if (target) body.push(attr("value", target));
+  } else if (typeof v.Value === "string") {
+    body.push(attr("value", str(v.Value)));
+  }
+  body.push(...optString("description", v.Description));
+  const scope = variableScope(v.Scope, ctx, what);
+  if (scope.length) body.push(block("scope", [], scope));
+  const prompt = v.Prompt as Doc | null | undefined;
+  if (prompt && typeof prompt === "object") body.push(promptBlock(prompt));
+  const key = `${name}${label ? ` ${label}` : ""}`;
+  ctx.resource(
+    file,
+    "octopusdeploy_variable",
+    ctx.plan.layout === "single" ? `${owner.name} ${key}` : key,
+    body,
+  );
+}
+
+function variableScope(scope: unknown, ctx: EmitContext, what: string): BodyItem[] {
+  const s = (scope && typeof scope === "object" ? scope : {}) as Record<string, unknown>;
+  const out: BodyItem[] = [];
+  for (const [key, attribute, kind] of SCOPES) {
+    const values = Array.isArray(s[key]) ? (s[key] as unknown[]).map(String) : [];
+    if (!values.length) continue;
+    let items: Expr[];
+    if (kind === "text") items = [...values].sort().map(str);
+    else if (kind === "tag") items = ctx.tags(values, `${what} scope`);
+    else if (kind === "action") items = values.flatMap((id) => ctx.actionRef(id, `${what} step scope`) ?? []);
+    else {
+      const sorted = [...values].sort((a, b) =>
+        (ctx.graph.get(a)?.name ?? a).localeCompare(ctx.graph.get(b)?.name ?? b),
+      );
+      items = ctx.refs(sorted, `${what} scope`);
+    }
+    if (items.length) out.push(attr(attribute, tuple(items)));
+  }
+  return out;
+}
+
+function promptBlock(prompt: Doc): BodyItem {
+  const settings = (prompt.DisplaySettings ?? {}) as Record<string, unknown>;
+  const control =
+    typeof settings["Octopus.ControlType"] === "string" ? settings["Octopus.ControlType"] : undefined;
+  const body: BodyItem[] = [
+    attr("label", str(String(prompt.Label ?? ""))),
+    attr("description", str(String(prompt.Description ?? ""))),
+    attr("is_required", bool(prompt.Required === true)),
+  ];
+  if (control) {
+    const options =
+      typeof settings["Octopus.SelectOptions"] === "string" ? settings["Octopus.SelectOptions"] : "";
+    body.push(
+      block(
+        "display_settings",
+        [],
+        [
+          attr("control_type", str(control)),
+          ...options
+            .split("\n")
+            .filter((line) => line !== "")
+            .map((line) => {
+              const bar = line.indexOf("|");
+              const value = bar < 0 ? line : line.slice(0, bar);
+              const display = bar < 0 ? line : line.slice(bar + 1);
+              return block(
+                "select_option",
+                [],
+                [attr("value", str(value)), attr("display_name", str(display))],
+              );
+            }),
+        ],
+      ),
+    );
+  }
+  return block("prompt", [], body);
+}
+
+export const tenants: Converter = {
+  types: ["Tenants"],
+  file: "tenants.tf",
+  primary: () => "octopusdeploy_tenant",
+  emit(node, ctx) {
+    const d = docOf(node);
+    ctx.resource(this.file, "octopusdeploy_tenant", node.name, [
+      attr("space_id", ctx.spaceId),
+      attr("name", str(node.name)),
+      ...optString("description", d.Description),
+      ...optBool("is_disabled", d.IsDisabled),
+      ...optList("tenant_tags", ctx.tags(d.TenantTags, `tenant "${node.name}" tags`)),
+    ]);
+  },
+};
+
+/** The project template's ID in the destination, by the template's name. */
+export function projectTemplateId(
+  _ctx: EmitContext,
+  projectRef: Expr,
+  project: GraphNode,
+  templateId: string,
+): Expr | undefined {
+  const list = Array.isArray(docOf(project).Templates) ? (docOf(project).Templates as Doc[]) : [];
+  const index = list.findIndex((t) => t.Id === templateId);
+  if (index < 0) return undefined;
+  if (projectRef.kind === "ref") {
+    const parts = projectRef.parts.slice(0, -1);
+    return ref(...parts, "template", index, "id");
+  }
+  return undefined;
+}

@@ -1,0 +1,791 @@
+import type { GraphNode } from "../../graph/graph.js";
+import type { EmitContext } from "../emit.js";
+import { attr, type BodyItem, block, bool, type Expr, num, ref, str, tuple } from "../hcl/model.js";
+import {
+  byName,
+  type Converter,
+  type Doc,
+  docOf,
+  hasSecret,
+  optBool,
+  optExpr,
+  optList,
+  optString,
+  optStrings,
+} from "./converter.js";
+import { projectTemplateId, templates } from "./library.js";
+
+/** Projects, their channels, runbooks and triggers, and their tenants' links and variables. */
+
+export const projects: Converter = {
+  types: ["Projects"],
+  file: "project.tf",
+  primary: () => "octopusdeploy_project",
+  emit(node, ctx) {
+    const d = docOf(node);
+    const what = `project "${node.name}"`;
+    if (d.IsVersionControlled === true) {
+      ctx.warn(
+        "is a Config-as-Code project: it is exported as a database project with its default branch's process and variables",
+      );
+    }
+    const policy = (d.ProjectConnectivityPolicy ?? {}) as Doc;
+    const lifecycle = ctx.ref(d.LifecycleId as string, `${what} lifecycle`);
+    const group = ctx.ref(d.ProjectGroupId as string, `${what} project group`);
+    const body: BodyItem[] = [
+      attr("space_id", ctx.spaceId),
+      attr("name", str(node.name)),
+      ...optString("description", d.Description),
+      ...optExpr("lifecycle_id", lifecycle),
+      ...optExpr("project_group_id", group),
+      ...optString("default_guided_failure_mode", d.DefaultGuidedFailureMode),
+      ...optBool("default_to_skip_if_already_installed", d.DefaultToSkipIfAlreadyInstalled),
+      ...optBool("is_discrete_channel_release", d.DiscreteChannelRelease),
+      ...optBool("is_disabled", d.IsDisabled),
+      ...optString("tenanted_deployment_participation", d.TenantedDeploymentMode),
+      ...optString("release_notes_template", d.ReleaseNotesTemplate),
+      ...optString("deployment_changes_template", d.DeploymentChangesTemplate),
+      ...optList(
+        "included_library_variable_sets",
+        ctx.refs(byName(ctx, d.IncludedLibraryVariableSetIds), `${what} library variable sets`),
+      ),
+      block(
+        "connectivity_policy",
+        [],
+        [
+          attr("allow_deployments_to_no_targets", bool(policy.AllowDeploymentsToNoTargets === true)),
+          attr("exclude_unhealthy_targets", bool(policy.ExcludeUnhealthyTargets === true)),
+          attr("skip_machine_behavior", str(String(policy.SkipMachineBehavior ?? "None"))),
+          ...optStrings("target_roles", policy.TargetRoles),
+        ],
+      ),
+      ...templates(d.Templates, ctx, what),
+    ];
+    if (d.AutoCreateRelease === true) {
+      ctx.warn(
+        "creates releases automatically from the built-in feed; that setting is not exported yet, turn it on by hand",
+      );
+    }
+    const project = ctx.resource(this.file, "octopusdeploy_project", node.name, body);
+    const projectRef = ref("octopusdeploy_project", project, "id");
+
+    const strategy = (d.VersioningStrategy ?? null) as Doc | null;
+    if (strategy && typeof strategy.Template === "string" && strategy.Template && !strategy.DonorPackage) {
+      ctx.resource(this.file, "octopusdeploy_project_versioning_strategy", node.name, [
+        attr("space_id", ctx.spaceId),
+        attr("project_id", projectRef),
+        attr("template", str(strategy.Template)),
+      ]);
+    } else if (strategy?.DonorPackage) {
+      ctx.warn(
+        "takes its release version from a package; the versioning strategy is not exported yet, set it by hand",
+      );
+    }
+
+    emitTenantLinks(node, projectRef, ctx);
+    emitDefaultChannelNote(node, ctx);
+  },
+};
+
+/** The project's tenants: links (octopusdeploy_tenant_project) and their variable values. */
+function emitTenantLinks(project: GraphNode, projectRef: Expr, ctx: EmitContext): void {
+  const tenants = ctx.graph
+    .ofType("Tenants")
+    .filter((t) => Object.hasOwn((docOf(t).ProjectEnvironments ?? {}) as object, project.id))
+    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  for (const tenant of tenants) {
+    const what = `tenant "${tenant.name}" of project "${project.name}"`;
+    const tenantRef = ctx.ref(tenant.id, what, { optional: true });
+    if (!tenantRef) continue;
+    const envs = ((docOf(tenant).ProjectEnvironments ?? {}) as Record<string, string[]>)[project.id] ?? [];
+    const link = ctx.resource("tenants.tf", "octopusdeploy_tenant_project", ctx.projectKey(tenant.name), [
+      attr("space_id", ctx.spaceId),
+      attr("tenant_id", tenantRef),
+      attr("project_id", projectRef),
+      attr("environment_ids", tuple(ctx.refs(byName(ctx, envs), `${what} environments`))),
+    ]);
+    const after = [attr("depends_on", tuple([ref("octopusdeploy_tenant_project", link)]))];
+    const values = ctx.graph.get(`TenantVariables-${tenant.id}`);
+    if (!values) continue;
+    const v = docOf(values);
+    // Project template values, per environment.
+    const pv = ((v.ProjectVariables ?? {}) as Record<string, Doc>)[project.id];
+    const perEnv = ((pv?.Variables ?? {}) as Record<string, Record<string, unknown>>) ?? {};
+    for (const env of byName(ctx, Object.keys(perEnv))) {
+      const envRef = ctx.ref(env, `${what} variables`, { optional: true });
+      if (!envRef) continue;
+      for (const [templateId, value] of Object.entries(perEnv[env] ?? {}).sort(([a], [b]) =>
+        a < b ? -1 : 1,
+      )) {
+        const template = ((docOf(project).Templates ?? []) as Doc[]).find((t) => t.Id === templateId);
+        const templateRef = projectTemplateId(ctx, projectRef, project, templateId);
+        if (!template || !templateRef) continue;
+        const name = String(template.Name);
+        const envName = ctx.graph.get(env)?.name ?? env;
+        ctx.resource(
+          "tenants.tf",
+          "octopusdeploy_tenant_project_variable",
+          ctx.projectKey(`${tenant.name} ${name} ${envName}`),
+          [
+            attr("space_id", ctx.spaceId),
+            attr("tenant_id", tenantRef),
+            attr("project_id", projectRef),
+            attr("environment_id", envRef),
+            attr("template_id", templateRef),
+            attr(
+              "value",
+              tenantValue(
+                value,
+                ctx,
+                `${tenant.name} ${project.name} ${name} ${envName}`,
+                `Tenant "${tenant.name}" value of ${name} in ${envName}`,
+                values.id,
+                `ProjectVariables.${project.id}.Variables.${env}.${templateId}`,
+              ),
+            ),
+            ...after,
+          ],
+        );
+      }
+    }
+    // Library template values (common variables) this project is designated to carry.
+    for (const [lvsId, entry] of Object.entries((v.LibraryVariables ?? {}) as Record<string, Doc>).sort(
+      ([a], [b]) => (a < b ? -1 : 1),
+    )) {
+      if (ctx.commonVariablesHome(tenant.id, lvsId) !== project.id) continue;
+      const lvs = ctx.graph.get(lvsId);
+      if (!lvs) continue;
+      const lvsTemplates = (docOf(lvs).Templates ?? []) as Doc[];
+      for (const [templateId, value] of Object.entries(
+        (entry.Variables ?? {}) as Record<string, unknown>,
+      ).sort(([a], [b]) => (a < b ? -1 : 1))) {
+        const template = lvsTemplates.find((t) => t.Id === templateId);
+        if (!template) continue;
+        const templateRef = ctx.libraryTemplateId(lvsId, String(template.Name), `${what} library template`);
+        const lvsRef = ctx.ref(lvsId, `${what} library variable set`, { optional: true });
+        if (!templateRef || !lvsRef) continue;
+        ctx.resource(
+          "tenants.tf",
+          "octopusdeploy_tenant_common_variable",
+          `${tenant.name} ${lvs.name} ${String(template.Name)}`,
+          [
+            attr("space_id", ctx.spaceId),
+            attr("tenant_id", tenantRef),
+            attr("library_variable_set_id", lvsRef),
+            attr("template_id", templateRef),
+            attr(
+              "value",
+              tenantValue(
+                value,
+                ctx,
+                `${tenant.name} ${lvs.name} ${String(template.Name)}`,
+                `Tenant "${tenant.name}" value of ${String(template.Name)}`,
+                values.id,
+                `LibraryVariables.${lvsId}.Variables.${templateId}`,
+              ),
+            ),
+            ...after,
+          ],
+        );
+      }
+    }
+  }
+}
+
+function tenantValue(
+  value: unknown,
+  ctx: EmitContext,
+  key: string,
+  description: string,
+  sourceId: string,
+  path: string,
+): Expr {
+  if (hasSecret(value)) return ctx.secret(key, "text", description, { key: `tenant ${key}`, sourceId, path });
+  return str(typeof value === "string" ? value : "");
+}
+
+function emitDefaultChannelNote(project: GraphNode, ctx: EmitContext): void {
+  const channel = ctx.graph
+    .ofType("Channels")
+    .find((c) => c.projectId === project.id && docOf(c).IsDefault === true);
+  if (!channel) return;
+  const d = docOf(channel);
+  if (
+    d.LifecycleId ||
+    (Array.isArray(d.Rules) && d.Rules.length) ||
+    (Array.isArray(d.TenantTags) && d.TenantTags.length)
+  ) {
+    ctx.warn(
+      "its Default channel has a lifecycle, version rules or tenant tags; the Default channel is looked up, not managed, so set those by hand",
+    );
+  }
+}
+
+export const channels: Converter = {
+  types: ["Channels"],
+  file: "channels.tf",
+  primary: () => "octopusdeploy_channel",
+  emit(node, ctx) {
+    const d = docOf(node);
+    const what = `channel "${node.name}"`;
+    const project = ctx.ref(node.projectId, `${what} project`);
+    if (!project) return;
+    const rules = Array.isArray(d.Rules) ? (d.Rules as Doc[]) : [];
+    ctx.resource(this.file, "octopusdeploy_channel", node.name, [
+      attr("space_id", ctx.spaceId),
+      attr("project_id", project),
+      attr("name", str(node.name)),
+      ...optString("description", d.Description),
+      ...optExpr("lifecycle_id", ctx.ref(d.LifecycleId as string, `${what} lifecycle`, { optional: true })),
+      attr("is_default", bool(false)),
+      ...optList("tenant_tags", ctx.tags(d.TenantTags, `${what} tenant tags`)),
+      ...rules.map((r) =>
+        block(
+          "rule",
+          [],
+          [
+            ...optString("version_range", r.VersionRange),
+            ...optString("tag", r.Tag),
+            ...((Array.isArray(r.ActionPackages) ? r.ActionPackages : []) as Doc[]).map((p) =>
+              block(
+                "action_package",
+                [],
+                [
+                  ...optString("deployment_action", p.DeploymentAction),
+                  ...optString("package_reference", p.PackageReference),
+                ],
+              ),
+            ),
+          ],
+        ),
+      ),
+    ]);
+  },
+};
+
+export const runbooks: Converter = {
+  types: ["Runbooks"],
+  file: "runbooks.tf",
+  primary: () => "octopusdeploy_runbook",
+  emit(node, ctx) {
+    const d = docOf(node);
+    const what = `runbook "${node.name}"`;
+    const project = ctx.ref(node.projectId, `${what} project`);
+    if (!project) return;
+    const policy = (d.ConnectivityPolicy ?? {}) as Doc;
+    const retention = (d.RunRetentionPolicy ?? {}) as Doc;
+    const strategy =
+      typeof retention.Strategy === "string"
+        ? retention.Strategy
+        : retention.ShouldKeepForever
+          ? "Forever"
+          : Number(retention.QuantityToKeep ?? 100) === 100 && (retention.Unit ?? "Items") === "Items"
+            ? "Default"
+            : "Count";
+    ctx.resource(this.file, "octopusdeploy_runbook", node.name, [
+      attr("space_id", ctx.spaceId),
+      attr("project_id", project),
+      attr("name", str(node.name)),
+      ...optString("description", d.Description),
+      ...optString("environment_scope", d.EnvironmentScope),
+      ...optList("environments", ctx.refs(byName(ctx, d.Environments), `${what} environments`)),
+      ...optString("multi_tenancy_mode", d.MultiTenancyMode),
+      ...optString("default_guided_failure_mode", d.DefaultGuidedFailureMode),
+      ...optBool("force_package_download", d.ForcePackageDownload),
+      block(
+        "connectivity_policy",
+        [],
+        [
+          attr("allow_deployments_to_no_targets", bool(policy.AllowDeploymentsToNoTargets !== false)),
+          attr("exclude_unhealthy_targets", bool(policy.ExcludeUnhealthyTargets === true)),
+          attr("skip_machine_behavior", str(String(policy.SkipMachineBehavior ?? "None"))),
+          ...optStrings("target_roles", policy.TargetRoles),
+        ],
+      ),
+      ...(strategy === "Default"
+        ? []
+        : [
+            block(
+              "retention_policy_with_strategy",
+              [],
+              [
+                attr("strategy", str(strategy)),
+                ...(strategy === "Count"
+                  ? [
+                      attr("quantity_to_keep", num(Number(retention.QuantityToKeep ?? 100))),
+                      attr("unit", str(String(retention.Unit ?? "Items"))),
+                    ]
+                  : []),
+              ],
+            ),
+          ]),
+    ]);
+  },
+};
+
+type Action = Doc & { Name: string; ActionType: string; Properties?: Record<string, unknown> };
+type Step = Doc & { Name: string; Actions?: Action[]; Properties?: Record<string, unknown> };
+
+/** Keys the provider sets from primary_package; not repeated in execution_properties. */
+const RESERVED = new Set([
+  "Octopus.Action.Package.PackageId",
+  "Octopus.Action.Package.FeedId",
+  "Octopus.Action.Package.DownloadOnTentacle",
+]);
+
+interface StepPlan {
+  step: Step;
+  first: Action;
+  type: string;
+  key: string;
+  children: Array<{ action: Action; type: string; key: string }>;
+}
+
+/** The process's owner label and the steps it writes, named the same way every time. */
+function processPlan(
+  node: GraphNode,
+  ctx: EmitContext,
+): { runbook?: GraphNode; key: string; owner: string; steps: StepPlan[] } {
+  const d = docOf(node);
+  const runbook = node.type === "RunbookProcesses" ? ctx.graph.get(String(d.RunbookId ?? "")) : undefined;
+  const owner = runbook ? `runbook "${runbook.name}"` : "deployment process";
+  const key = runbook ? runbook.name : "deployment";
+  const steps: StepPlan[] = [];
+  for (const step of (Array.isArray(d.Steps) ? d.Steps : []) as Step[]) {
+    const actions = step.Actions ?? [];
+    const first = actions[0];
+    if (!first || first.StepPackageId || first.Inputs) continue;
+    const stepKey = `${key} ${step.Name}`;
+    steps.push({
+      step,
+      first,
+      type: ctx.isTemplated(first) ? "octopusdeploy_process_templated_step" : "octopusdeploy_process_step",
+      key: stepKey,
+      children: actions
+        .slice(1)
+        .filter((a) => !a.StepPackageId && !a.Inputs)
+        .map((action) => ({
+          action,
+          type: ctx.isTemplated(action)
+            ? "octopusdeploy_process_templated_child_step"
+            : "octopusdeploy_process_child_step",
+          key: `${stepKey} ${action.Name}`,
+        })),
+    });
+  }
+  return { runbook, key, owner, steps };
+}
+
+/**
+ * A deployment or runbook process: octopusdeploy_process, a process step per step (its
+ * first action), a child step per further action, and the order of both.
+ */
+export const processes: Converter = {
+  types: ["DeploymentProcesses", "RunbookProcesses"],
+  file: "process.tf",
+  primary: () => "octopusdeploy_process",
+  primaryKey: (node, plan) =>
+    node.type === "RunbookProcesses"
+      ? (plan.graph.get(String(docOf(node).RunbookId ?? ""))?.name ?? node.id)
+      : "deployment",
+  declare(node, ctx) {
+    for (const s of processPlan(node, ctx).steps) {
+      const stepLabel = ctx.module.name("resource", s.type, ctx.key(s.key));
+      ctx.registerAction(String(s.first.Id ?? ""), s.first.Name, ref(s.type, stepLabel, "action_id"));
+      for (const c of s.children) {
+        ctx.registerAction(
+          String(c.action.Id ?? ""),
+          c.action.Name,
+          ref(c.type, ctx.module.name("resource", c.type, ctx.key(c.key)), "id"),
+        );
+      }
+    }
+  },
+  emit(node, ctx) {
+    const d = docOf(node);
+    const { runbook, key, owner, steps } = processPlan(node, ctx);
+    const project = ctx.ref(node.projectId, `${owner} project`);
+    if (!project) return;
+    const file = runbook ? "runbooks.tf" : this.file;
+    for (const step of (Array.isArray(d.Steps) ? d.Steps : []) as Step[]) {
+      const skipped = (step.Actions ?? []).filter((a) => a.StepPackageId || a.Inputs);
+      for (const a of skipped) {
+        ctx.warn(
+          `step "${a.Name}" of ${owner} uses the new step framework (${String(a.StepPackageId ?? a.ActionType)}), which the provider cannot express; it is skipped (the snapshot path carries it)`,
+        );
+      }
+    }
+    const process = ctx.resource(file, "octopusdeploy_process", key, [
+      attr("space_id", ctx.spaceId),
+      attr("project_id", project),
+      ...(runbook ? optExpr("runbook_id", ctx.ref(runbook.id, `${owner} runbook`)) : []),
+    ]);
+    const processRef = ref("octopusdeploy_process", process, "id");
+    const stepRefs: Expr[] = [];
+    for (const s of steps) {
+      const where = `step "${s.step.Name}" of ${owner}`;
+      if (s.first.IsDisabled === true) ctx.warn(`${where} is disabled; it is exported disabled`);
+      const stepLabel = ctx.module.name("resource", s.type, ctx.key(s.key));
+      ctx.resource(
+        file,
+        s.type,
+        s.key,
+        [
+          attr("space_id", ctx.spaceId),
+          attr("process_id", processRef),
+          attr("name", str(s.step.Name)),
+          ...stepAttributes(s.step),
+          ...actionAttributes(s.first, ctx, where, true),
+        ],
+        stepLabel,
+      );
+      stepRefs.push(ref(s.type, stepLabel, "id"));
+      const children: Expr[] = [];
+      for (const c of s.children) {
+        const childWhere = `child step "${c.action.Name}" of ${where}`;
+        const childLabel = ctx.module.name("resource", c.type, ctx.key(c.key));
+        ctx.resource(
+          file,
+          c.type,
+          c.key,
+          [
+            attr("space_id", ctx.spaceId),
+            attr("process_id", processRef),
+            attr("parent_id", ref(s.type, stepLabel, "id")),
+            attr("name", str(c.action.Name)),
+            ...optString("condition", c.action.Condition),
+            ...actionAttributes(c.action, ctx, childWhere, false),
+          ],
+          childLabel,
+        );
+        children.push(ref(c.type, childLabel, "id"));
+      }
+      if (children.length) {
+        ctx.resource(file, "octopusdeploy_process_child_steps_order", s.key, [
+          attr("space_id", ctx.spaceId),
+          attr("process_id", processRef),
+          attr("parent_id", ref(s.type, stepLabel, "id")),
+          attr("children", tuple(children)),
+        ]);
+      }
+    }
+    if (stepRefs.length) {
+      ctx.resource(file, "octopusdeploy_process_steps_order", key, [
+        attr("space_id", ctx.spaceId),
+        attr("process_id", processRef),
+        attr("steps", tuple(stepRefs)),
+      ]);
+    }
+  },
+};
+
+function stepAttributes(step: Step): BodyItem[] {
+  return [
+    ...optString("condition", step.Condition),
+    ...optString("start_trigger", step.StartTrigger),
+    ...optString("package_requirement", step.PackageRequirement),
+    ...stringMap("properties", step.Properties),
+  ];
+}
+
+/** A map attribute of string values; non-strings are written as JSON text. Left out when empty. */
+function stringMap(
+  name: string,
+  value: unknown,
+  transform?: (key: string, value: unknown) => Expr | undefined,
+): BodyItem[] {
+  if (!value || typeof value !== "object") return [];
+  const entries: Array<[string, Expr]> = [];
+  for (const [k, v] of Object.entries(value as Record<string, unknown>).sort(([a], [b]) =>
+    a < b ? -1 : a > b ? 1 : 0,
+  )) {
+    const expr = transform ? transform(k, v) : typeof v === "string" ? str(v) : undefined;
+    if (expr) entries.push([k, expr]);
+  }
+  return entries.length ? [attr(name, { kind: "object", entries })] : [];
+}
+
+function actionAttributes(action: Action, ctx: EmitContext, where: string, _isStep: boolean): BodyItem[] {
+  const packages = (Array.isArray(action.Packages) ? action.Packages : []) as Doc[];
+  const primary = packages.find((p) => !p.Name);
+  const others = packages.filter((p) => p.Name).sort((a, b) => String(a.Name).localeCompare(String(b.Name)));
+  const container = (action.Container ?? null) as Doc | null;
+  const templated = ctx.isTemplated(action);
+  const properties = (action.Properties ?? {}) as Record<string, unknown>;
+  const body: BodyItem[] = [
+    ...(templated ? ctx.templateAttributes(action, where) : [attr("type", str(action.ActionType))]),
+    ...optString("slug", action.Slug),
+    ...optBool("is_disabled", action.IsDisabled),
+    ...optBool("is_required", action.IsRequired),
+    ...optString("notes", action.Notes),
+    ...optList("environments", ctx.refs(byName(ctx, action.Environments), `${where} environments`)),
+    ...optList(
+      "excluded_environments",
+      ctx.refs(byName(ctx, action.ExcludedEnvironments), `${where} excluded environments`),
+    ),
+    ...optList("channels", ctx.refs(byName(ctx, action.Channels), `${where} channels`)),
+    ...optList("tenant_tags", ctx.tags(action.TenantTags, `${where} tenant tags`)),
+    ...optExpr(
+      "worker_pool_id",
+      ctx.ref(action.WorkerPoolId as string, `${where} worker pool`, { optional: true }),
+    ),
+    ...optString("worker_pool_variable", action.WorkerPoolVariable),
+  ];
+  if (container && (container.Image || container.FeedId)) {
+    body.push(
+      attr("container", {
+        kind: "object",
+        entries: [
+          ...(container.FeedId
+            ? [
+                ["feed_id", ctx.ref(container.FeedId as string, `${where} container feed`) ?? str("")] as [
+                  string,
+                  Expr,
+                ],
+              ]
+            : []),
+          ...(container.Image ? [["image", str(String(container.Image))] as [string, Expr]] : []),
+        ],
+      }),
+    );
+  }
+  if (!templated) {
+    if (primary) body.push(attr("primary_package", packageObject(primary, ctx, where)));
+    if (others.length) {
+      body.push(
+        attr("packages", {
+          kind: "object",
+          entries: others.map((p) => [String(p.Name), packageObject(p, ctx, where)]),
+        }),
+      );
+    }
+  }
+  body.push(
+    ...stringMap(templated ? "execution_properties" : "execution_properties", properties, (k, v) => {
+      if (RESERVED.has(k) && primary) return undefined;
+      if (templated && (k === "Octopus.Action.Template.Id" || k === "Octopus.Action.Template.Version"))
+        return undefined;
+      if (hasSecret(v)) {
+        return ctx.secret(`${action.Name} ${k}`, "password", `Sensitive property ${k} of ${where}`, {
+          key: `${where} ${k}`,
+          path: `${actionPath(ctx, action)}.Properties.${k}`,
+        });
+      }
+      if (typeof v !== "string") return undefined;
+      return ctx.idsIn(v, `${where} property ${k}`);
+    }),
+  );
+  return body;
+}
+
+/** Where an action sits in its process document, e.g. Steps[Id=...].Actions[Id=...]. */
+function actionPath(ctx: EmitContext, action: Action): string {
+  const steps = (docOf(ctx.node).Steps ?? []) as Step[];
+  const step = steps.find((s) => (s.Actions ?? []).includes(action));
+  return `Steps[Id=${String(step?.Id ?? "")}].Actions[Id=${String(action.Id ?? "")}]`;
+}
+
+function packageObject(p: Doc, ctx: EmitContext, where: string): Expr {
+  const feed = typeof p.FeedId === "string" ? ctx.ref(p.FeedId, `${where} package feed`) : undefined;
+  const entries: Array<[string, Expr]> = [
+    ["package_id", ctx.idsIn(String(p.PackageId ?? ""), `${where} package`)],
+  ];
+  if (feed) entries.push(["feed_id", feed]);
+  if (typeof p.AcquisitionLocation === "string")
+    entries.push(["acquisition_location", str(p.AcquisitionLocation)]);
+  const props = Object.entries((p.Properties ?? {}) as Record<string, unknown>)
+    .filter(([, v]) => typeof v === "string")
+    .sort(([a], [b]) => (a < b ? -1 : 1));
+  if (props.length)
+    entries.push(["properties", { kind: "object", entries: props.map(([k, v]) => [k, str(v as string)]) }]);
+  return { kind: "object", entries };
+}
+
+export const triggers: Converter = {
+  types: ["ProjectTriggers"],
+  file: "triggers.tf",
+  primary: () => undefined,
+  emit(node, ctx) {
+    const d = docOf(node);
+    const what = `trigger "${node.name}"`;
+    const project = ctx.ref(node.projectId, `${what} project`);
+    if (!project) return;
+    const filter = (d.Filter ?? {}) as Doc;
+    const action = (d.Action ?? {}) as Doc;
+    switch (filter.FilterType) {
+      case "MachineFilter":
+        ctx.resource(this.file, "octopusdeploy_project_deployment_target_trigger", node.name, [
+          attr("project_id", project),
+          attr("name", str(node.name)),
+          attr("should_redeploy", bool(action.ShouldRedeployWhenMachineHasBeenDeployedTo === true)),
+          // Optional lists the provider reads back as []: written even when empty.
+          attr(
+            "environment_ids",
+            tuple(ctx.refs(byName(ctx, filter.EnvironmentIds), `${what} environments`)),
+          ),
+          attr("roles", strings(filter.Roles)),
+          attr("event_groups", strings(filter.EventGroups)),
+          attr("event_categories", strings(filter.EventCategories)),
+        ]);
+        if (d.IsDisabled === true)
+          ctx.warn(
+            "is disabled; the provider's deployment target trigger cannot be disabled, so it arrives enabled",
+          );
+        return;
+      case "FeedFilter": {
+        const packages = (Array.isArray(filter.Packages) ? filter.Packages : []) as Doc[];
+        ctx.resource(this.file, "octopusdeploy_external_feed_create_release_trigger", node.name, [
+          attr("space_id", ctx.spaceId),
+          attr("project_id", project),
+          attr("name", str(node.name)),
+          ...optExpr("channel_id", ctx.ref(action.ChannelId as string, `${what} channel`)),
+          ...optBool("is_disabled", d.IsDisabled),
+          ...packages
+            .filter((p) => p.PackageReference)
+            .map((p) =>
+              block(
+                "package",
+                [],
+                [
+                  attr("deployment_action_slug", str(String(p.DeploymentActionSlug ?? ""))),
+                  attr("package_reference", str(String(p.PackageReference))),
+                ],
+              ),
+            ),
+          ...packages
+            .filter((p) => !p.PackageReference)
+            .map((p) =>
+              block(
+                "primary_package",
+                [],
+                [attr("deployment_action_slug", str(String(p.DeploymentActionSlug ?? "")))],
+              ),
+            ),
+        ]);
+        return;
+      }
+      case "CronExpressionSchedule":
+      case "OnceDailySchedule":
+      case "ContinuousDailySchedule":
+      case "DaysPerMonthSchedule": {
+        const schedule = scheduleBlock(filter);
+        const act = scheduledAction(action, ctx, what);
+        if (!schedule || !act) {
+          ctx.warn(`its action ${String(action.ActionType)} is not exported yet; create the trigger by hand`);
+          return;
+        }
+        ctx.resource(this.file, "octopusdeploy_project_scheduled_trigger", node.name, [
+          attr("space_id", ctx.spaceId),
+          attr("project_id", project),
+          attr("name", str(node.name)),
+          ...optString("description", d.Description),
+          ...optBool("is_disabled", d.IsDisabled),
+          ...optString("timezone", filter.Timezone),
+          ...optExpr(
+            "channel_id",
+            ctx.ref(action.ChannelId as string, `${what} channel`, { optional: true }),
+          ),
+          attr("tenant_ids", tuple(ctx.refs(byName(ctx, action.TenantIds), `${what} tenants`))),
+          schedule,
+          act,
+        ]);
+        return;
+      }
+      default:
+        ctx.warn(`triggers of type ${String(filter.FilterType)} are not exported yet; create it by hand`);
+    }
+  },
+};
+
+function strings(value: unknown): Expr {
+  return tuple((Array.isArray(value) ? value.map(String) : []).sort().map(str));
+}
+
+function scheduleBlock(f: Doc): BodyItem | undefined {
+  const days = () => optStrings("days_of_week", f.DaysOfWeek, { sort: false });
+  const time = (v: unknown) => String(v ?? "").replace(/(Z|[+-]\d\d:\d\d)$/, "");
+  switch (f.FilterType) {
+    case "CronExpressionSchedule":
+      return block(
+        "cron_expression_schedule",
+        [],
+        [attr("cron_expression", str(String(f.CronExpression ?? "")))],
+      );
+    case "OnceDailySchedule":
+      return block("once_daily_schedule", [], [attr("start_time", str(time(f.StartTime))), ...days()]);
+    case "ContinuousDailySchedule":
+      return block(
+        "continuous_daily_schedule",
+        [],
+        [
+          attr("interval", str(String(f.Interval ?? "OnceDaily"))),
+          ...(typeof f.HourInterval === "number" ? [attr("hour_interval", num(f.HourInterval))] : []),
+          ...(typeof f.MinuteInterval === "number" ? [attr("minute_interval", num(f.MinuteInterval))] : []),
+          attr("run_after", str(time(f.RunAfter))),
+          attr("run_until", str(time(f.RunUntil))),
+          ...days(),
+        ],
+      );
+    case "DaysPerMonthSchedule":
+      return block(
+        "days_per_month_schedule",
+        [],
+        [
+          attr("monthly_schedule_type", str(String(f.MonthlyScheduleType ?? "DateOfMonth"))),
+          attr("start_time", str(time(f.StartTime))),
+          ...optString("date_of_month", f.DateOfMonth),
+          ...optString("day_number_of_month", f.DayNumberOfMonth),
+          ...optString("day_of_week", f.DayOfWeek),
+        ],
+      );
+    default:
+      return undefined;
+  }
+}
+
+function scheduledAction(a: Doc, ctx: EmitContext, what: string): BodyItem | undefined {
+  switch (a.ActionType) {
+    case "RunRunbook": {
+      const runbook = ctx.ref(a.RunbookId as string, `${what} runbook`);
+      if (!runbook) return undefined;
+      return block(
+        "run_runbook_action",
+        [],
+        [
+          attr("runbook_id", runbook),
+          attr(
+            "target_environment_ids",
+            tuple(ctx.refs(byName(ctx, a.EnvironmentIds), `${what} environments`)),
+          ),
+        ],
+      );
+    }
+    case "DeployLatestRelease": {
+      const source = Array.isArray(a.SourceEnvironmentIds) ? String(a.SourceEnvironmentIds[0] ?? "") : "";
+      const src = ctx.ref(source, `${what} source environment`);
+      const dst = ctx.ref(a.DestinationEnvironmentId as string, `${what} destination environment`);
+      if (!src || !dst) return undefined;
+      return block(
+        "deploy_latest_release_action",
+        [],
+        [
+          attr("source_environment_id", src),
+          attr("destination_environment_id", dst),
+          attr("should_redeploy", bool(a.ShouldRedeployWhenReleaseIsCurrent === true)),
+        ],
+      );
+    }
+    case "DeployNewRelease": {
+      const dst = ctx.ref(a.EnvironmentId as string, `${what} environment`);
+      if (!dst) return undefined;
+      const vcs = (a.VersionControlReference ?? {}) as Doc;
+      return block(
+        "deploy_new_release_action",
+        [],
+        [attr("destination_environment_id", dst), ...optString("git_reference", vcs.GitRef)],
+      );
+    }
+    default:
+      return undefined;
+  }
+}

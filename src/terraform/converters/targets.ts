@@ -1,0 +1,261 @@
+import type { GraphNode } from "../../graph/graph.js";
+import type { EmitContext } from "../emit.js";
+import { attr, type BodyItem, block, bool, num, str, tuple } from "../hcl/model.js";
+import {
+  byName,
+  type Converter,
+  type Doc,
+  docOf,
+  optBool,
+  optExpr,
+  optList,
+  optString,
+} from "./converter.js";
+
+/** Deployment targets and workers: the provider resource follows the endpoint's communication style. */
+
+const TARGETS: Record<string, string> = {
+  TentaclePassive: "octopusdeploy_listening_tentacle_deployment_target",
+  TentacleActive: "octopusdeploy_polling_tentacle_deployment_target",
+  Ssh: "octopusdeploy_ssh_connection_deployment_target",
+  Kubernetes: "octopusdeploy_kubernetes_cluster_deployment_target",
+  None: "octopusdeploy_cloud_region_deployment_target",
+  OfflineDrop: "octopusdeploy_offline_package_drop_deployment_target",
+};
+
+const WORKERS: Record<string, string> = {
+  TentaclePassive: "octopusdeploy_listening_tentacle_worker",
+  Ssh: "octopusdeploy_ssh_connection_worker",
+};
+
+const style = (node: GraphNode) => String(((docOf(node).Endpoint ?? {}) as Doc).CommunicationStyle ?? "");
+
+/** Endpoint attributes shared by targets and workers of the same style. */
+function endpointAttributes(node: GraphNode, ctx: EmitContext, what: string): BodyItem[] {
+  const e = (docOf(node).Endpoint ?? {}) as Doc;
+  switch (style(node)) {
+    case "TentaclePassive":
+    case "TentacleActive":
+      return [
+        attr("tentacle_url", str(String(e.Uri ?? ""))),
+        attr("thumbprint", str(String(e.Thumbprint ?? ""))),
+        ...optString("certificate_signature_algorithm", e.CertificateSignatureAlgorithm),
+        ...(style(node) === "TentaclePassive"
+          ? optExpr("proxy_id", ctx.ref(e.ProxyId as string, `${what} proxy`, { optional: true }))
+          : []),
+      ];
+    case "Ssh":
+      return [
+        attr("host", str(String(e.Host ?? ""))),
+        attr("port", num(Number(e.Port ?? 22))),
+        attr("fingerprint", str(String(e.Fingerprint ?? ""))),
+        ...optExpr("account_id", ctx.ref(e.AccountId as string, `${what} account`)),
+        ...optString("dot_net_core_platform", e.DotNetCorePlatform),
+        ...optExpr("proxy_id", ctx.ref(e.ProxyId as string, `${what} proxy`, { optional: true })),
+      ];
+    default:
+      return [];
+  }
+}
+
+function kubernetes(node: GraphNode, ctx: EmitContext, what: string): BodyItem[] {
+  const e = (docOf(node).Endpoint ?? {}) as Doc;
+  const a = (e.Authentication ?? {}) as Doc;
+  const account = () => ctx.ref(a.AccountId as string, `${what} account`);
+  const out: BodyItem[] = [
+    attr("cluster_url", str(String(e.ClusterUrl ?? ""))),
+    ...optString("namespace", e.Namespace),
+    ...(typeof e.SkipTlsVerification === "string" || typeof e.SkipTlsVerification === "boolean"
+      ? [attr("skip_tls_verification", bool(String(e.SkipTlsVerification).toLowerCase() === "true"))]
+      : []),
+    ...optExpr(
+      "default_worker_pool_id",
+      ctx.ref(e.DefaultWorkerPoolId as string, `${what} worker pool`, { optional: true }),
+    ),
+    ...optExpr(
+      "cluster_certificate",
+      ctx.ref(e.ClusterCertificate as string, `${what} cluster certificate`, { optional: true }),
+    ),
+    ...optString("cluster_certificate_path", e.ClusterCertificatePath),
+    ...optExpr("proxy_id", ctx.ref(e.ProxyId as string, `${what} proxy`, { optional: true })),
+    ...optBool("running_in_container", e.RunningInContainer),
+  ];
+  const container = (e.Container ?? null) as Doc | null;
+  if (container && (container.Image || container.FeedId)) {
+    out.push(
+      block(
+        "container",
+        [],
+        [
+          ...optString("image", container.Image),
+          ...optExpr(
+            "feed_id",
+            ctx.ref(container.FeedId as string, `${what} container feed`, { optional: true }),
+          ),
+        ],
+      ),
+    );
+  }
+  switch (a.AuthenticationType) {
+    case "KubernetesStandard":
+      out.push(block("authentication", [], optExpr("account_id", account())));
+      break;
+    case "KubernetesAzure":
+      out.push(
+        block(
+          "azure_service_principal_authentication",
+          [],
+          [
+            ...optExpr("account_id", account()),
+            attr("cluster_name", str(String(a.ClusterName ?? ""))),
+            attr("cluster_resource_group", str(String(a.ClusterResourceGroup ?? ""))),
+            ...optBool("admin_login", a.AdminLogin === "True" || a.AdminLogin === true ? true : undefined),
+          ],
+        ),
+      );
+      break;
+    case "KubernetesAws":
+      out.push(
+        block(
+          "aws_account_authentication",
+          [],
+          [
+            ...optExpr("account_id", account()),
+            attr("cluster_name", str(String(a.ClusterName ?? ""))),
+            ...optBool("assume_role", a.AssumeRole),
+            ...optString("assumed_role_arn", a.AssumedRoleArn),
+            ...optString("assumed_role_session", a.AssumedRoleSession),
+            ...optString("assume_role_external_id", a.AssumeRoleExternalId),
+            ...(typeof a.AssumeRoleSessionDurationSeconds === "number" && a.AssumeRoleSessionDurationSeconds
+              ? [attr("assume_role_session_duration", num(a.AssumeRoleSessionDurationSeconds))]
+              : []),
+            ...optBool("use_instance_role", a.UseInstanceRole),
+          ],
+        ),
+      );
+      break;
+    case "KubernetesGoogleCloud":
+      out.push(
+        block(
+          "gcp_account_authentication",
+          [],
+          [
+            ...optExpr("account_id", account()),
+            attr("cluster_name", str(String(a.ClusterName ?? ""))),
+            attr("project", str(String(a.Project ?? ""))),
+            ...optBool("impersonate_service_account", a.ImpersonateServiceAccount),
+            ...optString("region", a.Region),
+            ...optString("service_account_emails", a.ServiceAccountEmails),
+            ...optBool("use_vm_service_account", a.UseVmServiceAccount),
+            ...optString("zone", a.Zone),
+          ],
+        ),
+      );
+      break;
+    case "KubernetesCertificate":
+      out.push(
+        block(
+          "certificate_authentication",
+          [],
+          optExpr("client_certificate", ctx.ref(a.ClientCertificate as string, `${what} client certificate`)),
+        ),
+      );
+      break;
+    case "KubernetesPodService":
+      out.push(block("pod_authentication", [], [attr("token_path", str(String(a.TokenPath ?? "")))]));
+      break;
+    default:
+      ctx.warn(`Kubernetes authentication ${String(a.AuthenticationType)} is not exported; set it by hand`);
+  }
+  return out;
+}
+
+export const machines: Converter = {
+  types: ["Machines"],
+  file: "deployment_targets.tf",
+  primary: (node) => TARGETS[style(node)],
+  emit(node, ctx) {
+    const d = docOf(node);
+    const type = TARGETS[style(node)];
+    if (!type) {
+      ctx.warn(`deployment targets of style ${style(node)} are not exported yet; register it by hand`);
+      return;
+    }
+    const what = `deployment target "${node.name}"`;
+    const e = (d.Endpoint ?? {}) as Doc;
+    const body: BodyItem[] = [
+      attr("space_id", ctx.spaceId),
+      attr("name", str(node.name)),
+      attr("environments", tuple(ctx.refs(byName(ctx, d.EnvironmentIds), `${what} environments`))),
+      attr("roles", tuple([...((d.Roles as string[]) ?? [])].sort().map(str))),
+      ...optExpr("machine_policy_id", ctx.ref(d.MachinePolicyId as string, `${what} machine policy`)),
+      ...optBool("is_disabled", d.IsDisabled),
+      ...optString("tenanted_deployment_participation", d.TenantedDeploymentParticipation),
+      ...optList("tenants", ctx.refs(byName(ctx, d.TenantIds), `${what} tenants`)),
+      ...optList("tenant_tags", ctx.tags(d.TenantTags, `${what} tenant tags`)),
+      ...endpointAttributes(node, ctx, what),
+    ];
+    if (style(node) === "Kubernetes") body.push(...kubernetes(node, ctx, what));
+    if (style(node) === "None") {
+      body.push(
+        ...optExpr(
+          "default_worker_pool_id",
+          ctx.ref(e.DefaultWorkerPoolId as string, `${what} worker pool`, { optional: true }),
+        ),
+      );
+    }
+    if (style(node) === "OfflineDrop") {
+      const dest = (e.Destination ?? {}) as Doc;
+      body.push(
+        attr("applications_directory", str(String(e.ApplicationsDirectory ?? ""))),
+        attr("working_directory", str(String(e.OctopusWorkingDirectory ?? ""))),
+        block(
+          "destination",
+          [],
+          [
+            ...optString("destination_type", dest.DestinationType),
+            ...optString("drop_folder_path", dest.DropFolderPath),
+          ],
+        ),
+      );
+    }
+    ctx.resource(this.file, type, node.name, body);
+  },
+};
+
+export const workers: Converter = {
+  types: ["Workers"],
+  file: "workers.tf",
+  primary: (node) => WORKERS[style(node)],
+  emit(node, ctx) {
+    const d = docOf(node);
+    const type = WORKERS[style(node)];
+    if (!type) {
+      ctx.warn(`workers of style ${style(node)} are not exported yet; register it by hand`);
+      return;
+    }
+    const what = `worker "${node.name}"`;
+    const e = (d.Endpoint ?? {}) as Doc;
+    const body: BodyItem[] = [
+      attr("space_id", ctx.spaceId),
+      attr("name", str(node.name)),
+      attr("worker_pool_ids", tuple(ctx.refs(byName(ctx, d.WorkerPoolIds), `${what} pools`))),
+      ...optExpr("machine_policy_id", ctx.ref(d.MachinePolicyId as string, `${what} machine policy`)),
+      ...optBool("is_disabled", d.IsDisabled),
+    ];
+    if (style(node) === "TentaclePassive") {
+      body.push(attr("uri", str(String(e.Uri ?? ""))), attr("thumbprint", str(String(e.Thumbprint ?? ""))));
+      body.push(...optExpr("proxy_id", ctx.ref(e.ProxyId as string, `${what} proxy`, { optional: true })));
+    } else {
+      body.push(
+        attr("host", str(String(e.Host ?? ""))),
+        attr("port", num(Number(e.Port ?? 22))),
+        attr("fingerprint", str(String(e.Fingerprint ?? ""))),
+        ...optExpr("account_id", ctx.ref(e.AccountId as string, `${what} account`)),
+        attr("dotnet_platform", str(String(e.DotNetCorePlatform ?? "linux-x64"))),
+        ...optExpr("proxy_id", ctx.ref(e.ProxyId as string, `${what} proxy`, { optional: true })),
+      );
+    }
+    ctx.resource(this.file, type, node.name, body);
+  },
+};

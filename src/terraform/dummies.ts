@@ -1,0 +1,28 @@
+import type { SecretKind } from "./emit.js";
+
+/**
+ * Placeholder secrets for --secret-defaults dummy: valid for their field, so a module
+ * applies before the real secrets are known, and obviously not real. They are constants so
+ * exports stay byte-identical.
+ */
+
+/** A self-signed PKCS#12 certificate (CN=octoport-dummy-certificate), with an empty password. */
+export const DUMMY_CERTIFICATE =
+  "MIIEXAIBAzCCBBIGCSqGSIb3DQEHAaCCBAMEggP/MIID+zCCArIGCSqGSIb3DQEHBqCCAqMwggKfAgEAMIICmAYJKoZIhvcNAQcBMFcGCSqGSIb3DQEFDTBKMCkGCSqGSIb3DQEFDDAcBAi3e4cbwi7cywICCAAwDAYIKoZIhvcNAgkFADAdBglghkgBZQMEASoEEDFnjzGOIfu9KpCXPl3JqV2AggIwZOebQaaCkGxAw9LJCb6B2pd8AfAW4KECzTXXUxto0I9MJ2yqXqRuJJhsLDVbUiwT1idHqgbIGdJPZ0PJ5aSyZ2GE9HgSBcpndR7MydI+SLEWLZgNOrdePYRKcWeq+HPrZbXklv5KWzaUJhzXfufNcjSWXe74VnWmXXVE41YRsuKHTdUOWBVnN3Tv1LPUXNR5knYewrhwHVA0Z/ANrI8FnDUCFRycspEnJ+zhtdoVPhCPTazjwyuyPeS3ZF+IxXVhmZxTwMHBxYl1N8scFp5pNtxUZrWcJZdAkcOsSQ1pubEhHioc6dyNTdiOPoNO8Qp5IWEgvxBorIHk64gpfPaFaGT9xYuhcQ5+zt+Ygy1PYO7gOvZi5MkuHBdrglN6y8+AlYRxteOQT0GkUwLMhpLlawSxrtos9RPOnh8QFm9wUgg9q0eAB5v4i+r2IG1RQ5/46N1wlRtef2hYCZuZbfBGNeSEqcImV8sz/1ppcnW+nEX1k1XqD+ipoXjGSUODhtqyGQFjvSQ51KR8o4+ck84t9mGWwrnVopGZ+hWFDme1abQpj+Wd6pRfKIQIiTeYqRXwvdUFfvhFCwFypTDGLhZOQp6DC0/Fwrdd5hMHL1C0sJh5nJaAH8LxOIFLcd+oYeeKyE+182LFxiSutNAN+NBvmYw6ISTGzD28nyfHVpfLKRoV6veaCPcOQqNIs6seExAUvqdelR8n3bEdeA8BcMdG3nPmprTXCw4/al1ekou5AGUwggFBBgkqhkiG9w0BBwGgggEyBIIBLjCCASowggEmBgsqhkiG9w0BDAoBAqCB7zCB7DBXBgkqhkiG9w0BBQ0wSjApBgkqhkiG9w0BBQwwHAQI108q2FxQD14CAggAMAwGCCqGSIb3DQIJBQAwHQYJYIZIAWUDBAEqBBD+xwDVbcRnKRq2a9r3mQkWBIGQj9vL42Bthz7jYir9VWP3fMflGgdI9e6BkpujqGLK3/raOCwhMU5X56tAAqgv1ZyrBHu6dFtbhmYAJwwbOIeDZi+OD+ksiuLBa+uoOKfgEc+EBIGY0TzTiUs4GO3BWaZNg402z+ulZBsrCSp3MteHlLM9LIw4vzRx6DJRlxhbbhcNZx1n8K+YPgW8GZqKwONUMSUwIwYJKoZIhvcNAQkVMRYEFPvfEyyHB3WnpDJVd9WzVQUOi6TJMEEwMTANBglghkgBZQMEAgEFAAQghCSB770uS+IGUpABCgsWQEy5xpq0t00ml/2akeZRGzgECLNFaFOH+w66AgIIAA==";
+
+/** A throwaway ed25519 OpenSSH private key (comment octoport-dummy-key), base64 as accounts store it. */
+export const DUMMY_SSH_KEY =
+  "LS0tLS1CRUdJTiBPUEVOU1NIIFBSSVZBVEUgS0VZLS0tLS0KYjNCbGJuTnphQzFyWlhrdGRqRUFBQUFBQkc1dmJtVUFBQUFFYm05dVpRQUFBQUFBQUFBQkFBQUFNd0FBQUF0emMyZ3RaVwpReU5UVXhPUUFBQUNBaTNaSXBNaWpmK1U4OGZWYXZEbXhGa2QwWkpIRmFZVEI2UXZtMWs3SHJHUUFBQUppZllBODBuMkFQCk5BQUFBQXR6YzJndFpXUXlOVFV4T1FBQUFDQWkzWklwTWlqZitVODhmVmF2RG14RmtkMFpKSEZhWVRCNlF2bTFrN0hyR1EKQUFBRUNDWUJhaVRONGFxMGxlcDdtNG5KbzMyVWFzQVVYSHROTW0zZm96SCtQRHZDTGRraWt5S04vNVR6eDlWcThPYkVXUgozUmtrY1ZwaE1IcEMrYldUc2VzWkFBQUFFbTlqZEc5d2IzSjBMV1IxYlcxNUxXdGxlUUVDQXc9PQotLS0tLUVORCBPUEVOU1NIIFBSSVZBVEUgS0VZLS0tLS0K";
+
+export function dummyValue(kind: SecretKind): string {
+  switch (kind) {
+    case "certificate":
+      return DUMMY_CERTIFICATE;
+    case "certificate-password":
+      return "";
+    case "ssh-key":
+      return DUMMY_SSH_KEY;
+    default:
+      return "CHANGE_ME";
+  }
+}

@@ -1,0 +1,609 @@
+import type { GraphNode, SpaceGraph } from "../graph/graph.js";
+import {
+  attr,
+  type Block,
+  type BodyItem,
+  block,
+  call,
+  type Expr,
+  eq,
+  forList,
+  index,
+  type Lazy,
+  num,
+  ref,
+  str,
+} from "./hcl/model.js";
+import { LOOKUPS } from "./lookups.js";
+import { Namespace } from "./naming.js";
+
+/** Inputs every module takes (Octoterra's names). */
+export const STANDARD_INPUTS = ["octopus_server", "octopus_apikey", "octopus_space_id"] as const;
+
+export type SecretKind = "password" | "token" | "certificate" | "certificate-password" | "ssh-key" | "text";
+
+/** A sensitive value that becomes a Terraform variable. */
+export interface Secret {
+  /** Terraform variable name (unique across the whole export). */
+  name: Lazy;
+  description: string;
+  kind: SecretKind;
+  /** The document the value belongs to and the field, for the manifest and tfvars example. */
+  sourceId: string;
+  field: string;
+  /** Where the value is in the source document, e.g. Password or Variables[Id=...].Value. */
+  path: string;
+  /** Value to use as `#{...}` for --secret-defaults octostache. */
+  octostache: string;
+}
+
+export interface Warning {
+  /** What it is about, e.g. project "Orders API". */
+  subject: string;
+  message: string;
+}
+
+/** One resource the export writes, for the manifest. */
+export interface EmittedResource {
+  sourceId: string;
+  sourceType: string;
+  name: string;
+  type: string;
+  module: string;
+  label: Lazy;
+}
+
+/** A name in a module's namespace for one block type, resolved when printed. */
+class Name implements Lazy {
+  constructor(
+    private readonly ns: Namespace,
+    private readonly key: string,
+  ) {
+    ns.claim(key);
+  }
+
+  resolve(): string {
+    return this.ns.get(this.key);
+  }
+}
+
+/** Everything that goes into one module: resource and data blocks by file, inputs, outputs. */
+export class ModuleBuilder {
+  readonly files = new Map<string, Block[]>();
+  readonly secrets = new Set<Secret>();
+  /** Modules this one looks things up from: they must apply first. */
+  readonly dependsOn = new Set<string>();
+  private readonly namespaces = new Map<string, Namespace>();
+  private readonly lookups = new Map<string, Expr>();
+  private readonly addresses = new Set<string>();
+  private readonly lookupLabels = new Map<string, Lazy>();
+
+  constructor(
+    /** "" for the single layout, "space" or "projects/<slug>" otherwise. */
+    readonly path: string,
+    readonly title: string,
+  ) {}
+
+  namespace(kind: "resource" | "data", type: string): Namespace {
+    const key = `${kind}:${type}`;
+    let ns = this.namespaces.get(key);
+    if (!ns) {
+      ns = new Namespace();
+      this.namespaces.set(key, ns);
+    }
+    return ns;
+  }
+
+  name(kind: "resource" | "data", type: string, key: string): Lazy {
+    return new Name(this.namespace(kind, type), key);
+  }
+
+  /** Guards against two resources of one type made from the same key (they would share a name). */
+  claimAddress(type: string, key: string): void {
+    const id = `${type} ${key}`;
+    if (this.addresses.has(id))
+      throw new Error(`two ${type} resources in ${this.path || "the module"} are both named from "${id}"`);
+    this.addresses.add(id);
+  }
+
+  add(file: string, b: Block): void {
+    const list = this.files.get(file);
+    if (list) list.push(b);
+    else this.files.set(file, [b]);
+  }
+
+  /**
+   * The ID of `node` in the destination, found by name through a data source in this
+   * module (one data block per node), checked with a postcondition that names what is missing.
+   */
+  lookup(node: GraphNode, extra: BodyItem[] = [], owner?: string, home?: string): Expr {
+    const cached = this.lookups.get(node.id);
+    if (cached) return cached;
+    const spec = LOOKUPS[node.type];
+    if (!spec) throw new Error(`no lookup for ${node.type}`);
+    const key = idKey(node, owner);
+    const label = this.name("data", spec.data, owner ? `${owner} ${node.name}` : node.name);
+    const byType = spec.filterBy?.(node.doc as Record<string, unknown>);
+    const filter = byType
+      ? attr(byType.attribute, str(byType.value))
+      : spec.exactName
+        ? attr("name", str(node.name))
+        : attr("partial_name", str(node.name));
+    const self = ref("self", spec.collection);
+    const matches = byType ? self : forList("x", self, ref("x"), eq(ref("x", "name"), str(node.name)));
+    const hint =
+      home === undefined ? "every space has it, or it is outside this export" : `apply ${home} first`;
+    const provided = call("contains", call("keys", ref("var", "octoport_ids")), str(key));
+    this.add(
+      "lookups.tf",
+      block(
+        "data",
+        [spec.data, label],
+        [
+          // Not needed when the root module passes the ID in (every module in one apply).
+          attr("count", { kind: "conditional", condition: provided, whenTrue: num(0), whenFalse: num(1) }),
+          attr("space_id", ref("var", "octopus_space_id")),
+          filter,
+          ...extra,
+          attr("skip", num(0)),
+          attr("take", num(1000)),
+          block(
+            "lifecycle",
+            [],
+            [
+              block(
+                "postcondition",
+                [],
+                [
+                  attr("condition", eq(call("length", matches), num(1))),
+                  attr(
+                    "error_message",
+                    str(`The ${spec.label} "${node.name}" was not found in the destination space (${hint}).`),
+                  ),
+                ],
+              ),
+            ],
+          ),
+        ],
+      ),
+    );
+    const idOf = (d: Expr): Expr =>
+      spec.exactName || byType
+        ? {
+            kind: "getattr",
+            target: index({ kind: "getattr", target: d, name: spec.collection }, 0),
+            name: spec.idAttribute ?? "id",
+          }
+        : index(
+            forList(
+              "x",
+              { kind: "getattr", target: d, name: spec.collection },
+              ref("x", spec.idAttribute ?? "id"),
+              eq(ref("x", "name"), str(node.name)),
+            ),
+            0,
+          );
+    const id = call(
+      "try",
+      index(ref("var", "octoport_ids"), str(key)),
+      call("one", forList("d", ref("data", spec.data, label), idOf(ref("d")))),
+    );
+    this.lookups.set(node.id, id);
+    this.lookupLabels.set(node.id, label);
+    return id;
+  }
+
+  /** The data block label a node was looked up under in this module. */
+  lookupLabel(id: string): Lazy | undefined {
+    return this.lookupLabels.get(id);
+  }
+}
+
+/** The key an ID is passed between modules under: "Environments:Production", "Channels:Orders API/Hotfix". */
+export function idKey(node: GraphNode, owner?: string): string {
+  return `${node.type}:${owner ? `${owner}/` : ""}${node.name}`;
+}
+
+/** Where each selected document goes, and how the export as a whole is doing. */
+export interface ExportPlan {
+  graph: SpaceGraph;
+  /** Module path of every document written as a resource (absent: looked up or left out). */
+  home: ReadonlyMap<string, string>;
+  /** Documents a filter left out: references to them are dropped (or looked up when required). */
+  excluded: ReadonlySet<string>;
+  /** Documents every space has and that are looked up, never created. */
+  defaults: ReadonlySet<string>;
+  layout: "modules" | "single";
+  /** Variable names a --exclude-variables filter leaves out. */
+  excludeVariable: (name: string) => boolean;
+  detachStepTemplates: boolean;
+  /** Projects in apply order (levels flattened), for deciding where shared values go. */
+  projectOrder: readonly string[];
+}
+
+/** The resource a converter declares for a node, so others can refer to it before it is written. */
+export interface Primary {
+  type: string;
+  label: Lazy;
+  module: string;
+  written?: boolean;
+}
+
+/** What a converter sees while converting one document into one module. */
+export class EmitContext {
+  constructor(
+    readonly plan: ExportPlan,
+    readonly module: ModuleBuilder,
+    readonly node: GraphNode,
+    private readonly state: ExportState,
+  ) {}
+
+  get graph(): SpaceGraph {
+    return this.plan.graph;
+  }
+
+  /** The naming key for a resource of this document: prefixed by its project in the single layout. */
+  key(key: string): string {
+    if (this.plan.layout !== "single" || this.node.type === "Projects" || !this.node.projectId) return key;
+    return this.projectKey(key);
+  }
+
+  /** A key for something that belongs to this document's project, prefixed by it in the single layout. */
+  projectKey(key: string): string {
+    if (this.plan.layout !== "single" || !this.node.projectId) return key;
+    return `${this.graph.get(this.node.projectId)?.name ?? this.node.projectId} ${key}`;
+  }
+
+  /** var.octopus_space_id, which every resource and lookup carries. */
+  get spaceId(): Expr {
+    return ref("var", "octopus_space_id");
+  }
+
+  /** Adds a resource block to `file` and returns its name; `key` is what the name is made from. */
+  resource(file: string, type: string, key: string, body: BodyItem[], label?: Lazy): Lazy {
+    const primary = this.state.primaries.get(this.node.id);
+    const isPrimary = !label && primary && primary.type === type && !primary.written;
+    if (isPrimary) primary.written = true;
+    const name = label ?? (isPrimary ? primary.label : this.module.name("resource", type, this.key(key)));
+    this.module.claimAddress(type, this.key(key));
+    this.module.add(file, block("resource", [type, name], body));
+    this.state.resources.push({
+      sourceId: this.node.id,
+      sourceType: this.node.type,
+      name: key,
+      type,
+      module: this.module.path,
+      label: name,
+    });
+    return name;
+  }
+
+  /**
+   * An expression for the destination ID of document `id` (or another attribute of its
+   * resource): a reference when it is written in this module, otherwise a lookup by name.
+   * Undefined when the document is not in the space or a filter left it out and the
+   * reference is optional; `what` says where the reference was, for the warning.
+   */
+  ref(
+    id: string | null | undefined,
+    what: string,
+    options: { optional?: boolean; attribute?: string } = {},
+  ): Expr | undefined {
+    if (!id) return undefined;
+    const target = this.graph.get(id);
+    if (!target) {
+      this.warn(`${what} refers to ${id}, which is not in the space; dropped`);
+      return undefined;
+    }
+    if (this.plan.excluded.has(id) && options.optional) {
+      this.warn(`${what}: ${describe(target)} is left out by a filter, so the reference is dropped`);
+      return undefined;
+    }
+    const home = this.plan.home.get(id);
+    const primary = this.state.primaries.get(id);
+    if (home === this.module.path && primary)
+      return ref(primary.type, primary.label, options.attribute ?? "id");
+    if (!LOOKUPS[target.type]) {
+      this.warn(`${what}: ${describe(target)} cannot be looked up by name; dropped`);
+      return undefined;
+    }
+    if (this.plan.excluded.has(id))
+      this.warn(`${what}: ${describe(target)} is left out by a filter; it must exist in the destination`);
+    if (home !== undefined && home !== this.module.path) this.module.dependsOn.add(home);
+    if (target.type === "Channels") {
+      const project = this.ref(target.projectId, what);
+      return this.module.lookup(
+        target,
+        project ? [attr("project_id", project)] : [],
+        this.graph.get(target.projectId ?? "")?.name,
+        home,
+      );
+    }
+    return this.module.lookup(target, [], undefined, home);
+  }
+
+  /** References to each of `ids`, dropping (with a warning) those that cannot be made. */
+  refs(ids: unknown, what: string): Expr[] {
+    if (!Array.isArray(ids)) return [];
+    return ids.flatMap((id) => {
+      const expr = typeof id === "string" ? this.ref(id, what, { optional: true }) : undefined;
+      return expr ? [expr] : [];
+    });
+  }
+
+  /**
+   * A sensitive value of this document: a Terraform variable (sensitive = true) declared in
+   * this module and passed down from the root. `field` names it, e.g. "password"; `key`
+   * (default: the document and field) is what the variable's name is made from.
+   */
+  secret(
+    field: string,
+    kind: SecretKind,
+    description: string,
+    options: { path: string; key?: string; octostache?: string; sourceId?: string },
+  ): Expr {
+    const key = options.key ?? `${typeLabel(this.node)} ${ownerName(this.graph, this.node)} ${field}`;
+    const secret = this.state.secret(key, {
+      description,
+      kind,
+      sourceId: options.sourceId ?? this.node.id,
+      field,
+      path: options.path,
+      octostache: options.octostache ?? "",
+    });
+    this.module.secrets.add(secret);
+    return ref("var", secret.name);
+  }
+
+  /** Canonical tag names ("Set/Tag") as references to the tags, or as text across modules. */
+  tags(value: unknown, what: string): Expr[] {
+    if (!Array.isArray(value)) return [];
+    const out: Expr[] = [];
+    for (const canonical of [...value].map(String).sort()) {
+      const setName = canonical.slice(0, canonical.indexOf("/"));
+      const set = this.graph.ofType("TagSets").find((n) => n.name === setName);
+      if (!set) {
+        this.warn(`${what}: tag "${canonical}" is not in the space; dropped`);
+        continue;
+      }
+      if (this.plan.excluded.has(set.id)) {
+        this.warn(`${what}: tag set "${setName}" is left out by a filter, so tag "${canonical}" is dropped`);
+        continue;
+      }
+      const home = this.plan.home.get(set.id);
+      const label = this.state.tagLabels.get(canonical);
+      if (home === this.module.path && label) {
+        out.push(ref("octopusdeploy_tag", label, "canonical_tag_name"));
+      } else {
+        if (home !== undefined && home !== this.module.path) this.module.dependsOn.add(home);
+        out.push(str(canonical));
+      }
+    }
+    return out;
+  }
+
+  /** The label of a tag's resource (declared by its tag set). */
+  tagLabel(canonical: string): Lazy {
+    let label = this.state.tagLabels.get(canonical);
+    if (!label) {
+      label = this.module.name("resource", "octopusdeploy_tag", canonical);
+      this.state.tagLabels.set(canonical, label);
+    }
+    return label;
+  }
+
+  excludedVariable(name: string): boolean {
+    return this.plan.excludeVariable(name);
+  }
+
+  /** Registers a process step's action, so variables scoped to it can refer to it. */
+  registerAction(actionId: string, name: string, expr: Expr): void {
+    if (actionId) this.state.actions.set(actionId, { name, expr, module: this.module.path });
+  }
+
+  actionName(actionId: string): string | undefined {
+    return this.state.actionNames.get(actionId);
+  }
+
+  actionRef(actionId: string, what: string): Expr | undefined {
+    const action = this.state.actions.get(actionId);
+    if (action && action.module === this.module.path) return action.expr;
+    this.warn(
+      `${what}: the step ${this.actionName(actionId) ?? actionId} is not in this module, so the scope is dropped`,
+    );
+    return undefined;
+  }
+
+  /** Whether an action uses a step template (and is written as a templated step). */
+  isTemplated(action: Record<string, unknown>): boolean {
+    if (this.plan.detachStepTemplates) return false;
+    const id = (action.Properties as Record<string, unknown> | undefined)?.["Octopus.Action.Template.Id"];
+    return typeof id === "string" && this.graph.get(id)?.type === "ActionTemplates";
+  }
+
+  /** template_id, template_version and parameters of a templated step. */
+  templateAttributes(action: Record<string, unknown>, what: string): BodyItem[] {
+    const props = (action.Properties ?? {}) as Record<string, unknown>;
+    const templateId = String(props["Octopus.Action.Template.Id"]);
+    const template = this.graph.get(templateId);
+    const params = (
+      ((template?.doc as Record<string, unknown>)?.Parameters ?? []) as Array<Record<string, unknown>>
+    ).map((p) => String(p.Name));
+    const values: Array<[string, Expr]> = [];
+    for (const name of [...params].sort()) {
+      const v = props[name];
+      if (typeof v === "string") values.push([name, str(v)]);
+    }
+    const out: BodyItem[] = [];
+    const ref = this.ref(templateId, `${what} step template`);
+    if (ref) out.push(attr("template_id", ref));
+    out.push(attr("template_version", num(Number(props["Octopus.Action.Template.Version"] ?? 0))));
+    if (values.length) out.push(attr("parameters", { kind: "object", entries: values }));
+    return out;
+  }
+
+  /**
+   * A property value with IDs of other documents made into references: a value that is an
+   * ID becomes a reference; JSON text that quotes IDs becomes a template around them.
+   */
+  idsIn(value: string, what: string): Expr {
+    if (/^[A-Za-z][A-Za-z-]*-\d+$/.test(value) && this.graph.get(value)) {
+      return this.ref(value, what) ?? str(value);
+    }
+    if (!/^\s*[[{]/.test(value)) return str(value);
+    const parts: Array<string | Expr> = [];
+    let last = 0;
+    for (const m of value.matchAll(/"([A-Za-z][A-Za-z-]*-\d+)"/g)) {
+      const id = m[1]!;
+      if (!this.graph.get(id)) continue;
+      const target = this.ref(id, what);
+      if (!target) continue;
+      const start = (m.index ?? 0) + 1;
+      parts.push(value.slice(last, start), target);
+      last = start + id.length;
+    }
+    if (parts.length === 0) return str(value);
+    parts.push(value.slice(last));
+    return { kind: "template", parts };
+  }
+
+  /**
+   * The project that carries a tenant's values for a library variable set's templates: the
+   * first, in apply order, of the exported projects the tenant is connected to that include
+   * the set (those values can only be set once such a connection exists).
+   */
+  commonVariablesHome(tenantId: string, libraryVariableSetId: string): string | undefined {
+    return this.state.commonHome(this.plan, tenantId, libraryVariableSetId);
+  }
+
+  /** The destination ID of a library variable set's template, by the template's name. */
+  libraryTemplateId(lvsId: string, templateName: string, what: string): Expr | undefined {
+    const home = this.plan.home.get(lvsId);
+    const primary = this.state.primaries.get(lvsId);
+    if (home === this.module.path && primary)
+      return index(ref(primary.type, primary.label, "template_ids"), str(templateName));
+    const lvs = this.graph.get(lvsId);
+    if (!lvs) return undefined;
+    const id = this.ref(lvsId, what);
+    if (!id) return undefined;
+    // Passed in by the root module, or picked out of the looked-up set's templates by name.
+    const spec = LOOKUPS.LibraryVariableSets!;
+    const label = this.module.lookupLabel(lvsId)!;
+    const set = index(
+      forList(
+        "x",
+        { kind: "getattr", target: ref("d"), name: spec.collection },
+        ref("x"),
+        eq(ref("x", "name"), str(lvs.name)),
+      ),
+      0,
+    );
+    const template = index(
+      forList(
+        "t",
+        { kind: "getattr", target: set, name: "template" },
+        ref("t", "id"),
+        eq(ref("t", "name"), str(templateName)),
+      ),
+      0,
+    );
+    return call(
+      "try",
+      index(ref("var", "octoport_ids"), str(`${idKey(lvs)}/template/${templateName}`)),
+      call("one", forList("d", ref("data", spec.data, label), template)),
+    );
+  }
+
+  warn(message: string): void {
+    this.state.warnings.push({ subject: describe(this.node, this.graph), message });
+  }
+}
+
+/** State shared by every context of one export run. */
+export class ExportState {
+  readonly resources: EmittedResource[] = [];
+  readonly warnings: Warning[] = [];
+  readonly primaries = new Map<string, Primary>();
+  readonly tagLabels = new Map<string, Lazy>();
+  readonly actions = new Map<string, { name: string; expr: Expr; module: string }>();
+  readonly actionNames = new Map<string, string>();
+  private readonly commonHomes = new Map<string, string | undefined>();
+  private readonly secretNames = new Namespace().reserve(...STANDARD_INPUTS);
+  private readonly secrets = new Map<string, Secret>();
+
+  secret(key: string, fields: Omit<Secret, "name">): Secret {
+    let secret = this.secrets.get(key);
+    if (!secret) {
+      secret = { ...fields, name: new Name(this.secretNames, key) };
+      this.secrets.set(key, secret);
+    }
+    return secret;
+  }
+
+  commonHome(plan: ExportPlan, tenantId: string, lvsId: string): string | undefined {
+    const key = `${tenantId} ${lvsId}`;
+    if (!this.commonHomes.has(key)) {
+      const tenant = plan.graph.get(tenantId);
+      const connected =
+        (tenant?.doc as { ProjectEnvironments?: Record<string, unknown> } | undefined)?.ProjectEnvironments ??
+        {};
+      const home = plan.projectOrder.find((projectId) => {
+        if (!Object.hasOwn(connected, projectId) || plan.home.get(projectId) === undefined) return false;
+        const sets = (plan.graph.get(projectId)?.doc as { IncludedLibraryVariableSetIds?: unknown })
+          ?.IncludedLibraryVariableSetIds;
+        return Array.isArray(sets) && sets.includes(lvsId);
+      });
+      this.commonHomes.set(key, home);
+    }
+    return this.commonHomes.get(key);
+  }
+
+  allSecrets(): Secret[] {
+    return [...this.secrets.values()].sort((a, b) => a.name.resolve().localeCompare(b.name.resolve()));
+  }
+}
+
+const TYPE_LABELS: Record<string, string> = {
+  Projects: "project",
+  Environments: "environment",
+  Lifecycles: "lifecycle",
+  ProjectGroups: "project group",
+  Feeds: "feed",
+  Accounts: "account",
+  Certificates: "certificate",
+  GitCredentials: "git credential",
+  LibraryVariableSets: "library variable set",
+  ScriptModules: "script module",
+  TagSets: "tag set",
+  Tenants: "tenant",
+  MachinePolicies: "machine policy",
+  WorkerPools: "worker pool",
+  Workers: "worker",
+  Machines: "deployment target",
+  Channels: "channel",
+  Runbooks: "runbook",
+  ProjectTriggers: "trigger",
+  ActionTemplates: "step template",
+  Proxies: "machine proxy",
+};
+
+/** `project "Orders API"`, `channel "Hotfix" of project "Orders API"`, ... */
+export function describe(node: GraphNode, graph?: SpaceGraph): string {
+  const owner = graph && node.type !== "Projects" && node.projectId ? graph.get(node.projectId) : undefined;
+  const label = TYPE_LABELS[node.type];
+  if (!label) return owner ? `project "${owner.name}"` : `${node.type} ${node.id}`;
+  return owner ? `${label} "${node.name}" of project "${owner.name}"` : `${label} "${node.name}"`;
+}
+
+function typeLabel(node: GraphNode): string {
+  return TYPE_LABELS[node.type] ?? node.type;
+}
+
+/** The name a secret is keyed by: the document's name, or its owner's for unnamed documents. */
+function ownerName(graph: SpaceGraph, node: GraphNode): string {
+  if (node.name !== node.id) return node.name;
+  const owner =
+    (node.doc as { OwnerId?: string; TenantId?: string }).OwnerId ??
+    (node.doc as { TenantId?: string }).TenantId;
+  return (owner && graph.get(owner)?.name) || node.name;
+}

@@ -1,0 +1,569 @@
+import type { GraphNode, SpaceGraph } from "../graph/graph.js";
+import { converterFor } from "./converters/index.js";
+import { dummyValue } from "./dummies.js";
+import { EmitContext, ExportState, idKey, ModuleBuilder, type Secret, type Warning } from "./emit.js";
+import {
+  attr,
+  type Block,
+  type BodyItem,
+  blank,
+  block,
+  bool,
+  call,
+  comment,
+  type HclFile,
+  index,
+  object,
+  ref,
+  resolveLabel,
+  str,
+} from "./hcl/model.js";
+import { printFile } from "./hcl/print.js";
+import { LOOKUPS } from "./lookups.js";
+import { type Plan, planExport, type SelectionOptions } from "./plan.js";
+import { renderReadme } from "./readme.js";
+
+export type SecretDefaults = "none" | "dummy" | "octostache";
+export type Backend = "s3" | "azurerm" | "gcs" | "local";
+
+export interface ExportOptions extends SelectionOptions {
+  secretDefaults: SecretDefaults;
+  /** Version constraint written in required_providers. */
+  providerVersion: string;
+  backend?: Backend;
+  /** Where the space came from, for the manifest and README (never the API key). */
+  source: { server: string };
+}
+
+export const DEFAULT_PROVIDER_VERSION = "~> 1.17";
+export const PROVIDER_SOURCE = "OctopusDeploy/octopusdeploy";
+export const MANIFEST_FORMAT = "octoport-export/v1";
+
+export interface ManifestResource {
+  sourceId: string;
+  sourceType: string;
+  name: string;
+  type: string;
+  module: string;
+  address: string;
+}
+
+export interface Manifest {
+  format: string;
+  source: { server: string; spaceId: string; spaceName: string; serverVersion: string };
+  layout: "modules" | "single";
+  providerVersion: string;
+  modules: Array<{ path: string; title: string; dependsOn: string[] }>;
+  applyOrder: string[][];
+  projectDependencies: Array<{ project: string; dependsOn: string; step: string }>;
+  resources: ManifestResource[];
+  secrets: Array<{
+    variable: string;
+    sourceId: string;
+    field: string;
+    path: string;
+    description: string;
+    modules: string[];
+  }>;
+  warnings: Warning[];
+  notes: string[];
+  /** Every file of the export but the manifest, so a re-export knows what it wrote before. */
+  files: string[];
+}
+
+export interface ExportResult {
+  /** Files by path relative to the output directory. */
+  files: Map<string, string>;
+  manifest: Manifest;
+}
+
+/** Builds every file of an export, in memory. Deterministic: the same graph and options give the same bytes. */
+export function buildExport(graph: SpaceGraph, options: ExportOptions): ExportResult {
+  const plan = planExport(graph, options);
+  const state = new ExportState();
+  const modules = new Map<string, ModuleBuilder>();
+  for (const m of plan.modules) modules.set(m.path, new ModuleBuilder(m.path, m.title));
+
+  const units = [...plan.home.entries()]
+    .map(([id, path]) => ({ node: graph.get(id)!, path }))
+    .sort(
+      (a, b) =>
+        typeRank(a.node) - typeRank(b.node) || cmp(a.node.name, b.node.name) || cmp(a.node.id, b.node.id),
+    );
+  const contexts = units.map(({ node, path }) => {
+    const module = modules.get(path);
+    if (!module) throw new Error(`no module ${path} for ${node.id}`);
+    return new EmitContext(plan, module, node, state);
+  });
+  // Names first, so any document can refer to any other whatever the order they are written in.
+  for (const ctx of contexts) {
+    const converter = converterFor(ctx.node.type)!;
+    const type = converter.primary?.(ctx.node, plan);
+    if (type) {
+      const key = ctx.key(converter.primaryKey?.(ctx.node, plan) ?? ctx.node.name);
+      state.primaries.set(ctx.node.id, {
+        type,
+        label: ctx.module.name("resource", type, key),
+        module: ctx.module.path,
+      });
+    }
+  }
+  for (const node of graph.ofType("DeploymentProcesses").concat(graph.ofType("RunbookProcesses"))) {
+    for (const step of ((node.doc as { Steps?: unknown }).Steps ?? []) as Array<{
+      Actions?: Array<{ Id?: string; Name?: string }>;
+    }>) {
+      for (const a of step.Actions ?? []) if (a.Id && a.Name) state.actionNames.set(a.Id, a.Name);
+    }
+  }
+  for (const ctx of contexts) converterFor(ctx.node.type)!.declare?.(ctx.node, ctx);
+  for (const ctx of contexts) converterFor(ctx.node.type)!.emit(ctx.node, ctx);
+  for (const node of graph.nodes.values()) {
+    if (
+      plan.defaults.has(node.id) &&
+      node.type === "Lifecycles" &&
+      ((node.doc as { Phases?: unknown[] }).Phases ?? []).length
+    ) {
+      state.warnings.push({
+        subject: `lifecycle "${node.name}"`,
+        message:
+          "is the space's default lifecycle, which every space has: it is looked up, not managed, so its phases are not carried; set them by hand",
+      });
+    }
+  }
+
+  const files = new Map<string, string>();
+  const manifest = writeLayout(plan, options, state, modules, files);
+  return { files, manifest };
+}
+
+/** Space-level documents are written before project-level ones, in a fixed order of types. */
+const TYPE_ORDER = [
+  "Environments",
+  "ProjectGroups",
+  "Lifecycles",
+  "MachinePolicies",
+  "Proxies",
+  "WorkerPools",
+  "Feeds",
+  "Accounts",
+  "Certificates",
+  "GitCredentials",
+  "TagSets",
+  "LibraryVariableSets",
+  "ScriptModules",
+  "ActionTemplates",
+  "Tenants",
+  "Machines",
+  "Workers",
+  "Projects",
+  "Channels",
+  "Runbooks",
+  "DeploymentProcesses",
+  "RunbookProcesses",
+  "ProjectTriggers",
+  "VariableSets",
+];
+
+function typeRank(node: GraphNode): number {
+  const i = TYPE_ORDER.indexOf(node.type);
+  return i < 0 ? TYPE_ORDER.length : i;
+}
+
+/** Files the layout writes in a module; converters must use other names. */
+const LAYOUT_FILES = new Set(["main.tf", "variables.tf", "versions.tf", "outputs.tf"]);
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function terraformBlock(options: ExportOptions, backend: boolean): Block {
+  const body: BodyItem[] = [
+    block(
+      "required_providers",
+      [],
+      [
+        attr(
+          "octopusdeploy",
+          object([
+            ["source", str(PROVIDER_SOURCE)],
+            ["version", str(options.providerVersion)],
+          ]),
+        ),
+      ],
+    ),
+    attr("required_version", str(">= 1.6.0")),
+  ];
+  if (backend && options.backend) body.push(block("backend", [options.backend], []));
+  return block("terraform", [], body);
+}
+
+function providerBlock(): Block {
+  return block(
+    "provider",
+    ["octopusdeploy"],
+    [
+      attr("address", ref("var", "octopus_server")),
+      attr("api_key", ref("var", "octopus_apikey")),
+      attr("space_id", ref("var", "octopus_space_id")),
+    ],
+  );
+}
+
+function standardVariables(): Block[] {
+  return [
+    block(
+      "variable",
+      ["octopus_server"],
+      [
+        attr("type", ref("string")),
+        attr("nullable", bool(false)),
+        attr("description", str("URL of the destination Octopus Server, e.g. https://octopus.example.com")),
+      ],
+    ),
+    block(
+      "variable",
+      ["octopus_apikey"],
+      [
+        attr("type", ref("string")),
+        attr("nullable", bool(false)),
+        attr("sensitive", bool(true)),
+        attr("description", str("API key for the destination Octopus Server")),
+      ],
+    ),
+    block(
+      "variable",
+      ["octopus_space_id"],
+      [
+        attr("type", ref("string")),
+        attr("nullable", bool(false)),
+        attr("description", str("ID of the destination space, e.g. Spaces-1")),
+      ],
+    ),
+  ];
+}
+
+function secretVariable(secret: Secret, defaults: SecretDefaults): Block {
+  const body: BodyItem[] = [
+    attr("type", ref("string")),
+    attr("nullable", bool(false)),
+    attr("sensitive", bool(true)),
+    attr("description", str(secret.description)),
+  ];
+  if (defaults === "dummy") body.push(attr("default", str(dummyValue(secret.kind))));
+  if (defaults === "octostache")
+    body.push(attr("default", str(secret.octostache || `#{${secret.name.resolve()}}`)));
+  return block("variable", [secret.name], body);
+}
+
+function file(items: BodyItem[]): string {
+  return printFile({ items } satisfies HclFile);
+}
+
+/** Sorts blocks of a file by their resolved labels (type, then name). */
+function sortBlocks(blocks: Block[]): Block[] {
+  const key = (b: Block) => `${b.type} ${b.labels.map(resolveLabel).join(" ")}`;
+  return [...blocks].sort((a, b) => cmp(key(a), key(b)));
+}
+
+function writeLayout(
+  plan: Plan,
+  options: ExportOptions,
+  state: ExportState,
+  modules: Map<string, ModuleBuilder>,
+  files: Map<string, string>,
+): Manifest {
+  const graph = plan.graph;
+  const header = (title: string) =>
+    comment(
+      `Generated by octoport from space "${graph.space.Name}" (${options.source.server}): ${title}. Review, then apply.`,
+    );
+
+  const moduleInfo: Manifest["modules"] = [];
+  for (const m of plan.modules) {
+    const builder = modules.get(m.path)!;
+    const secrets = [...builder.secrets].sort((a, b) => cmp(a.name.resolve(), b.name.resolve()));
+    const dir = m.path === "" ? "" : `${m.path}/module/`;
+    for (const [name, blocks] of [...builder.files.entries()].sort(([a], [b]) => cmp(a, b))) {
+      if (LAYOUT_FILES.has(name))
+        throw new Error(`a converter writes ${name}, which the layout writes itself`);
+      files.set(`${dir}${name}`, file(sortBlocks(blocks)));
+    }
+    if (m.path === "") {
+      // The single layout: one flat module that applies on its own.
+      files.set(
+        "main.tf",
+        file([header("one module for the whole space"), terraformBlock(options, true), providerBlock()]),
+      );
+      files.set(
+        "variables.tf",
+        file([
+          ...standardVariables(),
+          idsVariable(),
+          ...secrets.map((s) => secretVariable(s, options.secretDefaults)),
+        ]),
+      );
+    } else {
+      const inner: BodyItem[] = [
+        block(
+          "variable",
+          ["octopus_space_id"],
+          [attr("type", ref("string")), attr("description", str("ID of the destination space"))],
+        ),
+        idsVariable(),
+        ...secrets.map((s) =>
+          block(
+            "variable",
+            [s.name],
+            [
+              attr("type", ref("string")),
+              attr("sensitive", bool(true)),
+              attr("description", str(s.description)),
+            ],
+          ),
+        ),
+      ];
+      files.set(`${dir}variables.tf`, file(inner));
+      files.set(`${dir}outputs.tf`, file([idsOutput(plan, state, m.path)]));
+      files.set(
+        `${dir}versions.tf`,
+        file([
+          block(
+            "terraform",
+            [],
+            [
+              block(
+                "required_providers",
+                [],
+                [
+                  attr(
+                    "octopusdeploy",
+                    object([
+                      ["source", str(PROVIDER_SOURCE)],
+                      ["version", str(options.providerVersion)],
+                    ]),
+                  ),
+                ],
+              ),
+            ],
+          ),
+        ]),
+      );
+      // The standalone root: applies this module on its own (incremental migration, octoport apply).
+      files.set(
+        `${m.path}/main.tf`,
+        file([
+          header(m.title),
+          terraformBlock(options, true),
+          providerBlock(),
+          moduleCall(moduleName(m.path), "./module", secrets),
+        ]),
+      );
+      files.set(
+        `${m.path}/variables.tf`,
+        file([...standardVariables(), ...secrets.map((s) => secretVariable(s, options.secretDefaults))]),
+      );
+    }
+    moduleInfo.push({ path: m.path, title: m.title, dependsOn: [...builder.dependsOn].sort() });
+  }
+
+  if (options.layout === "modules") {
+    // The root module: every module in one apply, in dependency order.
+    // Each module gets the IDs of what the modules it depends on create, so it refers to them
+    // directly instead of looking them up: the dependency (and apply order) follows from that.
+    const calls: BodyItem[] = [];
+    for (const m of plan.modules) {
+      const builder = modules.get(m.path)!;
+      const secrets = [...builder.secrets].sort((a, b) => cmp(a.name.resolve(), b.name.resolve()));
+      const deps = [...builder.dependsOn].sort();
+      calls.push(moduleCall(moduleName(m.path), `./${m.path}/module`, secrets, deps));
+    }
+    files.set(
+      "main.tf",
+      file([header("all modules in one apply"), terraformBlock(options, true), providerBlock(), ...calls]),
+    );
+    files.set(
+      "variables.tf",
+      file([
+        ...standardVariables(),
+        ...state.allSecrets().map((s) => secretVariable(s, options.secretDefaults)),
+      ]),
+    );
+  }
+
+  files.set("terraform.tfvars.example", tfvarsExample(state.allSecrets(), options));
+
+  const manifest: Manifest = {
+    format: MANIFEST_FORMAT,
+    source: {
+      server: options.source.server,
+      spaceId: graph.space.Id,
+      spaceName: graph.space.Name,
+      serverVersion: graph.serverVersion,
+    },
+    layout: options.layout,
+    providerVersion: options.providerVersion,
+    modules: moduleInfo,
+    applyOrder: options.layout === "single" ? [[""]] : applyLevels(moduleInfo),
+    projectDependencies: projectDependencyNames(plan),
+    resources: state.resources
+      .map((r) => {
+        const name = r.label.resolve();
+        const inner = `${r.type}.${name}`;
+        const address = r.module === "" ? inner : `module.${moduleName(r.module)}.${inner}`;
+        return {
+          sourceId: r.sourceId,
+          sourceType: r.sourceType,
+          name: r.name,
+          type: r.type,
+          module: r.module,
+          address,
+        };
+      })
+      .sort((a, b) => cmp(a.address, b.address)),
+    secrets: state.allSecrets().map((s) => ({
+      variable: s.name.resolve(),
+      sourceId: s.sourceId,
+      field: s.field,
+      path: s.path,
+      description: s.description,
+      modules: plan.modules.filter((m) => modules.get(m.path)!.secrets.has(s)).map((m) => m.path),
+    })),
+    warnings: [...state.warnings].sort((a, b) =>
+      cmp(`${a.subject} ${a.message}`, `${b.subject} ${b.message}`),
+    ),
+    notes: plan.notes,
+    files: [],
+  };
+  files.set("README.md", renderReadme(manifest, graph));
+  manifest.files = [...files.keys(), "README.md"].filter((f, i, all) => all.indexOf(f) === i).sort();
+  files.set("manifest.json", `${JSON.stringify(manifest, null, 2)}\n`);
+  return manifest;
+}
+
+/** A module block passing the standard inputs, this module's secrets and its dependencies' IDs. */
+function moduleCall(name: string, source: string, secrets: Secret[], dependsOn: string[] = []): Block {
+  const body: BodyItem[] = [
+    attr("source", str(source)),
+    attr("octopus_space_id", ref("var", "octopus_space_id")),
+  ];
+  for (const s of secrets) body.push(attr(s.name.resolve(), ref("var", s.name)));
+  if (dependsOn.length) {
+    body.push(blank, comment(`Applies after ${dependsOn.join(", ")}: it uses what they create.`));
+    const ids = dependsOn.map((p) => ref("module", moduleName(p), "ids"));
+    body.push(attr("octoport_ids", ids.length === 1 ? ids[0]! : call("merge", ...ids)));
+  }
+  return block("module", [name], body);
+}
+
+function idsVariable(): Block {
+  return block(
+    "variable",
+    ["octoport_ids"],
+    [
+      attr("type", call("map", ref("string"))),
+      attr("default", object([])),
+      attr(
+        "description",
+        str("IDs of what other modules create, by kind and name; anything not here is looked up by name"),
+      ),
+    ],
+  );
+}
+
+/** The IDs of everything this module creates that others may refer to, by kind and name. */
+function idsOutput(plan: Plan, state: ExportState, path: string): Block {
+  const entries: Array<[string, ReturnType<typeof ref>]> = [];
+  for (const [id, primary] of state.primaries) {
+    if (primary.module !== path || !primary.written) continue;
+    const node = plan.graph.get(id)!;
+    if (!LOOKUPS[node.type]) continue;
+    const owner = node.type === "Channels" ? plan.graph.get(node.projectId ?? "")?.name : undefined;
+    entries.push([idKey(node, owner), ref(primary.type, primary.label, "id")]);
+    if (node.type === "LibraryVariableSets") {
+      for (const t of (node.doc as { Templates?: Array<{ Name?: string }> }).Templates ?? []) {
+        entries.push([
+          `${idKey(node)}/template/${String(t.Name)}`,
+          index(ref(primary.type, primary.label, "template_ids"), str(String(t.Name))) as ReturnType<
+            typeof ref
+          >,
+        ]);
+      }
+    }
+  }
+  entries.sort(([a], [b]) => cmp(a, b));
+  return block(
+    "output",
+    ["ids"],
+    [
+      attr("description", str("IDs of what this module creates, by kind and name (for other modules)")),
+      attr("value", object(entries)),
+    ],
+  );
+}
+
+/** "space" -> space, "projects/orders-api" -> project_orders_api. */
+export function moduleName(path: string): string {
+  if (path === "space") return "space";
+  return `project_${path.replace(/^projects\//, "").replace(/-/g, "_")}`;
+}
+
+/** Modules in levels: each only after the modules it looks things up from. */
+function applyLevels(modules: Manifest["modules"]): string[][] {
+  const levels: string[][] = [];
+  const placed = new Map<string, number>();
+  const remaining = new Set(modules.map((m) => m.path));
+  while (remaining.size) {
+    const ready = modules.filter((m) => remaining.has(m.path) && m.dependsOn.every((d) => placed.has(d)));
+    if (!ready.length) {
+      // Cycles between modules are reported by the project order; put the rest last.
+      levels.push([...remaining].sort());
+      break;
+    }
+    const level = ready.map((m) => m.path).sort();
+    for (const p of level) {
+      placed.set(p, levels.length);
+      remaining.delete(p);
+    }
+    levels.push(level);
+  }
+  return levels;
+}
+
+function projectDependencyNames(plan: Plan): Manifest["projectDependencies"] {
+  const out: Manifest["projectDependencies"] = [];
+  for (const node of plan.graph.ofType("DeploymentProcesses")) {
+    for (const step of ((node.doc as { Steps?: unknown }).Steps ?? []) as Array<{
+      Actions?: Array<Record<string, unknown>>;
+    }>) {
+      for (const a of step.Actions ?? []) {
+        const target = (a.Properties as Record<string, unknown> | undefined)?.[
+          "Octopus.Action.DeployRelease.ProjectId"
+        ];
+        if (a.ActionType !== "Octopus.DeployRelease" || typeof target !== "string" || !node.projectId)
+          continue;
+        const from = plan.graph.get(node.projectId)?.name;
+        const to = plan.graph.get(target)?.name;
+        if (from && to) out.push({ project: from, dependsOn: to, step: String(a.Name ?? "") });
+      }
+    }
+  }
+  return out.sort((a, b) => cmp(`${a.project} ${a.dependsOn}`, `${b.project} ${b.dependsOn}`));
+}
+
+function tfvarsExample(secrets: Secret[], options: ExportOptions): string {
+  const items: BodyItem[] = [
+    comment("Copy to terraform.tfvars (keep it out of version control: it holds secrets) and fill in."),
+    attr("octopus_server", str("https://octopus.example.com")),
+    attr("octopus_apikey", str("API-XXXXXXXXXXXXXXXXXXXXXXXXXX")),
+    attr("octopus_space_id", str("Spaces-1")),
+  ];
+  if (secrets.length) {
+    items.push(blank, comment(`Secrets (${secrets.length}), read from nowhere: the API never returns them.`));
+    if (options.secretDefaults !== "none")
+      items.push(comment(`They default to ${options.secretDefaults} values; set the real ones here.`));
+  }
+  for (const s of secrets) {
+    items.push(blank, comment(s.description), attr(s.name.resolve(), str("")));
+  }
+  return file(items);
+}

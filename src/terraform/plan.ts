@@ -1,0 +1,225 @@
+import { projectOrder } from "../graph/dependencies.js";
+import type { GraphNode, SpaceGraph } from "../graph/graph.js";
+import { OctoportError } from "../util/errors.js";
+import { converterFor } from "./converters/index.js";
+import type { ExportPlan } from "./emit.js";
+import { excludes, type Filters, familyOf } from "./families.js";
+import { Namespace } from "./naming.js";
+
+export interface SelectionOptions {
+  layout: "modules" | "single";
+  /** Project names or IDs; none: the whole space. */
+  projects?: readonly string[];
+  /** A runbook of the (single) selected project: only it is exported, against its looked-up project. */
+  runbook?: string;
+  lookupDependencies?: boolean;
+  filters?: Filters;
+  detachStepTemplates?: boolean;
+}
+
+export interface Plan extends ExportPlan {
+  /** Module paths and titles, in apply order (space first, then project levels). */
+  modules: Array<{ path: string; title: string; projectId?: string }>;
+  levels: string[][];
+  selectedProjects: string[];
+  notes: string[];
+}
+
+/** Documents every space has; looked up by name, never created. */
+export function isDefault(node: GraphNode): boolean {
+  const d = node.doc as Record<string, unknown>;
+  switch (node.type) {
+    case "Lifecycles":
+      return node.name === "Default Lifecycle";
+    case "ProjectGroups":
+      return node.name === "Default Project Group";
+    case "MachinePolicies":
+      return d.IsDefault === true;
+    case "WorkerPools":
+      return d.IsDefault === true;
+    case "Feeds":
+      return d.FeedType === "BuiltIn" || d.FeedType === "OctopusProject";
+    case "Channels":
+      return d.IsDefault === true;
+    default:
+      return false;
+  }
+}
+
+/**
+ * Decides what the export writes: which documents become resources and in which module,
+ * which are looked up (defaults, dependencies outside the selection) and which a filter
+ * left out.
+ */
+export function planExport(graph: SpaceGraph, options: SelectionOptions): Plan {
+  const projects = graph.ofType("Projects");
+  const selected = resolveProjects(graph, options.projects ?? []);
+  if (options.runbook && selected.length !== 1) {
+    throw new OctoportError("--runbook needs exactly one --project: the project the runbook belongs to", {
+      exitCode: 2,
+    });
+  }
+  const excluded = excludedIds(graph, options.filters);
+  const defaults = new Set([...graph.nodes.values()].filter(isDefault).map((n) => n.id));
+  const notes: string[] = [];
+
+  let candidates: Set<string>;
+  if (options.runbook) {
+    const projectId = selected[0]!;
+    const runbook = graph
+      .ofType("Runbooks")
+      .find((r) => r.projectId === projectId && (r.name === options.runbook || r.id === options.runbook));
+    if (!runbook) {
+      const names = graph
+        .ofType("Runbooks")
+        .filter((r) => r.projectId === projectId)
+        .map((r) => r.name);
+      throw new OctoportError(
+        `unknown runbook "${options.runbook}" in project "${graph.get(projectId)?.name}"${names.length ? `; its runbooks: ${names.join(", ")}` : ""}`,
+      );
+    }
+    const process = String((runbook.doc as { RunbookProcessId?: unknown }).RunbookProcessId ?? "");
+    candidates = new Set([runbook.id, process].filter((id) => graph.get(id)));
+  } else if (options.projects?.length) {
+    const chosen = new Set(selected);
+    candidates = new Set<string>();
+    for (const node of graph.nodes.values())
+      if (node.projectId && chosen.has(node.projectId)) candidates.add(node.id);
+    if (!options.lookupDependencies) {
+      // Their space-level dependencies are written too: everything the selection refers to, transitively.
+      const queue = [...candidates];
+      const add = (id: string) => {
+        const n = graph.get(id);
+        if (n?.klass !== "space" || candidates.has(id)) return;
+        candidates.add(id);
+        queue.push(id);
+      };
+      for (const t of graph.ofType("Tenants")) {
+        const pe = (t.doc as { ProjectEnvironments?: Record<string, unknown> }).ProjectEnvironments ?? {};
+        if (selected.some((p) => Object.hasOwn(pe, p))) add(t.id);
+      }
+      while (queue.length) {
+        const id = queue.shift()!;
+        for (const r of graph.referencesFrom(id)) add(r.to);
+        const owner = graph.get(id);
+        // A library variable set brings its variables; a script module its body.
+        const setId = (owner?.doc as { VariableSetId?: unknown } | undefined)?.VariableSetId;
+        if (typeof setId === "string" && owner?.klass === "space") add(setId);
+      }
+    }
+  } else {
+    candidates = new Set(graph.nodes.keys());
+  }
+
+  // Children of excluded projects, runbooks and library sets go with them.
+  for (const node of graph.nodes.values()) {
+    if (node.projectId && node.projectId !== node.id && excluded.has(node.projectId)) excluded.add(node.id);
+    const d = node.doc as Record<string, unknown>;
+    for (const owner of [d.OwnerId, d.RunbookId])
+      if (typeof owner === "string" && excluded.has(owner)) excluded.add(node.id);
+  }
+
+  const chosenProjects = options.projects?.length ? selected : projects.map((p) => p.id);
+  const emittedProjects = chosenProjects.filter((p) => !excluded.has(p));
+  const order = projectOrder(graph, emittedProjects);
+  const dirs = projectDirectories(graph, emittedProjects);
+  const home = new Map<string, string>();
+  for (const id of [...candidates].sort()) {
+    const node = graph.get(id)!;
+    if (excluded.has(id) || defaults.has(id) || !converterFor(node.type)) continue;
+    if (options.runbook && node.type !== "Runbooks" && node.type !== "RunbookProcesses") continue;
+    if (
+      node.klass === "project" &&
+      node.projectId &&
+      !emittedProjects.includes(node.projectId) &&
+      !options.runbook
+    )
+      continue;
+    if (options.layout === "single") home.set(id, "");
+    else if (node.klass === "space") home.set(id, "space");
+    else if (node.projectId) home.set(id, `projects/${dirs.get(node.projectId)}`);
+  }
+  if (options.runbook) {
+    notes.push(
+      `Only runbook "${options.runbook}" is exported; its project and everything it uses are looked up by name.`,
+    );
+  }
+
+  const modules: Plan["modules"] = [];
+  if (options.layout === "single") {
+    modules.push({ path: "", title: graph.space.Name });
+  } else {
+    if ([...home.values()].includes("space"))
+      modules.push({ path: "space", title: `space ${graph.space.Name}` });
+    for (const id of order.levels.flat()) {
+      const path = `projects/${dirs.get(id)}`;
+      if ([...home.values()].includes(path))
+        modules.push({ path, title: `project ${graph.get(id)?.name}`, projectId: id });
+    }
+    if (options.runbook) {
+      const projectId = selected[0]!;
+      const path = `projects/${dirs.get(projectId) ?? projectDirectories(graph, [projectId]).get(projectId)}`;
+      for (const id of candidates) home.set(id, path);
+      modules.push({
+        path,
+        title: `runbook ${options.runbook} of project ${graph.get(projectId)?.name}`,
+        projectId,
+      });
+    }
+  }
+  const variableFilter = options.filters?.get("variables");
+  return {
+    graph,
+    home,
+    excluded,
+    defaults,
+    layout: options.layout,
+    excludeVariable: (name) => excludes(variableFilter, name),
+    detachStepTemplates: options.detachStepTemplates ?? false,
+    projectOrder: order.levels.flat(),
+    modules,
+    levels: order.levels,
+    selectedProjects: emittedProjects,
+    notes,
+  };
+}
+
+function resolveProjects(graph: SpaceGraph, wanted: readonly string[]): string[] {
+  const projects = graph.ofType("Projects");
+  return wanted.map((w) => {
+    const found =
+      projects.find((p) => p.id === w) ??
+      projects.find((p) => p.name === w) ??
+      projects.find((p) => p.name.toLowerCase() === w.toLowerCase());
+    if (!found) {
+      const names = projects.map((p) => p.name).sort();
+      throw new OctoportError(
+        `unknown project "${w}" in space ${graph.space.Name}${names.length ? `; projects there: ${names.slice(0, 15).join(", ")}${names.length > 15 ? ", ..." : ""}` : ""}`,
+      );
+    }
+    return found.id;
+  });
+}
+
+function excludedIds(graph: SpaceGraph, filters: Filters | undefined): Set<string> {
+  const out = new Set<string>();
+  if (!filters?.size) return out;
+  for (const node of graph.nodes.values()) {
+    const family = familyOf(node.type);
+    if (family && excludes(filters.get(family.name), node.name)) out.add(node.id);
+  }
+  return out;
+}
+
+/** One directory per project, from its name: unique, stable, lowercase with dashes. */
+function projectDirectories(graph: SpaceGraph, ids: readonly string[]): Map<string, string> {
+  const ns = new Namespace();
+  const all = graph.ofType("Projects");
+  for (const p of all) ns.claim(p.name);
+  return new Map(
+    ids.map((id) => {
+      const name = graph.get(id)?.name ?? id;
+      return [id, ns.get(name).replace(/^_+/, "").replace(/_/g, "-")];
+    }),
+  );
+}

@@ -1,0 +1,41 @@
+import { readFileSync } from "node:fs";
+import Handlebars from "handlebars";
+import type { SpaceGraph } from "../graph/graph.js";
+import type { Manifest } from "./export.js";
+
+/** The manual steps every migration needs (SPEC section 2: not reachable through the API). */
+const POST_MIGRATION = [
+  "Users, teams and user roles, and their scoping to this space",
+  "Authentication providers and settings",
+  "Packages in the built-in feed (push them to the destination, or point the feed elsewhere)",
+  "Releases, deployments and runbook runs (history stays on the source; the snapshot path can carry release shells)",
+  "The audit log",
+  "Subscriptions, API keys, SIEM and ITSM settings",
+  "The licence, server nodes and SMTP settings",
+  "Insights dashboards",
+  "Tentacle trust: listening tentacles must trust the destination's certificate, and polling tentacles must be registered with it",
+  "Sensitive values: supply every variable listed in terraform.tfvars.example",
+];
+
+let template: Handlebars.TemplateDelegate | undefined;
+
+function compiled(): Handlebars.TemplateDelegate {
+  if (!template) {
+    const text = readFileSync(new URL("../../templates/README.md.hbs", import.meta.url), "utf8");
+    const hb = Handlebars.create();
+    hb.registerHelper("inc", (n: number) => n + 1);
+    template = hb.compile(text, { noEscape: true, strict: false });
+  }
+  return template;
+}
+
+/** The README written beside the modules: how to apply them and what is left to do by hand. */
+export function renderReadme(manifest: Manifest, _graph: SpaceGraph): string {
+  const text = compiled()({
+    manifest,
+    single: manifest.layout === "single",
+    levels: manifest.applyOrder,
+    postMigration: POST_MIGRATION,
+  });
+  return `${text.replace(/\n{3,}/g, "\n\n").trim()}\n`;
+}

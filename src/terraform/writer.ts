@@ -1,0 +1,153 @@
+import { randomBytes } from "node:crypto";
+import { lstat, mkdir, readdir, readFile, rename, rm, rmdir, stat, writeFile } from "node:fs/promises";
+import { dirname, join, resolve, sep } from "node:path";
+import { OctoportError } from "../util/errors.js";
+import { parseHcl } from "./hcl/parse.js";
+
+/** What writing (or checking) an export changes on disk. */
+export interface FileChanges {
+  added: string[];
+  changed: string[];
+  removed: string[];
+  unchanged: number;
+}
+
+export const MANIFEST = "manifest.json";
+
+/** Parses every generated HCL file with the real parser; a failure is a bug naming file and line. */
+export async function validateHcl(files: ReadonlyMap<string, string>): Promise<void> {
+  const hcl = [...files.entries()].filter(
+    ([path]) => path.endsWith(".tf") || path.endsWith(".tfvars.example"),
+  );
+  for (const [path, text] of hcl) await parseHcl(path, text);
+}
+
+/**
+ * Compares the files with what `dest` holds. Files the previous export wrote (its manifest
+ * lists them) and this one does not are "removed"; other files (state, .terraform, logs) are
+ * never touched.
+ */
+export async function diffExport(dest: string, files: ReadonlyMap<string, string>): Promise<FileChanges> {
+  const previous = await previousFiles(dest);
+  const changes: FileChanges = { added: [], changed: [], removed: [], unchanged: 0 };
+  for (const [path, content] of [...files.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    let current: string | undefined;
+    try {
+      current = await readFile(join(dest, path), "utf8");
+    } catch {
+      current = undefined;
+    }
+    if (current === undefined) changes.added.push(path);
+    else if (current !== content) changes.changed.push(path);
+    else changes.unchanged++;
+  }
+  changes.removed = [...previous].filter((p) => !files.has(p)).sort();
+  return changes;
+}
+
+/**
+ * Writes an export atomically. A new directory is written beside its final place and renamed
+ * into it. An existing export is updated file by file: every new or changed file is first
+ * staged next to its target, and only when all are staged are they renamed into place and the
+ * files the previous export wrote but this one does not are removed. A failure before that
+ * leaves the previous output untouched.
+ */
+export async function writeExport(dest: string, files: ReadonlyMap<string, string>): Promise<FileChanges> {
+  const target = resolve(dest);
+  const kind = await pathKind(target);
+  if (kind === "file")
+    throw new OctoportError(`the destination ${dest} is a file; pass a directory for --dest`);
+  if (kind === "none") {
+    const temp = `${target}.octoport-${randomBytes(4).toString("hex")}`;
+    try {
+      await mkdir(dirname(target), { recursive: true });
+      for (const [path, content] of files) {
+        await mkdir(dirname(join(temp, path)), { recursive: true });
+        await writeFile(join(temp, path), content);
+      }
+      await rename(temp, target);
+    } catch (err) {
+      await rm(temp, { recursive: true, force: true });
+      throw writeError(dest, err);
+    }
+    return { added: [...files.keys()].sort(), changed: [], removed: [], unchanged: 0 };
+  }
+  await assertExportDirectory(dest, target);
+  const changes = await diffExport(target, files);
+  const staged: Array<[string, string]> = [];
+  const suffix = `.octoport-${randomBytes(4).toString("hex")}`;
+  try {
+    for (const path of [...changes.added, ...changes.changed]) {
+      const final = join(target, path);
+      await mkdir(dirname(final), { recursive: true });
+      await writeFile(final + suffix, files.get(path)!);
+      staged.push([final + suffix, final]);
+    }
+  } catch (err) {
+    await Promise.all(staged.map(([tmp]) => rm(tmp, { force: true })));
+    throw writeError(dest, err);
+  }
+  for (const [tmp, final] of staged) await rename(tmp, final);
+  for (const path of changes.removed) {
+    await rm(join(target, path), { force: true });
+    await removeEmptyParents(target, dirname(join(target, path)));
+  }
+  return changes;
+}
+
+type PathKind = "none" | "file" | "directory";
+
+async function pathKind(path: string): Promise<PathKind> {
+  try {
+    const s = await lstat(path);
+    return s.isDirectory() ? "directory" : "file";
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === "ENOENT") return "none";
+    throw writeError(path, err);
+  }
+}
+
+/** An existing, non-empty destination must be a previous export: we never write over other files. */
+async function assertExportDirectory(dest: string, target: string): Promise<void> {
+  const entries = (await readdir(target)).filter((e) => !e.startsWith("."));
+  if (entries.length === 0) return;
+  try {
+    await stat(join(target, MANIFEST));
+  } catch {
+    throw new OctoportError(
+      `the destination ${dest} is not empty and holds no ${MANIFEST}, so it is not an octoport export; choose an empty or new directory`,
+    );
+  }
+}
+
+async function previousFiles(dest: string): Promise<Set<string>> {
+  try {
+    const manifest = JSON.parse(await readFile(join(dest, MANIFEST), "utf8")) as { files?: unknown };
+    if (Array.isArray(manifest.files)) {
+      return new Set([...manifest.files.map(String), MANIFEST].filter((p) => !p.split("/").includes("..")));
+    }
+  } catch {
+    // no previous export
+  }
+  return new Set();
+}
+
+async function removeEmptyParents(root: string, dir: string): Promise<void> {
+  let current = dir;
+  while (current.startsWith(root + sep) && current !== root) {
+    try {
+      await rmdir(current);
+    } catch {
+      return;
+    }
+    current = dirname(current);
+  }
+}
+
+function writeError(dest: string, err: unknown): OctoportError {
+  if (err instanceof OctoportError) return err;
+  const code = (err as NodeJS.ErrnoException).code ?? String(err);
+  const hint =
+    code === "EACCES" || code === "EPERM" || code === "EROFS" ? "; choose a directory you can write to" : "";
+  return new OctoportError(`cannot write the export to ${dest} (${code})${hint}`, { cause: err });
+}
