@@ -1,0 +1,141 @@
+import { describe, expect, it } from "vitest";
+import { validateHcl } from "../../src/terraform/writer.js";
+import { exampleSpace } from "../helpers/examples.js";
+import { exportSeed } from "../helpers/export.js";
+import { schemaProblems } from "../helpers/schema.js";
+
+const SECRETS = [
+  "dckr_pat_example",
+  "ghp_exampletoken",
+  "db-p@ssw0rd",
+  "status-token-123",
+  "aws-secret-key",
+  "azure-client-secret",
+  "key-passphrase",
+  "ghp_gitcredential",
+  "nonprod-db-secret",
+  "prod-db-secret",
+  "smtp-api-key",
+  "pay-key-prod",
+  "cdn-secret",
+  "whsec_example",
+  "acme-smtp-secret",
+];
+
+describe.each(["modules", "single"] as const)("exporting the example space, %s layout", (layout) => {
+  it("writes HCL the real parser reads and the provider schema accepts", async () => {
+    const { files } = await exportSeed(exampleSpace(), { layout });
+    await validateHcl(files);
+    expect(await schemaProblems(files)).toEqual([]);
+  });
+
+  it("is byte-identical every time", async () => {
+    const a = await exportSeed(exampleSpace(), { layout });
+    const b = await exportSeed(exampleSpace(), { layout });
+    expect([...a.files.keys()]).toEqual([...b.files.keys()]);
+    for (const [path, text] of a.files) expect(b.files.get(path), path).toBe(text);
+  });
+
+  it("never writes a secret, only variables for them", async () => {
+    const { files, manifest } = await exportSeed(exampleSpace(), { layout });
+    const all = [...files.values()].join("\n");
+    for (const s of SECRETS) expect(all).not.toContain(s);
+    expect(manifest.secrets.length).toBeGreaterThanOrEqual(SECRETS.length - 1);
+    for (const s of manifest.secrets) {
+      expect(all).toMatch(new RegExp(`variable "${s.variable}" \\{[^}]*sensitive\\s+= true`, "s"));
+    }
+  });
+});
+
+describe("the modules layout", () => {
+  it("puts space-level resources in space/ and each project in projects/<slug>/", async () => {
+    const { files, manifest } = await exportSeed(exampleSpace());
+    expect(manifest.modules.map((m) => m.path)).toEqual([
+      "space",
+      "projects/orders-api",
+      "projects/payments-service",
+      "projects/storefront",
+    ]);
+    expect(files.has("space/module/environments.tf")).toBe(true);
+    expect(files.get("projects/orders-api/module/project.tf")).toMatch(
+      /resource "octopusdeploy_project" "orders_api"/,
+    );
+    expect(manifest.applyOrder).toEqual([
+      ["space"],
+      ["projects/orders-api", "projects/payments-service"],
+      ["projects/storefront"],
+    ]);
+    expect(manifest.modules.find((m) => m.path === "projects/storefront")?.dependsOn).toEqual([
+      "projects/orders-api",
+      "space",
+    ]);
+    // Storefront deploys a release of Orders API: it looks the project up by name.
+    expect(files.get("projects/storefront/module/lookups.tf")).toMatch(
+      /data "octopusdeploy_projects" "orders_api" \{[^}]*name\s+= "Orders API"/s,
+    );
+  });
+
+  it("looks defaults up instead of creating them", async () => {
+    const { files, manifest } = await exportSeed(exampleSpace());
+    const all = [...files.values()].join("\n");
+    expect(all).not.toMatch(/resource "octopusdeploy_lifecycle" "default_lifecycle"/);
+    expect(all).not.toMatch(/resource "octopusdeploy_machine_policy" "default_machine_policy"/);
+    expect(all).toMatch(
+      /data "octopusdeploy_feeds" "octopus_server_built_in" \{[^}]*feed_type\s+= "BuiltIn"/s,
+    );
+    expect(manifest.resources.some((r) => r.name === "Default")).toBe(false);
+  });
+
+  it("lists every resource in the manifest with its address", async () => {
+    const { manifest } = await exportSeed(exampleSpace());
+    const env = manifest.resources.find((r) => r.sourceId === "Environments-4");
+    expect(env).toEqual({
+      sourceId: "Environments-4",
+      sourceType: "Environments",
+      name: "Production",
+      type: "octopusdeploy_environment",
+      module: "space",
+      address: "module.space.octopusdeploy_environment.production",
+    });
+  });
+});
+
+describe("names", () => {
+  it("keeps two resources whose names sanitise alike", async () => {
+    const { files } = await exportSeed({
+      spaces: [
+        {
+          Name: "Names",
+          Documents: {
+            Feeds: [
+              { Id: "Feeds-1", Name: "Docker Hub", FeedType: "Docker", FeedUri: "https://a" },
+              { Id: "Feeds-2", Name: "docker_hub", FeedType: "Docker", FeedUri: "https://b" },
+            ],
+          },
+        },
+      ],
+    });
+    const feeds = files.get("space/module/feeds.tf")!;
+    expect(feeds).toMatch(
+      /resource "octopusdeploy_docker_container_registry" "docker_hub" \{\n[^}]*"docker_hub"/,
+    );
+    expect(feeds).toMatch(
+      /resource "octopusdeploy_docker_container_registry" "docker_hub_[0-9a-f]{4}" \{\n[^}]*"Docker Hub"/,
+    );
+  });
+});
+
+describe("the README", () => {
+  it("explains the layout, the order, and the manual steps after migration", async () => {
+    const { files } = await exportSeed(exampleSpace());
+    const readme = files.get("README.md")!;
+    expect(readme).toContain(
+      "| `projects/storefront/` | project Storefront | `projects/orders-api`, `space` |",
+    );
+    expect(readme).toContain("Storefront deploys a release of Orders API");
+    expect(readme).toContain("Users, teams and user roles");
+    expect(readme).toMatch(
+      /1\. `space`\n2\. `projects\/orders-api`, `projects\/payments-service`\n3\. `projects\/storefront`/,
+    );
+  });
+});

@@ -1,0 +1,110 @@
+import { mkdir, mkdtemp, readdir, readFile, stat, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { diffExport, writeExport } from "../../src/terraform/writer.js";
+
+const files = (entries: Record<string, string>) => new Map(Object.entries(entries));
+const manifest = (list: string[]) => JSON.stringify({ files: list });
+
+async function tempDir(): Promise<string> {
+  return mkdtemp(join(tmpdir(), "octoport-writer-"));
+}
+
+describe("writing an export", () => {
+  it("creates a new directory in one rename", async () => {
+    const dest = join(await tempDir(), "out");
+    const changes = await writeExport(
+      dest,
+      files({ "a.tf": "a\n", "sub/b.tf": "b\n", "manifest.json": manifest(["a.tf", "sub/b.tf"]) }),
+    );
+    expect(changes.added).toEqual(["a.tf", "manifest.json", "sub/b.tf"]);
+    expect(await readFile(join(dest, "sub/b.tf"), "utf8")).toBe("b\n");
+    expect((await readdir(join(dest, ".."))).filter((e) => e.includes("octoport-"))).toEqual([]);
+  });
+
+  it("rewrites only changed files, removes what the last export wrote and this one does not, keeps the rest", async () => {
+    const dest = join(await tempDir(), "out");
+    await writeExport(
+      dest,
+      files({ "a.tf": "a\n", "old.tf": "old\n", "manifest.json": manifest(["a.tf", "old.tf"]) }),
+    );
+    await writeFile(join(dest, "terraform.tfstate"), "{state}");
+    const before = (await stat(join(dest, "a.tf"))).mtimeMs;
+    await new Promise((r) => setTimeout(r, 20));
+    const changes = await writeExport(
+      dest,
+      files({ "a.tf": "a\n", "new.tf": "new\n", "manifest.json": manifest(["a.tf", "new.tf"]) }),
+    );
+    expect(changes).toEqual({
+      added: ["new.tf"],
+      changed: ["manifest.json"],
+      removed: ["old.tf"],
+      unchanged: 1,
+    });
+    expect((await stat(join(dest, "a.tf"))).mtimeMs).toBe(before);
+    expect(await readFile(join(dest, "terraform.tfstate"), "utf8")).toBe("{state}");
+    await expect(stat(join(dest, "old.tf"))).rejects.toThrow();
+  });
+
+  it("reports drift without writing (for --check)", async () => {
+    const dest = join(await tempDir(), "out");
+    await writeExport(dest, files({ "a.tf": "a\n", "manifest.json": manifest(["a.tf"]) }));
+    expect(await diffExport(dest, files({ "a.tf": "a\n", "manifest.json": manifest(["a.tf"]) }))).toEqual({
+      added: [],
+      changed: [],
+      removed: [],
+      unchanged: 2,
+    });
+    const drift = await diffExport(dest, files({ "a.tf": "A\n", "manifest.json": manifest(["a.tf"]) }));
+    expect(drift.changed).toEqual(["a.tf"]);
+    expect(await readFile(join(dest, "a.tf"), "utf8")).toBe("a\n");
+  });
+
+  it("refuses a destination that is a file", async () => {
+    const path = join(await tempDir(), "file");
+    await writeFile(path, "x");
+    await expect(writeExport(path, files({ "a.tf": "" }))).rejects.toThrow(
+      `the destination ${path} is a file; pass a directory for --dest`,
+    );
+  });
+
+  it("refuses a non-empty directory that is not an export, and leaves it alone", async () => {
+    const dest = await tempDir();
+    await writeFile(join(dest, "notes.txt"), "mine");
+    await expect(writeExport(dest, files({ "a.tf": "" }))).rejects.toThrow(
+      /is not empty and holds no manifest.json/,
+    );
+    expect(await readdir(dest)).toEqual(["notes.txt"]);
+  });
+
+  it("a destination it cannot create is one line, and nothing is left behind", async () => {
+    const base = await tempDir();
+    await writeFile(join(base, "blocker"), "x");
+    const dest = join(base, "blocker", "out");
+    await expect(writeExport(dest, files({ "a.tf": "" }))).rejects.toThrow(
+      /^cannot write the export to .*blocker\/out \(ENOTDIR\)/,
+    );
+    expect(await readdir(base)).toEqual(["blocker"]);
+  });
+
+  it("a failure while staging leaves the previous export untouched", async () => {
+    const dest = join(await tempDir(), "out");
+    await writeExport(dest, files({ "a.tf": "a\n", "manifest.json": manifest(["a.tf"]) }));
+    // A directory where a new file must go makes staging fail half way.
+    await mkdir(join(dest, "z.tf.octoport-blocked"), { recursive: true });
+    await mkdir(join(dest, "sub"), { recursive: true });
+    await writeFile(join(dest, "sub", "file"), "x");
+    const next = files({
+      "a.tf": "A\n",
+      "sub/file/c.tf": "c\n",
+      "manifest.json": manifest(["a.tf", "sub/file/c.tf"]),
+    });
+    await expect(writeExport(dest, next)).rejects.toThrow(/cannot write the export/);
+    expect(await readFile(join(dest, "a.tf"), "utf8")).toBe("a\n");
+    expect(await readFile(join(dest, "manifest.json"), "utf8")).toBe(manifest(["a.tf"]));
+    expect(
+      (await readdir(dest)).filter((e) => e.includes(".octoport-") && e !== "z.tf.octoport-blocked"),
+    ).toEqual([]);
+  });
+});
