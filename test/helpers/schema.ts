@@ -129,9 +129,9 @@ function checkBlock(block: SchemaBlock, body: Record<string, unknown>, where: st
       const items = Array.isArray(v) ? v : [v];
       if (b.max_items && items.length > b.max_items)
         out.push(`${where}.${k}: at most ${b.max_items} block(s)`);
-      items.forEach((item, i) =>
-        checkBlock(b.block, item as Record<string, unknown>, `${where}.${k}[${i}]`, out),
-      );
+      for (const [i, item] of items.entries()) {
+        checkBlock(b.block, item as Record<string, unknown>, `${where}.${k}[${i}]`, out);
+      }
     } else {
       plain[k] = v;
     }
