@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readSpace } from "../../src/graph/reader.js";
 import { OctopusClient } from "../../src/octopus/client.js";
+import { generateSpace, SIZES } from "../../src/sandbox/generate.js";
 import { Sandbox } from "../../src/sandbox/server.js";
 import { buildExport, DEFAULT_PROVIDER_VERSION, type Manifest } from "../../src/terraform/export.js";
 import { validateHcl, writeExport } from "../../src/terraform/writer.js";
@@ -60,6 +61,23 @@ function unexplained(diffs: string[]): string[] {
   return diffs.filter((d) => !KNOWN_GAPS.some(([re]) => re.test(d)));
 }
 
+/** Applies one directory (big bang root, or a module's own root) and checks the plan after is clean. */
+async function applyDir(dir: string, varFile: string): Promise<void> {
+  const tf = await TofuDir.at(tools as Tools, dir);
+  // Modules only: with dev_overrides the provider needs no installing (and no registry is reachable).
+  await tf.must(["get"]);
+  await tf.must(["apply", "-auto-approve", "-input=false", `-var-file=${varFile}`]);
+  const plan = await tf.planActions([`-var-file=${varFile}`]);
+  expect(
+    [...plan.entries()].filter(([, a]) => a.join() !== "no-op"),
+    `plan after applying ${dir}`,
+  ).toEqual([]);
+}
+
+function emptyDestination(name: string): Promise<Sandbox> {
+  return new Sandbox({ seed: { spaces: [{ Name: name, IsDefault: true }] } }).start();
+}
+
 describe.skipIf(typeof tools === "string")("round trip through Terraform", () => {
   let source: Sandbox;
   beforeAll(async () => {
@@ -68,23 +86,73 @@ describe.skipIf(typeof tools === "string")("round trip through Terraform", () =>
   afterAll(() => source.close());
 
   it.each(["modules", "single"] as const)("the example space, %s layout, big bang", async (layout) => {
-    const destination = await new Sandbox({
-      seed: { spaces: [{ Name: "Acme Retail", IsDefault: true }] },
-    }).start();
+    const destination = await emptyDestination("Acme Retail");
     try {
       const { dir, manifest } = await exportTo(source, layout);
-      await writeFile(join(dir, "terraform.tfvars"), tfvars(source, destination, manifest), { mode: 0o600 });
-      const tf = await TofuDir.at(tools as Tools, dir);
-      // Modules only: with dev_overrides the provider needs no installing (and no registry is reachable).
-      await tf.must(["get"]);
-      await tf.must(["apply", "-auto-approve", "-input=false"]);
+      const vars = join(dir, "terraform.tfvars");
+      await writeFile(vars, tfvars(source, destination, manifest), { mode: 0o600 });
+      await applyDir(dir, vars);
       const diffs = differences(normaliseSpace(source, "Spaces-1"), normaliseSpace(destination, "Spaces-1"));
       if (process.env.ROUNDTRIP_DIFFS) await writeFile(process.env.ROUNDTRIP_DIFFS, `${diffs.join("\n")}\n`);
       expect(unexplained(diffs)).toEqual([]);
-      const plan = await tf.planActions();
-      expect([...plan.entries()].filter(([, a]) => a.join() !== "no-op")).toEqual([]);
     } finally {
       await destination.close();
+    }
+  });
+
+  it("the example space, incremental: space/, then each project module alone, in manifest order", async () => {
+    const destination = await emptyDestination("Acme Retail");
+    try {
+      const { dir, manifest } = await exportTo(source, "modules");
+      const vars = join(dir, "terraform.tfvars");
+      await writeFile(vars, tfvars(source, destination, manifest), { mode: 0o600 });
+      for (const level of manifest.applyOrder) {
+        for (const module of level) await applyDir(join(dir, module), vars);
+      }
+      expect(
+        unexplained(differences(normaliseSpace(source, "Spaces-1"), normaliseSpace(destination, "Spaces-1"))),
+      ).toEqual([]);
+    } finally {
+      await destination.close();
+    }
+  });
+
+  it("out of order, a project module stops naming the dependency that is missing", async () => {
+    const destination = await emptyDestination("Acme Retail");
+    try {
+      const { dir, manifest } = await exportTo(source, "modules");
+      const vars = join(dir, "terraform.tfvars");
+      await writeFile(vars, tfvars(source, destination, manifest), { mode: 0o600 });
+      await applyDir(join(dir, "space"), vars);
+      const tf = await TofuDir.at(tools as Tools, join(dir, "projects/storefront"));
+      await tf.must(["get"]);
+      const result = await tf.run(["apply", "-auto-approve", "-input=false", `-var-file=${vars}`]);
+      expect(result.code).not.toBe(0);
+      expect(result.stderr.replace(/\s+/g, " ")).toContain(
+        'The project "Orders API" was not found in the destination space (apply projects/orders-api first).',
+      );
+    } finally {
+      await destination.close();
+    }
+  });
+
+  it("a generated space (fixed seed, hostile names), modules layout, big bang", async () => {
+    const generated = await new Sandbox({ seed: generateSpace(SIZES.XS, 20261122, "Generated") }).start();
+    const destination = await emptyDestination("Generated");
+    try {
+      const { dir, manifest } = await exportTo(generated, "modules");
+      const vars = join(dir, "terraform.tfvars");
+      await writeFile(vars, tfvars(generated, destination, manifest), { mode: 0o600 });
+      await applyDir(dir, vars);
+      const diffs = differences(
+        normaliseSpace(generated, "Spaces-1"),
+        normaliseSpace(destination, "Spaces-1"),
+      );
+      if (process.env.ROUNDTRIP_DIFFS) await writeFile(process.env.ROUNDTRIP_DIFFS, `${diffs.join("\n")}\n`);
+      expect(unexplained(diffs)).toEqual([]);
+    } finally {
+      await destination.close();
+      await generated.close();
     }
   });
 });
