@@ -73,8 +73,10 @@ const WORDS = [
   "Pricing",
   "Checkout",
 ];
+/** Names that test escaping: quotes, literal template markers, Octopus variables, non-ASCII letters. */
 const HOSTILE = [
   'Quote "q"',
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: a literal ${ in a name is the point
   "Dollar ${x}",
   "Percent %{y}",
   "Octo #{Var}",
@@ -190,6 +192,7 @@ export function generateSpace(shape: SpaceShape, seed: number, name = "Generated
         Id: `TagSets-1/Tags-${i + 1}`,
         Name: t,
         Color: "#333333",
+        SortOrder: i,
       })),
     },
     {
@@ -199,6 +202,7 @@ export function generateSpace(shape: SpaceShape, seed: number, name = "Generated
         Id: `TagSets-2/Tags-${i + 1}`,
         Name: t,
         Color: "#1F77B4",
+        SortOrder: i,
       })),
     },
   ];

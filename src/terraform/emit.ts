@@ -10,6 +10,7 @@ import {
   forList,
   index,
   type Lazy,
+  nul,
   num,
   ref,
   str,
@@ -116,81 +117,87 @@ export class ModuleBuilder {
    * The ID of `node` in the destination, found by name through a data source in this
    * module (one data block per node), checked with a postcondition that names what is missing.
    */
-  lookup(node: GraphNode, extra: BodyItem[] = [], owner?: string, home?: string): Expr {
-    const cached = this.lookups.get(node.id);
+  lookup(node: GraphNode, extra: BodyItem[] = [], owner?: string, home?: string, attribute = "id"): Expr {
+    const cacheKey = `${node.id} ${attribute}`;
+    const cached = this.lookups.get(cacheKey);
     if (cached) return cached;
     const spec = LOOKUPS[node.type];
     if (!spec) throw new Error(`no lookup for ${node.type}`);
     const key = idKey(node, owner);
-    const label = this.name("data", spec.data, owner ? `${owner} ${node.name}` : node.name);
     const byType = spec.filterBy?.(node.doc as Record<string, unknown>);
-    const filter = byType
-      ? attr(byType.attribute, str(byType.value))
-      : spec.exactName
-        ? attr("name", str(node.name))
-        : attr("partial_name", str(node.name));
-    const self = ref("self", spec.collection);
-    const matches = byType ? self : forList("x", self, ref("x"), eq(ref("x", "name"), str(node.name)));
-    const hint =
-      home === undefined ? "every space has it, or it is outside this export" : `apply ${home} first`;
-    const provided = call("contains", call("keys", ref("var", "octoport_ids")), str(key));
-    this.add(
-      "lookups.tf",
-      block(
-        "data",
-        [spec.data, label],
-        [
-          // Not needed when the root module passes the ID in (every module in one apply).
-          attr("count", { kind: "conditional", condition: provided, whenTrue: num(0), whenFalse: num(1) }),
-          attr("space_id", ref("var", "octopus_space_id")),
-          filter,
-          ...extra,
-          attr("skip", num(0)),
-          attr("take", num(1000)),
-          block(
-            "lifecycle",
-            [],
-            [
-              block(
-                "postcondition",
-                [],
-                [
-                  attr("condition", eq(call("length", matches), num(1))),
-                  attr(
-                    "error_message",
-                    str(`The ${spec.label} "${node.name}" was not found in the destination space (${hint}).`),
-                  ),
-                ],
-              ),
-            ],
-          ),
-        ],
-      ),
-    );
-    const idOf = (d: Expr): Expr =>
-      spec.exactName || byType
-        ? {
-            kind: "getattr",
-            target: index({ kind: "getattr", target: d, name: spec.collection }, 0),
-            name: spec.idAttribute ?? "id",
-          }
-        : index(
-            forList(
-              "x",
-              { kind: "getattr", target: d, name: spec.collection },
-              ref("x", spec.idAttribute ?? "id"),
-              eq(ref("x", "name"), str(node.name)),
+    let label = this.lookupLabels.get(node.id);
+    if (!label) {
+      label = this.name("data", spec.data, owner ? `${owner} ${node.name}` : node.name);
+      this.lookupLabels.set(node.id, label);
+      const filter = byType
+        ? attr(byType.attribute, str(byType.value))
+        : spec.exactName || spec.single
+          ? attr("name", str(node.name))
+          : attr("partial_name", str(node.name));
+      const self = ref("self", spec.collection);
+      const condition = spec.single
+        ? { kind: "binary" as const, op: "!=" as const, left: self, right: nul }
+        : eq(
+            call(
+              "length",
+              byType ? self : forList("x", self, ref("x"), eq(ref("x", "name"), str(node.name))),
             ),
-            0,
+            num(1),
           );
-    const id = call(
+      const hint =
+        home === undefined ? "every space has it, or it is outside this export" : `apply ${home} first`;
+      const provided = call("contains", call("keys", ref("var", "octoport_ids")), str(key));
+      this.add(
+        "lookups.tf",
+        block(
+          "data",
+          [spec.data, label],
+          [
+            // Not needed when the root module passes the ID in (every module in one apply).
+            attr("count", { kind: "conditional", condition: provided, whenTrue: num(0), whenFalse: num(1) }),
+            attr("space_id", ref("var", "octopus_space_id")),
+            filter,
+            ...extra,
+            ...(spec.single ? [] : [attr("skip", num(0)), attr("take", num(1000))]),
+            block(
+              "lifecycle",
+              [],
+              [
+                block(
+                  "postcondition",
+                  [],
+                  [
+                    attr("condition", condition),
+                    attr(
+                      "error_message",
+                      str(
+                        `The ${spec.label} "${node.name}" was not found in the destination space (${hint}).`,
+                      ),
+                    ),
+                  ],
+                ),
+              ],
+            ),
+          ],
+        ),
+      );
+    }
+    const field = attribute === "id" ? (spec.idAttribute ?? "id") : attribute;
+    const collection = (d: Expr): Expr => ({ kind: "getattr", target: d, name: spec.collection });
+    const pick = (d: Expr): Expr =>
+      spec.single
+        ? { kind: "getattr", target: collection(d), name: field }
+        : spec.exactName || byType
+          ? { kind: "getattr", target: index(collection(d), 0), name: field }
+          : index(forList("x", collection(d), ref("x", field), eq(ref("x", "name"), str(node.name))), 0);
+    const passed = index(ref("var", "octoport_ids"), str(attribute === "id" ? key : `${key}/${attribute}`));
+    const expr = call(
       "try",
-      index(ref("var", "octoport_ids"), str(key)),
-      call("one", forList("d", ref("data", spec.data, label), idOf(ref("d")))),
+      passed,
+      call("one", forList("d", ref("data", spec.data, label), pick(ref("d")))),
     );
-    this.lookups.set(node.id, id);
-    this.lookupLabels.set(node.id, label);
-    return id;
+    this.lookups.set(cacheKey, expr);
+    return expr;
   }
 
   /** The data block label a node was looked up under in this module. */
@@ -312,14 +319,16 @@ export class EmitContext {
     if (home !== undefined && home !== this.module.path) this.module.dependsOn.add(home);
     if (target.type === "Channels") {
       const project = this.ref(target.projectId, what);
+      const owner = this.graph.get(target.projectId ?? "")?.name;
       return this.module.lookup(
         target,
         project ? [attr("project_id", project)] : [],
-        this.graph.get(target.projectId ?? "")?.name,
+        owner,
         home,
+        options.attribute,
       );
     }
-    return this.module.lookup(target, [], undefined, home);
+    return this.module.lookup(target, [], undefined, home, options.attribute);
   }
 
   /** References to each of `ids`, dropping (with a warning) those that cannot be made. */
@@ -435,11 +444,32 @@ export class EmitContext {
       if (typeof v === "string") values.push([name, str(v)]);
     }
     const out: BodyItem[] = [];
-    const ref = this.ref(templateId, `${what} step template`);
-    if (ref) out.push(attr("template_id", ref));
-    out.push(attr("template_version", num(Number(props["Octopus.Action.Template.Version"] ?? 0))));
+    const id = this.ref(templateId, `${what} step template`);
+    if (id) out.push(attr("template_id", id));
+    // The destination has the template's current version only (numbered from 0 again).
+    const version = this.ref(templateId, `${what} step template`, { attribute: "version" });
+    if (version) out.push(attr("template_version", version));
+    const used = Number(props["Octopus.Action.Template.Version"] ?? 0);
+    const current = Number((template?.doc as Record<string, unknown> | undefined)?.Version ?? 0);
+    if (used !== current) {
+      this.warn(
+        `${what} uses version ${used} of step template "${template?.name}", not its latest (${current}); it gets the latest`,
+      );
+    }
     if (values.length) out.push(attr("parameters", { kind: "object", entries: values }));
     return out;
+  }
+
+  /** Property keys a templated step gets from its template (and so are not repeated). */
+  templateKeys(action: Record<string, unknown>): Set<string> {
+    const props = (action.Properties ?? {}) as Record<string, unknown>;
+    const template = this.graph.get(String(props["Octopus.Action.Template.Id"]))?.doc as
+      | Record<string, unknown>
+      | undefined;
+    const keys = new Set(["Octopus.Action.Template.Id", "Octopus.Action.Template.Version"]);
+    for (const k of Object.keys((template?.Properties ?? {}) as object)) keys.add(k);
+    for (const p of (template?.Parameters ?? []) as Array<{ Name?: string }>) if (p.Name) keys.add(p.Name);
+    return keys;
   }
 
   /**

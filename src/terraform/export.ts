@@ -479,6 +479,8 @@ function idsOutput(plan: Plan, state: ExportState, path: string): Block {
     if (!LOOKUPS[node.type]) continue;
     const owner = node.type === "Channels" ? plan.graph.get(node.projectId ?? "")?.name : undefined;
     entries.push([idKey(node, owner), ref(primary.type, primary.label, "id")]);
+    if (node.type === "ActionTemplates")
+      entries.push([`${idKey(node)}/version`, ref(primary.type, primary.label, "version")]);
     if (node.type === "LibraryVariableSets") {
       for (const t of (node.doc as { Templates?: Array<{ Name?: string }> }).Templates ?? []) {
         entries.push([

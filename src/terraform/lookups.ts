@@ -10,6 +10,8 @@ export interface LookupSpec {
   collection: string;
   /** The data source takes `name` (exact); otherwise `partial_name`. */
   exactName: boolean;
+  /** The data source returns one object (in `collection`), not a list. */
+  single?: boolean;
   /** Attribute of each result that holds its ID. */
   idAttribute?: string;
   label: string;
@@ -98,4 +100,11 @@ export const LOOKUPS: Readonly<Record<string, LookupSpec>> = {
   },
   Projects: { data: "octopusdeploy_projects", collection: "projects", exactName: true, label: "project" },
   Channels: { data: "octopusdeploy_channels", collection: "channels", exactName: false, label: "channel" },
+  ActionTemplates: {
+    data: "octopusdeploy_step_template",
+    collection: "step_template",
+    exactName: true,
+    single: true,
+    label: "step template",
+  },
 };

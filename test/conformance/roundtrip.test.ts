@@ -21,7 +21,16 @@ import { locateTools, TofuDir, type Tools } from "./harness.js";
 const tools = locateTools();
 
 /** What the provider cannot express, so the destination cannot match; each with its reason. */
-const KNOWN_GAPS: Array<[RegExp, string]> = [];
+const KNOWN_GAPS: Array<[RegExp, string]> = [
+  [
+    /^DeploymentProcesses:.*\.Steps\.(#order|Deploy web app \(new step framework\))/,
+    "steps of the new step framework cannot be written by the provider; the export skips them with a warning (the snapshot path carries them)",
+  ],
+  [
+    /^Projects:Legacy Git App\.(IsVersionControlled|PersistenceSettings)/,
+    "Config-as-Code projects are exported as database projects (with their default branch's process and variables)",
+  ],
+];
 
 async function exportTo(
   source: Sandbox,
@@ -74,6 +83,21 @@ async function applyDir(dir: string, varFile: string): Promise<void> {
   ).toEqual([]);
 }
 
+/** Applies an export into the destination and compares it with the source by names. */
+async function applyAndCompare(
+  source: Sandbox,
+  destination: Sandbox,
+  dir: string,
+  manifest: Manifest,
+): Promise<void> {
+  const vars = join(dir, "terraform.tfvars");
+  await writeFile(vars, tfvars(source, destination, manifest), { mode: 0o600 });
+  await applyDir(dir, vars);
+  const diffs = differences(normaliseSpace(source, "Spaces-1"), normaliseSpace(destination, "Spaces-1"));
+  if (process.env.ROUNDTRIP_DIFFS) await writeFile(process.env.ROUNDTRIP_DIFFS, `${diffs.join("\n")}\n`);
+  expect(unexplained(diffs)).toEqual([]);
+}
+
 function emptyDestination(name: string): Promise<Sandbox> {
   return new Sandbox({ seed: { spaces: [{ Name: name, IsDefault: true }] } }).start();
 }
@@ -89,14 +113,27 @@ describe.skipIf(typeof tools === "string")("round trip through Terraform", () =>
     const destination = await emptyDestination("Acme Retail");
     try {
       const { dir, manifest } = await exportTo(source, layout);
-      const vars = join(dir, "terraform.tfvars");
-      await writeFile(vars, tfvars(source, destination, manifest), { mode: 0o600 });
-      await applyDir(dir, vars);
-      const diffs = differences(normaliseSpace(source, "Spaces-1"), normaliseSpace(destination, "Spaces-1"));
-      if (process.env.ROUNDTRIP_DIFFS) await writeFile(process.env.ROUNDTRIP_DIFFS, `${diffs.join("\n")}\n`);
-      expect(unexplained(diffs)).toEqual([]);
+      await applyAndCompare(source, destination, dir, manifest);
     } finally {
       await destination.close();
+    }
+  });
+
+  it("the edge-case space (step templates, new-framework and disabled steps, Config-as-Code, hostile text), big bang", async () => {
+    const edge = await new Sandbox({ seed: exampleSpace("edge-cases") }).start();
+    const destination = await emptyDestination("Edge Cases");
+    try {
+      const { dir, manifest } = await exportTo(edge, "modules");
+      const warnings = manifest.warnings.map((w) => `${w.subject} ${w.message}`).join("\n");
+      expect(warnings).toMatch(
+        /uses the new step framework \(azure-web-app\), which the provider cannot express; it is skipped/,
+      );
+      expect(warnings).toMatch(/"Old smoke test" of deployment process is disabled; it is exported disabled/);
+      expect(warnings).toMatch(/"Legacy Git App" is a Config-as-Code project/);
+      await applyAndCompare(edge, destination, dir, manifest);
+    } finally {
+      await destination.close();
+      await edge.close();
     }
   });
 

@@ -89,6 +89,19 @@ export function normaliseSpace(sandbox: Sandbox, spaceId: string): Map<string, N
     if (Array.isArray(value)) {
       const items = value.map((v) => rewrite(v));
       if (items.every((i) => typeof i === "string")) return [...(items as string[])].sort();
+      // Named entries (steps, actions, phases) by name, with their order kept apart, so one
+      // missing entry shows as itself rather than as every entry after it.
+      const names = items.map((i) =>
+        i && typeof i === "object" ? (i as Record<string, unknown>).Name : undefined,
+      );
+      if (
+        key !== "Variables" &&
+        items.length &&
+        names.every((n) => typeof n === "string") &&
+        new Set(names).size === names.length
+      ) {
+        return { "#order": names, ...Object.fromEntries(items.map((item, i) => [names[i] as string, item])) };
+      }
       if (key === "Variables" || key === "Tags" || key === "Rules") {
         // By what identifies an entry (name and scope), so a changed value shows as a change.
         const id = (v: unknown) => {

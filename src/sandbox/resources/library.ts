@@ -91,7 +91,7 @@ function normaliseTags(doc: JsonObject, _ctx: EngineContext, existing: JsonObjec
     if (m) next = Math.max(next, Number(m[1]));
   }
   const names = new Set<string>();
-  doc.Tags = tags.map((t, i) => {
+  const normalised = tags.map((t, i) => {
     if (!isObject(t) || typeof t.Name !== "string" || !t.Name) throw badRequest(`Tag ${i + 1} needs a Name.`);
     if (names.has(t.Name.toLowerCase()))
       throw badRequest(`The tag '${t.Name}' appears twice in this tag set.`);
@@ -108,6 +108,11 @@ function normaliseTags(doc: JsonObject, _ctx: EngineContext, existing: JsonObjec
       SortOrder: typeof t.SortOrder === "number" ? t.SortOrder : 0,
     };
   });
+  // Octopus lists tags by their sort order.
+  doc.Tags = normalised
+    .map((t, i) => ({ t, i }))
+    .sort((a, b) => Number(a.t.SortOrder) - Number(b.t.SortOrder) || a.i - b.i)
+    .map(({ t }) => t);
 }
 
 /** Renaming a tag set or a tag renames its canonical name wherever tenants and others use it. */

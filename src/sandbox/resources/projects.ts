@@ -1,5 +1,5 @@
 import type { EngineContext, ResourceDef } from "../engine.js";
-import { badRequest } from "../errors.js";
+import { badRequest, notFound } from "../errors.js";
 import { page } from "../render.js";
 import type { Route } from "../routes.js";
 import type { JsonObject } from "../secrets.js";
@@ -79,11 +79,11 @@ export const projects: ResourceDef = {
       // Server-owned links to the project's children never change.
       doc.VariableSetId = existing.VariableSetId ?? null;
       doc.DeploymentProcessId = existing.DeploymentProcessId ?? null;
-      if (!isObject(doc.PersistenceSettings))
-        doc.PersistenceSettings = existing.PersistenceSettings ?? { Type: "Database" };
-    } else {
-      doc.PersistenceSettings = { Type: "Database" };
     }
+    // Only a seed (or the git conversion Octopus does itself) makes a project version-controlled.
+    if (!isObject(doc.PersistenceSettings))
+      doc.PersistenceSettings = existing?.PersistenceSettings ?? { Type: "Database" };
+    doc.IsVersionControlled = (doc.PersistenceSettings as JsonObject).Type === "VersionControlled";
   },
   afterCreate: (doc, ctx) => {
     const id = String(doc.Id);
@@ -217,6 +217,21 @@ export const projectRoutes: Route[] = [
       };
     },
   },
+  // A version-controlled project's process and variables, on a git ref (the sandbox keeps one branch).
+  ...(["deploymentprocesses", "variables"] as const).map(
+    (kind): Route => ({
+      method: "GET",
+      path: `/projects/:id/:ref/${kind}`,
+      scope: "space",
+      handler: ({ ctx, engine, params, render }) => {
+        const project = engine.get("Projects", ctx.spaceId, params.id!);
+        if (project.IsVersionControlled !== true) throw notFound(`${params.id}/${params.ref}/${kind}`);
+        const type = kind === "deploymentprocesses" ? "DeploymentProcesses" : "VariableSets";
+        const id = kind === "deploymentprocesses" ? project.DeploymentProcessId : project.VariableSetId;
+        return { body: render(type, engine.get(type, ctx.spaceId, String(id))) };
+      },
+    }),
+  ),
   {
     method: "GET",
     path: "/projects/:id/runbookProcesses/:processId",

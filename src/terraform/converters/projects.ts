@@ -512,6 +512,7 @@ function actionAttributes(action: Action, ctx: EmitContext, where: string, _isSt
   const container = (action.Container ?? null) as Doc | null;
   const templated = ctx.isTemplated(action);
   const properties = (action.Properties ?? {}) as Record<string, unknown>;
+  const templateKeys = templated ? ctx.templateKeys(action) : new Set<string>();
   const body: BodyItem[] = [
     ...(templated ? ctx.templateAttributes(action, where) : [attr("type", str(action.ActionType))]),
     ...optString("slug", action.Slug),
@@ -561,10 +562,9 @@ function actionAttributes(action: Action, ctx: EmitContext, where: string, _isSt
     }
   }
   body.push(
-    ...stringMap(templated ? "execution_properties" : "execution_properties", properties, (k, v) => {
+    ...stringMap("execution_properties", properties, (k, v) => {
       if (RESERVED.has(k) && primary) return undefined;
-      if (templated && (k === "Octopus.Action.Template.Id" || k === "Octopus.Action.Template.Version"))
-        return undefined;
+      if (templated && templateKeys.has(k)) return undefined;
       if (hasSecret(v)) {
         return ctx.secret(`${action.Name} ${k}`, "password", `Sensitive property ${k} of ${where}`, {
           key: `${where} ${k}`,
