@@ -1,8 +1,7 @@
 /**
- * `npm run demo`: serves the example space from the embedded sandbox and runs octoport's
- * main job against it, so a new user sees the tool work with nothing else installed.
+ * `npm run demo`: serves the example space from the embedded sandbox and exports it to
+ * ./out with octoport, so a new user sees the main job work with nothing else installed.
  */
-
 import { run } from "../src/cli/main.js";
 import { readSeedFile } from "../src/sandbox/seed.js";
 import { Sandbox } from "../src/sandbox/server.js";
@@ -12,14 +11,21 @@ const sandbox = await new Sandbox({ seed: await readSeedFile(seedPath) }).start(
 process.stderr.write(`Sandbox serving examples/spaces/acme.json at ${sandbox.url}\n\n`);
 try {
   process.exitCode = await run([
-    "inspect",
+    "export",
     "--server",
     sandbox.url,
     "--api-key",
     sandbox.apiKey,
     "--space",
     "Acme Retail",
+    "--dest",
+    "out",
   ]);
+  if (process.exitCode === 0) {
+    process.stdout.write(
+      "\nNext: read out/README.md, then apply with OpenTofu or Terraform (see README.md, 'octoport export').\n",
+    );
+  }
 } finally {
   await sandbox.close();
 }

@@ -560,7 +560,10 @@ function tfvarsExample(secrets: Secret[], options: ExportOptions): string {
     attr("octopus_space_id", str("Spaces-1")),
   ];
   if (secrets.length) {
-    items.push(blank, comment(`Secrets (${secrets.length}), read from nowhere: the API never returns them.`));
+    items.push(
+      blank,
+      comment(`Secrets (${secrets.length}): the Octopus API never returns them, so each must be supplied.`),
+    );
     if (options.secretDefaults !== "none")
       items.push(comment(`They default to ${options.secretDefaults} values; set the real ones here.`));
   }

@@ -6,8 +6,13 @@ import {
   type BodyItem,
   blank,
   block,
+  call,
   comment,
+  eq,
+  forList,
   fromJson,
+  index,
+  num,
   ref,
   str,
   template,
@@ -30,6 +35,30 @@ const value = fc.oneof(
     .map((lines) => str(`${lines.join("\n")}\n`)),
   fc.tuple(name, name).map(([a, b]) => ref("octopusdeploy_environment", a, b)),
   fc.tuple(fc.string({ maxLength: 10 }), name).map(([s, v]) => template(s, ref("var", v))),
+  // The expressions lookups are made of.
+  fc
+    .tuple(name, fc.string({ maxLength: 12 }))
+    .map(([n, v]) =>
+      call(
+        "try",
+        index(ref("var", "octoport_ids"), str(v)),
+        call(
+          "one",
+          forList("d", ref("data", "octopusdeploy_environments", n), index(ref("d", "environments"), 0)),
+        ),
+      ),
+    ),
+  fc.tuple(name, fc.string({ maxLength: 12 })).map(([n, v]) => ({
+    kind: "conditional" as const,
+    condition: call("contains", call("keys", ref("var", n)), str(v)),
+    whenTrue: num(0),
+    whenFalse: num(1),
+  })),
+  fc
+    .tuple(name, fc.string({ maxLength: 12 }))
+    .map(([n, v]) =>
+      eq(call("length", forList("x", ref("self", n), ref("x"), eq(ref("x", "name"), str(v)))), num(1)),
+    ),
 );
 const attribute = fc.tuple(name, value).map(([n, v]) => attr(n, v));
 const leaf = fc

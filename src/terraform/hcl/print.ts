@@ -12,15 +12,19 @@ const INDENT = "  ";
 const MAX_INLINE = 100;
 
 export function printFile(file: HclFile): string {
-  const lines: string[] = [];
+  // One blank line between a block and what is next to it; top-level attributes (a tfvars
+  // file) are one body, so their `=` align as tofu fmt aligns them.
+  const items: BodyItem[] = [];
   let previous: BodyItem | undefined;
   for (const item of file.items) {
-    if (previous && item.kind === "block" && previous.kind !== "blank" && previous.kind !== "comment")
-      lines.push("");
-    if (previous?.kind === "block" && item.kind !== "blank" && item.kind !== "block") lines.push("");
-    lines.push(...printItems([item], 0));
+    const afterBlock = previous?.kind === "block" && item.kind !== "blank";
+    const beforeBlock =
+      previous && item.kind === "block" && previous.kind !== "blank" && previous.kind !== "comment";
+    if (afterBlock || beforeBlock) items.push({ kind: "blank" });
+    items.push(item);
     previous = item;
   }
+  const lines = printItems(items, 0);
   while (lines.length && lines[lines.length - 1] === "") lines.pop();
   return lines.length ? `${lines.join("\n")}\n` : "";
 }
