@@ -21,7 +21,14 @@ import { Namespace } from "./naming.js";
 /** Inputs every module takes (Octoterra's names). */
 export const STANDARD_INPUTS = ["octopus_server", "octopus_apikey", "octopus_space_id"] as const;
 
-export type SecretKind = "password" | "token" | "certificate" | "certificate-password" | "ssh-key" | "text";
+export type SecretKind =
+  | "password"
+  | "token"
+  | "certificate"
+  | "certificate-pem"
+  | "certificate-password"
+  | "ssh-key"
+  | "text";
 
 /** A sensitive value that becomes a Terraform variable. */
 export interface Secret {

@@ -448,7 +448,7 @@ function moduleCall(name: string, source: string, secrets: Secret[], dependsOn: 
   ];
   for (const s of secrets) body.push(attr(s.name.resolve(), ref("var", s.name)));
   if (dependsOn.length) {
-    body.push(blank, comment(`Applies after ${dependsOn.join(", ")}: it uses what they create.`));
+    body.push(blank, comment(`Uses what these create, so applies after them: ${dependsOn.join(", ")}`));
     const ids = dependsOn.map((p) => ref("module", moduleName(p), "ids"));
     body.push(attr("octoport_ids", ids.length === 1 ? ids[0]! : call("merge", ...ids)));
   }

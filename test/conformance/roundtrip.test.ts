@@ -6,6 +6,7 @@ import { readSpace } from "../../src/graph/reader.js";
 import { OctopusClient } from "../../src/octopus/client.js";
 import { generateSpace, SIZES } from "../../src/sandbox/generate.js";
 import { Sandbox } from "../../src/sandbox/server.js";
+import { DUMMY_CERTIFICATE } from "../../src/terraform/dummies.js";
 import { buildExport, DEFAULT_PROVIDER_VERSION, type Manifest } from "../../src/terraform/export.js";
 import { validateHcl, writeExport } from "../../src/terraform/writer.js";
 import { differences, normaliseSpace, secretValue } from "../helpers/compare.js";
@@ -168,6 +169,35 @@ describe.skipIf(typeof tools === "string")("round trip through Terraform", () =>
       expect(result.stderr.replace(/\s+/g, " ")).toContain(
         'The project "Orders API" was not found in the destination space (apply projects/orders-api first).',
       );
+    } finally {
+      await destination.close();
+    }
+  });
+
+  it("with --secret-defaults dummy, the export applies before any secret is known", async () => {
+    const destination = await emptyDestination("Acme Retail");
+    try {
+      const client = new OctopusClient({ server: source.url, apiKey: source.apiKey });
+      const graph = await readSpace(client, await client.resolveSpace("Spaces-1"));
+      const result = buildExport(graph, {
+        layout: "single",
+        secretDefaults: "dummy",
+        providerVersion: DEFAULT_PROVIDER_VERSION,
+        source: { server: source.url },
+      });
+      const dir = join(await mkdtemp(join(tmpdir(), "octoport-export-")), "out");
+      await writeExport(dir, result.files);
+      const vars = join(dir, "terraform.tfvars");
+      await writeFile(
+        vars,
+        `octopus_server = ${JSON.stringify(destination.url)}\noctopus_apikey = ${JSON.stringify(destination.apiKey)}\noctopus_space_id = "Spaces-1"\n`,
+      );
+      await applyDir(dir, vars);
+      const cert = destination.engine.docs("Certificates", "Spaces-1")[0]!;
+      const data = (
+        destination.reveal("Certificates", String(cert.Id)) as { CertificateData: { NewValue: string } }
+      ).CertificateData.NewValue;
+      expect(data).toBe(DUMMY_CERTIFICATE);
     } finally {
       await destination.close();
     }

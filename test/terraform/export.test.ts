@@ -139,3 +139,35 @@ describe("the README", () => {
     );
   });
 });
+
+describe("secret defaults", () => {
+  it("none: every secret is a required input", async () => {
+    const { files } = await exportSeed(exampleSpace(), { secretDefaults: "none" });
+    expect(files.get("variables.tf")).not.toMatch(
+      /variable "account_orders_database_password" \{[^}]*default/s,
+    );
+  });
+
+  it("dummy: placeholders valid for their field (a PFX for certificates, a key for SSH)", async () => {
+    const { files } = await exportSeed(exampleSpace(), { secretDefaults: "dummy" });
+    const vars = files.get("variables.tf")!;
+    expect(vars).toMatch(/variable "account_orders_database_password" \{[^}]*default\s+= "CHANGE_ME"/s);
+    const pfx = /variable "certificate_shop_acme_example_tls_data" \{[^}]*default\s+= "([^"]+)"/s.exec(
+      vars,
+    )?.[1];
+    expect(Buffer.from(pfx ?? "", "base64")[0]).toBe(0x30); // a DER SEQUENCE: PKCS#12
+    const key = /variable "account_deploy_ssh_key_private_key" \{[^}]*default\s+= "([^"]+)"/s.exec(vars)?.[1];
+    expect(Buffer.from(key ?? "", "base64").toString()).toContain("BEGIN OPENSSH PRIVATE KEY");
+  });
+
+  it("octostache: #{Name}, so a runbook in Octopus can supply the values", async () => {
+    const { files } = await exportSeed(exampleSpace(), { secretDefaults: "octostache" });
+    const vars = files.get("variables.tf")!;
+    expect(vars).toMatch(
+      /variable "orders_api_orders_paymentskey_production" \{[^}]*default\s+= "#\{Orders\.PaymentsKey\}"/s,
+    );
+    expect(vars).toMatch(
+      /variable "account_orders_database_password" \{[^}]*default\s+= "#\{account_orders_database_password\}"/s,
+    );
+  });
+});

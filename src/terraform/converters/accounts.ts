@@ -198,7 +198,8 @@ export const certificates: Converter = {
         "certificate_data",
         ctx.secret(
           "data",
-          "certificate",
+          // A placeholder needs a password exactly when the certificate has one.
+          hasSecret(d.Password) ? "certificate" : "certificate-pem",
           `Certificate "${node.name}": the certificate file, base64 (PFX, PEM or DER)`,
           {
             path: "CertificateData",

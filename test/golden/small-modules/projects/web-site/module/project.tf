@@ -1,0 +1,23 @@
+resource "octopusdeploy_project" "web_site" {
+  space_id                             = var.octopus_space_id
+  name                                 = "Web Site"
+  lifecycle_id                         = try(var.octoport_ids["Lifecycles:Test then Production"], one([for d in data.octopusdeploy_lifecycles.test_then_production : [for x in d.lifecycles : x.id if x.name == "Test then Production"][0]]))
+  project_group_id                     = try(var.octoport_ids["ProjectGroups:Default Project Group"], one([for d in data.octopusdeploy_project_groups.default_project_group : [for x in d.project_groups : x.id if x.name == "Default Project Group"][0]]))
+  default_guided_failure_mode          = "EnvironmentDefault"
+  default_to_skip_if_already_installed = false
+  is_discrete_channel_release          = false
+  is_disabled                          = false
+  tenanted_deployment_participation    = "Untenanted"
+
+  connectivity_policy {
+    allow_deployments_to_no_targets = false
+    exclude_unhealthy_targets       = false
+    skip_machine_behavior           = "None"
+  }
+}
+
+resource "octopusdeploy_project_versioning_strategy" "web_site" {
+  space_id   = var.octopus_space_id
+  project_id = octopusdeploy_project.web_site.id
+  template   = "#{Octopus.Version.LastMajor}.#{Octopus.Version.LastMinor}.#{Octopus.Version.NextPatch}"
+}

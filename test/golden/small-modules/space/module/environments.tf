@@ -1,0 +1,15 @@
+resource "octopusdeploy_environment" "production" {
+  space_id                     = var.octopus_space_id
+  name                         = "Production"
+  sort_order                   = 1
+  use_guided_failure           = true
+  allow_dynamic_infrastructure = false
+}
+
+resource "octopusdeploy_environment" "test" {
+  space_id                     = var.octopus_space_id
+  name                         = "Test"
+  sort_order                   = 0
+  use_guided_failure           = false
+  allow_dynamic_infrastructure = false
+}
