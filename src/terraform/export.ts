@@ -17,6 +17,7 @@ import {
   ref,
   resolveLabel,
   str,
+  tuple,
 } from "./hcl/model.js";
 import { printFile } from "./hcl/print.js";
 import { LOOKUPS } from "./lookups.js";
@@ -31,6 +32,8 @@ export interface ExportOptions extends SelectionOptions {
   /** Version constraint written in required_providers. */
   providerVersion: string;
   backend?: Backend;
+  /** Also write space_creation/, which creates the destination space. */
+  createSpace?: boolean;
   /** Where the space came from, for the manifest and README (never the API key). */
   source: { server: string };
 }
@@ -67,6 +70,8 @@ export interface Manifest {
   }>;
   warnings: Warning[];
   notes: string[];
+  /** Whether space_creation/ was written. */
+  spaceCreation: boolean;
   /** Every file of the export but the manifest, so a re-export knows what it wrote before. */
   files: string[];
 }
@@ -390,6 +395,7 @@ function writeLayout(
     );
   }
 
+  if (options.createSpace) writeSpaceCreation(graph, options, files, header);
   files.set("terraform.tfvars.example", tfvarsExample(state.allSecrets(), options));
 
   const manifest: Manifest = {
@@ -432,12 +438,87 @@ function writeLayout(
       cmp(`${a.subject} ${a.message}`, `${b.subject} ${b.message}`),
     ),
     notes: plan.notes,
+    spaceCreation: options.createSpace ?? false,
     files: [],
   };
   files.set("README.md", renderReadme(manifest, graph));
   manifest.files = [...files.keys(), "README.md"].filter((f, i, all) => all.indexOf(f) === i).sort();
   files.set("manifest.json", `${JSON.stringify(manifest, null, 2)}\n`);
   return manifest;
+}
+
+/**
+ * space_creation/: a root of its own that creates the destination space (named like the
+ * source) and outputs its ID, to pass as octopus_space_id to every other module.
+ */
+function writeSpaceCreation(
+  graph: SpaceGraph,
+  options: ExportOptions,
+  files: Map<string, string>,
+  header: (t: string) => BodyItem,
+): void {
+  const d = graph.space as Record<string, unknown>;
+  files.set(
+    "space_creation/main.tf",
+    file([
+      header("creates the destination space; apply it first and pass its output as octopus_space_id"),
+      terraformBlock(options, true),
+      block(
+        "provider",
+        ["octopusdeploy"],
+        [attr("address", ref("var", "octopus_server")), attr("api_key", ref("var", "octopus_apikey"))],
+      ),
+      block(
+        "resource",
+        ["octopusdeploy_space", "space"],
+        [
+          attr("name", ref("var", "octopus_space_name")),
+          ...(typeof d.Description === "string" && d.Description
+            ? [attr("description", str(d.Description))]
+            : []),
+          attr("is_default", bool(false)),
+          attr("space_managers_teams", ref("var", "octopus_space_managers")),
+        ],
+      ),
+      block(
+        "output",
+        ["octopus_space_id"],
+        [
+          attr("description", str("ID of the new space: the octopus_space_id of every other module")),
+          attr("value", ref("octopusdeploy_space", "space", "id")),
+        ],
+      ),
+    ]),
+  );
+  files.set(
+    "space_creation/variables.tf",
+    file([
+      ...standardVariables().filter((b) => resolveLabel(b.labels[0]!) !== "octopus_space_id"),
+      block(
+        "variable",
+        ["octopus_space_name"],
+        [
+          attr("type", ref("string")),
+          attr("default", str(graph.space.Name)),
+          attr("description", str("Name of the space to create")),
+        ],
+      ),
+      block(
+        "variable",
+        ["octopus_space_managers"],
+        [
+          attr("type", call("list", ref("string"))),
+          attr("default", tuple([str("teams-administrators")])),
+          attr(
+            "description",
+            str(
+              "Teams that manage the new space (every space needs one); teams-administrators is Octopus Administrators",
+            ),
+          ),
+        ],
+      ),
+    ]),
+  );
 }
 
 /** A module block passing the standard inputs, this module's secrets and its dependencies' IDs. */

@@ -171,3 +171,27 @@ describe("secret defaults", () => {
     );
   });
 });
+
+describe("options that shape the output", () => {
+  it("--create-space writes space_creation/, which creates a space like the source", async () => {
+    const { files, manifest } = await exportSeed(exampleSpace(), { createSpace: true });
+    expect(manifest.spaceCreation).toBe(true);
+    const main = files.get("space_creation/main.tf")!;
+    expect(main).toMatch(/resource "octopusdeploy_space" "space" \{/);
+    expect(main).toMatch(/output "octopus_space_id"/);
+    expect(files.get("space_creation/variables.tf")).toMatch(
+      /variable "octopus_space_name" \{[^}]*default\s+= "Acme Retail"/s,
+    );
+    expect(await schemaProblems(new Map([["space_creation/main.tf", main]]))).toEqual([]);
+    expect(files.get("README.md")).toContain("## Creating the destination space");
+  });
+
+  it("--backend adds an empty backend block to each root, --provider-version the constraint", async () => {
+    const { files } = await exportSeed(exampleSpace(), { backend: "s3", providerVersion: "= 1.17.0" });
+    for (const root of ["main.tf", "space/main.tf", "projects/orders-api/main.tf"]) {
+      expect(files.get(root), root).toMatch(/backend "s3" \{\n\s*\}/);
+      expect(files.get(root), root).toContain('"version" = "= 1.17.0"');
+    }
+    expect(files.get("space/module/versions.tf")).not.toContain("backend");
+  });
+});

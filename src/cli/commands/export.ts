@@ -22,6 +22,7 @@ interface ExportArgs extends ConnectionArgs {
   backend?: Backend;
   "provider-version": string;
   "detach-step-templates": boolean;
+  "create-space": boolean;
   check: boolean;
   [key: string]: unknown;
 }
@@ -76,6 +77,11 @@ export function exportCommand(ctx: CliContext): CommandModule<object, ExportArgs
             default: false,
             describe: "write steps that use step templates as plain steps (no link to the template)",
           })
+          .option("create-space", {
+            type: "boolean",
+            default: false,
+            describe: "also write space_creation/, which creates the destination space (apply it first)",
+          })
           .option("check", {
             type: "boolean",
             default: false,
@@ -128,6 +134,7 @@ export function exportCommand(ctx: CliContext): CommandModule<object, ExportArgs
         secretDefaults: args["secret-defaults"],
         providerVersion: args["provider-version"],
         backend: args.backend,
+        createSpace: args["create-space"],
         source: { server: client.server },
       });
       progress.update(`checking ${result.files.size} files with the HCL parser`, true);
