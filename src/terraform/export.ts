@@ -122,6 +122,13 @@ export function buildExport(graph: SpaceGraph, options: ExportOptions): ExportRe
   }
   for (const ctx of contexts) converterFor(ctx.node.type)!.declare?.(ctx.node, ctx);
   for (const ctx of contexts) converterFor(ctx.node.type)!.emit(ctx.node, ctx);
+  for (const ctx of contexts) {
+    const odd = notNfc(ctx.node.doc);
+    if (odd)
+      ctx.warn(
+        `has text that is not Unicode NFC (${JSON.stringify(odd)}); Terraform keeps every string in NFC, so it arrives normalised`,
+      );
+  }
   for (const node of graph.nodes.values()) {
     if (
       plan.defaults.has(node.id) &&
@@ -139,6 +146,23 @@ export function buildExport(graph: SpaceGraph, options: ExportOptions): ExportRe
   const files = new Map<string, string>();
   const manifest = writeLayout(plan, options, state, modules, files);
   return { files, manifest };
+}
+
+/** The first string in a document that Unicode NFC would change, if any. */
+function notNfc(value: unknown): string | undefined {
+  if (typeof value === "string") return value === value.normalize("NFC") ? undefined : value.slice(0, 40);
+  if (Array.isArray(value)) {
+    for (const v of value) {
+      const found = notNfc(v);
+      if (found) return found;
+    }
+  } else if (value && typeof value === "object") {
+    for (const v of Object.values(value)) {
+      const found = notNfc(v);
+      if (found) return found;
+    }
+  }
+  return undefined;
 }
 
 /** Space-level documents are written before project-level ones, in a fixed order of types. */

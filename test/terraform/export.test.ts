@@ -195,3 +195,12 @@ describe("options that shape the output", () => {
     expect(files.get("space/module/versions.tf")).not.toContain("backend");
   });
 });
+
+describe("text Terraform cannot keep exactly", () => {
+  it("warns about text that is not Unicode NFC", async () => {
+    const { manifest } = await exportSeed({
+      spaces: [{ Name: "NFC", Documents: { Environments: [{ Id: "Environments-1", Name: "Cafe\u0301" }] } }],
+    });
+    expect(manifest.warnings.map((w) => w.message)).toContainEqual(expect.stringMatching(/not Unicode NFC/));
+  });
+});
