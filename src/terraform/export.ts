@@ -11,8 +11,10 @@ import {
   bool,
   call,
   comment,
+  type Expr,
   type HclFile,
   index,
+  type Label,
   object,
   ref,
   resolveLabel,
@@ -238,50 +240,48 @@ function providerBlock(): Block {
   );
 }
 
+/** A `variable` block: a string unless `type` says otherwise, required unless it has a default. */
+function inputVariable(
+  name: Label,
+  description: string,
+  options: { sensitive?: boolean; required?: boolean; type?: Expr; default?: Expr } = {},
+): Block {
+  return block(
+    "variable",
+    [name],
+    [
+      attr("type", options.type ?? ref("string")),
+      ...(options.required ? [attr("nullable", bool(false))] : []),
+      ...(options.sensitive ? [attr("sensitive", bool(true))] : []),
+      ...(options.default ? [attr("default", options.default)] : []),
+      attr("description", str(description)),
+    ],
+  );
+}
+
 function standardVariables(): Block[] {
   return [
-    block(
-      "variable",
-      ["octopus_server"],
-      [
-        attr("type", ref("string")),
-        attr("nullable", bool(false)),
-        attr("description", str("URL of the destination Octopus Server, e.g. https://octopus.example.com")),
-      ],
+    inputVariable(
+      "octopus_server",
+      "URL of the destination Octopus Server, e.g. https://octopus.example.com",
+      { required: true },
     ),
-    block(
-      "variable",
-      ["octopus_apikey"],
-      [
-        attr("type", ref("string")),
-        attr("nullable", bool(false)),
-        attr("sensitive", bool(true)),
-        attr("description", str("API key for the destination Octopus Server")),
-      ],
-    ),
-    block(
-      "variable",
-      ["octopus_space_id"],
-      [
-        attr("type", ref("string")),
-        attr("nullable", bool(false)),
-        attr("description", str("ID of the destination space, e.g. Spaces-1")),
-      ],
-    ),
+    inputVariable("octopus_apikey", "API key for the destination Octopus Server", {
+      required: true,
+      sensitive: true,
+    }),
+    inputVariable("octopus_space_id", "ID of the destination space, e.g. Spaces-1", { required: true }),
   ];
 }
 
 function secretVariable(secret: Secret, defaults: SecretDefaults): Block {
-  const body: BodyItem[] = [
-    attr("type", ref("string")),
-    attr("nullable", bool(false)),
-    attr("sensitive", bool(true)),
-    attr("description", str(secret.description)),
-  ];
-  if (defaults === "dummy") body.push(attr("default", str(dummyValue(secret.kind))));
-  if (defaults === "octostache")
-    body.push(attr("default", str(secret.octostache || `#{${secret.name.resolve()}}`)));
-  return block("variable", [secret.name], body);
+  const value =
+    defaults === "dummy"
+      ? str(dummyValue(secret.kind))
+      : defaults === "octostache"
+        ? str(secret.octostache || `#{${secret.name.resolve()}}`)
+        : undefined;
+  return inputVariable(secret.name, secret.description, { required: true, sensitive: true, default: value });
 }
 
 function file(items: BodyItem[]): string {

@@ -29,7 +29,6 @@ export const projects: Converter = {
         "is a Config-as-Code project: it is exported as a database project with its default branch's process and variables",
       );
     }
-    const policy = (d.ProjectConnectivityPolicy ?? {}) as Doc;
     const lifecycle = ctx.ref(d.LifecycleId as string, `${what} lifecycle`);
     const group = ctx.ref(d.ProjectGroupId as string, `${what} project group`);
     const body: BodyItem[] = [
@@ -49,16 +48,7 @@ export const projects: Converter = {
         "included_library_variable_sets",
         ctx.refs(byName(ctx, d.IncludedLibraryVariableSetIds), `${what} library variable sets`),
       ),
-      block(
-        "connectivity_policy",
-        [],
-        [
-          attr("allow_deployments_to_no_targets", bool(policy.AllowDeploymentsToNoTargets === true)),
-          attr("exclude_unhealthy_targets", bool(policy.ExcludeUnhealthyTargets === true)),
-          attr("skip_machine_behavior", str(String(policy.SkipMachineBehavior ?? "None"))),
-          ...optStrings("target_roles", policy.TargetRoles),
-        ],
-      ),
+      connectivityPolicy(d.ProjectConnectivityPolicy, false),
       ...templates(d.Templates, ctx, what),
     ];
     if (d.AutoCreateRelease === true) {
@@ -221,6 +211,27 @@ function emitDefaultChannelNote(project: GraphNode, ctx: EmitContext): void {
   }
 }
 
+/**
+ * The connectivity_policy block of projects and runbooks; `allowByDefault` is what a policy
+ * that does not say means (runbooks may run with no targets, deployments may not).
+ */
+function connectivityPolicy(value: unknown, allowByDefault: boolean): BodyItem {
+  const policy = (value ?? {}) as Doc;
+  const allow = allowByDefault
+    ? policy.AllowDeploymentsToNoTargets !== false
+    : policy.AllowDeploymentsToNoTargets === true;
+  return block(
+    "connectivity_policy",
+    [],
+    [
+      attr("allow_deployments_to_no_targets", bool(allow)),
+      attr("exclude_unhealthy_targets", bool(policy.ExcludeUnhealthyTargets === true)),
+      attr("skip_machine_behavior", str(String(policy.SkipMachineBehavior ?? "None"))),
+      ...optStrings("target_roles", policy.TargetRoles),
+    ],
+  );
+}
+
 export const channels: Converter = {
   types: ["Channels"],
   file: "channels.tf",
@@ -272,7 +283,6 @@ export const runbooks: Converter = {
     const what = `runbook "${node.name}"`;
     const project = ctx.ref(node.projectId, `${what} project`);
     if (!project) return;
-    const policy = (d.ConnectivityPolicy ?? {}) as Doc;
     const retention = (d.RunRetentionPolicy ?? {}) as Doc;
     const strategy =
       typeof retention.Strategy === "string"
@@ -292,16 +302,7 @@ export const runbooks: Converter = {
       ...optString("multi_tenancy_mode", d.MultiTenancyMode),
       ...optString("default_guided_failure_mode", d.DefaultGuidedFailureMode),
       ...optBool("force_package_download", d.ForcePackageDownload),
-      block(
-        "connectivity_policy",
-        [],
-        [
-          attr("allow_deployments_to_no_targets", bool(policy.AllowDeploymentsToNoTargets !== false)),
-          attr("exclude_unhealthy_targets", bool(policy.ExcludeUnhealthyTargets === true)),
-          attr("skip_machine_behavior", str(String(policy.SkipMachineBehavior ?? "None"))),
-          ...optStrings("target_roles", policy.TargetRoles),
-        ],
-      ),
+      connectivityPolicy(d.ConnectivityPolicy, true),
       ...(strategy === "Default"
         ? []
         : [
