@@ -154,6 +154,40 @@ describe("errors a user can act on", () => {
     expect(err.message).not.toContain("WRONGWRONG");
   });
 
+  it.each([
+    [
+      403,
+      /^permission denied for GET \/api\/things \(HTTP 403\): You do not have permission; use an API key whose user has permission for this space$/,
+    ],
+    [404, /^not found: GET \/api\/things \(HTTP 404\): You do not have permission$/],
+    [400, /^the server rejected GET \/api\/things \(HTTP 400\): You do not have permission; second reason$/],
+  ])("HTTP %i is one line with what the server said", async (status, message) => {
+    const server = http.createServer((_q, res) => {
+      res.writeHead(status, { "Content-Type": "application/json" });
+      res.end(
+        JSON.stringify({
+          ErrorMessage: "You do not have permission",
+          Errors: ["You do not have permission", "second reason"],
+        }),
+      );
+    });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
+    try {
+      const client = new OctopusClient({
+        server: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+        apiKey: "API-X1234",
+      });
+      const err = (await client.get("/api/things").catch((e: unknown) => e)) as OctopusApiError;
+      expect(err).toBeInstanceOf(OctopusApiError);
+      expect(err.status).toBe(status);
+      if (status !== 400) expect(err.message.replace("; second reason", "")).toMatch(message);
+      else expect(err.message).toMatch(message);
+      expect(client.stats.requests).toBe(1);
+    } finally {
+      server.close();
+    }
+  });
+
   it("an unknown space lists the spaces there", async () => {
     const err = (await clientFor(sandbox)
       .resolveSpace("Nope")
