@@ -437,6 +437,30 @@ export class EmitContext {
     return typeof id === "string" && this.graph.get(id)?.type === "ActionTemplates";
   }
 
+  /**
+   * An action's properties as written. With --detach-step-templates, a step that uses a template
+   * loses its link (Octopus.Action.Template.Id and .Version) and keeps the template's properties
+   * it already carries, with parameters it leaves unset filled from the template's defaults.
+   */
+  actionProperties(action: Record<string, unknown>, what: string): Record<string, unknown> {
+    const props = (action.Properties ?? {}) as Record<string, unknown>;
+    const templateId = props["Octopus.Action.Template.Id"];
+    if (!this.plan.detachStepTemplates || typeof templateId !== "string") return props;
+    const template = this.graph.get(templateId);
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(props)) {
+      if (k !== "Octopus.Action.Template.Id" && k !== "Octopus.Action.Template.Version") out[k] = v;
+    }
+    const doc = (template?.doc ?? {}) as Record<string, unknown>;
+    for (const p of (doc.Parameters ?? []) as Array<{ Name?: string; DefaultValue?: unknown }>) {
+      if (p.Name && !(p.Name in out) && typeof p.DefaultValue === "string") out[p.Name] = p.DefaultValue;
+    }
+    this.warn(
+      `${what} uses step template "${template?.name ?? templateId}"; it is detached (--detach-step-templates) and becomes a step of its own`,
+    );
+    return out;
+  }
+
   /** template_id, template_version and parameters of a templated step. */
   templateAttributes(action: Record<string, unknown>, what: string): BodyItem[] {
     const props = (action.Properties ?? {}) as Record<string, unknown>;

@@ -556,6 +556,12 @@ function moduleCall(name: string, source: string, secrets: Secret[], dependsOn: 
     body.push(blank, comment(`Uses what these create, so applies after them: ${dependsOn.join(", ")}`));
     const ids = dependsOn.map((p) => ref("module", moduleName(p), "ids"));
     body.push(attr("octoport_ids", ids.length === 1 ? ids[0]! : call("merge", ...ids)));
+    // Projects this one deploys releases of (SPEC 4.6) are also explicit. Only those: depends_on
+    // defers a module's data sources while its dependencies have changes, so the space module,
+    // which every project uses, stays an implicit dependency through the IDs alone.
+    const projects = dependsOn.filter((p) => p.startsWith("projects/"));
+    if (projects.length)
+      body.push(attr("depends_on", tuple(projects.map((p) => ref("module", moduleName(p))))));
   }
   return block("module", [name], body);
 }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { parseHcl } from "../../src/terraform/hcl/parse.js";
 import { validateHcl } from "../../src/terraform/writer.js";
 import { exampleSpace } from "../helpers/examples.js";
 import { exportSeed } from "../helpers/export.js";
@@ -69,6 +70,17 @@ describe("the modules layout", () => {
       "projects/orders-api",
       "space",
     ]);
+    // The root module orders the modules the same way: IDs flow from what each one uses, and
+    // a project that deploys a release of another names it in depends_on.
+    const root = (await parseHcl("main.tf", files.get("main.tf")!)) as {
+      module: Record<string, Array<{ depends_on?: string[]; octoport_ids?: string }>>;
+    };
+    expect(root.module.project_storefront?.[0]?.depends_on).toEqual(["${module.project_orders_api}"]);
+    expect(root.module.project_storefront?.[0]?.octoport_ids).toBe(
+      "${merge(module.project_orders_api.ids, module.space.ids)}",
+    );
+    expect(root.module.project_orders_api?.[0]?.depends_on).toBeUndefined();
+    expect(root.module.project_orders_api?.[0]?.octoport_ids).toBe("${module.space.ids}");
     // Storefront deploys a release of Orders API: it looks the project up by name.
     expect(files.get("projects/storefront/module/lookups.tf")).toMatch(
       /data "octopusdeploy_projects" "orders_api" \{[^}]*name\s+= "Orders API"/s,
@@ -193,6 +205,44 @@ describe("options that shape the output", () => {
       expect(files.get(root), root).toContain('"version" = "= 1.17.0"');
     }
     expect(files.get("space/module/versions.tf")).not.toContain("backend");
+  });
+});
+
+describe("step templates", () => {
+  it("a step that uses a template is a templated step referring to the exported template", async () => {
+    const { files } = await exportSeed(exampleSpace("edge-cases"));
+    expect(files.get("space/module/step_templates.tf")).toMatch(
+      /resource "octopusdeploy_step_template" "notify_slack"/,
+    );
+    const process = files.get("projects/edge-cases-app/module/process.tf")!;
+    expect(process).toMatch(/resource "octopusdeploy_process_templated_step" "deployment_notify_the_team"/);
+    expect(process).toMatch(/"Slack.Message"\s+= "Shipped #\{Octopus.Release.Number\}/);
+  });
+
+  it("--detach-step-templates: the step becomes a plain step with the template's script and defaults", async () => {
+    // The step leaves one parameter unset, so it takes the template's default.
+    const seed = exampleSpace("edge-cases");
+    const text = JSON.stringify(seed).replace(
+      '"Slack.Message":"Shipped #{Octopus.Release.Number} to #{Octopus.Environment.Name}"',
+      '"Octopus.Action.Script.Timeout":"60"',
+    );
+    expect(text).not.toContain("Shipped");
+    const { files, manifest } = await exportSeed(JSON.parse(text), { detachStepTemplates: true });
+    const process = files.get("projects/edge-cases-app/module/process.tf")!;
+    expect(process).not.toContain("octopusdeploy_process_templated_step");
+    expect(process).not.toContain("Octopus.Action.Template");
+    const step = process.slice(
+      process.indexOf('resource "octopusdeploy_process_step" "deployment_notify_the_team"'),
+    );
+    expect(step).toMatch(/^resource "octopusdeploy_process_step"/);
+    expect(step).toMatch(/type\s+= "Octopus.Script"/);
+    expect(step).toMatch(/"Octopus.Action.Script.ScriptBody"\s+= <<EOT\ncurl -X POST/);
+    expect(step).toMatch(/"Slack.Message"\s+= "Deployed #\{Octopus.Release.Number\}"/);
+    expect(step).toMatch(/"Slack.Webhook"\s+= "#\{Slack.Webhook\}"/);
+    expect(manifest.warnings.map((w) => w.message)).toContainEqual(
+      expect.stringMatching(/uses step template "Notify Slack"; it is detached/),
+    );
+    expect(await schemaProblems(files)).toEqual([]);
   });
 });
 

@@ -512,7 +512,7 @@ function actionAttributes(action: Action, ctx: EmitContext, where: string, _isSt
   const others = packages.filter((p) => p.Name).sort((a, b) => String(a.Name).localeCompare(String(b.Name)));
   const container = (action.Container ?? null) as Doc | null;
   const templated = ctx.isTemplated(action);
-  const properties = (action.Properties ?? {}) as Record<string, unknown>;
+  const properties = ctx.actionProperties(action, where);
   const templateKeys = templated ? ctx.templateKeys(action) : new Set<string>();
   const body: BodyItem[] = [
     ...(templated ? ctx.templateAttributes(action, where) : [attr("type", str(action.ActionType))]),
