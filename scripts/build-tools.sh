@@ -2,7 +2,8 @@
 # Builds OpenTofu and the Octopus Terraform provider from the Go module proxy at the versions
 # pinned in tools/tofu/go.mod and tools/provider/go.mod (go.sum pins their hashes), into
 # ~/.cache/octoport-tools (override with OCTOPORT_TOOLS_CACHE). Skips what is already built.
-# Prints the two binaries' paths. Exit 3 when Go is not installed.
+# Also lays the provider out as a filesystem mirror, so `tofu init` installs it with no registry.
+# Prints the two binaries' paths and the mirror directory. Exit 3 when Go is not installed.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cache=${OCTOPORT_TOOLS_CACHE:-$HOME/.cache/octoport-tools}
@@ -32,5 +33,21 @@ build() { # name, tools dir, module, package, binary name
 }
 
 build tofu tofu github.com/opentofu/opentofu github.com/opentofu/opentofu/cmd/tofu tofu
-build provider provider github.com/OctopusDeploy/terraform-provider-octopusdeploy \
-  github.com/OctopusDeploy/terraform-provider-octopusdeploy terraform-provider-octopusdeploy
+provider=$(build provider provider github.com/OctopusDeploy/terraform-provider-octopusdeploy \
+  github.com/OctopusDeploy/terraform-provider-octopusdeploy terraform-provider-octopusdeploy)
+echo "$provider"
+
+# The mirror: <host>/<namespace>/<type>/<version>/<os>_<arch>/terraform-provider-<type>_v<version>.
+version=$(basename "$(dirname "$provider")")
+version=${version#provider-v}
+platform="$(go env GOOS)_$(go env GOARCH)"
+mirror="$cache/mirror"
+for host in registry.opentofu.org registry.terraform.io; do
+  dir="$mirror/$host/octopusdeploy/octopusdeploy/$version/$platform"
+  if [ ! -e "$dir/terraform-provider-octopusdeploy_v$version" ]; then
+    mkdir -p "$dir"
+    ln -f "$provider" "$dir/terraform-provider-octopusdeploy_v$version" 2>/dev/null ||
+      cp "$provider" "$dir/terraform-provider-octopusdeploy_v$version"
+  fi
+done
+echo "$mirror"

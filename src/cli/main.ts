@@ -4,6 +4,7 @@ import { Progress } from "../util/progress.js";
 import { redact } from "../util/redact.js";
 import { exportCommand } from "./commands/export.js";
 import { inspectCommand } from "./commands/inspect.js";
+import { runCommand } from "./commands/run.js";
 import { sandboxCommand } from "./commands/sandbox.js";
 import type { CliContext } from "./context.js";
 
@@ -30,6 +31,8 @@ export async function run(argv: string[], io: RunIO = {}): Promise<number> {
     .usage("$0 <command> [options]\n\nMove Octopus Deploy configuration between spaces and instances.")
     .command(exportCommand(ctx))
     .command(inspectCommand(ctx))
+    .command(runCommand(ctx, "plan"))
+    .command(runCommand(ctx, "apply"))
     .command(sandboxCommand(ctx))
     .option("debug", { type: "boolean", describe: "show stack traces on errors", global: true })
     .option("quiet", { alias: "q", type: "boolean", describe: "no progress output", global: true })

@@ -91,8 +91,11 @@ export class Engine {
   }
 
   get(type: string, spaceId: string | undefined, id: string): JsonObject {
-    const doc = this.store.get(type, id);
     const def = this.def(type);
+    // Projects are found by ID or by slug, as Octopus does.
+    const doc =
+      this.store.get(type, id) ??
+      (type === "Projects" ? this.docs(type, spaceId).find((d) => d.Slug === id) : undefined);
     if (!doc || (def.scope === "space" && spaceId && doc.SpaceId !== spaceId)) throw notFound(id);
     return doc;
   }

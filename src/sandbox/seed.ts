@@ -2,6 +2,7 @@ import { readFile } from "node:fs/promises";
 import { z } from "zod";
 import type { Engine } from "./engine.js";
 import { ApiError } from "./errors.js";
+import { withStableGuids } from "./resources/common.js";
 import type { JsonObject } from "./secrets.js";
 
 /**
@@ -81,6 +82,11 @@ export function validateSeed(json: unknown, source = "seed"): SeedFile {
  * (a default, or one a side effect created) replaces it.
  */
 export function loadSeed(engine: Engine, seed: SeedFile, source = "seed"): void {
+  // Identifiers the server makes up (step and variable GUIDs) are the same on every load.
+  withStableGuids(JSON.stringify(seed.spaces.map((s) => s.Name)), () => loadSpaces(engine, seed, source));
+}
+
+function loadSpaces(engine: Engine, seed: SeedFile, source: string): void {
   const known = [...engine.defs.keys()];
   for (const [si, spaceDoc] of seed.spaces.entries()) {
     const { Documents: documents = {}, ...spaceFields } = spaceDoc;

@@ -54,6 +54,8 @@ export interface Warning {
 /** One resource the export writes, for the manifest. */
 export interface EmittedResource {
   sourceId: string;
+  /** What in the source document it is, when one document gives several (a step, a variable). */
+  sourcePart?: string;
   sourceType: string;
   name: string;
   type: string;
@@ -274,7 +276,19 @@ export class EmitContext {
   }
 
   /** Adds a resource block to `file` and returns its name; `key` is what the name is made from. */
-  resource(file: string, type: string, key: string, body: BodyItem[], label?: Lazy): Lazy {
+  /**
+   * Writes a resource. `options.label` gives a name claimed beforehand; `options.part` says
+   * which part of the source document it is (e.g. Steps[Id=...]) when one document gives
+   * several resources of a type, so a rename can be followed (moved blocks).
+   */
+  resource(
+    file: string,
+    type: string,
+    key: string,
+    body: BodyItem[],
+    options: { label?: Lazy; part?: string } = {},
+  ): Lazy {
+    const label = options.label;
     const primary = this.state.primaries.get(this.node.id);
     const isPrimary = !label && primary && primary.type === type && !primary.written;
     if (isPrimary) primary.written = true;
@@ -283,6 +297,7 @@ export class EmitContext {
     this.module.add(file, block("resource", [type, name], body));
     this.state.resources.push({
       sourceId: this.node.id,
+      ...(options.part ? { sourcePart: options.part } : {}),
       sourceType: this.node.type,
       name: key,
       type,

@@ -23,6 +23,7 @@ import {
 } from "./hcl/model.js";
 import { printFile } from "./hcl/print.js";
 import { LOOKUPS } from "./lookups.js";
+import { type Move, movesSince, type TrackedResource } from "./moves.js";
 import { type Plan, planExport, type SelectionOptions } from "./plan.js";
 import { renderReadme } from "./readme.js";
 
@@ -38,6 +39,8 @@ export interface ExportOptions extends SelectionOptions {
   createSpace?: boolean;
   /** Where the space came from, for the manifest and README (never the API key). */
   source: { server: string };
+  /** The manifest of the export already in the destination directory: renames become moved blocks. */
+  previous?: Manifest;
 }
 
 export const DEFAULT_PROVIDER_VERSION = "~> 1.17";
@@ -46,6 +49,8 @@ export const MANIFEST_FORMAT = "octoport-export/v1";
 
 export interface ManifestResource {
   sourceId: string;
+  /** Which part of the source document, when one document gives several resources of a type. */
+  sourcePart?: string;
   sourceType: string;
   name: string;
   type: string;
@@ -74,6 +79,8 @@ export interface Manifest {
   notes: string[];
   /** Whether space_creation/ was written. */
   spaceCreation: boolean;
+  /** Renames since earlier exports into the same directory, written as moved blocks. */
+  moved: Move[];
   /** Every file of the export but the manifest, so a re-export knows what it wrote before. */
   files: string[];
 }
@@ -201,7 +208,33 @@ function typeRank(node: GraphNode): number {
 }
 
 /** Files the layout writes in a module; converters must use other names. */
-const LAYOUT_FILES = new Set(["main.tf", "variables.tf", "versions.tf", "outputs.tf"]);
+const LAYOUT_FILES = new Set(["main.tf", "variables.tf", "versions.tf", "outputs.tf", "moved.tf"]);
+
+/** The previous export, when it is of the same space in the same layout (else renames mean nothing). */
+function sameExport(previous: Manifest | undefined, current: Manifest): Manifest | undefined {
+  if (!previous || previous.source?.spaceId !== current.source.spaceId || previous.layout !== current.layout)
+    return undefined;
+  return { ...previous, resources: previous.resources ?? [], moved: previous.moved ?? [] };
+}
+
+function trackedResources(m: Pick<Manifest, "resources">): TrackedResource[] {
+  return m.resources.map((r) => ({
+    sourceId: r.sourceId,
+    sourcePart: r.sourcePart,
+    type: r.type,
+    module: r.module,
+    local: r.address.split(".").slice(-2).join("."),
+  }));
+}
+
+function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
+  const out = new Map<string, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    out.set(k, [...(out.get(k) ?? []), item]);
+  }
+  return out;
+}
 
 function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
@@ -442,6 +475,7 @@ function writeLayout(
         const address = r.module === "" ? inner : `module.${moduleName(r.module)}.${inner}`;
         return {
           sourceId: r.sourceId,
+          ...(r.sourcePart ? { sourcePart: r.sourcePart } : {}),
           sourceType: r.sourceType,
           name: r.name,
           type: r.type,
@@ -463,8 +497,25 @@ function writeLayout(
     ),
     notes: plan.notes,
     spaceCreation: options.createSpace ?? false,
+    moved: [],
     files: [],
   };
+  const previous = sameExport(options.previous, manifest);
+  manifest.moved = movesSince(
+    previous && { resources: trackedResources(previous), moved: previous.moved },
+    trackedResources(manifest),
+  );
+  for (const [module, moves] of groupBy(manifest.moved, (m) => m.module)) {
+    files.set(
+      module === "" ? "moved.tf" : `${module}/module/moved.tf`,
+      file([
+        comment("Renamed in Octopus since an earlier export: Terraform updates these in place."),
+        ...moves.map((m) =>
+          block("moved", [], [attr("from", ref(...m.from.split("."))), attr("to", ref(...m.to.split(".")))]),
+        ),
+      ]),
+    );
+  }
   files.set("README.md", renderReadme(manifest, graph));
   manifest.files = [...files.keys(), "README.md"].filter((f, i, all) => all.indexOf(f) === i).sort();
   files.set("manifest.json", `${JSON.stringify(manifest, null, 2)}\n`);

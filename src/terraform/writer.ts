@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { lstat, mkdir, readdir, readFile, rename, rm, rmdir, stat, writeFile } from "node:fs/promises";
 import { dirname, join, resolve, sep } from "node:path";
 import { OctoportError } from "../util/errors.js";
+import type { Manifest } from "./export.js";
 import { parseHcl } from "./hcl/parse.js";
 
 /** What writing (or checking) an export changes on disk. */
@@ -117,6 +118,16 @@ async function assertExportDirectory(dest: string, target: string): Promise<void
     throw new OctoportError(
       `the destination ${dest} is not empty and holds no ${MANIFEST}, so it is not an octoport export; choose an empty or new directory`,
     );
+  }
+}
+
+/** The manifest of the export in `dest`, if there is one that parses. */
+export async function readManifest(dest: string): Promise<Manifest | undefined> {
+  try {
+    const parsed = JSON.parse(await readFile(join(dest, MANIFEST), "utf8")) as Manifest;
+    return parsed && typeof parsed === "object" && Array.isArray(parsed.resources) ? parsed : undefined;
+  } catch {
+    return undefined;
   }
 }
 

@@ -9,6 +9,8 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 export interface Tools {
   tofu: string;
   providerDir: string;
+  /** The provider laid out as a filesystem mirror, for a real `tofu init`. */
+  mirror: string;
 }
 
 /**
@@ -21,14 +23,28 @@ export function locateTools(): Tools | string {
       encoding: "utf8",
       stdio: ["ignore", "pipe", "inherit"],
     });
-    const [tofu, provider] = out.trim().split("\n");
-    if (!tofu || !provider) return "scripts/build-tools.sh printed no tool paths";
-    return { tofu, providerDir: dirname(provider) };
+    const [tofu, provider, mirror] = out.trim().split("\n");
+    if (!tofu || !provider || !mirror) return "scripts/build-tools.sh printed no tool paths";
+    return { tofu, providerDir: dirname(provider), mirror };
   } catch (err) {
     const status = (err as { status?: number }).status;
     if (status === 3) return "Go is not installed, so OpenTofu and the Octopus provider cannot be built";
     throw err;
   }
+}
+
+/**
+ * A CLI configuration that installs the provider from the local mirror, so `tofu init` works
+ * as it would against the registry (lock file included), with no network.
+ */
+export async function mirrorConfig(tools: Tools): Promise<string> {
+  const rcDir = await mkdtemp(join(tmpdir(), "octoport-tofurc-"));
+  const rc = join(rcDir, "tofurc");
+  await writeFile(
+    rc,
+    `provider_installation {\n  filesystem_mirror {\n    path    = "${tools.mirror}"\n    include = ["registry.opentofu.org/octopusdeploy/octopusdeploy", "registry.terraform.io/octopusdeploy/octopusdeploy"]\n  }\n}\n`,
+  );
+  return rc;
 }
 
 export interface TofuResult {

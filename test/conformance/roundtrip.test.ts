@@ -7,15 +7,11 @@ import { OctopusClient } from "../../src/octopus/client.js";
 import { generateSpace, SIZES } from "../../src/sandbox/generate.js";
 import { Sandbox } from "../../src/sandbox/server.js";
 import { DUMMY_CERTIFICATE } from "../../src/terraform/dummies.js";
-import {
-  buildExport,
-  DEFAULT_PROVIDER_VERSION,
-  type ExportOptions,
-  type Manifest,
-} from "../../src/terraform/export.js";
-import { validateHcl, writeExport } from "../../src/terraform/writer.js";
-import { differences, normaliseSpace, secretValue } from "../helpers/compare.js";
+import { buildExport, DEFAULT_PROVIDER_VERSION, type Manifest } from "../../src/terraform/export.js";
+import { writeExport } from "../../src/terraform/writer.js";
+import { differences, normaliseSpace } from "../helpers/compare.js";
 import { exampleSpace } from "../helpers/examples.js";
+import { emptyDestination, exportTo, tfvars, unexplained } from "./flow.js";
 import { locateTools, TofuDir, type Tools } from "./harness.js";
 
 /**
@@ -25,58 +21,6 @@ import { locateTools, TofuDir, type Tools } from "./harness.js";
  * secrets equal to what the tfvars supplied), and a plan afterwards must show no changes.
  */
 const tools = locateTools();
-
-/** What the provider cannot express, so the destination cannot match; each with its reason. */
-const KNOWN_GAPS: Array<[RegExp, string]> = [
-  [
-    /^DeploymentProcesses:.*\.Steps\.(#order|Deploy web app \(new step framework\))/,
-    "steps of the new step framework cannot be written by the provider; the export skips them with a warning (the snapshot path carries them)",
-  ],
-  [
-    /^Projects:Legacy Git App\.(IsVersionControlled|PersistenceSettings)/,
-    "Config-as-Code projects are exported as database projects (with their default branch's process and variables)",
-  ],
-];
-
-async function exportTo(
-  source: Sandbox,
-  layout: "modules" | "single",
-  options: Partial<ExportOptions> = {},
-): Promise<{ dir: string; manifest: Manifest }> {
-  const client = new OctopusClient({ server: source.url, apiKey: source.apiKey });
-  const graph = await readSpace(client, await client.resolveSpace("Spaces-1"));
-  const result = buildExport(graph, {
-    layout,
-    secretDefaults: "none",
-    providerVersion: DEFAULT_PROVIDER_VERSION,
-    source: { server: source.url },
-    ...options,
-  });
-  await validateHcl(result.files);
-  const dir = join(await mkdtemp(join(tmpdir(), "octoport-export-")), "out");
-  await writeExport(dir, result.files);
-  return { dir, manifest: result.manifest };
-}
-
-/** tfvars with the destination's connection and every secret's source value. */
-function tfvars(source: Sandbox, destination: Sandbox, manifest: Manifest): string {
-  const lines = [
-    `octopus_server = ${JSON.stringify(destination.url)}`,
-    `octopus_apikey = ${JSON.stringify(destination.apiKey)}`,
-    `octopus_space_id = "Spaces-1"`,
-  ];
-  for (const s of manifest.secrets) {
-    const value = secretValue(source, s.sourceId, s.path);
-    if (value === undefined)
-      throw new Error(`no source value for secret ${s.variable} (${s.sourceId} ${s.path})`);
-    lines.push(`${s.variable} = ${JSON.stringify(value)}`);
-  }
-  return `${lines.join("\n")}\n`;
-}
-
-function unexplained(diffs: string[]): string[] {
-  return diffs.filter((d) => !KNOWN_GAPS.some(([re]) => re.test(d)));
-}
 
 /** Applies one directory (big bang root, or a module's own root) and checks the plan after is clean. */
 async function applyDir(dir: string, varFile: string): Promise<void> {
@@ -107,10 +51,6 @@ async function applyAndCompare(
   expect(unexplained(diffs).filter((d) => !expected.some((re) => re.test(d)))).toEqual([]);
   for (const re of expected)
     expect(diffs, `an expected difference ${re}`).toContainEqual(expect.stringMatching(re));
-}
-
-function emptyDestination(name: string): Promise<Sandbox> {
-  return new Sandbox({ seed: { spaces: [{ Name: name, IsDefault: true }] } }).start();
 }
 
 describe.skipIf(typeof tools === "string")("round trip through Terraform", () => {

@@ -56,11 +56,14 @@ describe("the API surface", () => {
     expect(all.json).toHaveLength(44);
   });
 
-  it("filters by ids (comma list), name and partialName, and per type", async () => {
+  it("filters by ids (comma list), name and partialName, and per type; finds projects by slug", async () => {
     const byIds = await api("GET", "/api/Spaces-1/environments?ids=Environments-1%2CEnvironments-4");
     expect(byIds.json.Items.map((e: { Name: string }) => e.Name)).toEqual(["Development", "Production"]);
     const byName = await api("GET", "/api/Spaces-1/projects?name=storefront");
     expect(byName.json.Items.map((p: { Id: string }) => p.Id)).toEqual(["Projects-2"]);
+    const bySlug = await api("GET", "/api/Spaces-1/projects/storefront");
+    expect(bySlug.json.Id).toBe("Projects-2");
+    expect((await api("GET", "/api/Spaces-1/environments/development")).status).toBe(404);
     const builtIn = await api("GET", "/api/Spaces-1/feeds?feedType=BuiltIn");
     expect(builtIn.json.Items.map((f: { Id: string }) => f.Id)).toEqual(["feeds-builtin"]);
     const modules = await api("GET", "/api/Spaces-1/libraryvariablesets?contentType=ScriptModule");
@@ -191,9 +194,42 @@ describe("server-side behaviour", () => {
     const saved = (await api("PUT", process.Links.Self, process)).json;
     expect(saved.Steps[0].Id).toMatch(/^[0-9a-f-]{36}$/);
     expect(saved.Steps[0].Actions[0].Slug).toBe("hello");
+    // Renamed and written back without its slug (as the Go client does): the step keeps it.
+    const { Slug: _slug, ...step } = saved.Steps[0];
+    const renamed = (await api("PUT", process.Links.Self, { ...saved, Steps: [{ ...step, Name: "Hi" }] }))
+      .json;
+    expect(renamed.Steps[0].Slug).toBe("hello");
     await api("DELETE", `/api/Spaces-1/projects/${project.Id}`);
     expect((await api("GET", `/api/Spaces-1/variables/${project.VariableSetId}`)).status).toBe(404);
     expect((await api("GET", `/api/Spaces-1/channels/${channels[0].Id}`)).status).toBe(404);
+  });
+
+  it("deleting a channel or environment takes it out of variable scopes, as Octopus does", async () => {
+    const own = await new Sandbox({ seed: exampleSpace() }).start();
+    try {
+      const call = async (method: string, path: string) =>
+        fetch(`${own.url}${path}`, { method, headers: { "X-Octopus-ApiKey": own.apiKey } });
+      expect((await call("DELETE", "/api/Spaces-1/channels/Channels-2")).status).toBe(200);
+      expect((await call("DELETE", "/api/Spaces-1/environments/Environments-2")).status).toBe(200);
+      const set = own.reveal("VariableSets", "variableset-Projects-1") as {
+        Variables: Array<{ Name: string; Value: string; Scope: Record<string, string[]> }>;
+      };
+      const scoped = (name: string) =>
+        set.Variables.filter((v) => v.Name === name).map((v) => [v.Scope.Environment ?? [], v.Value]);
+      // Scoped only to the deleted channel: gone (unscoped, it would apply everywhere).
+      expect(scoped("Orders.HotfixBanner")).toEqual([]);
+      // Test leaves the scopes it was in; the rest stays, sensitive values included.
+      expect(scoped("Orders.ReplicaCount").map(([env]) => env)).toEqual([
+        ["Environments-1"],
+        ["Environments-3", "Environments-4"],
+      ]);
+      expect(scoped("Orders.PaymentsKey")).toEqual([
+        [["Environments-1", "Environments-3"], "pay-key-nonprod"],
+        [["Environments-4"], "pay-key-prod"],
+      ]);
+    } finally {
+      await own.close();
+    }
   });
 
   it("serves V1 tenant variables computed from connected projects and library sets", async () => {

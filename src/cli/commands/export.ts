@@ -7,7 +7,7 @@ import {
   type SecretDefaults,
 } from "../../terraform/export.js";
 import { filterOptions, filtersFrom } from "../../terraform/families.js";
-import { diffExport, validateHcl, writeExport } from "../../terraform/writer.js";
+import { diffExport, readManifest, validateHcl, writeExport } from "../../terraform/writer.js";
 import { OctoportError, UsageError } from "../../util/errors.js";
 import type { CliContext } from "../context.js";
 import { type ConnectionArgs, clientFrom, connectionOptions } from "../options.js";
@@ -136,6 +136,7 @@ export function exportCommand(ctx: CliContext): CommandModule<object, ExportArgs
         backend: args.backend,
         createSpace: args["create-space"],
         source: { server: client.server },
+        previous: await readManifest(args.dest),
       });
       progress.update(`checking ${result.files.size} files with the HCL parser`, true);
       await validateHcl(result.files);

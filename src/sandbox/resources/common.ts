@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { type EngineContext, slugify } from "../engine.js";
 import { badRequest } from "../errors.js";
 import type { Json, JsonObject } from "../secrets.js";
@@ -36,7 +37,27 @@ export function uniqueSlug(name: string, taken: Set<Json | undefined>): string {
   for (let i = 1; ; i++) if (!taken.has(`${base}-${i}`)) return `${base}-${i}`;
 }
 
+let nextGuid: (() => string) | undefined;
+
 /** A new GUID-shaped identifier, as Octopus uses for variables, steps and actions. */
 export function guid(): string {
-  return crypto.randomUUID();
+  return nextGuid ? nextGuid() : crypto.randomUUID();
+}
+
+/**
+ * Runs `fn` with GUIDs that follow from `key` and their order, so loading the same seed
+ * twice gives the same identifiers (as one real server would keep them).
+ */
+export function withStableGuids<T>(key: string, fn: () => T): T {
+  const previous = nextGuid;
+  let n = 0;
+  nextGuid = () => {
+    const h = createHash("sha256").update(`${key}\u0000${n++}`).digest("hex");
+    return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-${((Number.parseInt(h[16]!, 16) & 3) | 8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
+  };
+  try {
+    return fn();
+  } finally {
+    nextGuid = previous;
+  }
 }

@@ -1,4 +1,5 @@
 import type { ResourceDef } from "../engine.js";
+import { forgetScopeValue } from "./variables.js";
 
 export const environments: ResourceDef = {
   type: "Environments",
@@ -16,6 +17,7 @@ export const environments: ResourceDef = {
     ExtensionSettings: [],
     EnvironmentTags: [],
   }),
+  beforeDelete: (doc, ctx) => forgetScopeValue(ctx, String(doc.Id)),
   sort: (a, b) =>
     Number(a.SortOrder ?? 0) - Number(b.SortOrder ?? 0) || String(a.Name).localeCompare(String(b.Name)),
 };

@@ -3,6 +3,7 @@ import { badRequest } from "../errors.js";
 import type { JsonObject } from "../secrets.js";
 import { isObject, requireRef } from "./common.js";
 import { requireTags } from "./library.js";
+import { forgetScopeValue } from "./variables.js";
 
 const COMMUNICATION_STYLES = new Set([
   "TentaclePassive",
@@ -85,6 +86,7 @@ export const machines: ResourceDef = {
   link: "Machines",
   required: ["Name", "Endpoint"],
   slug: true,
+  beforeDelete: (doc, ctx) => forgetScopeValue(ctx, String(doc.Id)),
   defaults: (_doc, ctx) => ({
     ...machineCommon(ctx),
     Roles: [],

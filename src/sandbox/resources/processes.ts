@@ -18,6 +18,10 @@ function normaliseProcess(doc: JsonObject, ctx: EngineContext, existing: JsonObj
   const names = new Set<string>();
   const stepSlugs = new Set<Json | undefined>();
   const actionSlugs = new Set<Json | undefined>();
+  // A step written back without its slug (the Go client's step has none) keeps the one it had.
+  const previousSlugs = new Map<Json | undefined, Json | undefined>(
+    (Array.isArray(existing?.Steps) ? existing.Steps : []).filter(isObject).map((st) => [st.Id, st.Slug]),
+  );
   doc.Steps = steps.map((step, i) => {
     if (!isObject(step) || typeof step.Name !== "string" || !step.Name.trim())
       throw badRequest(`Step ${i + 1} needs a Name.`);
@@ -32,7 +36,7 @@ function normaliseProcess(doc: JsonObject, ctx: EngineContext, existing: JsonObj
       Properties: {},
       ...step,
       Id: typeof step.Id === "string" && step.Id ? step.Id : guid(),
-      Slug: keepOrMakeSlug(step.Slug, step.Name, stepSlugs),
+      Slug: keepOrMakeSlug(step.Slug ?? previousSlugs.get(step.Id), step.Name, stepSlugs),
       Actions: actions.map((a, j) => normaliseAction(a, `${step.Name} action ${j + 1}`, ctx, actionSlugs)),
     };
   });

@@ -4,6 +4,7 @@ import type { JsonObject } from "../secrets.js";
 import { guid, isObject, requireRef } from "./common.js";
 import { requireTags } from "./library.js";
 import { createProcess } from "./processes.js";
+import { forgetScopeValue } from "./variables.js";
 
 const perProject = (d: JsonObject) => `${String(d.SpaceId)}/${String(d.ProjectId)}`;
 
@@ -57,8 +58,9 @@ export const channels: ResourceDef = {
       throw badRequest("A project must have a default channel; make another channel the default first.");
     }
   },
-  beforeDelete: (doc) => {
+  beforeDelete: (doc, ctx) => {
     if (doc.IsDefault === true) throw badRequest("The default channel of a project cannot be deleted.");
+    forgetScopeValue(ctx, String(doc.Id));
   },
   filters: { projectIds: (d, v) => v.split(",").includes(String(d.ProjectId)) },
   links: (doc) => ({ Project: `/api/${String(doc.SpaceId)}/projects/${String(doc.ProjectId)}` }),

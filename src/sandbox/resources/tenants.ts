@@ -4,6 +4,7 @@ import type { Route } from "../routes.js";
 import type { Json, JsonObject } from "../secrets.js";
 import { isObject, requireRef } from "./common.js";
 import { requireTags } from "./library.js";
+import { forgetScopeValue } from "./variables.js";
 
 export const tenants: ResourceDef = {
   type: "Tenants",
@@ -34,6 +35,7 @@ export const tenants: ResourceDef = {
   },
   beforeDelete: (doc, ctx) => {
     ctx.store.delete("TenantVariables", tenantVariablesId(String(doc.Id)));
+    forgetScopeValue(ctx, String(doc.Id));
   },
   filters: {
     projectId: (d, v) => isObject(d.ProjectEnvironments) && v in d.ProjectEnvironments,

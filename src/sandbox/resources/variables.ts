@@ -127,3 +127,54 @@ export function createVariableSet(ctx: EngineContext, ownerId: string): string {
   });
   return id;
 }
+
+/**
+ * What Octopus does to variables and steps when something they are scoped to is deleted:
+ * the value leaves every scope; a variable left with nothing in that part of its scope is
+ * removed (unscoped, it would apply more widely than before); steps lose it from their
+ * environment and channel conditions.
+ */
+export function forgetScopeValue(ctx: EngineContext, id: string): void {
+  const { engine, spaceId } = ctx;
+  for (const set of engine.docs("VariableSets", spaceId)) {
+    const variables = (set.Variables ?? []) as JsonObject[];
+    let touched = false;
+    const kept: JsonObject[] = [];
+    for (const v of variables) {
+      const scope = isObject(v.Scope) ? v.Scope : {};
+      let emptied = false;
+      const next: JsonObject = {};
+      for (const [key, values] of Object.entries(scope)) {
+        const list = Array.isArray(values) ? values : [];
+        const rest = list.filter((x) => x !== id);
+        if (rest.length !== list.length) {
+          touched = true;
+          if (rest.length === 0) emptied = true;
+        }
+        next[key] = rest;
+      }
+      if (!emptied) kept.push({ ...v, Scope: next });
+    }
+    if (touched) engine.update("VariableSets", spaceId, String(set.Id), { ...set, Variables: kept });
+  }
+  for (const type of ["DeploymentProcesses", "RunbookProcesses"]) {
+    for (const process of engine.docs(type, spaceId)) {
+      let touched = false;
+      const steps = ((process.Steps ?? []) as JsonObject[]).map((step) => ({
+        ...step,
+        Actions: ((step.Actions ?? []) as JsonObject[]).map((action) => {
+          const out: JsonObject = { ...action };
+          for (const key of ["Environments", "ExcludedEnvironments", "Channels"]) {
+            const list = Array.isArray(action[key]) ? (action[key] as Json[]) : undefined;
+            if (list?.includes(id)) {
+              out[key] = list.filter((x) => x !== id);
+              touched = true;
+            }
+          }
+          return out;
+        }),
+      }));
+      if (touched) engine.update(type, spaceId, String(process.Id), { ...process, Steps: steps });
+    }
+  }
+}

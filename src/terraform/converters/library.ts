@@ -111,7 +111,8 @@ export function scopeLabel(scope: unknown, ctx: EmitContext): string {
   const parts: string[] = [];
   for (const [key] of SCOPES) {
     const values = Array.isArray(s[key]) ? (s[key] as unknown[]).map(String) : [];
-    parts.push(...values.map((v) => ctx.graph.get(v)?.name ?? ctx.actionName(v) ?? v).sort());
+    // Names only: a scope value that no longer exists (or is filtered out) is not part of it.
+    parts.push(...values.flatMap((v) => ctx.graph.get(v)?.name ?? ctx.actionName(v) ?? []).sort());
   }
   return parts.join(" ");
 }
@@ -151,6 +152,13 @@ function emitVariable(v: Doc, owner: GraphNode, ownerRef: Expr, ctx: EmitContext
   const name = String(v.Name);
   const label = scopeLabel(v.Scope, ctx);
   const what = `variable "${name}" of ${owner.name}`;
+  const scope = variableScope(v.Scope, ctx, what);
+  if (scope === undefined) {
+    ctx.warn(
+      `${what} is scoped only to things that are not exported or no longer exist, so it is left out (unscoped, it would apply more widely)`,
+    );
+    return;
+  }
   const sensitive = v.IsSensitive === true || v.Type === "Sensitive";
   const type = sensitive ? "Sensitive" : String(v.Type ?? "String");
   const body: BodyItem[] = [
@@ -183,7 +191,6 @@ function emitVariable(v: Doc, owner: GraphNode, ownerRef: Expr, ctx: EmitContext
     body.push(attr("value", str(v.Value)));
   }
   body.push(...optString("description", v.Description));
-  const scope = variableScope(v.Scope, ctx, what);
   if (scope.length) body.push(block("scope", [], scope));
   const prompt = v.Prompt as Doc | null | undefined;
   if (prompt && typeof prompt === "object") body.push(promptBlock(prompt));
@@ -193,10 +200,16 @@ function emitVariable(v: Doc, owner: GraphNode, ownerRef: Expr, ctx: EmitContext
     "octopusdeploy_variable",
     ctx.plan.layout === "single" ? `${owner.name} ${key}` : key,
     body,
+    { part: `Variables[Id=${String(v.Id)}]` },
   );
 }
 
-function variableScope(scope: unknown, ctx: EmitContext, what: string): BodyItem[] {
+/**
+ * The scope block's attributes. Undefined when a dimension of the scope loses every value
+ * (dropped by a filter, or pointing at something deleted): the variable would then apply
+ * more widely than in the source.
+ */
+function variableScope(scope: unknown, ctx: EmitContext, what: string): BodyItem[] | undefined {
   const s = (scope && typeof scope === "object" ? scope : {}) as Record<string, unknown>;
   const out: BodyItem[] = [];
   for (const [key, attribute, kind] of SCOPES) {
@@ -212,7 +225,8 @@ function variableScope(scope: unknown, ctx: EmitContext, what: string): BodyItem
       );
       items = ctx.refs(sorted, `${what} scope`);
     }
-    if (items.length) out.push(attr(attribute, tuple(items)));
+    if (!items.length) return undefined;
+    out.push(attr(attribute, tuple(items)));
   }
   return out;
 }

@@ -438,7 +438,7 @@ export const processes: Converter = {
           ...stepAttributes(s.step),
           ...actionAttributes(s.first, ctx, where, true),
         ],
-        stepLabel,
+        { label: stepLabel, part: `Steps[Id=${String(s.step.Id ?? "")}]` },
       );
       stepRefs.push(ref(s.type, stepLabel, "id"));
       const children: Expr[] = [];
@@ -457,17 +457,23 @@ export const processes: Converter = {
             ...optString("condition", c.action.Condition),
             ...actionAttributes(c.action, ctx, childWhere, false),
           ],
-          childLabel,
+          { label: childLabel, part: `Actions[Id=${String(c.action.Id ?? "")}]` },
         );
         children.push(ref(c.type, childLabel, "id"));
       }
       if (children.length) {
-        ctx.resource(file, "octopusdeploy_process_child_steps_order", s.key, [
-          attr("space_id", ctx.spaceId),
-          attr("process_id", processRef),
-          attr("parent_id", ref(s.type, stepLabel, "id")),
-          attr("children", tuple(children)),
-        ]);
+        ctx.resource(
+          file,
+          "octopusdeploy_process_child_steps_order",
+          s.key,
+          [
+            attr("space_id", ctx.spaceId),
+            attr("process_id", processRef),
+            attr("parent_id", ref(s.type, stepLabel, "id")),
+            attr("children", tuple(children)),
+          ],
+          { part: `Steps[Id=${String(s.step.Id ?? "")}]` },
+        );
       }
     }
     if (stepRefs.length) {

@@ -395,7 +395,7 @@ export const tagSets: Converter = {
           ...optString("description", tag.Description),
           ...(tag.SortOrder ? optNumber("sort_order", tag.SortOrder) : []),
         ],
-        ctx.tagLabel(canonical),
+        { label: ctx.tagLabel(canonical), part: `Tags[Id=${String(tag.Id ?? "")}]` },
       );
     }
   },

@@ -1,0 +1,224 @@
+import { readFile, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { OctopusClient } from "../../src/octopus/client.js";
+import { type RunOptions, type RunReport, runExport } from "../../src/runner/runner.js";
+import type { Sandbox } from "../../src/sandbox/server.js";
+import { Sandbox as SandboxServer } from "../../src/sandbox/server.js";
+import { cli } from "../helpers/cli.js";
+import { exampleSpace } from "../helpers/examples.js";
+import { emptyDestination, exportTo, secretsTfvars, unexplainedDifferences } from "./flow.js";
+import { locateTools, mirrorConfig, type Tools } from "./harness.js";
+
+/**
+ * The migration workflows with `octoport plan|apply` running the real OpenTofu and provider
+ * (installed by a real `tofu init` from a local mirror) against sandboxes.
+ */
+const tools = locateTools();
+
+function outcomes(report: RunReport): Record<string, string> {
+  return Object.fromEntries(report.results.map((r) => [r.module, r.outcome]));
+}
+
+describe.skipIf(typeof tools === "string")("octoport plan and apply", () => {
+  let rc: string;
+  beforeAll(async () => {
+    rc = await mirrorConfig(tools as Tools);
+  });
+
+  async function run(
+    dir: string,
+    destination: Sandbox,
+    mode: "plan" | "apply",
+    extra: Partial<RunOptions> = {},
+  ): Promise<RunReport> {
+    return runExport({
+      dir,
+      mode,
+      tfBin: (tools as Tools).tofu,
+      parallelism: 2,
+      destination: { server: destination.url, apiKey: destination.apiKey, spaceId: "Spaces-1" },
+      varFiles: [join(dir, "secrets.tfvars")],
+      env: { TF_CLI_CONFIG_FILE: rc },
+      ...extra,
+    });
+  }
+
+  describe("big bang, then again", () => {
+    let source: Sandbox;
+    let destination: Sandbox;
+    let dir: string;
+    beforeAll(async () => {
+      source = await new SandboxServer({ seed: exampleSpace() }).start();
+      destination = await emptyDestination("Acme Retail");
+      const exported = await exportTo(source, "modules");
+      dir = exported.dir;
+      await writeFile(join(dir, "secrets.tfvars"), secretsTfvars(source, exported.manifest), { mode: 0o600 });
+    });
+    afterAll(async () => {
+      await source.close();
+      await destination.close();
+    });
+
+    it("applies every module in order, each with its own state, and the destination equals the source", async () => {
+      const report = await run(dir, destination, "apply");
+      expect(report.ok).toBe(true);
+      expect(outcomes(report)).toEqual({
+        space: "applied",
+        "projects/orders-api": "applied",
+        "projects/payments-service": "applied",
+        "projects/storefront": "applied",
+      });
+      expect(report.results.find((r) => r.module === "space")!.counts.add).toBeGreaterThan(40);
+      for (const m of ["space", "projects/orders-api", "projects/storefront"]) {
+        const state = JSON.parse(await readFile(join(dir, m, "terraform.tfstate"), "utf8"));
+        expect(state.resources.length, m).toBeGreaterThan(0);
+      }
+      // Storefront deploys a release of Orders API: it ran after it.
+      const log = await readFile(join(dir, ".octoport/logs/projects__storefront.log"), "utf8");
+      expect(log).toMatch(/Apply complete! Resources: \d+ added/);
+      expect(unexplainedDifferences(source, destination)).toEqual([]);
+    });
+
+    it("a second apply (the CLI) reports every module unchanged, and a plan shows no changes", async () => {
+      const args = (mode: string) => [
+        mode,
+        dir,
+        "--server",
+        destination.url,
+        "--api-key",
+        destination.apiKey,
+        "--space",
+        "Acme Retail",
+        "--tf-bin",
+        (tools as Tools).tofu,
+        "--var-file",
+        join(dir, "secrets.tfvars"),
+      ];
+      process.env.TF_CLI_CONFIG_FILE = rc;
+      try {
+        const again = await cli(args("apply"));
+        expect(again.code, again.stderr).toBe(0);
+        const rows = again.stdout.split("\n").filter((l) => /^(space|projects\/)/.test(l));
+        expect(rows).toHaveLength(4);
+        for (const row of rows)
+          expect(row).toMatch(
+            /\s0\s+0\s+0\s+0\s+0\.0s\s+unchanged: nothing changed since it was applied at /,
+          );
+        const plan = await cli(args("plan"));
+        expect(plan.code, plan.stderr).toBe(0);
+        expect(plan.stdout).toContain("No changes: the destination matches the export.");
+      } finally {
+        delete process.env.TF_CLI_CONFIG_FILE;
+      }
+    });
+  });
+
+  it("a failed module stops its dependants and nothing else; the next run resumes", async () => {
+    const source = await new SandboxServer({ seed: exampleSpace() }).start();
+    const destination = await emptyDestination("Acme Retail");
+    try {
+      const { dir, manifest } = await exportTo(source, "modules");
+      await writeFile(join(dir, "secrets.tfvars"), secretsTfvars(source, manifest), { mode: 0o600 });
+      // Orders API's module refers to something that does not exist: its plan fails.
+      const broken = join(dir, "projects/orders-api/module/broken.tf");
+      await writeFile(broken, 'output "broken" {\n  value = octopusdeploy_environment.missing.id\n}\n');
+      const first = await run(dir, destination, "apply");
+      expect(first.ok).toBe(false);
+      expect(outcomes(first)).toEqual({
+        space: "applied",
+        "projects/orders-api": "failed",
+        "projects/payments-service": "applied",
+        "projects/storefront": "skipped",
+      });
+      const skipped = first.results.find((r) => r.module === "projects/storefront")!;
+      expect(skipped.reason).toBe("needs projects/orders-api, which failed");
+      const log = await readFile(join(dir, ".octoport/logs/projects__orders-api.log"), "utf8");
+      expect(log).toContain("octopusdeploy_environment.missing");
+      // The API key reached tofu through the environment, never a log.
+      expect(log).not.toContain(destination.apiKey);
+
+      await writeFile(broken, "");
+      const second = await run(dir, destination, "apply");
+      expect(second.ok).toBe(true);
+      expect(outcomes(second)).toEqual({
+        space: "unchanged",
+        "projects/orders-api": "applied",
+        "projects/payments-service": "unchanged",
+        "projects/storefront": "applied",
+      });
+      expect(unexplainedDifferences(source, destination)).toEqual([]);
+    } finally {
+      await source.close();
+      await destination.close();
+    }
+  });
+
+  it("continual: source changes re-export as changed files, plan shows exactly them, apply, then no changes", async () => {
+    const source = await new SandboxServer({ seed: exampleSpace() }).start();
+    const destination = await emptyDestination("Acme Retail");
+    try {
+      const first = await exportTo(source, "modules");
+      const dir = first.dir;
+      await writeFile(join(dir, "secrets.tfvars"), secretsTfvars(source, first.manifest), { mode: 0o600 });
+      expect((await run(dir, destination, "apply")).ok).toBe(true);
+
+      // Change the source through its API: rename a step, add a variable, delete a channel.
+      const api = new OctopusClient({ server: source.url, apiKey: source.apiKey });
+      const orders = await api.get<{ Id: string; DeploymentProcessId: string; VariableSetId: string }>(
+        "/api/Spaces-1/projects/orders-api",
+      );
+      const process = await api.get<{ Steps: Array<{ Name: string; Actions: Array<{ Name: string }> }> }>(
+        `/api/Spaces-1/deploymentprocesses/${orders.DeploymentProcessId}`,
+      );
+      const step = process.Steps.find((s) => s.Name === "Notify status page")!;
+      step.Name = "Notify the status page";
+      step.Actions[0]!.Name = "Notify the status page";
+      await api.put(`/api/Spaces-1/deploymentprocesses/${orders.DeploymentProcessId}`, process);
+      const variables = await api.get<{ Variables: unknown[] }>(
+        `/api/Spaces-1/variables/${orders.VariableSetId}`,
+      );
+      variables.Variables.push({ Name: "Orders.NewSetting", Value: "42", Type: "String", Scope: {} });
+      await api.put(`/api/Spaces-1/variables/${orders.VariableSetId}`, variables);
+      const channels = await api.get<{ Items: Array<{ Id: string; Name: string }> }>(
+        `/api/Spaces-1/projects/${orders.Id}/channels`,
+      );
+      await api.delete(`/api/Spaces-1/channels/${channels.Items.find((c) => c.Name === "Hotfix")!.Id}`);
+
+      const second = await exportTo(source, "modules", {}, dir);
+      // The renamed step is followed by a moved block, so it updates in place.
+      expect(second.changes.added).toEqual(["projects/orders-api/module/moved.tf"]);
+      expect(second.changes.changed.filter((f) => !f.startsWith("projects/orders-api/"))).toEqual([
+        "manifest.json",
+      ]);
+      expect(second.changes.changed).toContain("projects/orders-api/module/process.tf");
+
+      const plan = await run(dir, destination, "plan");
+      const changes = plan.results.flatMap((r) => r.changes.map((c) => `${c.action} ${c.address}`));
+      const p = "module.project_orders_api";
+      expect(changes).toEqual([
+        `delete ${p}.octopusdeploy_channel.hotfix`,
+        `update ${p}.octopusdeploy_process_step.deployment_notify_the_status_page`,
+        // Octopus removes a variable scoped only to a deleted channel.
+        `delete ${p}.octopusdeploy_variable.orders_hotfixbanner_hotfix`,
+        `create ${p}.octopusdeploy_variable.orders_newsetting`,
+      ]);
+      const renamed = plan.results.flatMap((r) => r.changes).find((c) => c.from);
+      expect(renamed?.from).toBe(`${p}.octopusdeploy_process_step.deployment_notify_status_page`);
+
+      const applied = await run(dir, destination, "apply");
+      expect(outcomes(applied)).toEqual({
+        space: "unchanged",
+        "projects/orders-api": "applied",
+        "projects/payments-service": "unchanged",
+        "projects/storefront": "unchanged",
+      });
+      expect(unexplainedDifferences(source, destination)).toEqual([]);
+      const after = await run(dir, destination, "plan");
+      expect(after.results.flatMap((r) => r.changes)).toEqual([]);
+    } finally {
+      await source.close();
+      await destination.close();
+    }
+  });
+});
