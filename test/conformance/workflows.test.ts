@@ -114,6 +114,22 @@ describe.skipIf(typeof tools === "string")("octoport plan and apply", () => {
     });
   });
 
+  it("the single layout applies as one module", async () => {
+    const source = await new SandboxServer({ seed: exampleSpace() }).start();
+    const destination = await emptyDestination("Acme Retail");
+    try {
+      const { dir, manifest } = await exportTo(source, "single");
+      await writeFile(join(dir, "secrets.tfvars"), secretsTfvars(source, manifest), { mode: 0o600 });
+      const report = await run(dir, destination, "apply");
+      expect(outcomes(report)).toEqual({ "": "applied" });
+      expect(unexplainedDifferences(source, destination)).toEqual([]);
+      expect(outcomes(await run(dir, destination, "apply"))).toEqual({ "": "unchanged" });
+    } finally {
+      await source.close();
+      await destination.close();
+    }
+  });
+
   it("a failed module stops its dependants and nothing else; the next run resumes", async () => {
     const source = await new SandboxServer({ seed: exampleSpace() }).start();
     const destination = await emptyDestination("Acme Retail");
