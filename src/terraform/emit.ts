@@ -233,6 +233,7 @@ export interface ExportPlan {
   /** Variable names a --exclude-variables filter leaves out. */
   excludeVariable: (name: string) => boolean;
   detachStepTemplates: boolean;
+  spreadSecrets: boolean;
   /** Projects in apply order (levels flattened), for deciding where shared values go. */
   projectOrder: readonly string[];
 }
@@ -445,6 +446,24 @@ export class EmitContext {
     return undefined;
   }
 
+  /**
+   * How many variables in the space's variable sets (projects and library sets) have this
+   * name, case-insensitively: a sensitive variable can be passed in by name only when one does.
+   */
+  variableNameCount(name: string): number {
+    if (!this.state.variableNames) {
+      const counts = new Map<string, number>();
+      for (const set of this.graph.ofType("VariableSets")) {
+        for (const v of (set.doc as { Variables?: Array<{ Name?: unknown }> }).Variables ?? []) {
+          const key = String(v.Name).toLowerCase();
+          counts.set(key, (counts.get(key) ?? 0) + 1);
+        }
+      }
+      this.state.variableNames = counts;
+    }
+    return this.state.variableNames.get(name.toLowerCase()) ?? 0;
+  }
+
   /** Whether an action uses a step template (and is written as a templated step). */
   isTemplated(action: Record<string, unknown>): boolean {
     if (this.plan.detachStepTemplates) return false;
@@ -605,6 +624,8 @@ export class ExportState {
   readonly actionNames = new Map<string, string>();
   private readonly commonHomes = new Map<string, string | undefined>();
   private readonly secretNames = new Namespace().reserve(...STANDARD_INPUTS);
+  /** Variable name counts across the space, made when first asked for. */
+  variableNames: Map<string, number> | undefined;
   private readonly secrets = new Map<string, Secret>();
 
   secret(key: string, fields: Omit<Secret, "name">): Secret {

@@ -15,6 +15,8 @@ export interface SelectionOptions {
   lookupDependencies?: boolean;
   filters?: Filters;
   detachStepTemplates?: boolean;
+  /** Name each sensitive variable's Terraform input after the variable alone (after octoport spread). */
+  spreadSecrets?: boolean;
 }
 
 export interface Plan extends ExportPlan {
@@ -176,6 +178,7 @@ export function planExport(graph: SpaceGraph, options: SelectionOptions): Plan {
     layout: options.layout,
     excludeVariable: (name) => excludes(variableFilter, name),
     detachStepTemplates: options.detachStepTemplates ?? false,
+    spreadSecrets: options.spreadSecrets ?? false,
     projectOrder: order.levels.flat(),
     modules,
     levels: order.levels,

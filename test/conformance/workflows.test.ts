@@ -1,4 +1,5 @@
-import { readFile, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { OctopusClient } from "../../src/octopus/client.js";
@@ -7,6 +8,7 @@ import type { Sandbox } from "../../src/sandbox/server.js";
 import { Sandbox as SandboxServer } from "../../src/sandbox/server.js";
 import { cli } from "../helpers/cli.js";
 import { exampleSpace } from "../helpers/examples.js";
+import { resolvedVariables, spreadSeed } from "../helpers/spread.js";
 import { emptyDestination, exportTo, secretsTfvars, unexplainedDifferences } from "./flow.js";
 import { locateTools, mirrorConfig, type Tools } from "./harness.js";
 
@@ -112,6 +114,55 @@ describe.skipIf(typeof tools === "string")("octoport plan and apply", () => {
         delete process.env.TF_CLI_CONFIG_FILE;
       }
     });
+  });
+
+  it("spreading: after spread --apply, export --spread-secrets applies with secrets per spread name; --undo restores the source", async () => {
+    const source = await new SandboxServer({ seed: spreadSeed() }).start();
+    const destination = await emptyDestination("Acme Retail");
+    try {
+      const before = resolvedVariables(source);
+      const sets = () =>
+        source.engine.docs("VariableSets", "Spaces-1").map((d) => {
+          const {
+            Version: _v,
+            ScopeValues: _s,
+            ...rest
+          } = source.reveal("VariableSets", String(d.Id)) as Record<string, unknown>;
+          return rest;
+        });
+      const original = sets();
+      const journal = join(await mkdtemp(join(tmpdir(), "octoport-journal-")), "spread.json");
+      const conn = ["--server", source.url, "--api-key", source.apiKey, "--space", "Acme Retail"];
+      expect((await cli(["spread", ...conn, "--apply", "--journal", journal])).code).toBe(0);
+
+      const { dir, manifest } = await exportTo(source, "modules", { spreadSecrets: true });
+      const names = manifest.secrets
+        .filter((x) => x.sourceId.startsWith("variableset-"))
+        .map((x) => x.variable);
+      expect(names).toEqual(
+        expect.arrayContaining([
+          "api_token_paymentsservice",
+          "api_token_storefront",
+          "database_password_sharedsettings_developmenttest",
+          "database_password_sharedsettings_productionstaging",
+          "orders_paymentskey_ordersapi_developmentstagingtest",
+          "orders_paymentskey_ordersapi_production",
+        ]),
+      );
+      await writeFile(join(dir, "secrets.tfvars"), secretsTfvars(source, manifest), { mode: 0o600 });
+      const report = await run(dir, destination, "apply");
+      expect(report.ok, JSON.stringify(report.results.map((r) => [r.module, r.outcome, r.reason]))).toBe(
+        true,
+      );
+      // What every deployment resolves, per project, name and scope, is what the source had before spreading.
+      expect(resolvedVariables(destination)).toEqual(before);
+
+      expect((await cli(["spread", ...conn, "--undo", journal])).code).toBe(0);
+      expect(sets()).toEqual(original);
+    } finally {
+      await source.close();
+      await destination.close();
+    }
   });
 
   it("the single layout applies as one module", async () => {

@@ -208,6 +208,20 @@ describe("options that shape the output", () => {
   });
 });
 
+describe("--spread-secrets", () => {
+  it("names an unscoped, uniquely named secret after the variable, and warns about the others", async () => {
+    const { files, manifest } = await exportSeed(exampleSpace(), { spreadSecrets: true });
+    const variables = files.get("variables.tf")!;
+    // Smtp.ApiKey is unscoped and the only one of its name: its input is named after it alone.
+    expect(variables).toMatch(/variable "smtp_apikey" \{/);
+    expect(manifest.warnings.map((w) => w.message)).toContainEqual(
+      'sensitive variable "Orders.PaymentsKey" of Orders API is scoped, so it cannot be passed in by name; run octoport spread on the source first',
+    );
+    const usual = await exportSeed(exampleSpace());
+    expect(usual.files.get("variables.tf")).not.toMatch(/variable "smtp_apikey" \{/);
+  });
+});
+
 describe("step templates", () => {
   it("a step that uses a template is a templated step referring to the exported template", async () => {
     const { files } = await exportSeed(exampleSpace("edge-cases"));

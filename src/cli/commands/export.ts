@@ -22,6 +22,7 @@ interface ExportArgs extends ConnectionArgs {
   backend?: Backend;
   "provider-version": string;
   "detach-step-templates": boolean;
+  "spread-secrets": boolean;
   "create-space": boolean;
   check: boolean;
   [key: string]: unknown;
@@ -77,6 +78,12 @@ export function exportCommand(ctx: CliContext): CommandModule<object, ExportArgs
             default: false,
             describe: "write steps that use step templates as plain steps (no link to the template)",
           })
+          .option("spread-secrets", {
+            type: "boolean",
+            default: false,
+            describe:
+              "name each sensitive variable's input after the variable (after octoport spread), so a runbook can pass #{Name} in",
+          })
           .option("create-space", {
             type: "boolean",
             default: false,
@@ -131,6 +138,7 @@ export function exportCommand(ctx: CliContext): CommandModule<object, ExportArgs
         lookupDependencies: args["lookup-dependencies"],
         filters,
         detachStepTemplates: args["detach-step-templates"],
+        spreadSecrets: args["spread-secrets"],
         secretDefaults: args["secret-defaults"],
         providerVersion: args["provider-version"],
         backend: args.backend,

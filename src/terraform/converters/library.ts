@@ -177,7 +177,7 @@ function emitVariable(v: Doc, owner: GraphNode, ownerRef: Expr, ctx: EmitContext
           "text",
           `Sensitive variable ${name}${label ? ` (${label})` : ""} of ${owner.name}`,
           {
-            key: `${owner.name} ${name}${label ? ` ${label}` : ""}`,
+            key: secretKey(v, owner, name, label, ctx),
             octostache: `#{${name}}`,
             path: `Variables[Id=${String(v.Id)}].Value`,
           },
@@ -202,6 +202,26 @@ function emitVariable(v: Doc, owner: GraphNode, ownerRef: Expr, ctx: EmitContext
     body,
     { part: `Variables[Id=${String(v.Id)}]` },
   );
+}
+
+/**
+ * What a sensitive variable's Terraform input is named from: its owner, name and scope; with
+ * --spread-secrets its name alone, which after `octoport spread` is unique in the space and
+ * unscoped, so a runbook in the source can pass `#{Name}` in.
+ */
+function secretKey(v: Doc, owner: GraphNode, name: string, label: string, ctx: EmitContext): string {
+  const usual = `${owner.name} ${name}${label ? ` ${label}` : ""}`;
+  if (!ctx.plan.spreadSecrets) return usual;
+  const scoped = Object.values((v.Scope ?? {}) as Record<string, unknown>).some(
+    (values) => Array.isArray(values) && values.length > 0,
+  );
+  if (scoped || ctx.variableNameCount(name) > 1) {
+    ctx.warn(
+      `sensitive variable "${name}" of ${owner.name} is ${scoped ? "scoped" : "not the only one of its name"}, so it cannot be passed in by name; run octoport spread on the source first`,
+    );
+    return usual;
+  }
+  return name;
 }
 
 /**
