@@ -1,4 +1,5 @@
 import type { GraphNode, SpaceGraph } from "../graph/graph.js";
+import { type Adoption, planAdoption } from "./adopt.js";
 import { converterFor } from "./converters/index.js";
 import { dummyValue } from "./dummies.js";
 import { EmitContext, ExportState, idKey, ModuleBuilder, type Secret, type Warning } from "./emit.js";
@@ -41,6 +42,8 @@ export interface ExportOptions extends SelectionOptions {
   source: { server: string };
   /** The manifest of the export already in the destination directory: renames become moved blocks. */
   previous?: Manifest;
+  /** The destination space, read: resources already there are imported (adopted) on the first apply. */
+  adoptFrom?: SpaceGraph;
 }
 
 export const DEFAULT_PROVIDER_VERSION = "~> 1.17";
@@ -81,6 +84,8 @@ export interface Manifest {
   spaceCreation: boolean;
   /** Renames since earlier exports into the same directory, written as moved blocks. */
   moved: Move[];
+  /** With --import-from-destination: what already exists on the destination and is imported. */
+  imports?: Array<{ address: string; id: string }>;
   /** Every file of the export but the manifest, so a re-export knows what it wrote before. */
   files: string[];
 }
@@ -208,13 +213,59 @@ function typeRank(node: GraphNode): number {
 }
 
 /** Files the layout writes in a module; converters must use other names. */
-const LAYOUT_FILES = new Set(["main.tf", "variables.tf", "versions.tf", "outputs.tf", "moved.tf"]);
+const LAYOUT_FILES = new Set([
+  "main.tf",
+  "variables.tf",
+  "versions.tf",
+  "outputs.tf",
+  "moved.tf",
+  "imports.tf",
+]);
 
 /** The previous export, when it is of the same space in the same layout (else renames mean nothing). */
 function sameExport(previous: Manifest | undefined, current: Manifest): Manifest | undefined {
   if (!previous || previous.source?.spaceId !== current.source.spaceId || previous.layout !== current.layout)
     return undefined;
   return { ...previous, resources: previous.resources ?? [], moved: previous.moved ?? [] };
+}
+
+/**
+ * Import blocks for what the destination already holds: in each module's own root and in the
+ * root of all modules (Terraform reads import blocks only in a root module).
+ */
+function adopt(
+  manifest: Manifest,
+  source: SpaceGraph,
+  destination: SpaceGraph,
+  files: Map<string, string>,
+): void {
+  const result = planAdoption(
+    manifest.resources.map((r) => ({ ...trackedResources({ resources: [r] })[0]!, name: r.name })),
+    source,
+    destination,
+  );
+  const address = (module: string, local: string) =>
+    module === "" ? local : `module.${moduleName(module)}.${local}`;
+  const blockOf = (a: Adoption) =>
+    block("import", [], [attr("to", ref(...address(a.module, a.local).split("."))), attr("id", str(a.id))]);
+  const header = comment(
+    `Already on the destination (space ${destination.space.Name}), found by name: the first apply imports these instead of creating them.`,
+  );
+  if (result.imports.length) {
+    if (manifest.layout === "modules") {
+      for (const [module, list] of groupBy(result.imports, (a) => a.module))
+        files.set(`${module}/imports.tf`, file([header, ...list.map(blockOf)]));
+    }
+    files.set("imports.tf", file([header, ...result.imports.map(blockOf)]));
+  }
+  manifest.imports = result.imports.map((a) => ({ address: address(a.module, a.local), id: a.id }));
+  for (const { resource, destinationId } of result.cannotImport) {
+    manifest.warnings.push({
+      subject: `${resource.type.replace("octopusdeploy_", "").replaceAll("_", " ")} "${resource.name}"`,
+      message: `already exists on the destination (${destinationId}) and the provider cannot import it: delete or rename it there before applying, or leave it out with a filter`,
+    });
+  }
+  manifest.warnings.sort((a, b) => cmp(`${a.subject} ${a.message}`, `${b.subject} ${b.message}`));
 }
 
 function trackedResources(m: Pick<Manifest, "resources">): TrackedResource[] {
@@ -516,6 +567,7 @@ function writeLayout(
       ]),
     );
   }
+  if (options.adoptFrom) adopt(manifest, graph, options.adoptFrom, files);
   files.set("README.md", renderReadme(manifest, graph));
   manifest.files = [...files.keys(), "README.md"].filter((f, i, all) => all.indexOf(f) === i).sort();
   files.set("manifest.json", `${JSON.stringify(manifest, null, 2)}\n`);

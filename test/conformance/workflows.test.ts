@@ -2,6 +2,7 @@ import { mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { readSpace } from "../../src/graph/reader.js";
 import { OctopusClient } from "../../src/octopus/client.js";
 import { type RunOptions, type RunReport, runExport } from "../../src/runner/runner.js";
 import type { Sandbox } from "../../src/sandbox/server.js";
@@ -159,6 +160,80 @@ describe.skipIf(typeof tools === "string")("octoport plan and apply", () => {
 
       expect((await cli(["spread", ...conn, "--undo", journal])).code).toBe(0);
       expect(sets()).toEqual(original);
+    } finally {
+      await source.close();
+      await destination.close();
+    }
+  });
+
+  it("adoption: a destination that already holds some of the resources has no duplicates after the first apply", async () => {
+    const source = await new SandboxServer({ seed: exampleSpace() }).start();
+    const destination = await emptyDestination("Acme Retail");
+    try {
+      // Made by hand on the destination before the migration, so their IDs differ from the source's.
+      const api = new OctopusClient({ server: destination.url, apiKey: destination.apiKey });
+      const base = "/api/Spaces-1";
+      const create = (path: string, body: unknown) => api.post<{ Id: string }>(`${base}/${path}`, body);
+      const production = await create("environments", { Name: "Production", Description: "made by hand" });
+      await create("environments", { Name: "Development" });
+      const group = await create("projectgroups", { Name: "Commerce" });
+      const lifecycle = await create("lifecycles", { Name: "Standard release" });
+      const tier = await create("tagsets", { Name: "Tier", Tags: [{ Name: "Gold", Color: "#FFD700" }] });
+      const project = await api.post<{ Id: string; VariableSetId: string }>(`${base}/projects`, {
+        Name: "Storefront",
+        LifecycleId: lifecycle.Id,
+        ProjectGroupId: group.Id,
+      });
+      const set = await api.get<{ Variables: unknown[] }>(`${base}/variables/${project.VariableSetId}`);
+      set.Variables.push({ Name: "Storefront.Theme", Value: "old-theme", Type: "String", Scope: {} });
+      await api.put(`${base}/variables/${project.VariableSetId}`, set);
+      expect(production.Id).not.toBe("Environments-4");
+
+      const adoptFrom = await readSpace(api, await api.resolveSpace("Spaces-1"));
+      const { dir, manifest } = await exportTo(source, "modules", { adoptFrom });
+      const imported = (manifest.imports ?? []).map((i) => `${i.address} = ${i.id}`);
+      expect(imported).toEqual(
+        expect.arrayContaining([
+          `module.space.octopusdeploy_environment.production = ${production.Id}`,
+          `module.space.octopusdeploy_project_group.commerce = ${group.Id}`,
+          `module.space.octopusdeploy_lifecycle.standard_release = ${lifecycle.Id}`,
+          `module.space.octopusdeploy_tag_set.tier = ${tier.Id}`,
+          `module.project_storefront.octopusdeploy_project.storefront = ${project.Id}`,
+        ]),
+      );
+      expect(imported).toContainEqual(
+        expect.stringMatching(
+          new RegExp(
+            `^module\\.project_storefront\\.octopusdeploy_variable\\.storefront_theme = ${project.Id}:`,
+          ),
+        ),
+      );
+      await writeFile(join(dir, "secrets.tfvars"), secretsTfvars(source, manifest), { mode: 0o600 });
+      const report = await run(dir, destination, "apply");
+      expect(report.ok, JSON.stringify(report.results.map((r) => [r.module, r.outcome, r.reason]))).toBe(
+        true,
+      );
+      const space = report.results.find((r) => r.module === "space")!;
+      expect(space.counts.import).toBeGreaterThanOrEqual(4);
+
+      // One of each, with the source's settings.
+      const names = (type: string) =>
+        destination.engine
+          .docs(type, "Spaces-1")
+          .map((d) => String(d.Name))
+          .sort();
+      expect(names("Environments")).toEqual(["Development", "Production", "Staging", "Test"]);
+      expect(names("Projects")).toEqual(["Orders API", "Payments Service", "Storefront"]);
+      expect(
+        destination.engine.docs("Environments", "Spaces-1").find((e) => e.Name === "Production")?.Id,
+      ).toBe(production.Id);
+      const theme = (
+        destination.reveal("VariableSets", project.VariableSetId) as { Variables: Array<{ Name: string }> }
+      ).Variables.filter((v) => v.Name === "Storefront.Theme");
+      expect(theme).toHaveLength(1);
+      expect(unexplainedDifferences(source, destination)).toEqual([]);
+      const plan = await run(dir, destination, "plan");
+      expect(plan.results.flatMap((r) => r.changes)).toEqual([]);
     } finally {
       await source.close();
       await destination.close();

@@ -23,6 +23,10 @@ interface ExportArgs extends ConnectionArgs {
   "provider-version": string;
   "detach-step-templates": boolean;
   "spread-secrets": boolean;
+  "import-from-destination": boolean;
+  "dest-server"?: string;
+  "dest-api-key"?: string;
+  "dest-space"?: string;
   "create-space": boolean;
   check: boolean;
   [key: string]: unknown;
@@ -84,6 +88,34 @@ export function exportCommand(ctx: CliContext): CommandModule<object, ExportArgs
             describe:
               "name each sensitive variable's input after the variable (after octoport spread), so a runbook can pass #{Name} in",
           })
+          .option("import-from-destination", {
+            type: "boolean",
+            default: false,
+            describe:
+              "look every resource up on the destination by name and write import blocks for those that exist, so the first apply adopts them",
+            group: "Adoption:",
+          })
+          .option("dest-server", {
+            type: "string",
+            describe: "the destination server, for --import-from-destination (env OCTOPUS_DEST_URL)",
+            default: process.env.OCTOPUS_DEST_URL,
+            defaultDescription: "$OCTOPUS_DEST_URL",
+            group: "Adoption:",
+          })
+          .option("dest-api-key", {
+            type: "string",
+            describe: "the destination's API key (env OCTOPUS_DEST_API_KEY)",
+            default: process.env.OCTOPUS_DEST_API_KEY,
+            defaultDescription: "$OCTOPUS_DEST_API_KEY",
+            group: "Adoption:",
+          })
+          .option("dest-space", {
+            type: "string",
+            describe: "the destination space, by name or ID (env OCTOPUS_DEST_SPACE)",
+            default: process.env.OCTOPUS_DEST_SPACE,
+            defaultDescription: "$OCTOPUS_DEST_SPACE",
+            group: "Adoption:",
+          })
           .option("create-space", {
             type: "boolean",
             default: false,
@@ -112,6 +144,10 @@ export function exportCommand(ctx: CliContext): CommandModule<object, ExportArgs
             "filters",
           )
           .example(
+            "$0 export --space Default --dest ./out --import-from-destination --dest-server https://new.octopus.app --dest-api-key API-YYYY --dest-space Default",
+            "adopt what the destination already has",
+          )
+          .example(
             "$0 export --space Default --dest ./out --check",
             "in CI: fail when the committed files have drifted",
           ),
@@ -123,6 +159,11 @@ export function exportCommand(ctx: CliContext): CommandModule<object, ExportArgs
         throw new UsageError("--runbook needs exactly one --project");
       const filters = filtersFrom(args);
       const progress = ctx.progress;
+      const adopting = args["import-from-destination"];
+      if (adopting && (!args["dest-server"] || !args["dest-api-key"] || !args["dest-space"]))
+        throw new UsageError(
+          "--import-from-destination needs --dest-server, --dest-api-key and --dest-space",
+        );
       const client = clientFrom(args, progress);
       progress.update(`resolving space ${args.space ?? ""}`, true);
       const space = await client.resolveSpace(args.space ?? "");
@@ -130,6 +171,24 @@ export function exportCommand(ctx: CliContext): CommandModule<object, ExportArgs
         onProgress: (p) => progress.update(`reading ${space.Name}: ${p.done}/${p.total} requests`),
         onWarning: (w) => progress.warn(w),
       });
+      let adoptFrom: Awaited<ReturnType<typeof readSpace>> | undefined;
+      if (adopting) {
+        const dest = clientFrom(
+          {
+            server: args["dest-server"],
+            apiKey: args["dest-api-key"],
+            insecureTls: args.insecureTls,
+            concurrency: args.concurrency,
+          },
+          progress,
+        );
+        const destSpace = await dest.resolveSpace(args["dest-space"] ?? "");
+        adoptFrom = await readSpace(dest, destSpace, {
+          onProgress: (p) =>
+            progress.update(`reading the destination ${destSpace.Name}: ${p.done}/${p.total} requests`),
+          onWarning: (w) => progress.warn(`destination: ${w}`),
+        });
+      }
       progress.update("converting", true);
       const result = buildExport(graph, {
         layout: args.layout,
@@ -145,6 +204,7 @@ export function exportCommand(ctx: CliContext): CommandModule<object, ExportArgs
         createSpace: args["create-space"],
         source: { server: client.server },
         previous: await readManifest(args.dest),
+        adoptFrom,
       });
       progress.update(`checking ${result.files.size} files with the HCL parser`, true);
       await validateHcl(result.files);
@@ -193,6 +253,7 @@ function summary(
     lines.push(`  ${i + 1}. ${level.map((p) => p || "(single module)").join(", ")}`);
   });
   lines.push("", `Secrets to supply: ${m.secrets.length} (see terraform.tfvars.example)`);
+  if (m.imports) lines.push(`Already on the destination, imported on the first apply: ${m.imports.length}`);
   lines.push(`Warnings: ${m.warnings.length}${m.warnings.length ? " (above, and in README.md)" : ""}`);
   const touched = changes.added.length + changes.changed.length + changes.removed.length;
   lines.push(

@@ -88,12 +88,18 @@ function emitTenantLinks(project: GraphNode, projectRef: Expr, ctx: EmitContext)
     const tenantRef = ctx.ref(tenant.id, what, { optional: true });
     if (!tenantRef) continue;
     const envs = ((docOf(tenant).ProjectEnvironments ?? {}) as Record<string, string[]>)[project.id] ?? [];
-    const link = ctx.resource("tenants.tf", "octopusdeploy_tenant_project", ctx.projectKey(tenant.name), [
-      attr("space_id", ctx.spaceId),
-      attr("tenant_id", tenantRef),
-      attr("project_id", projectRef),
-      attr("environment_ids", tuple(ctx.refs(byName(ctx, envs), `${what} environments`))),
-    ]);
+    const link = ctx.resource(
+      "tenants.tf",
+      "octopusdeploy_tenant_project",
+      ctx.projectKey(tenant.name),
+      [
+        attr("space_id", ctx.spaceId),
+        attr("tenant_id", tenantRef),
+        attr("project_id", projectRef),
+        attr("environment_ids", tuple(ctx.refs(byName(ctx, envs), `${what} environments`))),
+      ],
+      { part: `Tenants[Id=${tenant.id}]` },
+    );
     const after = [attr("depends_on", tuple([ref("octopusdeploy_tenant_project", link)]))];
     const values = ctx.graph.get(`TenantVariables-${tenant.id}`);
     if (!values) continue;
@@ -135,6 +141,7 @@ function emitTenantLinks(project: GraphNode, projectRef: Expr, ctx: EmitContext)
             ),
             ...after,
           ],
+          { part: `Tenants[Id=${tenant.id}].ProjectVariables.${env}.${templateId}` },
         );
       }
     }
@@ -176,6 +183,7 @@ function emitTenantLinks(project: GraphNode, projectRef: Expr, ctx: EmitContext)
             ),
             ...after,
           ],
+          { part: `Tenants[Id=${tenant.id}].LibraryVariables.${lvsId}.${templateId}` },
         );
       }
     }

@@ -1,0 +1,284 @@
+import type { GraphNode, SpaceGraph } from "../graph/graph.js";
+
+/**
+ * Adoption: for each resource an export writes, its counterpart already on the destination,
+ * found by name (and by project, owner, step, scope where names are only unique within
+ * those), and the ID the provider's import takes for it. A first apply then imports these
+ * instead of failing on a name already in use or creating a duplicate.
+ */
+
+export interface AdoptableResource {
+  sourceId: string;
+  sourcePart?: string;
+  type: string;
+  module: string;
+  /** Address inside its module. */
+  local: string;
+  name: string;
+}
+
+export interface Adoption {
+  module: string;
+  local: string;
+  /** What the provider's import takes. */
+  id: string;
+}
+
+export interface AdoptionResult {
+  imports: Adoption[];
+  /** Resources that exist on the destination but the provider cannot import. */
+  cannotImport: Array<{ resource: AdoptableResource; destinationId: string }>;
+}
+
+type Doc = Record<string, unknown>;
+type Step = { Id?: string; Name?: string; Actions?: Array<{ Id?: string; Name?: string }> };
+
+/** Resource types the provider (v1.17) has no import for. */
+const NOT_IMPORTABLE = new Set([
+  "octopusdeploy_machine_proxy",
+  "octopusdeploy_git_credential",
+  // A project setting, not an object of its own: creating it on an existing project just sets it.
+  "octopusdeploy_project_versioning_strategy",
+]);
+
+/** Settings that are part of another object: nothing to adopt, nothing duplicated. */
+const PART_OF_ANOTHER = new Set(["octopusdeploy_project_versioning_strategy"]);
+
+interface Context {
+  source: Finder;
+  destination: Finder;
+  r: AdoptableResource;
+}
+
+/** How the import ID of each resource type is made from its counterpart; default: the document's ID. */
+const IMPORT_IDS: Record<string, (c: Context) => string | undefined> = {
+  octopusdeploy_process_step: stepId,
+  octopusdeploy_process_templated_step: stepId,
+  octopusdeploy_process_child_steps_order: stepId,
+  octopusdeploy_process_child_step: childId,
+  octopusdeploy_process_templated_child_step: childId,
+  octopusdeploy_variable: variableId,
+  octopusdeploy_tag: tagId,
+  octopusdeploy_tenant_project: tenantProjectId,
+  octopusdeploy_tenant_project_variable: tenantProjectVariableId,
+  octopusdeploy_tenant_common_variable: tenantCommonVariableId,
+};
+
+export function planAdoption(
+  resources: readonly AdoptableResource[],
+  source: SpaceGraph,
+  destination: SpaceGraph,
+): AdoptionResult {
+  const src = new Finder(source);
+  const dst = new Finder(destination);
+  const result: AdoptionResult = { imports: [], cannotImport: [] };
+  for (const r of resources) {
+    if (PART_OF_ANOTHER.has(r.type)) continue;
+    const make = IMPORT_IDS[r.type] ?? documentId;
+    const id = make({ source: src, destination: dst, r });
+    if (!id) continue;
+    if (NOT_IMPORTABLE.has(r.type)) result.cannotImport.push({ resource: r, destinationId: id });
+    else result.imports.push({ module: r.module, local: r.local, id });
+  }
+  return result;
+}
+
+function documentId(c: Context): string | undefined {
+  const node = c.source.graph.get(c.r.sourceId);
+  return node ? c.destination.counterpart(c.source, node)?.id : undefined;
+}
+
+/** `ProcessId:StepId` (steps), `ProcessId:ParentStepId` (child step order). */
+function stepId(c: Context): string | undefined {
+  const found = c.source.step(c.r.sourceId, partId(c.r.sourcePart, "Steps"));
+  if (!found) return undefined;
+  const process = c.destination.counterpart(c.source, found.process);
+  const step = process && c.destination.stepByName(process, found.step.Name);
+  return step ? `${process!.id}:${step.Id}` : undefined;
+}
+
+/** `ProcessId:ParentStepId:ChildStepId`. */
+function childId(c: Context): string | undefined {
+  const actionId = partId(c.r.sourcePart, "Actions");
+  const process = c.source.graph.get(c.r.sourceId);
+  if (!process || !actionId) return undefined;
+  const step = steps(process).find((s) => (s.Actions ?? []).some((a) => a.Id === actionId));
+  const action = step?.Actions?.find((a) => a.Id === actionId);
+  const target = c.destination.counterpart(c.source, process);
+  const targetStep = target && c.destination.stepByName(target, step?.Name);
+  const targetAction = targetStep?.Actions?.find((a) => a.Name === action?.Name);
+  return targetAction ? `${target!.id}:${targetStep!.Id}:${targetAction.Id}` : undefined;
+}
+
+/** `OwnerId:VariableId`: the variable of the same name and scope (by names) in the owner's set. */
+function variableId(c: Context): string | undefined {
+  const set = c.source.graph.get(c.r.sourceId);
+  const varId = partId(c.r.sourcePart, "Variables");
+  const variable = set && variablesOf(set).find((v) => v.Id === varId);
+  if (!set || !variable) return undefined;
+  const target = c.destination.counterpart(c.source, set);
+  if (!target) return undefined;
+  const wanted = c.source.scopeSignature(variable.Scope);
+  const match = variablesOf(target).find(
+    (v) => v.Name === variable.Name && c.destination.scopeSignature(v.Scope) === wanted,
+  );
+  const owner = (target.doc as Doc).OwnerId;
+  return match && typeof owner === "string" ? `${owner}:${match.Id}` : undefined;
+}
+
+/** The tag's own ID (TagSets-N/Tags-M) in the tag set of the same name. */
+function tagId(c: Context): string | undefined {
+  const set = c.source.graph.get(c.r.sourceId);
+  const tagIdInSource = partId(c.r.sourcePart, "Tags");
+  const tag = set && tagsOf(set).find((t) => t.Id === tagIdInSource);
+  const target = set && c.destination.counterpart(c.source, set);
+  return target && tag ? tagsOf(target).find((t) => t.Name === tag.Name)?.Id : undefined;
+}
+
+/** `SpaceId:TenantId:ProjectId`, when the destination tenant is connected to the project. */
+function tenantProjectId(c: Context): string | undefined {
+  const pair = tenantAndProject(c);
+  if (!pair) return undefined;
+  const connected = Object.hasOwn(
+    ((pair.tenant.doc as Doc).ProjectEnvironments ?? {}) as object,
+    pair.project.id,
+  );
+  return connected ? `${c.destination.graph.space.Id}:${pair.tenant.id}:${pair.project.id}` : undefined;
+}
+
+/** `TenantId:ProjectId:EnvironmentId:TemplateId`, when the destination tenant has that value. */
+function tenantProjectVariableId(c: Context): string | undefined {
+  const pair = tenantAndProject(c);
+  const m = /\.ProjectVariables\.([^.]+)\.([^.]+)$/.exec(c.r.sourcePart ?? "");
+  if (!pair || !m) return undefined;
+  const env = c.source.graph.get(m[1]!);
+  const targetEnv = env && c.destination.counterpart(c.source, env);
+  const template = templatesOf(c.source.graph.get(c.r.sourceId)).find((t) => t.Id === m[2]);
+  const targetTemplate = templatesOf(pair.project).find((t) => t.Name === template?.Name);
+  if (!targetEnv || !targetTemplate) return undefined;
+  const values = c.destination.graph.get(`TenantVariables-${pair.tenant.id}`)?.doc as Doc | undefined;
+  const perEnv = (((values?.ProjectVariables ?? {}) as Record<string, Doc>)[pair.project.id]?.Variables ??
+    {}) as Record<string, Record<string, unknown>>;
+  if (perEnv[targetEnv.id]?.[String(targetTemplate.Id)] === undefined) return undefined;
+  return `${pair.tenant.id}:${pair.project.id}:${targetEnv.id}:${targetTemplate.Id}`;
+}
+
+/** `TenantId:LibraryVariableSetId:TemplateId`, when the destination tenant has that value. */
+function tenantCommonVariableId(c: Context): string | undefined {
+  const m = /^Tenants\[Id=([^\]]+)\]\.LibraryVariables\.([^.]+)\.([^.]+)$/.exec(c.r.sourcePart ?? "");
+  if (!m) return undefined;
+  const tenant = c.source.graph.get(m[1]!);
+  const lvs = c.source.graph.get(m[2]!);
+  const targetTenant = tenant && c.destination.counterpart(c.source, tenant);
+  const targetLvs = lvs && c.destination.counterpart(c.source, lvs);
+  const template = templatesOf(lvs).find((t) => t.Id === m[3]);
+  const targetTemplate = templatesOf(targetLvs).find((t) => t.Name === template?.Name);
+  if (!targetTenant || !targetLvs || !targetTemplate) return undefined;
+  const values = c.destination.graph.get(`TenantVariables-${targetTenant.id}`)?.doc as Doc | undefined;
+  const set = ((values?.LibraryVariables ?? {}) as Record<string, Doc>)[targetLvs.id]?.Variables as
+    | Record<string, unknown>
+    | undefined;
+  if (set?.[String(targetTemplate.Id)] === undefined) return undefined;
+  return `${targetTenant.id}:${targetLvs.id}:${targetTemplate.Id}`;
+}
+
+function tenantAndProject(c: Context): { tenant: GraphNode; project: GraphNode } | undefined {
+  const tenantId = /^Tenants\[Id=([^\]]+)\]/.exec(c.r.sourcePart ?? "")?.[1];
+  const tenant = tenantId ? c.source.graph.get(tenantId) : undefined;
+  const project = c.source.graph.get(c.r.sourceId);
+  const targetTenant = tenant && c.destination.counterpart(c.source, tenant);
+  const targetProject = project && c.destination.counterpart(c.source, project);
+  return targetTenant && targetProject ? { tenant: targetTenant, project: targetProject } : undefined;
+}
+
+function partId(part: string | undefined, kind: string): string | undefined {
+  return new RegExp(`^${kind}\\[Id=([^\\]]+)\\]`).exec(part ?? "")?.[1];
+}
+
+function steps(node: GraphNode): Step[] {
+  return ((node.doc as Doc).Steps ?? []) as Step[];
+}
+
+function variablesOf(node: GraphNode): Array<{ Id?: string; Name?: string; Scope?: unknown }> {
+  return ((node.doc as Doc).Variables ?? []) as Array<{ Id?: string; Name?: string; Scope?: unknown }>;
+}
+
+function tagsOf(node: GraphNode): Array<{ Id?: string; Name?: string }> {
+  return ((node.doc as Doc).Tags ?? []) as Array<{ Id?: string; Name?: string }>;
+}
+
+function templatesOf(node: GraphNode | undefined): Array<{ Id?: string; Name?: string }> {
+  return (((node?.doc as Doc | undefined)?.Templates ?? []) as Array<{ Id?: string; Name?: string }>) ?? [];
+}
+
+/** Finds documents of one space by what identifies them to a user. */
+class Finder {
+  private readonly byKey = new Map<string, GraphNode>();
+  private readonly actionNames = new Map<string, string>();
+
+  constructor(readonly graph: SpaceGraph) {
+    for (const node of graph.nodes.values()) {
+      const key = this.key(node);
+      if (key && !this.byKey.has(key)) this.byKey.set(key, node);
+      for (const s of steps(node))
+        for (const a of s.Actions ?? []) if (a.Id && a.Name) this.actionNames.set(a.Id, a.Name);
+    }
+  }
+
+  /** The document in this space that is `node` of the other space. */
+  counterpart(other: Finder, node: GraphNode): GraphNode | undefined {
+    const key = other.key(node);
+    return key ? this.byKey.get(key) : undefined;
+  }
+
+  /** A step of a process, by the step's ID. */
+  step(processId: string, stepId: string | undefined): { process: GraphNode; step: Step } | undefined {
+    const process = this.graph.get(processId);
+    const step = process && steps(process).find((s) => s.Id === stepId);
+    return process && step ? { process, step } : undefined;
+  }
+
+  stepByName(process: GraphNode, name: string | undefined): Step | undefined {
+    return steps(process).find((s) => s.Name === name);
+  }
+
+  /** A variable's scope by names, comparable across spaces. */
+  scopeSignature(scope: unknown): string {
+    const s = (scope && typeof scope === "object" ? scope : {}) as Record<string, unknown>;
+    return Object.keys(s)
+      .sort()
+      .map((key) => {
+        const values = (Array.isArray(s[key]) ? (s[key] as unknown[]) : []).map((v) => {
+          const id = String(v);
+          return this.graph.get(id)?.name ?? this.actionNames.get(id) ?? id;
+        });
+        return values.length ? `${key}=${values.sort().join("\u0001")}` : "";
+      })
+      .filter(Boolean)
+      .join("\u0002");
+  }
+
+  /** What identifies a document to a user: its type and name, within its project or owner. */
+  key(node: GraphNode): string | undefined {
+    const d = node.doc as Doc;
+    const name = (id: unknown) => (typeof id === "string" ? this.graph.get(id)?.name : undefined);
+    switch (node.type) {
+      case "Channels":
+      case "Runbooks":
+      case "ProjectTriggers":
+        return `${node.type}\u0000${name(d.ProjectId)}\u0000${node.name}`;
+      case "DeploymentProcesses":
+        return `${node.type}\u0000${name(d.ProjectId)}`;
+      case "RunbookProcesses":
+        return `${node.type}\u0000${name(d.ProjectId)}\u0000${name(d.RunbookId)}`;
+      case "VariableSets": {
+        const owner = typeof d.OwnerId === "string" ? this.graph.get(d.OwnerId) : undefined;
+        return owner ? `${node.type}\u0000${owner.type}\u0000${owner.name}` : undefined;
+      }
+      case "TenantVariables":
+        return `${node.type}\u0000${name(d.TenantId)}`;
+      default:
+        return `${node.type}\u0000${node.name}`;
+    }
+  }
+}
