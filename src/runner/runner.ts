@@ -205,7 +205,8 @@ async function runModule(
   const backend = (options.backendConfig ?? []).map(
     (c) => `-backend-config=${c.replaceAll("{module}", mod.path || "root")}`,
   );
-  if ((await tf(["init", "-input=false", "-no-color", ...backend])).code !== 0) return fail("init failed");
+  const init = await tf(["init", "-input=false", "-no-color", ...backend]);
+  if (init.code !== 0) return fail(failure("init", init.error));
 
   // The plan file holds input values, secrets included: keep it in a private temp directory.
   const planDir = await mkdtemp(join(tmpdir(), "octoport-plan-"));
@@ -223,7 +224,7 @@ async function runModule(
           reason: `plan needs ${pendingDeps.join(", ")} applied first`,
         });
       }
-      return fail("plan failed");
+      return fail(failure("plan", plan.error));
     }
     const show = await tf(["show", "-json", "-no-color", planFile], true);
     if (show.code !== 0) return fail("reading the plan failed");
@@ -235,7 +236,7 @@ async function runModule(
     if (changes.length) {
       options.onEvent?.({ kind: "start", module: mod.path, step: "apply" });
       const apply = await tf(["apply", "-input=false", "-no-color", "-auto-approve", planFile]);
-      if (apply.code !== 0) return fail("apply failed");
+      if (apply.code !== 0) return fail(failure("apply", apply.error));
     }
     records.modules[mod.path] = { fingerprint: print, appliedAt: new Date().toISOString() };
     await saveRecords(stateDir, records);
@@ -250,6 +251,10 @@ async function runModule(
   } finally {
     await rm(planDir, { recursive: true, force: true });
   }
+}
+
+function failure(step: string, error: string | undefined): string {
+  return error ? `${step} failed: ${error}` : `${step} failed`;
 }
 
 /** What, besides a module's files, decides whether applying it again would do anything. */

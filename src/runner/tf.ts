@@ -40,6 +40,8 @@ async function which(name: string): Promise<string | undefined> {
 export interface TfRun {
   code: number;
   stdout: string;
+  /** The first error Terraform reported, in one line (when it failed). */
+  error?: string;
 }
 
 /**
@@ -55,11 +57,23 @@ export function runTf(
     options.log(`$ ${bin.split("/").pop()} ${args.join(" ")}\n`);
     const child = spawn(bin, args, { cwd: options.cwd, env: options.env, stdio: ["ignore", "pipe", "pipe"] });
     const chunks: Buffer[] = [];
+    let tail = "";
+    const keep = (text: string) => {
+      tail = (tail + text).slice(-65536);
+    };
     child.stdout.on("data", (d: Buffer) => {
       if (options.captureStdout) chunks.push(d);
-      else options.log(redact(d.toString("utf8")));
+      else {
+        const text = redact(d.toString("utf8"));
+        options.log(text);
+        keep(text);
+      }
     });
-    child.stderr.on("data", (d: Buffer) => options.log(redact(d.toString("utf8"))));
+    child.stderr.on("data", (d: Buffer) => {
+      const text = redact(d.toString("utf8"));
+      options.log(text);
+      keep(text);
+    });
     child.on("error", (err) => {
       options.log(`could not start ${bin}: ${err.message}\n`);
       resolve({ code: 127, stdout: "" });
@@ -67,9 +81,36 @@ export function runTf(
     child.on("close", (code, signal) => {
       if (signal) options.log(`${bin} stopped by ${signal}\n`);
       options.log(`(exit ${code ?? signal})\n\n`);
-      resolve({ code: code ?? 1, stdout: Buffer.concat(chunks).toString("utf8") });
+      const result: TfRun = { code: code ?? 1, stdout: Buffer.concat(chunks).toString("utf8") };
+      if (result.code !== 0) {
+        const error = firstError(tail);
+        if (error) result.error = error;
+      }
+      resolve(result);
     });
   });
+}
+
+/**
+ * The first diagnostic of Terraform's output as one line: its summary and its detail, without
+ * the source excerpt (`Error: Resource postcondition failed: The project "X" was not found ...`).
+ */
+export function firstError(output: string): string | undefined {
+  const lines = output.split("\n");
+  const start = lines.findIndex((l) => /^\s*(│\s*)?Error: /.test(l));
+  if (start < 0) return undefined;
+  const summary = lines[start]!.replace(/^\s*(│\s*)?Error: /, "").trim();
+  const detail: string[] = [];
+  for (const raw of lines.slice(start + 1)) {
+    const line = raw.replace(/^\s*│/, "").trimEnd();
+    if (/^\s*(Error|Warning): /.test(line) || line.trim() === "╵") break;
+    if (!line.trim() || /^\s+on .* line \d+/.test(line) || /^\s*\d+:/.test(line) || /^\s*[├│]/.test(line))
+      continue;
+    detail.push(line.trim());
+    if (detail.join(" ").length > 300) break;
+  }
+  const text = [summary, detail.join(" ")].filter(Boolean).join(": ");
+  return text.length > 400 ? `${text.slice(0, 399)}…` : text;
 }
 
 /** Resource changes of a saved plan, from `show -json`. */

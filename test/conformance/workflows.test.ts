@@ -256,6 +256,29 @@ describe.skipIf(typeof tools === "string")("octoport plan and apply", () => {
     }
   });
 
+  it("incremental with --module: space, then one project at a time; out of order, the failure names what is missing", async () => {
+    const source = await new SandboxServer({ seed: exampleSpace() }).start();
+    const destination = await emptyDestination("Acme Retail");
+    try {
+      const { dir, manifest } = await exportTo(source, "modules");
+      await writeFile(join(dir, "secrets.tfvars"), secretsTfvars(source, manifest), { mode: 0o600 });
+      const only = (...modules: string[]) => run(dir, destination, "apply", { only: modules });
+      expect(outcomes(await only("space"))).toEqual({ space: "applied" });
+      const early = await only("projects/storefront");
+      expect(outcomes(early)).toEqual({ "projects/storefront": "failed" });
+      expect(early.results[0]!.reason).toContain(
+        'The project "Orders API" was not found in the destination space (apply projects/orders-api first).',
+      );
+      for (const m of ["projects/orders-api", "projects/payments-service", "projects/storefront"]) {
+        expect(outcomes(await only(m))).toEqual({ [m]: "applied" });
+      }
+      expect(unexplainedDifferences(source, destination)).toEqual([]);
+    } finally {
+      await source.close();
+      await destination.close();
+    }
+  });
+
   it("a failed module stops its dependants and nothing else; the next run resumes", async () => {
     const source = await new SandboxServer({ seed: exampleSpace() }).start();
     const destination = await emptyDestination("Acme Retail");
@@ -275,6 +298,10 @@ describe.skipIf(typeof tools === "string")("octoport plan and apply", () => {
       });
       const skipped = first.results.find((r) => r.module === "projects/storefront")!;
       expect(skipped.reason).toBe("needs projects/orders-api, which failed");
+      const failed = first.results.find((r) => r.module === "projects/orders-api")!;
+      expect(failed.reason).toBe(
+        'plan failed: Reference to undeclared resource: There is no managed resource "octopusdeploy_environment" "missing" definition in module.project_orders_api.',
+      );
       const log = await readFile(join(dir, ".octoport/logs/projects__orders-api.log"), "utf8");
       expect(log).toContain("octopusdeploy_environment.missing");
       // The API key reached tofu through the environment, never a log.
