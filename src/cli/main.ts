@@ -6,6 +6,7 @@ import { exportCommand } from "./commands/export.js";
 import { inspectCommand } from "./commands/inspect.js";
 import { runCommand } from "./commands/run.js";
 import { sandboxCommand } from "./commands/sandbox.js";
+import { secretsCommand, snapshotCommand } from "./commands/snapshot.js";
 import { spreadCommand } from "./commands/spread.js";
 import type { CliContext } from "./context.js";
 
@@ -35,6 +36,8 @@ export async function run(argv: string[], io: RunIO = {}): Promise<number> {
     .command(runCommand(ctx, "plan"))
     .command(runCommand(ctx, "apply"))
     .command(spreadCommand(ctx))
+    .command(snapshotCommand(ctx))
+    .command(secretsCommand(ctx))
     .command(sandboxCommand(ctx))
     .option("debug", { type: "boolean", describe: "show stack traces on errors", global: true })
     .option("quiet", { alias: "q", type: "boolean", describe: "no progress output", global: true })

@@ -22,6 +22,8 @@ export interface ReadOptions {
   onProgress?: (p: ReadProgress) => void;
   /** Called for something the reader skipped, e.g. a collection an older server lacks. */
   onWarning?: (message: string) => void;
+  /** Also read what only snapshots carry: releases and deployments. */
+  snapshot?: boolean;
 }
 
 /**
@@ -49,7 +51,9 @@ export async function readSpace(
     }
   };
 
-  const collections = DOC_TYPES.filter((t) => t.collection !== undefined);
+  const collections = DOC_TYPES.filter(
+    (t) => t.collection !== undefined && (!t.snapshotOnly || options.snapshot),
+  );
   const lists = await Promise.all(
     collections.map((spec) =>
       track(

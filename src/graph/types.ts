@@ -17,6 +17,8 @@ export interface DocTypeSpec {
    * this type are read one by one through another document (variable sets, processes).
    */
   collection?: string;
+  /** Read only for snapshots (history: releases, deployments), never exported to Terraform. */
+  snapshotOnly?: boolean;
 }
 
 export const DOC_TYPES: readonly DocTypeSpec[] = [
@@ -50,6 +52,14 @@ export const DOC_TYPES: readonly DocTypeSpec[] = [
   { type: "Runbooks", label: "runbooks", klass: "project", collection: "runbooks" },
   { type: "RunbookProcesses", label: "runbook processes", klass: "project" },
   { type: "ProjectTriggers", label: "project triggers", klass: "project", collection: "projecttriggers" },
+  { type: "Releases", label: "releases", klass: "project", collection: "releases", snapshotOnly: true },
+  {
+    type: "Deployments",
+    label: "deployments",
+    klass: "project",
+    collection: "deployments",
+    snapshotOnly: true,
+  },
 ];
 
 export const DOC_TYPE_BY_NAME: ReadonlyMap<string, DocTypeSpec> = new Map(DOC_TYPES.map((t) => [t.type, t]));

@@ -43,6 +43,24 @@ export class FaultInjector {
     this.random = seededRandom(options.faultSeed ?? 1);
   }
 
+  private writes = 0;
+  private failingWrite = 0;
+
+  /** Makes the `n`th write (POST, PUT, DELETE) from now fail with a 500. For tests. */
+  failWrite(n: number): void {
+    this.writes = 0;
+    this.failingWrite = n;
+  }
+
+  /** Counts a write; true when it is the one that must fail. */
+  writeFails(): boolean {
+    if (!this.failingWrite) return false;
+    this.writes++;
+    if (this.writes !== this.failingWrite) return false;
+    this.failingWrite = 0;
+    return true;
+  }
+
   /** Forces the next requests' outcomes, in order, before any random faults. For tests. */
   enqueue(...decisions: FaultDecision[]): void {
     this.queued.push(...decisions);

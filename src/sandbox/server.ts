@@ -120,6 +120,10 @@ export class Sandbox {
       res.end("<html><body>Not an API</body></html>");
       return;
     }
+    if (method !== "GET" && this.faults.writeFails()) {
+      this.send(res, 500, { ErrorMessage: "Injected write failure", Errors: ["Injected write failure"] });
+      return;
+    }
     if (decision.kind === "throttle") {
       res.setHeader("Retry-After", String(decision.retryAfterSeconds));
       this.send(res, 429, { ErrorMessage: "Too many requests", Errors: ["Too many requests"] });

@@ -1,4 +1,5 @@
 import type { GraphNode, SpaceGraph } from "../graph/graph.js";
+import { identityOf } from "../graph/identity.js";
 
 /**
  * Adoption: for each resource an export writes, its counterpart already on the destination,
@@ -41,8 +42,15 @@ const NOT_IMPORTABLE = new Set([
   "octopusdeploy_project_versioning_strategy",
 ]);
 
-/** Settings that are part of another object: nothing to adopt, nothing duplicated. */
-const PART_OF_ANOTHER = new Set(["octopusdeploy_project_versioning_strategy"]);
+/**
+ * Nothing to adopt, nothing duplicated: a project's versioning strategy is a setting of the
+ * project, and creating a tenant-project link on a tenant already connected just sets it
+ * (importing one would force its replacement: the provider does not read the IDs back).
+ */
+const PART_OF_ANOTHER = new Set([
+  "octopusdeploy_project_versioning_strategy",
+  "octopusdeploy_tenant_project",
+]);
 
 interface Context {
   source: Finder;
@@ -59,7 +67,6 @@ const IMPORT_IDS: Record<string, (c: Context) => string | undefined> = {
   octopusdeploy_process_templated_child_step: childId,
   octopusdeploy_variable: variableId,
   octopusdeploy_tag: tagId,
-  octopusdeploy_tenant_project: tenantProjectId,
   octopusdeploy_tenant_project_variable: tenantProjectVariableId,
   octopusdeploy_tenant_common_variable: tenantCommonVariableId,
 };
@@ -133,17 +140,6 @@ function tagId(c: Context): string | undefined {
   const tag = set && tagsOf(set).find((t) => t.Id === tagIdInSource);
   const target = set && c.destination.counterpart(c.source, set);
   return target && tag ? tagsOf(target).find((t) => t.Name === tag.Name)?.Id : undefined;
-}
-
-/** `SpaceId:TenantId:ProjectId`, when the destination tenant is connected to the project. */
-function tenantProjectId(c: Context): string | undefined {
-  const pair = tenantAndProject(c);
-  if (!pair) return undefined;
-  const connected = Object.hasOwn(
-    ((pair.tenant.doc as Doc).ProjectEnvironments ?? {}) as object,
-    pair.project.id,
-  );
-  return connected ? `${c.destination.graph.space.Id}:${pair.tenant.id}:${pair.project.id}` : undefined;
 }
 
 /** `TenantId:ProjectId:EnvironmentId:TemplateId`, when the destination tenant has that value. */
@@ -258,27 +254,8 @@ class Finder {
       .join("\u0002");
   }
 
-  /** What identifies a document to a user: its type and name, within its project or owner. */
+  /** What identifies a document to a user (see identityOf). */
   key(node: GraphNode): string | undefined {
-    const d = node.doc as Doc;
-    const name = (id: unknown) => (typeof id === "string" ? this.graph.get(id)?.name : undefined);
-    switch (node.type) {
-      case "Channels":
-      case "Runbooks":
-      case "ProjectTriggers":
-        return `${node.type}\u0000${name(d.ProjectId)}\u0000${node.name}`;
-      case "DeploymentProcesses":
-        return `${node.type}\u0000${name(d.ProjectId)}`;
-      case "RunbookProcesses":
-        return `${node.type}\u0000${name(d.ProjectId)}\u0000${name(d.RunbookId)}`;
-      case "VariableSets": {
-        const owner = typeof d.OwnerId === "string" ? this.graph.get(d.OwnerId) : undefined;
-        return owner ? `${node.type}\u0000${owner.type}\u0000${owner.name}` : undefined;
-      }
-      case "TenantVariables":
-        return `${node.type}\u0000${name(d.TenantId)}`;
-      default:
-        return `${node.type}\u0000${node.name}`;
-    }
+    return identityOf(this.graph, node);
   }
 }

@@ -14,7 +14,7 @@ import {
 import { libraryVariableSets, tagSets } from "./library.js";
 import { machines, workers } from "./machines.js";
 import { deploymentProcesses, runbookProcesses } from "./processes.js";
-import { channels, projectTriggers, runbooks } from "./project-children.js";
+import { channels, deployments, projectTriggers, releases, runbooks } from "./project-children.js";
 import { projectRoutes, projects } from "./projects.js";
 import { spaces } from "./spaces.js";
 import { actionTemplates, templateRoutes } from "./templates.js";
@@ -54,6 +54,8 @@ export const RESOURCE_DEFS: readonly ResourceDef[] = [
   tenantVariables,
   machines,
   workers,
+  releases,
+  deployments,
 ];
 
 const systemRoutes: Route[] = [

@@ -150,3 +150,80 @@ export const projectTriggers: ResourceDef = {
   },
   links: (doc) => ({ Project: `/api/${String(doc.SpaceId)}/projects/${String(doc.ProjectId)}` }),
 };
+
+/** A release: a version of a project, with the packages it was created with. */
+export const releases: ResourceDef = {
+  type: "Releases",
+  collection: "releases",
+  idPrefix: "Releases",
+  scope: "space",
+  link: "Releases",
+  required: ["ProjectId", "Version"],
+  uniqueName: false,
+  defaults: (doc, ctx) => ({
+    ChannelId:
+      ctx.engine
+        .docs("Channels", ctx.spaceId)
+        .find((c) => c.ProjectId === doc.ProjectId && c.IsDefault === true)?.Id ?? null,
+    ReleaseNotes: "",
+    SelectedPackages: [],
+    SelectedGitResources: [],
+    BuildInformation: [],
+    IgnoreChannelRules: false,
+    Assembled: new Date().toISOString(),
+  }),
+  normalise: (doc, ctx, existing) => {
+    requireRef(ctx, "Projects", doc.ProjectId, `Release ${String(doc.Version)} project`);
+    if (doc.ChannelId) requireRef(ctx, "Channels", doc.ChannelId, `Release ${String(doc.Version)} channel`);
+    const clash = ctx.engine
+      .docs("Releases", ctx.spaceId)
+      .find((r) => r.ProjectId === doc.ProjectId && r.Version === doc.Version && r.Id !== existing?.Id);
+    if (clash)
+      throw badRequest(`A release with version ${String(doc.Version)} already exists for this project.`);
+    if (existing) doc.Assembled = existing.Assembled ?? null;
+  },
+  beforeDelete: (doc, ctx) => {
+    for (const d of ctx.engine.docs("Deployments", ctx.spaceId))
+      if (d.ReleaseId === doc.Id) ctx.store.delete("Deployments", String(d.Id));
+  },
+  filters: { projectIds: (d, v) => v.split(",").includes(String(d.ProjectId)) },
+  sort: (a, b) =>
+    String(b.Assembled ?? "").localeCompare(String(a.Assembled ?? "")) ||
+    String(a.Id).localeCompare(String(b.Id)),
+};
+
+/** A deployment of a release to an environment (history: the sandbox runs nothing). */
+export const deployments: ResourceDef = {
+  type: "Deployments",
+  collection: "deployments",
+  idPrefix: "Deployments",
+  scope: "space",
+  link: "Deployments",
+  required: ["ReleaseId", "EnvironmentId"],
+  uniqueName: false,
+  defaults: (doc, ctx) => {
+    const release = ctx.engine.find("Releases", ctx.spaceId, String(doc.ReleaseId));
+    return {
+      ProjectId: release?.ProjectId ?? null,
+      ChannelId: release?.ChannelId ?? null,
+      TenantId: null,
+      Name: `Deploy to ${String(ctx.engine.find("Environments", ctx.spaceId, String(doc.EnvironmentId))?.Name ?? doc.EnvironmentId)}`,
+      Comments: "",
+      FormValues: {},
+      SkipActions: [],
+      SpecificMachineIds: [],
+      ExcludedMachineIds: [],
+      UseGuidedFailure: false,
+      Created: new Date().toISOString(),
+    };
+  },
+  normalise: (doc, ctx) => {
+    requireRef(ctx, "Releases", doc.ReleaseId, "Deployment release");
+    requireRef(ctx, "Environments", doc.EnvironmentId, "Deployment environment");
+    if (doc.TenantId) requireRef(ctx, "Tenants", doc.TenantId, "Deployment tenant");
+  },
+  filters: { projects: (d, v) => v.split(",").includes(String(d.ProjectId)) },
+  sort: (a, b) =>
+    String(b.Created ?? "").localeCompare(String(a.Created ?? "")) ||
+    String(a.Id).localeCompare(String(b.Id)),
+};

@@ -1,0 +1,282 @@
+import { readFile, writeFile } from "node:fs/promises";
+import type { Argv, CommandModule } from "yargs";
+import { readSpace } from "../../graph/reader.js";
+import { SnapshotKey, snapshotKdf } from "../../migrator/crypto.js";
+import { readSnapshot, writeSnapshot } from "../../migrator/format.js";
+import { type ImportReport, importSnapshot } from "../../migrator/importer.js";
+import {
+  buildSnapshot,
+  type SecretValues,
+  type SnapshotSelection,
+  secretsFromFile,
+  secretsTemplate,
+} from "../../migrator/snapshot.js";
+import { OctoportError, UsageError } from "../../util/errors.js";
+import type { CliContext } from "../context.js";
+import { type ConnectionArgs, clientFrom, connectionOptions } from "../options.js";
+
+interface SelectionArgs {
+  project?: string[];
+  "ignore-certificates"?: boolean;
+  "ignore-machines"?: boolean;
+  "ignore-deployments"?: boolean;
+  "ignore-tenants"?: boolean;
+  "include-task-logs"?: boolean;
+}
+
+interface ExportArgs extends ConnectionArgs, SelectionArgs {
+  "password-file"?: string;
+  out?: string;
+  "encrypt-package"?: boolean;
+  secrets?: string;
+}
+
+interface ImportArgs extends ConnectionArgs {
+  src?: string;
+  "password-file"?: string;
+  "dry-run"?: boolean;
+  overwrite?: boolean;
+  "skip-existing"?: boolean;
+  "allow-version-mismatch"?: boolean;
+  journal?: string;
+}
+
+interface TemplateArgs extends ConnectionArgs, SelectionArgs {
+  out?: string;
+}
+
+function selectionOptions<T>(y: Argv<T>): Argv<T & SelectionArgs> {
+  return y
+    .option("project", {
+      type: "string",
+      array: true,
+      describe: "only these projects (name or ID; repeatable), with everything they depend on",
+    })
+    .option("ignore-certificates", { type: "boolean", describe: "leave certificates out" })
+    .option("ignore-machines", { type: "boolean", describe: "leave deployment targets and workers out" })
+    .option("ignore-deployments", { type: "boolean", describe: "leave releases and deployments out" })
+    .option("ignore-tenants", { type: "boolean", describe: "leave tenants and their variables out" })
+    .option("include-task-logs", { type: "boolean", describe: "add the space's task logs" }) as Argv<
+    T & SelectionArgs
+  >;
+}
+
+function selectionOf(args: SelectionArgs): SnapshotSelection {
+  return {
+    projects: args.project,
+    ignoreCertificates: args["ignore-certificates"],
+    ignoreMachines: args["ignore-machines"],
+    ignoreDeployments: args["ignore-deployments"],
+    ignoreTenants: args["ignore-tenants"],
+    includeTaskLogs: args["include-task-logs"],
+  };
+}
+
+/** The password: the first line of the file (a trailing newline is not part of it). */
+export async function readPassword(file: string | undefined): Promise<string> {
+  if (!file) throw new UsageError("--password-file is required: a file holding the snapshot's password");
+  let text: string;
+  try {
+    text = await readFile(file, "utf8");
+  } catch (err) {
+    throw new OctoportError(
+      `cannot read the password file ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+    );
+  }
+  const password = text.replace(/\r?\n$/, "");
+  if (!password) throw new OctoportError(`the password file ${file} is empty`);
+  return password;
+}
+
+export function snapshotCommand(ctx: CliContext): CommandModule<object, object> {
+  return {
+    command: "snapshot <command>",
+    describe: "Full-fidelity, password-encrypted JSON snapshots of a space: export and import",
+    builder: (y) =>
+      y
+        .command(snapshotExport(ctx))
+        .command(snapshotImport(ctx))
+        .demandCommand(1, "give a snapshot command: export or import"),
+    handler: () => {},
+  };
+}
+
+function snapshotExport(ctx: CliContext): CommandModule<object, ExportArgs> {
+  return {
+    command: "export",
+    describe: "Write a space (or projects with their dependencies) as a password-encrypted snapshot",
+    builder: (y) =>
+      selectionOptions(connectionOptions(y))
+        .option("password-file", {
+          type: "string",
+          describe: "file holding the password that seals the secrets",
+        })
+        .option("out", { type: "string", describe: "a directory, or a .zip file" })
+        .option("encrypt-package", { type: "boolean", describe: "seal the whole .zip with the password too" })
+        .option("secrets", {
+          type: "string",
+          describe: "sensitive values to carry: a file made by octoport secrets template, filled in",
+        })
+        .example(
+          "$0 snapshot export --space Default --password-file pw.txt --out ./snapshot",
+          "the whole space",
+        )
+        .example(
+          "$0 snapshot export --space Default --project 'Orders API' --secrets secrets.json --password-file pw.txt --out orders.zip --encrypt-package",
+          "one project and its dependencies, with secrets, in a sealed zip",
+        ) as never,
+    handler: async (args) => {
+      if (!args.out) throw new UsageError("--out is required: a directory or a .zip file");
+      const password = await readPassword(args["password-file"]);
+      const secrets = await secretValues(args.secrets);
+      const progress = ctx.progress;
+      const client = clientFrom(args, progress);
+      const space = await client.resolveSpace(args.space ?? "");
+      const selection = selectionOf(args);
+      const graph = await readSpace(client, space, {
+        snapshot: !selection.ignoreDeployments,
+        onProgress: (p) => progress.update(`reading ${space.Name}: ${p.done}/${p.total} requests`),
+        onWarning: (w) => progress.warn(w),
+      });
+      progress.update("deriving the key from the password", true);
+      const key = await SnapshotKey.derive(password, snapshotKdf(client.server, space.Id));
+      const built = buildSnapshot(graph, client.server, selection, key, secrets);
+      if (selection.includeTaskLogs) progress.warn("task logs are not read yet; the snapshot has none");
+      await writeSnapshot(args.out, built.files, args["encrypt-package"] ? key : undefined);
+      progress.clear();
+      for (const m of built.missing) progress.warn(`no value for ${m.label} (${m.document} ${m.path})`);
+      ctx.stdout.write(
+        `Snapshot of space ${space.Name}: ${built.files.size - 1} documents, ${built.metadata.secrets.known} sensitive value(s) sealed, ${built.missing.length} not known, written to ${args.out}\n`,
+      );
+    },
+  };
+}
+
+async function secretValues(file: string | undefined): Promise<SecretValues> {
+  if (!file) return new Map();
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(await readFile(file, "utf8"));
+  } catch (err) {
+    throw new OctoportError(`cannot read the secrets file ${file}: ${(err as Error).message.split("\n")[0]}`);
+  }
+  return secretsFromFile(parsed, file);
+}
+
+function snapshotImport(ctx: CliContext): CommandModule<object, ImportArgs> {
+  return {
+    command: "import <src>",
+    describe: "Import a snapshot into a space: matched by name, all or nothing",
+    builder: (y) =>
+      connectionOptions(y)
+        .positional("src", { type: "string", describe: "the snapshot: a directory or a .zip" })
+        .option("password-file", { type: "string", describe: "file holding the snapshot's password" })
+        .option("dry-run", {
+          type: "boolean",
+          describe:
+            "print create / update / skip per document, with the fields that change, and write nothing",
+        })
+        .option("overwrite", {
+          type: "boolean",
+          describe:
+            "replace documents that exist (variable sets are merged: the destination's own variables stay)",
+        })
+        .option("skip-existing", {
+          type: "boolean",
+          describe: "leave documents that exist as they are (the default)",
+        })
+        .option("allow-version-mismatch", {
+          type: "boolean",
+          describe: "import although the destination runs another Octopus version than the source",
+        })
+        .option("journal", {
+          type: "string",
+          describe: "keep the import journal (created IDs, before-images) in this file (mode 0600)",
+        })
+        .conflicts("overwrite", "skip-existing")
+        .example("$0 snapshot import ./snapshot --space Default --password-file pw.txt --dry-run", "")
+        .example(
+          "$0 snapshot import orders.zip --space Default --password-file pw.txt --overwrite",
+          "",
+        ) as never,
+    handler: async (args) => {
+      if (!args.src) throw new UsageError("give the snapshot to import: octoport snapshot import SRC");
+      const password = await readPassword(args["password-file"]);
+      const progress = ctx.progress;
+      progress.update(`opening ${args.src}`, true);
+      const { snapshot, key } = await readSnapshot(args.src, password);
+      const client = clientFrom(args, progress);
+      const space = await client.resolveSpace(args.space ?? "");
+      const report = await importSnapshot(client, space, snapshot, key, {
+        dryRun: args["dry-run"],
+        overwrite: args.overwrite,
+        allowVersionMismatch: args["allow-version-mismatch"],
+        journalFile: args.journal,
+        onProgress: (t) => progress.update(t),
+      });
+      progress.clear();
+      for (const w of report.warnings) progress.warn(w);
+      ctx.stdout.write(formatImport(report, space.Name));
+    },
+  };
+}
+
+export function formatImport(report: ImportReport, space: string): string {
+  const lines: string[] = [];
+  for (const a of report.actions) {
+    lines.push(`${a.kind.padEnd(6)} ${a.what}${a.reason ? ` (${a.reason})` : ""}`);
+    for (const d of a.diff) lines.push(`         ${d}`);
+  }
+  const count = (k: string) => report.actions.filter((a) => a.kind === k).length;
+  lines.push(
+    "",
+    `${report.dryRun ? "Dry run for" : "Imported into"} space ${space}: ${count("create")} to create, ${count("update")} to update, ${count("merge")} to merge, ${count("skip")} skipped${report.dryRun ? "; nothing was written" : ""}.`,
+  );
+  return `${lines.join("\n")}\n`;
+}
+
+export function secretsCommand(ctx: CliContext): CommandModule<object, object> {
+  return {
+    command: "secrets <command>",
+    describe: "The sensitive values a snapshot carries",
+    builder: (y) =>
+      y.command(secretsTemplateCommand(ctx)).demandCommand(1, "give a secrets command: template"),
+    handler: () => {},
+  };
+}
+
+function secretsTemplateCommand(ctx: CliContext): CommandModule<object, TemplateArgs> {
+  return {
+    command: "template",
+    describe:
+      "List every sensitive value of a space (or projects) as a file to fill in for snapshot export --secrets",
+    builder: (y) =>
+      selectionOptions(connectionOptions(y))
+        .option("out", { type: "string", describe: "the file to write (mode 0600; never overwritten)" })
+        .example(
+          "$0 secrets template --space Default --out secrets.json",
+          "then fill in each value",
+        ) as never,
+    handler: async (args) => {
+      if (!args.out) throw new UsageError("--out is required: the file to write the template to");
+      const client = clientFrom(args, ctx.progress);
+      const space = await client.resolveSpace(args.space ?? "");
+      const graph = await readSpace(client, space, { snapshot: !args["ignore-deployments"] });
+      const template = secretsTemplate(graph, client.server, selectionOf(args));
+      try {
+        await writeFile(args.out, `${JSON.stringify(template, null, 2)}\n`, { flag: "wx", mode: 0o600 });
+      } catch (err) {
+        const code = (err as NodeJS.ErrnoException).code;
+        throw new OctoportError(
+          code === "EEXIST"
+            ? `${args.out} already exists (it may hold filled-in secrets); give a new file`
+            : `cannot write ${args.out}: ${code ?? (err as Error).message}`,
+        );
+      }
+      ctx.progress.clear();
+      ctx.stdout.write(
+        `${template.secrets.length} sensitive value(s) of space ${space.Name} listed in ${args.out}; fill in each "value"\n`,
+      );
+    },
+  };
+}

@@ -1,0 +1,57 @@
+import type { GraphNode, SpaceGraph } from "./graph.js";
+
+/**
+ * What identifies a document to a user, so the same thing can be found in another space or
+ * on another server, where its ID differs: its type and name, within its project (channels,
+ * runbooks, triggers, releases by version), its owner (variable sets, processes) or its tenant.
+ * Undefined when the document has nothing that identifies it.
+ */
+export function identityOf(graph: SpaceGraph, node: GraphNode): string | undefined {
+  const d = node.doc as Record<string, unknown>;
+  const name = (id: unknown) => (typeof id === "string" ? graph.get(id)?.name : undefined);
+  const sep = "\u0000";
+  switch (node.type) {
+    case "Channels":
+    case "Runbooks":
+    case "ProjectTriggers":
+      return [node.type, name(d.ProjectId), node.name].join(sep);
+    case "Releases":
+      return [node.type, name(d.ProjectId), String(d.Version)].join(sep);
+    case "Deployments":
+      return undefined;
+    case "DeploymentProcesses":
+      return [node.type, name(d.ProjectId)].join(sep);
+    case "RunbookProcesses":
+      return [node.type, name(d.ProjectId), name(d.RunbookId)].join(sep);
+    case "VariableSets": {
+      const owner = typeof d.OwnerId === "string" ? graph.get(d.OwnerId) : undefined;
+      return owner ? [node.type, owner.type, owner.name].join(sep) : undefined;
+    }
+    case "TenantVariables":
+      return [node.type, name(d.TenantId)].join(sep);
+    default:
+      return [node.type, node.name].join(sep);
+  }
+}
+
+/** Documents of a space by identity, to find the counterparts of another space's documents. */
+export class IdentityIndex {
+  private readonly byIdentity = new Map<string, GraphNode>();
+
+  constructor(readonly graph: SpaceGraph) {
+    for (const node of graph.nodes.values()) {
+      const key = identityOf(graph, node);
+      if (key && !this.byIdentity.has(key)) this.byIdentity.set(key, node);
+    }
+  }
+
+  /** The document here that is `node` of `other`. */
+  counterpart(other: SpaceGraph, node: GraphNode): GraphNode | undefined {
+    const key = identityOf(other, node);
+    return key ? this.byIdentity.get(key) : undefined;
+  }
+
+  byKey(key: string): GraphNode | undefined {
+    return this.byIdentity.get(key);
+  }
+}

@@ -1,0 +1,596 @@
+import { appendFileSync, writeFileSync } from "node:fs";
+import { type GraphNode, SpaceGraph } from "../graph/graph.js";
+import { IdentityIndex } from "../graph/identity.js";
+import { readSpace } from "../graph/reader.js";
+import { DOC_TYPE_BY_NAME } from "../graph/types.js";
+import { OctopusApiError, type OctopusClient } from "../octopus/client.js";
+import type { Space } from "../octopus/schemas.js";
+import { OctoportError } from "../util/errors.js";
+import type { SnapshotKey } from "./crypto.js";
+import type { Snapshot } from "./format.js";
+import { isObject, type Json, type JsonObject, locate, secretSpots } from "./paths.js";
+import { secretKey } from "./snapshot.js";
+
+/**
+ * Snapshot import (SPEC 5.2): documents are matched to the destination's by name (within
+ * their project, owner or tenant), never by ID; references are remapped to the destination's
+ * IDs; what exists is skipped, or with `overwrite` replaced wholly, except variable sets,
+ * which are merged (variables only the destination has are kept). Every write is journaled
+ * (created IDs, before-images); on any failure the journal is rolled back in reverse.
+ */
+
+export interface ImportOptions {
+  dryRun?: boolean;
+  overwrite?: boolean;
+  allowVersionMismatch?: boolean;
+  /** Where to keep the journal on disk while importing (mode 0600); in memory only when absent. */
+  journalFile?: string;
+  onProgress?: (text: string) => void;
+}
+
+export type ActionKind = "create" | "update" | "merge" | "skip";
+
+export interface PlannedAction {
+  kind: ActionKind;
+  type: string;
+  /** How people know it: `Projects "Orders API"`. */
+  what: string;
+  /** Changed fields, for updates and merges. */
+  diff: string[];
+  reason?: string;
+}
+
+export interface ImportReport {
+  actions: PlannedAction[];
+  warnings: string[];
+  dryRun: boolean;
+  /** Writes made (0 on a dry run). */
+  writes: number;
+}
+
+/** The order documents are written in: each only refers to types before it. */
+const ORDER = [
+  "Environments",
+  "ProjectGroups",
+  "Lifecycles",
+  "MachinePolicies",
+  "Proxies",
+  "WorkerPools",
+  "Feeds",
+  "TagSets",
+  "GitCredentials",
+  "LibraryVariableSets",
+  "ScriptModules",
+  "ActionTemplates",
+  "Projects",
+  "Channels",
+  "Runbooks",
+  "Tenants",
+  "Accounts",
+  "Certificates",
+  "Machines",
+  "Workers",
+  "DeploymentProcesses",
+  "RunbookProcesses",
+  "VariableSets",
+  "ProjectTriggers",
+  "TenantVariables",
+  "Releases",
+];
+
+/** Server bookkeeping that is never compared or written back. */
+const BOOKKEEPING = new Set([
+  "Id",
+  "SpaceId",
+  "Links",
+  "Version",
+  "LastModifiedOn",
+  "LastModifiedBy",
+  "ScopeValues",
+]);
+
+type JournalEntry =
+  | { op: "create"; type: string; path: string; id: string; what: string }
+  | { op: "update"; type: string; path: string; before: JsonObject; what: string };
+
+export async function importSnapshot(
+  client: OctopusClient,
+  space: Space,
+  snapshot: Snapshot,
+  key: SnapshotKey,
+  options: ImportOptions = {},
+): Promise<ImportReport> {
+  const root = await client.root();
+  const sourceVersion = snapshot.metadata.source.serverVersion;
+  if (root.Version !== sourceVersion && !options.allowVersionMismatch) {
+    throw new OctoportError(
+      `the snapshot is from Octopus ${sourceVersion} and the destination runs ${root.Version}; import between the same versions, or pass --allow-version-mismatch`,
+    );
+  }
+  options.onProgress?.(`reading the destination space ${space.Name}`);
+  const destination = await readSpace(client, space, { snapshot: true });
+  const source = snapshotGraph(snapshot);
+  const run = new ImportRun(client, space, source, destination, snapshot, key, options);
+  return run.execute();
+}
+
+/** The snapshot's documents as a graph, to name them and find what they refer to. */
+function snapshotGraph(snapshot: Snapshot): SpaceGraph {
+  const m = snapshot.metadata;
+  const graph = new SpaceGraph(
+    { Id: m.source.space.Id, Name: m.source.space.Name } as Space,
+    m.source.serverVersion,
+  );
+  for (const [path, doc] of snapshot.documents) {
+    const type = path.slice(0, path.indexOf("/"));
+    graph.add(type, doc as never);
+  }
+  graph.link();
+  return graph;
+}
+
+class ImportRun {
+  private readonly ids = new Map<string, string>();
+  private readonly journal: JournalEntry[] = [];
+  private readonly actions: PlannedAction[] = [];
+  private readonly warnings: string[] = [];
+  private readonly created = new Set<string>();
+  private readonly index: IdentityIndex;
+  private readonly base: string;
+  private writes = 0;
+
+  constructor(
+    private readonly client: OctopusClient,
+    private readonly space: Space,
+    private readonly source: SpaceGraph,
+    private readonly destination: SpaceGraph,
+    private readonly snapshot: Snapshot,
+    private readonly key: SnapshotKey,
+    private readonly options: ImportOptions,
+  ) {
+    this.index = new IdentityIndex(destination);
+    this.base = `/api/${space.Id}`;
+    this.ids.set(source.space.Id, space.Id);
+  }
+
+  async execute(): Promise<ImportReport> {
+    if (this.options.journalFile && !this.options.dryRun) {
+      writeFileSync(this.options.journalFile, "", { mode: 0o600 });
+    }
+    try {
+      for (const type of ORDER) {
+        for (const node of this.source.ofType(type)) await this.importOne(node);
+      }
+      for (const type of new Set([...this.source.nodes.values()].map((n) => n.type))) {
+        if (!ORDER.includes(type))
+          this.warnings.push(
+            type === "Deployments"
+              ? `${this.source.ofType(type).length} deployment(s) are history kept in the snapshot: the API cannot create a deployment without running it`
+              : `${type} documents are not imported`,
+          );
+      }
+      const missing = this.snapshot.metadata.secrets.missing.length;
+      if (missing)
+        this.warnings.push(
+          `${missing} sensitive value(s) were not in the snapshot (see its metadata.json); set them on the destination`,
+        );
+    } catch (err) {
+      if (this.options.dryRun) throw err;
+      const undone = await this.rollback();
+      const cause = err instanceof Error ? err.message : String(err);
+      throw new OctoportError(
+        `the import failed (${cause}); ${undone.failed.length ? `rolling back left ${undone.failed.length} change(s) in place: ${undone.failed.join("; ")}` : `all ${undone.done} change(s) were rolled back, so the destination is as it was`}`,
+        { cause: err },
+      );
+    }
+    return {
+      actions: this.actions,
+      warnings: this.warnings,
+      dryRun: this.options.dryRun === true,
+      writes: this.writes,
+    };
+  }
+
+  private async importOne(node: GraphNode): Promise<void> {
+    const what = `${node.type} ${describe(this.source, node)}`;
+    switch (node.type) {
+      case "VariableSets":
+        return this.importVariableSet(node, what);
+      case "DeploymentProcesses":
+      case "RunbookProcesses":
+        return this.importOwned(node, what, this.processPath(node));
+      case "TenantVariables": {
+        const tenant = this.mapped(String((node.doc as JsonObject).TenantId));
+        return this.importOwned(node, what, tenant ? `${this.base}/tenants/${tenant}/variables` : undefined);
+      }
+      default:
+        return this.importDocument(node, what);
+    }
+  }
+
+  /** A document of its own collection: created, or matched and skipped or overwritten. */
+  private async importDocument(node: GraphNode, what: string): Promise<void> {
+    const spec = DOC_TYPE_BY_NAME.get(node.type);
+    const collection = node.type === "ScriptModules" ? "libraryvariablesets" : spec?.collection;
+    if (!collection) {
+      this.warnings.push(`${what} cannot be imported: octoport has no path for ${node.type}`);
+      return;
+    }
+    const existing: { id: string; doc: unknown; madeWithOwner?: true } | undefined =
+      this.index.counterpart(this.source, node) ?? (await this.madeWithOwner(node));
+    if (existing) {
+      this.ids.set(node.id, existing.id);
+      this.mapOwned(node, existing.doc as JsonObject);
+      this.mapSubIds(node, existing.doc as JsonObject);
+      if (existing.madeWithOwner) {
+        // The server made it with a project this import created (its Default channel): it is part of the new project.
+        this.created.add(node.id);
+        const body = this.body(node, existing.doc as JsonObject);
+        this.actions.push({
+          kind: "update",
+          type: node.type,
+          what,
+          diff: diffDocs(existing.doc as JsonObject, body),
+        });
+        await this.put(
+          node.type,
+          `${this.base}/${collection}/${existing.id}`,
+          body,
+          what,
+          existing.doc as JsonObject,
+        );
+        return;
+      }
+      if (!this.options.overwrite) {
+        this.actions.push({ kind: "skip", type: node.type, what, diff: [], reason: "exists" });
+        return;
+      }
+      const body = this.body(node, existing.doc as JsonObject);
+      const diff = diffDocs(existing.doc as JsonObject, body);
+      if (!diff.length) {
+        this.actions.push({ kind: "skip", type: node.type, what, diff, reason: "unchanged" });
+        return;
+      }
+      this.actions.push({ kind: "update", type: node.type, what, diff });
+      await this.put(node.type, `${this.base}/${collection}/${existing.id}`, body, what);
+      return;
+    }
+    this.actions.push({ kind: "create", type: node.type, what, diff: [] });
+    const body = this.body(node, undefined);
+    for (const owned of ["VariableSetId", "DeploymentProcessId", "RunbookProcessId"]) delete body[owned];
+    if (this.options.dryRun) {
+      this.ids.set(node.id, `(new ${node.id})`);
+      this.created.add(node.id);
+      return;
+    }
+    const made = (await this.write("POST", `${this.base}/${collection}`, body)) as JsonObject;
+    const id = String(made.Id);
+    this.journal.push({ op: "create", type: node.type, path: `${this.base}/${collection}/${id}`, id, what });
+    this.record(this.journal.at(-1)!);
+    this.ids.set(node.id, id);
+    this.created.add(node.id);
+    this.mapOwned(node, made);
+    this.mapSubIds(node, made);
+  }
+
+  /**
+   * A document the server made along with an owner this import created (a project's Default
+   * channel), which the snapshot also holds: found by name under the new owner.
+   */
+  private async madeWithOwner(
+    node: GraphNode,
+  ): Promise<{ id: string; doc: JsonObject; madeWithOwner: true } | undefined> {
+    if (node.type !== "Channels" || this.options.dryRun) return undefined;
+    const project = String((node.doc as JsonObject).ProjectId);
+    if (!this.created.has(project)) return undefined;
+    const list = (await this.client.list(
+      `${this.base}/projects/${this.ids.get(project)}/channels`,
+    )) as JsonObject[];
+    const found = list.find((c) => c.Name === node.name);
+    return found ? { id: String(found.Id), doc: found, madeWithOwner: true } : undefined;
+  }
+
+  /** A document that comes with its owner (a process, tenant variables): written in place. */
+  private async importOwned(node: GraphNode, what: string, path: string | undefined): Promise<void> {
+    const ownerId = this.ownerOf(node);
+    const ownerCreated = ownerId !== undefined && this.created.has(ownerId);
+    if (this.options.dryRun && ownerCreated) {
+      this.actions.push({ kind: "update", type: node.type, what, diff: ["(new, with its owner)"] });
+      return;
+    }
+    if (!path || !ownerId) {
+      this.warnings.push(`${what} is skipped: its owner was not imported`);
+      return;
+    }
+    if (!ownerCreated && !this.options.overwrite) {
+      this.actions.push({ kind: "skip", type: node.type, what, diff: [], reason: "its owner exists" });
+      return;
+    }
+    const current = (await this.client.get(path)) as JsonObject;
+    const body = this.body(node, current);
+    const diff = diffDocs(current, body);
+    if (!diff.length) {
+      this.actions.push({ kind: "skip", type: node.type, what, diff, reason: "unchanged" });
+      return;
+    }
+    this.actions.push({ kind: "update", type: node.type, what, diff });
+    await this.put(node.type, path, body, what, current);
+  }
+
+  /** Variables: created with their owner, or merged into the destination's (its own variables kept). */
+  private async importVariableSet(node: GraphNode, what: string): Promise<void> {
+    const ownerId = this.ownerOf(node);
+    const ownerCreated = ownerId !== undefined && this.created.has(ownerId);
+    if (this.options.dryRun && ownerCreated) {
+      this.actions.push({ kind: "update", type: node.type, what, diff: ["(new, with its owner)"] });
+      return;
+    }
+    const setId = ownerId ? this.ids.get(node.id) : undefined;
+    if (!ownerId || !setId) {
+      this.warnings.push(`${what} is skipped: its owner was not imported`);
+      return;
+    }
+    if (!ownerCreated && !this.options.overwrite) {
+      this.actions.push({ kind: "skip", type: node.type, what, diff: [], reason: "its owner exists" });
+      return;
+    }
+    const path = `${this.base}/variables/${setId}`;
+    const current = (await this.client.get(path)) as JsonObject;
+    const incoming = this.body(node, current);
+    const destVars = (Array.isArray(current.Variables) ? current.Variables : []) as JsonObject[];
+    const signature = (v: JsonObject) =>
+      `${String(v.Name)}\u0000${scopeSignature(this.destination, v.Scope, this.ids)}`;
+    const byKey = new Map(destVars.map((v) => [signature(v), v]));
+    const merged: JsonObject[] = [];
+    const taken = new Set<string>();
+    for (const v of (incoming.Variables ?? []) as JsonObject[]) {
+      const match = byKey.get(signature(v));
+      if (match) taken.add(signature(v));
+      // A matched variable keeps its destination ID, and so its sensitive value when the snapshot has none.
+      merged.push(match ? { ...v, Id: match.Id ?? null } : v);
+    }
+    const kept = destVars.filter((v) => !taken.has(signature(v)));
+    const body = { ...incoming, Variables: [...merged, ...kept] };
+    const diff = diffDocs(current, body);
+    if (!diff.length) {
+      this.actions.push({ kind: "skip", type: node.type, what, diff, reason: "unchanged" });
+      return;
+    }
+    this.actions.push({ kind: ownerCreated ? "update" : "merge", type: node.type, what, diff });
+    await this.put(node.type, path, body, what, current);
+  }
+
+  private ownerOf(node: GraphNode): string | undefined {
+    const d = node.doc as JsonObject;
+    const owner = node.type === "RunbookProcesses" ? d.RunbookId : (d.OwnerId ?? d.ProjectId ?? d.TenantId);
+    return typeof owner === "string" && this.ids.has(owner) ? owner : undefined;
+  }
+
+  private processPath(node: GraphNode): string | undefined {
+    const id = this.ids.get(node.id);
+    if (!id) return undefined;
+    return node.type === "DeploymentProcesses"
+      ? `${this.base}/deploymentprocesses/${id}`
+      : `${this.base}/runbookProcesses/${id}`;
+  }
+
+  /** IDs of what a document owns (its variable set, process), source to destination. */
+  private mapOwned(node: GraphNode, dest: JsonObject): void {
+    const d = node.doc as JsonObject;
+    for (const field of ["VariableSetId", "DeploymentProcessId", "RunbookProcessId"]) {
+      if (typeof d[field] === "string" && typeof dest[field] === "string")
+        this.ids.set(d[field], dest[field]);
+    }
+  }
+
+  /** Template and tag IDs of a matched or created document, by their names. */
+  private mapSubIds(node: GraphNode, t: JsonObject): void {
+    const byName = (list: unknown, other: unknown, prefix = "") => {
+      const names = new Map(
+        ((Array.isArray(other) ? other : []) as JsonObject[]).map((x) => [String(x.Name), x]),
+      );
+      for (const item of (Array.isArray(list) ? list : []) as JsonObject[]) {
+        const match = names.get(String(item.Name));
+        if (typeof item.Id === "string" && match && typeof match.Id === "string")
+          this.ids.set(prefix + item.Id, match.Id);
+      }
+    };
+    const s = node.doc as JsonObject;
+    byName(s.Templates, t.Templates);
+    byName(s.Tags, t.Tags);
+  }
+
+  /** What to send: the snapshot document, references remapped, secrets opened, bookkeeping dropped. */
+  private body(node: GraphNode, current: JsonObject | undefined): JsonObject {
+    const doc = structuredClone(node.doc) as JsonObject;
+    this.openSecrets(node, doc);
+    if (node.type === "DeploymentProcesses" || node.type === "RunbookProcesses") this.mapSteps(node, current);
+    const out = this.remap(doc) as JsonObject;
+    // A release's Version is its identity, not a concurrency token.
+    for (const k of BOOKKEEPING) if (!(k === "Version" && node.type === "Releases")) delete out[k];
+    if (current) {
+      if (current.Id !== undefined) out.Id = current.Id;
+      if (current.Version !== undefined && node.type !== "Releases") out.Version = current.Version;
+      for (const k of ["OwnerId", "ProjectId", "RunbookId", "TenantId"])
+        if (k in current) out[k] = current[k]!;
+    }
+    out.SpaceId = this.space.Id;
+    return out;
+  }
+
+  /** A matched process keeps the destination's step and action IDs, found by name. */
+  private mapSteps(node: GraphNode, current: JsonObject | undefined): void {
+    const destSteps = (current?.Steps ?? []) as JsonObject[];
+    for (const step of ((node.doc as JsonObject).Steps ?? []) as JsonObject[]) {
+      const match = destSteps.find((s) => s.Name === step.Name);
+      if (match && typeof step.Id === "string" && typeof match.Id === "string")
+        this.ids.set(step.Id, match.Id);
+      for (const action of (step.Actions ?? []) as JsonObject[]) {
+        const a = ((match?.Actions ?? []) as JsonObject[]).find((x) => x.Name === action.Name);
+        if (a && typeof action.Id === "string" && typeof a.Id === "string") this.ids.set(action.Id, a.Id);
+      }
+    }
+  }
+
+  private openSecrets(node: GraphNode, doc: JsonObject): void {
+    const document = `${node.type}/${node.id}.json`;
+    for (const spot of secretSpots(doc as Json)) {
+      const at = locate(doc as Json, spot.path);
+      if (!at) continue;
+      const context = secretKey(document, spot.path);
+      if (spot.kind === "variable") {
+        const sealed = at.parent.SealedValue;
+        delete at.parent.SealedValue;
+        at.parent.Value = typeof sealed === "string" ? this.key.open(context, sealed) : null;
+      } else {
+        const value = at.parent[at.key] as JsonObject;
+        at.parent[at.key] =
+          typeof value.Sealed === "string"
+            ? { HasValue: true, NewValue: this.key.open(context, value.Sealed) }
+            : { HasValue: value.HasValue ?? false, NewValue: null };
+      }
+    }
+  }
+
+  /** Every source ID (as a value, a key, or inside text) made the destination's. */
+  private remap(value: Json): Json {
+    if (typeof value === "string") return this.remapText(value);
+    if (Array.isArray(value)) return value.map((v) => this.remap(v));
+    if (isObject(value)) {
+      const out: JsonObject = {};
+      for (const [k, v] of Object.entries(value)) out[this.ids.get(k) ?? k] = this.remap(v);
+      return out;
+    }
+    return value;
+  }
+
+  private remapText(text: string): string {
+    const exact = this.ids.get(text);
+    if (exact !== undefined) return exact;
+    if (!/[A-Za-z]+-\d/.test(text)) return text;
+    return text.replace(
+      /(?<![A-Za-z0-9-])[A-Za-z][A-Za-z]*-\d+(?![A-Za-z0-9-])/g,
+      (id) => this.ids.get(id) ?? id,
+    );
+  }
+
+  private mapped(id: string): string | undefined {
+    return this.ids.get(id);
+  }
+
+  private async put(
+    type: string,
+    path: string,
+    body: JsonObject,
+    what: string,
+    before?: JsonObject,
+  ): Promise<void> {
+    if (this.options.dryRun) return;
+    const current = before ?? ((await this.client.get(path)) as JsonObject);
+    await this.write("PUT", path, body);
+    this.journal.push({ op: "update", type, path, before: current, what });
+    this.record(this.journal.at(-1)!);
+  }
+
+  private async write(method: "POST" | "PUT", path: string, body: JsonObject): Promise<unknown> {
+    this.writes++;
+    this.options.onProgress?.(`${this.writes} writes`);
+    return method === "POST" ? this.client.post(path, body) : this.client.put(path, body);
+  }
+
+  /** Appends to the on-disk journal (never a secret: before-images hold {HasValue} only). */
+  private record(entry: JournalEntry): void {
+    if (this.options.journalFile) appendFileSync(this.options.journalFile, `${JSON.stringify(entry)}\n`);
+  }
+
+  /** Undoes the journal in reverse: created documents deleted, updated ones put back. */
+  private async rollback(): Promise<{ done: number; failed: string[] }> {
+    const failed: string[] = [];
+    let done = 0;
+    for (const entry of [...this.journal].reverse()) {
+      try {
+        if (entry.op === "create") {
+          await this.client.delete(entry.path).catch((err: unknown) => {
+            if (!(err instanceof OctopusApiError && err.status === 404)) throw err;
+          });
+        } else {
+          const now = (await this.client.get(entry.path)) as JsonObject;
+          const before = { ...entry.before };
+          if (now.Version !== undefined) before.Version = now.Version;
+          await this.client.put(entry.path, before);
+        }
+        done++;
+      } catch (err) {
+        failed.push(`${entry.op} of ${entry.what}: ${err instanceof Error ? err.message : String(err)}`);
+      }
+    }
+    return { done, failed };
+  }
+}
+
+function describe(graph: SpaceGraph, node: GraphNode): string {
+  const d = node.doc as JsonObject;
+  const name = (id: unknown) => (typeof id === "string" ? graph.get(id)?.name : undefined);
+  switch (node.type) {
+    case "VariableSets":
+      return `of ${name(d.OwnerId) ?? node.id}`;
+    case "DeploymentProcesses":
+      return `of ${name(d.ProjectId) ?? node.id}`;
+    case "RunbookProcesses":
+      return `of ${name(d.ProjectId)} / ${name(d.RunbookId)}`;
+    case "TenantVariables":
+      return `of ${name(d.TenantId)}`;
+    case "Releases":
+      return `${name(d.ProjectId)} ${String(d.Version)}`;
+    case "Channels":
+    case "Runbooks":
+    case "ProjectTriggers":
+      return `"${node.name}" of ${name(d.ProjectId)}`;
+    default:
+      return `"${node.name}"`;
+  }
+}
+
+/** A variable's scope by names (destination IDs through `ids`), to match variables across servers. */
+function scopeSignature(graph: SpaceGraph, scope: unknown, ids: ReadonlyMap<string, string>): string {
+  void ids;
+  if (!isObject(scope)) return "";
+  return Object.keys(scope)
+    .sort()
+    .map((k) => {
+      const values = (Array.isArray(scope[k]) ? scope[k] : []) as Json[];
+      return values.length
+        ? `${k}=${values
+            .map((v) => graph.get(String(v))?.name ?? String(v))
+            .sort()
+            .join(",")}`
+        : "";
+    })
+    .filter(Boolean)
+    .join(";");
+}
+
+/** Fields that differ between what is there and what would be written (paths, a few levels deep). */
+export function diffDocs(current: JsonObject, next: JsonObject): string[] {
+  const out: string[] = [];
+  const walk = (a: Json | undefined, b: Json | undefined, path: string, depth: number) => {
+    if (JSON.stringify(a) === JSON.stringify(b)) return;
+    if (depth < 3 && isObject(a) && isObject(b)) {
+      for (const k of [...new Set([...Object.keys(a), ...Object.keys(b)])].sort()) {
+        if (depth === 0 && BOOKKEEPING.has(k)) continue;
+        walk(a[k], b[k], path ? `${path}.${k}` : k, depth + 1);
+      }
+      return;
+    }
+    out.push(`${path}: ${short(a)} -> ${short(b)}`);
+  };
+  walk(current, next, "", 0);
+  return out;
+}
+
+function short(v: Json | undefined): string {
+  if (v === undefined) return "(none)";
+  if (isObject(v) && "HasValue" in v) return "(sensitive)";
+  const text = JSON.stringify(v);
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}

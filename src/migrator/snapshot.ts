@@ -1,0 +1,277 @@
+import type { GraphNode, SpaceGraph } from "../graph/graph.js";
+import { DOC_TYPE_BY_NAME } from "../graph/types.js";
+import { OctoportError } from "../util/errors.js";
+import type { SnapshotKey } from "./crypto.js";
+import { documentPath, SNAPSHOT_FORMAT, type SnapshotMetadata, snapshotFiles } from "./format.js";
+import { isObject, type Json, type JsonObject, locate, secretSpots } from "./paths.js";
+
+/** What goes into a snapshot (SPEC 5.1). */
+export interface SnapshotSelection {
+  /** Projects by name or ID, with everything they depend on; none: the whole space. */
+  projects?: string[];
+  ignoreCertificates?: boolean;
+  ignoreMachines?: boolean;
+  ignoreDeployments?: boolean;
+  ignoreTenants?: boolean;
+  includeTaskLogs?: boolean;
+}
+
+/** One sensitive value of the selection: where it is and what it is, for people. */
+export interface SecretEntry {
+  /** `<Type>/<Id>`. */
+  document: string;
+  path: string;
+  label: string;
+  /** Whether the server holds a value there. */
+  hasValue: boolean;
+}
+
+/** Known sensitive values, by `<Type>/<Id>` and path. */
+export type SecretValues = ReadonlyMap<string, string>;
+
+export function secretKey(document: string, path: string): string {
+  return `${document} ${path}`;
+}
+
+const IGNORED: Record<string, keyof SnapshotSelection> = {
+  Certificates: "ignoreCertificates",
+  Machines: "ignoreMachines",
+  Workers: "ignoreMachines",
+  Releases: "ignoreDeployments",
+  Deployments: "ignoreDeployments",
+  Tenants: "ignoreTenants",
+  TenantVariables: "ignoreTenants",
+};
+
+/**
+ * The documents of the selection: with --project, those projects, everything they own
+ * (channels, runbooks, processes, variables, triggers, releases), and transitively everything
+ * they refer to, plus the tenants connected to them and the targets and workers their steps
+ * can run on; without, the whole space. The --ignore-* flags leave their types out.
+ */
+export function selectDocuments(graph: SpaceGraph, selection: SnapshotSelection): GraphNode[] {
+  const ignored = (node: GraphNode) => {
+    const flag = IGNORED[node.type];
+    return flag ? selection[flag] === true : false;
+  };
+  const all = [...graph.nodes.values()].filter((n) => !ignored(n));
+  if (!selection.projects?.length) return sortNodes(all);
+
+  const projects = graph.ofType("Projects");
+  const start = selection.projects.map((wanted) => {
+    const found =
+      projects.find((p) => p.id === wanted || p.name === wanted) ??
+      projects.find((p) => p.name.toLowerCase() === wanted.toLowerCase());
+    if (!found)
+      throw new OctoportError(
+        `no project "${wanted}" in space ${graph.space.Name}; there are: ${projects.map((p) => p.name).join(", ") || "none"}`,
+      );
+    return found;
+  });
+  const owned = new Map<string, GraphNode[]>();
+  for (const n of all)
+    if (n.projectId && n.type !== "Projects") owned.set(n.projectId, [...(owned.get(n.projectId) ?? []), n]);
+  const chosen = new Set<string>();
+  const queue: GraphNode[] = [...start];
+  const visit = (node: GraphNode | undefined) => {
+    if (node && !chosen.has(node.id) && !ignored(node)) queue.push(node);
+  };
+  const drain = () => {
+    while (queue.length) {
+      const node = queue.pop()!;
+      if (chosen.has(node.id)) continue;
+      chosen.add(node.id);
+      for (const ref of graph.referencesFrom(node.id)) visit(graph.get(ref.to));
+      if (node.type === "Projects") for (const child of owned.get(node.id) ?? []) visit(child);
+      if (node.type === "Tenants") visit(graph.get(`TenantVariables-${node.id}`));
+    }
+  };
+  drain();
+  // Tenants connected to a chosen project.
+  for (const tenant of graph.ofType("Tenants")) {
+    const connected = Object.keys(((tenant.doc as JsonObject).ProjectEnvironments ?? {}) as object);
+    if (connected.some((p) => chosen.has(p))) visit(tenant);
+  }
+  drain();
+  // Targets in chosen environments with a role a chosen step runs on; workers in chosen pools.
+  const roles = new Set<string>();
+  for (const id of chosen) {
+    const node = graph.get(id)!;
+    if (node.type !== "DeploymentProcesses" && node.type !== "RunbookProcesses") continue;
+    for (const step of ((node.doc as JsonObject).Steps ?? []) as JsonObject[]) {
+      const value = (step.Properties as JsonObject | undefined)?.["Octopus.Action.TargetRoles"];
+      if (typeof value === "string") for (const r of value.split(",")) if (r.trim()) roles.add(r.trim());
+    }
+  }
+  for (const machine of graph.ofType("Machines")) {
+    const d = machine.doc as JsonObject;
+    const envs = (d.EnvironmentIds ?? []) as string[];
+    const machineRoles = (d.Roles ?? []) as string[];
+    if (envs.some((e) => chosen.has(e)) && machineRoles.some((r) => roles.has(r))) visit(machine);
+  }
+  for (const worker of graph.ofType("Workers")) {
+    if (((worker.doc as JsonObject).WorkerPoolIds as string[] | undefined)?.some((p) => chosen.has(p)))
+      visit(worker);
+  }
+  drain();
+  return sortNodes([...chosen].map((id) => graph.get(id)!));
+}
+
+function sortNodes(nodes: GraphNode[]): GraphNode[] {
+  return nodes.sort((a, b) => {
+    const ka = `${a.type}/${a.id}`;
+    const kb = `${b.type}/${b.id}`;
+    return ka < kb ? -1 : ka > kb ? 1 : 0;
+  });
+}
+
+/** Every sensitive value the selected documents hold, labelled. */
+export function secretInventory(graph: SpaceGraph, nodes: readonly GraphNode[]): SecretEntry[] {
+  const out: SecretEntry[] = [];
+  for (const node of nodes) {
+    const document = documentPath(node.type, node.id);
+    for (const spot of secretSpots(node.doc as Json)) {
+      out.push({
+        document,
+        path: spot.path,
+        label: labelOf(graph, node, spot.path, spot.kind),
+        hasValue: spot.hasValue,
+      });
+    }
+  }
+  return out;
+}
+
+function labelOf(graph: SpaceGraph, node: GraphNode, path: string, kind: "value" | "variable"): string {
+  const spec = DOC_TYPE_BY_NAME.get(node.type);
+  if (kind === "variable") {
+    const owner = graph.get(String((node.doc as JsonObject).OwnerId ?? ""));
+    const spot = locate(node.doc as Json, path);
+    const variable = spot?.parent ?? {};
+    const scope = isObject(variable.Scope)
+      ? Object.values(variable.Scope)
+          .flatMap((ids) => (Array.isArray(ids) ? ids : []))
+          .map((id) => graph.get(String(id))?.name ?? String(id))
+      : [];
+    return `sensitive variable "${String(variable.Name)}"${scope.length ? ` [${scope.join(", ")}]` : ""} of ${owner ? `${DOC_TYPE_BY_NAME.get(owner.type)?.label.replace(/s$/, "") ?? owner.type} "${owner.name}"` : node.id}`;
+  }
+  const name =
+    node.type === "TenantVariables"
+      ? `of tenant "${graph.get(String((node.doc as JsonObject).TenantId))?.name}"`
+      : `"${node.name}"`;
+  return `${spec?.label.replace(/s$/, "") ?? node.type} ${name}: ${path}`;
+}
+
+export interface BuiltSnapshot {
+  files: Map<string, string>;
+  metadata: SnapshotMetadata;
+  /** Sensitive values the server holds but the snapshot does not carry. */
+  missing: SecretEntry[];
+}
+
+/**
+ * The snapshot's files: each selected document as the API returned it, with every known
+ * sensitive value sealed in place (`Sealed` beside `HasValue`, or `SealedValue` beside a
+ * sensitive variable's `Value`), and the metadata.
+ */
+export function buildSnapshot(
+  graph: SpaceGraph,
+  server: string,
+  selection: SnapshotSelection,
+  key: SnapshotKey,
+  secrets: SecretValues,
+  extras: ReadonlyMap<string, string> = new Map(),
+): BuiltSnapshot {
+  const nodes = selectDocuments(graph, selection);
+  const inventory = secretInventory(graph, nodes);
+  const documents = new Map<string, unknown>();
+  for (const node of nodes) documents.set(documentPath(node.type, node.id), structuredClone(node.doc));
+  const missing: SecretEntry[] = [];
+  let known = 0;
+  for (const entry of inventory) {
+    const value = secrets.get(secretKey(entry.document, entry.path));
+    if (value === undefined) {
+      if (entry.hasValue) missing.push(entry);
+      continue;
+    }
+    const doc = documents.get(entry.document) as Json;
+    const spot = locate(doc, entry.path);
+    if (!spot) continue;
+    const sealed = key.seal(secretKey(entry.document, entry.path), value);
+    if (entry.path.endsWith(".Value") && isObject(spot.parent) && !isObject(spot.parent[spot.key])) {
+      spot.parent.SealedValue = sealed;
+    } else {
+      spot.parent[spot.key] = { HasValue: true, NewValue: null, Sealed: sealed };
+    }
+    known++;
+  }
+  const projects = selection.projects?.length
+    ? nodes
+        .filter((n) => n.type === "Projects")
+        .map((n) => n.name)
+        .sort()
+    : null;
+  const metadata: Omit<SnapshotMetadata, "files" | "mac" | "check" | "kdf"> = {
+    format: SNAPSHOT_FORMAT,
+    source: {
+      server,
+      serverVersion: graph.serverVersion,
+      space: { Id: graph.space.Id, Name: String(graph.space.Name) },
+    },
+    selection: {
+      projects,
+      ignoreCertificates: selection.ignoreCertificates === true,
+      ignoreMachines: selection.ignoreMachines === true,
+      ignoreDeployments: selection.ignoreDeployments === true,
+      ignoreTenants: selection.ignoreTenants === true,
+      includeTaskLogs: selection.includeTaskLogs === true,
+    },
+    secrets: { known, missing: missing.map(({ document, path, label }) => ({ document, path, label })) },
+  };
+  const files = snapshotFiles(key, metadata, documents, extras);
+  return { files, metadata: JSON.parse(files.get("metadata.json")!) as SnapshotMetadata, missing };
+}
+
+// ---- the secrets file ----------------------------------------------------------------------
+
+export const SECRETS_FORMAT = "octoport-secrets/v1";
+
+export interface SecretsFile {
+  format: string;
+  server: string;
+  space: { Id: string; Name: string };
+  secrets: Array<{ document: string; path: string; label: string; value: string }>;
+}
+
+/** The file `octoport secrets template` writes: every sensitive value of the selection, to fill in. */
+export function secretsTemplate(
+  graph: SpaceGraph,
+  server: string,
+  selection: SnapshotSelection,
+): SecretsFile {
+  const nodes = selectDocuments(graph, selection);
+  return {
+    format: SECRETS_FORMAT,
+    server,
+    space: { Id: graph.space.Id, Name: String(graph.space.Name) },
+    secrets: secretInventory(graph, nodes)
+      .filter((e) => e.hasValue)
+      .map(({ document, path, label }) => ({ document, path, label, value: "" })),
+  };
+}
+
+/** Known values from a filled-in secrets file (empty values are unknown). */
+export function secretsFromFile(file: unknown, source: string): Map<string, string> {
+  const f = file as Partial<SecretsFile>;
+  if (!f || f.format !== SECRETS_FORMAT || !Array.isArray(f.secrets))
+    throw new OctoportError(
+      `${source} is not an octoport secrets file; make one with octoport secrets template`,
+    );
+  const out = new Map<string, string>();
+  for (const [i, s] of f.secrets.entries()) {
+    if (!s || typeof s.document !== "string" || typeof s.path !== "string")
+      throw new OctoportError(`${source}: secret ${i + 1} has no document or path`);
+    if (typeof s.value === "string" && s.value !== "") out.set(secretKey(s.document, s.path), s.value);
+  }
+  return out;
+}
