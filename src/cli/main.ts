@@ -4,6 +4,7 @@ import { Progress } from "../util/progress.js";
 import { redact } from "../util/redact.js";
 import { exportCommand } from "./commands/export.js";
 import { inspectCommand } from "./commands/inspect.js";
+import { migrateCommand } from "./commands/migrate.js";
 import { runCommand } from "./commands/run.js";
 import { sandboxCommand } from "./commands/sandbox.js";
 import { secretsCommand, snapshotCommand } from "./commands/snapshot.js";
@@ -38,6 +39,7 @@ export async function run(argv: string[], io: RunIO = {}): Promise<number> {
     .command(spreadCommand(ctx))
     .command(snapshotCommand(ctx))
     .command(secretsCommand(ctx))
+    .command(migrateCommand(ctx))
     .command(sandboxCommand(ctx))
     .option("debug", { type: "boolean", describe: "show stack traces on errors", global: true })
     .option("quiet", { alias: "q", type: "boolean", describe: "no progress output", global: true })

@@ -67,3 +67,51 @@ export function clientFrom(args: ConnectionArgs, progress?: Progress): OctopusCl
       ),
   });
 }
+
+/** The options naming a second, destination server (env OCTOPUS_DEST_*). */
+export interface DestinationArgs {
+  "dest-server"?: string;
+  "dest-api-key"?: string;
+  "dest-space"?: string;
+}
+
+export function destinationOptions<T>(y: Argv<T>, group: string, purpose: string): Argv<T & DestinationArgs> {
+  return y
+    .option("dest-server", {
+      type: "string",
+      describe: `the destination server, ${purpose} (env OCTOPUS_DEST_URL)`,
+      default: process.env.OCTOPUS_DEST_URL,
+      defaultDescription: "$OCTOPUS_DEST_URL",
+      group,
+    })
+    .option("dest-api-key", {
+      type: "string",
+      describe: "the destination's API key (env OCTOPUS_DEST_API_KEY)",
+      default: process.env.OCTOPUS_DEST_API_KEY,
+      defaultDescription: "$OCTOPUS_DEST_API_KEY",
+      group,
+    })
+    .option("dest-space", {
+      type: "string",
+      describe: "the destination space, by name or ID (env OCTOPUS_DEST_SPACE)",
+      default: process.env.OCTOPUS_DEST_SPACE,
+      defaultDescription: "$OCTOPUS_DEST_SPACE",
+      group,
+    }) as Argv<T & DestinationArgs>;
+}
+
+/** A client for the destination server, with the source's TLS and concurrency settings. */
+export function destinationClient(
+  args: ConnectionArgs & DestinationArgs,
+  progress?: Progress,
+): OctopusClient {
+  return clientFrom(
+    {
+      server: args["dest-server"],
+      apiKey: args["dest-api-key"],
+      insecureTls: args.insecureTls,
+      concurrency: args.concurrency,
+    },
+    progress,
+  );
+}

@@ -166,7 +166,9 @@ class ImportRun {
           this.warnings.push(
             type === "Deployments"
               ? `${this.source.ofType(type).length} deployment(s) are history kept in the snapshot: the API cannot create a deployment without running it`
-              : `${type} documents are not imported`,
+              : type === "ServerTasks"
+                ? `${this.source.ofType(type).length} task(s) and their logs are history kept in the snapshot: the API cannot create tasks`
+                : `${type} documents are not imported`,
           );
       }
       const missing = this.snapshot.metadata.secrets.missing.length;

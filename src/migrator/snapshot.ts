@@ -1,8 +1,15 @@
 import type { GraphNode, SpaceGraph } from "../graph/graph.js";
 import { DOC_TYPE_BY_NAME } from "../graph/types.js";
+import type { OctopusClient } from "../octopus/client.js";
 import { OctoportError } from "../util/errors.js";
 import type { SnapshotKey } from "./crypto.js";
-import { documentPath, SNAPSHOT_FORMAT, type SnapshotMetadata, snapshotFiles } from "./format.js";
+import {
+  canonicalJson,
+  documentPath,
+  SNAPSHOT_FORMAT,
+  type SnapshotMetadata,
+  snapshotFiles,
+} from "./format.js";
 import { isObject, type Json, type JsonObject, locate, secretSpots } from "./paths.js";
 
 /** What goes into a snapshot (SPEC 5.1). */
@@ -273,5 +280,32 @@ export function secretsFromFile(file: unknown, source: string): Map<string, stri
       throw new OctoportError(`${source}: secret ${i + 1} has no document or path`);
     if (typeof s.value === "string" && s.value !== "") out.set(secretKey(s.document, s.path), s.value);
   }
+  return out;
+}
+
+// ---- task logs -----------------------------------------------------------------------------
+
+/**
+ * The space's server tasks and their raw logs, as snapshot files: `ServerTasks/<Id>.json`
+ * (the task document) and `TaskLogs/<Id>.log.txt`. History only: an import keeps them in
+ * the snapshot and writes none of them.
+ */
+export async function readTaskLogs(
+  client: OctopusClient,
+  spaceId: string,
+  onProgress?: (done: number, total: number) => void,
+): Promise<Map<string, string>> {
+  const tasks = await client.list("/api/tasks", { spaces: spaceId });
+  const out = new Map<string, string>();
+  let done = 0;
+  await Promise.all(
+    tasks.map(async (task) => {
+      const id = String(task.Id);
+      const log = await client.getText(`/api/tasks/${encodeURIComponent(id)}/raw`);
+      out.set(documentPath("ServerTasks", id), canonicalJson(task));
+      out.set(`TaskLogs/${id}.log.txt`, log);
+      onProgress?.(++done, tasks.length);
+    }),
+  );
   return out;
 }

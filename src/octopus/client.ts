@@ -123,6 +123,11 @@ export class OctopusClient {
     return this.parse("GET", path, await this.request("GET", path), schema);
   }
 
+  /** GET a path as text (task logs). */
+  async getText(path: string): Promise<string> {
+    return (await this.request("GET", path)).data ?? "";
+  }
+
   async post<T = unknown>(path: string, body: unknown, schema?: z.ZodType<T>): Promise<T> {
     return this.parse("POST", path, await this.request("POST", path, body), schema);
   }

@@ -5,6 +5,7 @@ import { Engine, type ResourceDef } from "./engine.js";
 import { ApiError, badRequest, notFound } from "./errors.js";
 import { FaultInjector, type FaultOptions } from "./faults.js";
 import { rootDocument, spaceRootDocument } from "./links.js";
+import { MigrationService } from "./migrations.js";
 import { page, renderDoc } from "./render.js";
 import { RESOURCE_DEFS, ROUTES, SERVER_VERSION } from "./resources/index.js";
 import { matchRoute, type RouteResult } from "./routes.js";
@@ -21,6 +22,8 @@ export interface SandboxOptions extends FaultOptions {
   seed?: SeedFile;
   /** Server version reported in /api. */
   version?: string;
+  /** How long each phase of a migration task takes (queued, executing), in ms; 30 by default. */
+  taskStepMs?: number;
 }
 
 /**
@@ -33,6 +36,8 @@ export class Sandbox {
   readonly apiKey: string;
   readonly version: string;
   readonly faults: FaultInjector;
+  /** The Migration API: tasks, packages, maintenance mode. */
+  readonly migrations: MigrationService;
   /** Requests by route, IDs folded ("GET /api/{id}/projects/{id}"), for tests and benchmarks. */
   readonly counters = new Map<string, number>();
   private server: http.Server | undefined;
@@ -43,6 +48,7 @@ export class Sandbox {
     this.version = options.version ?? SERVER_VERSION;
     this.engine = new Engine(this.store, RESOURCE_DEFS);
     this.faults = new FaultInjector(options);
+    this.migrations = new MigrationService(this.engine, this.version, options.taskStepMs ?? 30);
     if (options.seed) loadSeed(this.engine, options.seed);
   }
 
@@ -102,7 +108,8 @@ export class Sandbox {
       .split("/")
       .filter(Boolean)
       .map((s) => decodeURIComponent(s));
-    const body = await readBody(req);
+    const raw = await readBody(req);
+    const body = raw.toString("utf8");
     this.count(method, segments);
     if (this.options.latencyMs) await sleep(this.options.latencyMs);
 
@@ -141,12 +148,81 @@ export class Sandbox {
       return;
     }
     try {
+      if (await this.migrationRoutes(method, segments, req, res, raw)) return;
       const result = this.route(method, segments, url.searchParams, body);
       this.send(res, result.status ?? 200, result.body);
     } catch (err) {
       if (err instanceof ApiError) this.send(res, err.status, err.body());
       else throw err;
     }
+  }
+
+  /**
+   * The Migration API, task logs, package uploads and maintenance mode: the routes that are
+   * not plain JSON documents. True when one answered.
+   */
+  private async migrationRoutes(
+    method: string,
+    segments: string[],
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    raw: Buffer,
+  ): Promise<boolean> {
+    const path = segments.map((s) => s.toLowerCase()).join("/");
+    const json = () => {
+      try {
+        return raw.length ? (JSON.parse(raw.toString("utf8")) as JsonObject) : undefined;
+      } catch {
+        throw badRequest("The request body is not valid JSON.");
+      }
+    };
+    if (path === "api/maintenanceconfiguration" && method === "GET") {
+      this.send(res, 200, { Id: "maintenance", IsInMaintenanceMode: this.migrations.maintenance, Links: {} });
+      return true;
+    }
+    if (path === "api/serverstatus" && method === "GET") {
+      this.send(res, 200, {
+        IsDatabaseEncrypted: true,
+        IsInMaintenanceMode: this.migrations.maintenance,
+        Links: {},
+      });
+      return true;
+    }
+    if (this.migrations.maintenance && method !== "GET") {
+      throw new ApiError(
+        503,
+        "The server is in maintenance mode while a migration runs; try again when the task has finished.",
+      );
+    }
+    if (path === "api/migrations/partialexport" && method === "POST") {
+      this.send(res, 200, this.migrations.partialExport(json()));
+      return true;
+    }
+    if (path === "api/migrations/import" && method === "POST") {
+      this.send(res, 200, this.migrations.import(json()));
+      return true;
+    }
+    if (segments.length === 4 && path.startsWith("api/tasks/") && path.endsWith("/raw") && method === "GET") {
+      const text = this.migrations.log(segments[2]!);
+      res.writeHead(200, {
+        "Content-Type": "text/plain; charset=utf-8",
+        "Content-Length": Buffer.byteLength(text),
+      });
+      res.end(text);
+      return true;
+    }
+    const upload = /^api\/(?:spaces\/)?(spaces-\d+)\/packages\/raw$/.exec(path);
+    if (upload && method === "POST") {
+      const space = this.store.all("Spaces").find((s) => String(s.Id).toLowerCase() === upload[1]);
+      if (!space) throw notFound(upload[1]!);
+      this.send(
+        res,
+        201,
+        await this.migrations.upload(String(space.Id), String(req.headers["content-type"] ?? ""), raw),
+      );
+      return true;
+    }
+    return false;
   }
 
   private authorised(req: http.IncomingMessage, url: URL): boolean {
@@ -289,11 +365,11 @@ export class Sandbox {
   }
 }
 
-function readBody(req: http.IncomingMessage): Promise<string> {
+function readBody(req: http.IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
-    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+    req.on("end", () => resolve(Buffer.concat(chunks)));
     req.on("error", reject);
   });
 }

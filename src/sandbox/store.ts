@@ -27,6 +27,28 @@ export class Store {
     if (match) this.counters.set(prefix, Math.max(this.counters.get(prefix) ?? 0, Number(match[1])));
   }
 
+  /**
+   * Remembers the whole state; the returned function puts it back exactly (documents,
+   * secrets, ID counters). For all-or-nothing operations such as a migration import.
+   */
+  checkpoint(): () => void {
+    const types = new Map(
+      [...this.types].map(([t, docs]) => [
+        t,
+        new Map(
+          [...docs].map(([id, e]) => [id, { doc: structuredClone(e.doc), secrets: new Map(e.secrets) }]),
+        ),
+      ]),
+    );
+    const counters = new Map(this.counters);
+    return () => {
+      this.types.clear();
+      for (const [t, docs] of types) this.types.set(t, docs);
+      this.counters.clear();
+      for (const [k, v] of counters) this.counters.set(k, v);
+    };
+  }
+
   get(type: string, id: string): JsonObject | undefined {
     return this.types.get(type)?.get(id)?.doc;
   }

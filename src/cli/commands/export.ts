@@ -10,9 +10,16 @@ import { filterOptions, filtersFrom } from "../../terraform/families.js";
 import { diffExport, readManifest, validateHcl, writeExport } from "../../terraform/writer.js";
 import { OctoportError, UsageError } from "../../util/errors.js";
 import type { CliContext } from "../context.js";
-import { type ConnectionArgs, clientFrom, connectionOptions } from "../options.js";
+import {
+  type ConnectionArgs,
+  clientFrom,
+  connectionOptions,
+  type DestinationArgs,
+  destinationClient,
+  destinationOptions,
+} from "../options.js";
 
-interface ExportArgs extends ConnectionArgs {
+interface ExportArgs extends ConnectionArgs, DestinationArgs {
   dest?: string;
   project?: string[];
   runbook?: string;
@@ -24,9 +31,6 @@ interface ExportArgs extends ConnectionArgs {
   "detach-step-templates": boolean;
   "spread-secrets": boolean;
   "import-from-destination": boolean;
-  "dest-server"?: string;
-  "dest-api-key"?: string;
-  "dest-space"?: string;
   "create-space": boolean;
   check: boolean;
   [key: string]: unknown;
@@ -38,7 +42,7 @@ export function exportCommand(ctx: CliContext): CommandModule<object, ExportArgs
     describe: "Write Terraform modules for the Octopus provider from a space (or chosen projects)",
     builder: (y) =>
       filterOptions(
-        connectionOptions(y)
+        destinationOptions(connectionOptions(y), "Adoption:", "for --import-from-destination")
           .option("dest", {
             type: "string",
             describe: "directory to write (created; re-exporting updates only changed files)",
@@ -93,27 +97,6 @@ export function exportCommand(ctx: CliContext): CommandModule<object, ExportArgs
             default: false,
             describe:
               "look every resource up on the destination by name and write import blocks for those that exist, so the first apply adopts them",
-            group: "Adoption:",
-          })
-          .option("dest-server", {
-            type: "string",
-            describe: "the destination server, for --import-from-destination (env OCTOPUS_DEST_URL)",
-            default: process.env.OCTOPUS_DEST_URL,
-            defaultDescription: "$OCTOPUS_DEST_URL",
-            group: "Adoption:",
-          })
-          .option("dest-api-key", {
-            type: "string",
-            describe: "the destination's API key (env OCTOPUS_DEST_API_KEY)",
-            default: process.env.OCTOPUS_DEST_API_KEY,
-            defaultDescription: "$OCTOPUS_DEST_API_KEY",
-            group: "Adoption:",
-          })
-          .option("dest-space", {
-            type: "string",
-            describe: "the destination space, by name or ID (env OCTOPUS_DEST_SPACE)",
-            default: process.env.OCTOPUS_DEST_SPACE,
-            defaultDescription: "$OCTOPUS_DEST_SPACE",
             group: "Adoption:",
           })
           .option("create-space", {
@@ -173,15 +156,7 @@ export function exportCommand(ctx: CliContext): CommandModule<object, ExportArgs
       });
       let adoptFrom: Awaited<ReturnType<typeof readSpace>> | undefined;
       if (adopting) {
-        const dest = clientFrom(
-          {
-            server: args["dest-server"],
-            apiKey: args["dest-api-key"],
-            insecureTls: args.insecureTls,
-            concurrency: args.concurrency,
-          },
-          progress,
-        );
+        const dest = destinationClient(args, progress);
         const destSpace = await dest.resolveSpace(args["dest-space"] ?? "");
         adoptFrom = await readSpace(dest, destSpace, {
           onProgress: (p) =>

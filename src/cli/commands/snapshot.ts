@@ -6,6 +6,7 @@ import { readSnapshot, writeSnapshot } from "../../migrator/format.js";
 import { type ImportReport, importSnapshot } from "../../migrator/importer.js";
 import {
   buildSnapshot,
+  readTaskLogs,
   type SecretValues,
   type SnapshotSelection,
   secretsFromFile,
@@ -45,7 +46,7 @@ interface TemplateArgs extends ConnectionArgs, SelectionArgs {
   out?: string;
 }
 
-function selectionOptions<T>(y: Argv<T>): Argv<T & SelectionArgs> {
+export function selectionOptions<T>(y: Argv<T>): Argv<T & SelectionArgs> {
   return y
     .option("project", {
       type: "string",
@@ -140,8 +141,12 @@ function snapshotExport(ctx: CliContext): CommandModule<object, ExportArgs> {
       });
       progress.update("deriving the key from the password", true);
       const key = await SnapshotKey.derive(password, snapshotKdf(client.server, space.Id));
-      const built = buildSnapshot(graph, client.server, selection, key, secrets);
-      if (selection.includeTaskLogs) progress.warn("task logs are not read yet; the snapshot has none");
+      const logs = selection.includeTaskLogs
+        ? await readTaskLogs(client, space.Id, (done, total) =>
+            progress.update(`reading task logs: ${done}/${total}`),
+          )
+        : undefined;
+      const built = buildSnapshot(graph, client.server, selection, key, secrets, logs);
       await writeSnapshot(args.out, built.files, args["encrypt-package"] ? key : undefined);
       progress.clear();
       for (const m of built.missing) progress.warn(`no value for ${m.label} (${m.document} ${m.path})`);

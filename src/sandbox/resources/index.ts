@@ -17,6 +17,7 @@ import { deploymentProcesses, runbookProcesses } from "./processes.js";
 import { channels, deployments, projectTriggers, releases, runbooks } from "./project-children.js";
 import { projectRoutes, projects } from "./projects.js";
 import { spaces } from "./spaces.js";
+import { packages, tasks } from "./tasks.js";
 import { actionTemplates, templateRoutes } from "./templates.js";
 import { tenantRoutes, tenants, tenantVariables } from "./tenants.js";
 import { variableSets } from "./variables.js";
@@ -56,6 +57,8 @@ export const RESOURCE_DEFS: readonly ResourceDef[] = [
   workers,
   releases,
   deployments,
+  packages,
+  tasks,
 ];
 
 const systemRoutes: Route[] = [
