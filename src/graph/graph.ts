@@ -163,7 +163,9 @@ function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
 
 function documentName(doc: OctopusDocument): string {
   if (typeof doc.Name === "string" && doc.Name) return doc.Name;
-  return doc.Id;
+  // Users have a username instead of a name.
+  const username = (doc as { Username?: unknown }).Username;
+  return typeof username === "string" && username ? username : doc.Id;
 }
 
 /** Calls `visit` for every string value and every object key in a JSON value. */

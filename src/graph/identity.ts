@@ -29,6 +29,8 @@ export function identityOf(graph: SpaceGraph, node: GraphNode): string | undefin
     }
     case "TenantVariables":
       return [node.type, name(d.TenantId)].join(sep);
+    case "Users":
+      return [node.type, String(d.Username ?? "").toLowerCase()].join(sep);
     default:
       return [node.type, node.name].join(sep);
   }

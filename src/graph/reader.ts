@@ -141,6 +141,11 @@ export async function readSpace(
       tenantVariables(node.id, j),
     );
   }
+  const members = new Set<string>();
+  for (const node of graph.ofType("Teams"))
+    for (const id of ((node.doc as { MemberUserIds?: unknown }).MemberUserIds ?? []) as unknown[])
+      if (typeof id === "string") members.add(id);
+  for (const id of [...members].sort()) read("Users", `/api/users/${encodeURIComponent(id)}`);
   await Promise.all(reads);
   graph.link();
   return graph;

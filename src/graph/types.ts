@@ -53,6 +53,9 @@ export const DOC_TYPES: readonly DocTypeSpec[] = [
   { type: "RunbookProcesses", label: "runbook processes", klass: "project" },
   { type: "ProjectTriggers", label: "project triggers", klass: "project", collection: "projecttriggers" },
   { type: "Releases", label: "releases", klass: "project", collection: "releases", snapshotOnly: true },
+  { type: "Teams", label: "teams", klass: "space", collection: "teams", snapshotOnly: true },
+  /** Server-wide; a snapshot carries the members of its teams, read one by one. */
+  { type: "Users", label: "users", klass: "space", snapshotOnly: true },
   {
     type: "Deployments",
     label: "deployments",

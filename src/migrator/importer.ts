@@ -50,6 +50,7 @@ export interface ImportReport {
 
 /** The order documents are written in: each only refers to types before it. */
 const ORDER = [
+  "Users",
   "Environments",
   "ProjectGroups",
   "Lifecycles",
@@ -75,6 +76,7 @@ const ORDER = [
   "VariableSets",
   "ProjectTriggers",
   "TenantVariables",
+  "Teams",
   "Releases",
 ];
 
@@ -201,6 +203,10 @@ class ImportRun {
       case "DeploymentProcesses":
       case "RunbookProcesses":
         return this.importOwned(node, what, this.processPath(node));
+      case "Users":
+        return this.importUser(node, what);
+      case "Teams":
+        return this.importTeam(node, what);
       case "TenantVariables": {
         const tenant = this.mapped(String((node.doc as JsonObject).TenantId));
         return this.importOwned(node, what, tenant ? `${this.base}/tenants/${tenant}/variables` : undefined);
@@ -359,6 +365,56 @@ class ImportRun {
       return;
     }
     this.actions.push({ kind: ownerCreated ? "update" : "merge", type: node.type, what, diff });
+    await this.put(node.type, path, body, what, current);
+  }
+
+  /** A user is server-wide: matched by username, created (without a password) when missing, never changed. */
+  private async importUser(node: GraphNode, what: string): Promise<void> {
+    const d = node.doc as JsonObject;
+    const username = String(d.Username ?? "");
+    const found = ((await this.client.list("/api/users", { filter: username })) as JsonObject[]).find(
+      (u) => String(u.Username ?? "").toLowerCase() === username.toLowerCase(),
+    );
+    if (found) {
+      this.ids.set(node.id, String(found.Id));
+      this.actions.push({ kind: "skip", type: node.type, what, diff: [], reason: "exists" });
+      return;
+    }
+    this.actions.push({ kind: "create", type: node.type, what, diff: [] });
+    if (this.options.dryRun) {
+      this.ids.set(node.id, `(new ${node.id})`);
+      return;
+    }
+    const body: JsonObject = {};
+    for (const k of ["Username", "DisplayName", "EmailAddress", "IsService", "IsActive"])
+      if (k in d) body[k] = d[k]!;
+    const made = (await this.write("POST", "/api/users", body)) as JsonObject;
+    const id = String(made.Id);
+    this.journal.push({ op: "create", type: node.type, path: `/api/users/${id}`, id, what });
+    this.record(this.journal.at(-1)!);
+    this.ids.set(node.id, id);
+  }
+
+  /** Teams: created, or (with --overwrite) merged: the destination's own members and groups are kept. */
+  private async importTeam(node: GraphNode, what: string): Promise<void> {
+    const existing = this.index.counterpart(this.source, node);
+    if (!existing || !this.options.overwrite) return this.importDocument(node, what);
+    this.ids.set(node.id, existing.id);
+    const path = `${this.base}/teams/${existing.id}`;
+    const current = (await this.client.get(path)) as JsonObject;
+    const body = this.body(node, current);
+    const list = (v: unknown) => (Array.isArray(v) ? v : []) as Json[];
+    body.MemberUserIds = [...new Set([...list(current.MemberUserIds), ...list(body.MemberUserIds)])];
+    const groupKey = (g: Json) => JSON.stringify(isObject(g) ? (g.Id ?? g) : g);
+    const groups = new Map(list(current.ExternalSecurityGroups).map((g) => [groupKey(g), g]));
+    for (const g of list(body.ExternalSecurityGroups)) groups.set(groupKey(g), g);
+    body.ExternalSecurityGroups = [...groups.values()];
+    const diff = diffDocs(current, body);
+    if (!diff.length) {
+      this.actions.push({ kind: "skip", type: node.type, what, diff, reason: "unchanged" });
+      return;
+    }
+    this.actions.push({ kind: "merge", type: node.type, what, diff });
     await this.put(node.type, path, body, what, current);
   }
 

@@ -214,6 +214,59 @@ describe("snapshot import", () => {
   });
 });
 
+describe("teams", () => {
+  it("carry their members; an existing team is skipped, or with --overwrite merged keeping its own members", async () => {
+    const { dir } = await workspace();
+    const src = await new Sandbox({ seed: exampleSpace() }).start();
+    const dst = await emptyDestination();
+    try {
+      const s = clientOf(src);
+      const alice = (await s.post("/api/users", { Username: "alice", DisplayName: "Alice" })) as {
+        Id: string;
+      };
+      const bob = (await s.post("/api/users", { Username: "bob", DisplayName: "Bob" })) as { Id: string };
+      await s.post("/api/Spaces-1/teams", { Name: "Release managers", MemberUserIds: [alice.Id, bob.Id] });
+      await s.post("/api/Spaces-1/teams", { Name: "Auditors", MemberUserIds: [bob.Id] });
+      // The destination knows bob (under another ID) and has its own release manager, carol.
+      const d = clientOf(dst);
+      await d.post("/api/users", { Username: "someone-else" });
+      const bob2 = (await d.post("/api/users", { Username: "BOB" })) as { Id: string };
+      const carol = (await d.post("/api/users", { Username: "carol" })) as { Id: string };
+      const team = (await d.post("/api/Spaces-1/teams", {
+        Name: "Release managers",
+        MemberUserIds: [carol.Id],
+      })) as { Id: string };
+      await snapshotTo(src, join(dir, "teams"));
+      const byName = () =>
+        Object.fromEntries(
+          dst.engine
+            .docs("Teams", "Spaces-1")
+            .map((t) => [
+              t.Name,
+              (t.MemberUserIds as string[])
+                .map((id) => String(dst.store.get("Users", id)?.Username).toLowerCase())
+                .sort(),
+            ]),
+        );
+      const first = await importInto(dst, join(dir, "teams"));
+      expect(first.actions.filter((a) => a.type === "Users").map((a) => `${a.kind} ${a.what}`)).toEqual([
+        'create Users "alice"',
+        'skip Users "bob"',
+      ]);
+      expect(byName()).toEqual({ Auditors: ["bob"], "Release managers": ["carol"] });
+      await importInto(dst, join(dir, "teams"), { overwrite: true });
+      expect(byName()).toEqual({ Auditors: ["bob"], "Release managers": ["alice", "bob", "carol"] });
+      expect(dst.store.all("Users").filter((u) => String(u.Username).toLowerCase() === "bob")).toHaveLength(
+        1,
+      );
+      expect(dst.store.get("Teams", team.Id)).toBeTruthy();
+    } finally {
+      await src.close();
+      await dst.close();
+    }
+  });
+});
+
 describe("snapshot files", () => {
   it("the same password gives byte-identical files; another password other ciphertexts, the same structure", async () => {
     const { dir, password } = await workspace();

@@ -9,9 +9,17 @@ import {
   readTaskLogs,
   type SecretValues,
   type SnapshotSelection,
+  secretInventory,
   secretsFromFile,
   secretsTemplate,
+  selectDocuments,
 } from "../../migrator/snapshot.js";
+import {
+  connectSqlServer,
+  parseConnectionString,
+  readMasterKey,
+  secretsFromDatabase,
+} from "../../migrator/source-db.js";
 import { OctoportError, UsageError } from "../../util/errors.js";
 import type { CliContext } from "../context.js";
 import { type ConnectionArgs, clientFrom, connectionOptions } from "../options.js";
@@ -30,6 +38,8 @@ interface ExportArgs extends ConnectionArgs, SelectionArgs {
   out?: string;
   "encrypt-package"?: boolean;
   secrets?: string;
+  "source-db"?: string;
+  "master-key-file"?: string;
 }
 
 interface ImportArgs extends ConnectionArgs {
@@ -118,6 +128,17 @@ function snapshotExport(ctx: CliContext): CommandModule<object, ExportArgs> {
           type: "string",
           describe: "sensitive values to carry: a file made by octoport secrets template, filled in",
         })
+        .option("source-db", {
+          type: "string",
+          describe:
+            "read sensitive values from the source's SQL Server database (an ADO.NET connection string, SQL login; env OCTOPUS_SOURCE_DB)",
+          default: process.env.OCTOPUS_SOURCE_DB,
+          defaultDescription: "$OCTOPUS_SOURCE_DB",
+        })
+        .option("master-key-file", {
+          type: "string",
+          describe: "file holding the source server's master key (base64), to decrypt what --source-db reads",
+        })
         .example(
           "$0 snapshot export --space Default --password-file pw.txt --out ./snapshot",
           "the whole space",
@@ -129,7 +150,11 @@ function snapshotExport(ctx: CliContext): CommandModule<object, ExportArgs> {
     handler: async (args) => {
       if (!args.out) throw new UsageError("--out is required: a directory or a .zip file");
       const password = await readPassword(args["password-file"]);
-      const secrets = await secretValues(args.secrets);
+      if (Boolean(args["source-db"]) !== Boolean(args["master-key-file"]))
+        throw new UsageError("--source-db and --master-key-file go together");
+      const masterKey = args["master-key-file"] ? await readMasterKey(args["master-key-file"]) : undefined;
+      const dbConfig = args["source-db"] ? parseConnectionString(args["source-db"]) : undefined;
+      const fromFile = await secretValues(args.secrets);
       const progress = ctx.progress;
       const client = clientFrom(args, progress);
       const space = await client.resolveSpace(args.space ?? "");
@@ -141,6 +166,20 @@ function snapshotExport(ctx: CliContext): CommandModule<object, ExportArgs> {
       });
       progress.update("deriving the key from the password", true);
       const key = await SnapshotKey.derive(password, snapshotKdf(client.server, space.Id));
+      const secrets = new Map(fromFile);
+      if (dbConfig && masterKey) {
+        progress.update(`reading sensitive values from the database on ${dbConfig.server}`, true);
+        const rows = await connectSqlServer(dbConfig);
+        try {
+          const inventory = secretInventory(graph, selectDocuments(graph, selection));
+          const db = await secretsFromDatabase(rows, inventory, masterKey);
+          // Values given in --secrets win over the database's.
+          for (const [k, v] of db.values) if (!secrets.has(k)) secrets.set(k, v);
+          progress.note(`${db.values.size} sensitive value(s) read from the database`);
+        } finally {
+          await rows.close();
+        }
+      }
       const logs = selection.includeTaskLogs
         ? await readTaskLogs(client, space.Id, (done, total) =>
             progress.update(`reading task logs: ${done}/${total}`),

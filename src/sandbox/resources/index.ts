@@ -18,6 +18,7 @@ import { channels, deployments, projectTriggers, releases, runbooks } from "./pr
 import { projectRoutes, projects } from "./projects.js";
 import { spaces } from "./spaces.js";
 import { packages, tasks } from "./tasks.js";
+import { teams, users } from "./teams.js";
 import { actionTemplates, templateRoutes } from "./templates.js";
 import { tenantRoutes, tenants, tenantVariables } from "./tenants.js";
 import { variableSets } from "./variables.js";
@@ -31,6 +32,7 @@ export const SERVER_VERSION = "2025.4.10000";
  */
 export const RESOURCE_DEFS: readonly ResourceDef[] = [
   spaces,
+  users,
   environments,
   projectGroups,
   lifecycles,
@@ -57,6 +59,7 @@ export const RESOURCE_DEFS: readonly ResourceDef[] = [
   workers,
   releases,
   deployments,
+  teams,
   packages,
   tasks,
 ];
