@@ -1,4 +1,5 @@
 import type { CommandModule } from "yargs";
+import { generateSpace, SIZES } from "../../sandbox/generate.js";
 import { readSeedFile, SeedError } from "../../sandbox/seed.js";
 import { Sandbox } from "../../sandbox/server.js";
 import { OctoportError, UsageError } from "../../util/errors.js";
@@ -6,6 +7,7 @@ import type { CliContext } from "../context.js";
 
 interface SandboxArgs {
   seed?: string;
+  generate?: string;
   port: number;
   "api-key"?: string;
   latency: number;
@@ -20,7 +22,18 @@ export function sandboxCommand(ctx: CliContext): CommandModule<object, SandboxAr
     describe: "Serve an Octopus Server API simulator on loopback, seeded from a space file",
     builder: (y) =>
       y
-        .option("seed", { type: "string", describe: "space file to load (see examples/spaces/)" })
+        .option("seed", {
+          type: "string",
+          describe:
+            "space file to load (see examples/spaces/); with --generate, the generator's seed (a number)",
+        })
+        .option("generate", {
+          type: "string",
+          choices: Object.keys(SIZES),
+          describe:
+            "serve a generated space instead: S (20 projects), M (200), L (2,000); XS is a small one with hostile names. The same size and --seed give the same space",
+        })
+
         .option("port", { type: "number", default: 0, describe: "port on 127.0.0.1 (0 picks a free one)" })
         .option("api-key", {
           type: "string",
@@ -42,7 +55,8 @@ export function sandboxCommand(ctx: CliContext): CommandModule<object, SandboxAr
         .example(
           "$0 sandbox --seed examples/spaces/acme.json --latency 20 --fail-rate 0.05",
           "a slow, flaky server",
-        ),
+        )
+        .example("$0 sandbox --generate M --seed 7 --latency 20", "a generated space of 200 projects"),
     handler: async (args) => {
       if (!(args["fail-rate"] >= 0 && args["fail-rate"] <= 1))
         throw new UsageError("--fail-rate must be between 0 and 1");
@@ -50,11 +64,16 @@ export function sandboxCommand(ctx: CliContext): CommandModule<object, SandboxAr
       if (!(args.throttle >= 0)) throw new UsageError("--throttle must be 0 or more");
       if (!Number.isInteger(args.port) || args.port < 0 || args.port > 65535)
         throw new UsageError("--port must be 0..65535");
+      const generatorSeed = args.generate ? Number(args.seed ?? "1") : 0;
+      if (args.generate && !Number.isInteger(generatorSeed))
+        throw new UsageError(`with --generate, --seed is a whole number, not ${args.seed}`);
       let sandbox: Sandbox;
       try {
-        const seed = args.seed
-          ? await readSeedFile(args.seed)
-          : { spaces: [{ Name: "Default", IsDefault: true }] };
+        const seed = args.generate
+          ? generateSpace(SIZES[args.generate as keyof typeof SIZES], generatorSeed)
+          : args.seed
+            ? await readSeedFile(args.seed)
+            : { spaces: [{ Name: "Default", IsDefault: true }] };
         sandbox = new Sandbox({
           seed,
           port: args.port,
