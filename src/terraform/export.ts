@@ -770,7 +770,7 @@ function tfvarsExample(secrets: Secret[], options: ExportOptions): string {
   const items: BodyItem[] = [
     comment("Copy to terraform.tfvars (keep it out of version control: it holds secrets) and fill in."),
     attr("octopus_server", str("https://octopus.example.com")),
-    attr("octopus_apikey", str("API-XXXXXXXXXXXXXXXXXXXXXXXXXX")),
+    attr("octopus_apikey", str("<an API key of the destination server>")),
     attr("octopus_space_id", str("Spaces-1")),
   ];
   if (secrets.length) {
