@@ -61,10 +61,14 @@ export async function secretsFromDatabase(
   inventory: readonly SecretEntry[],
   masterKey: string,
 ): Promise<DbSecrets> {
+  // `<Type>/<Id>.json`
+  const typeOf = (e: SecretEntry) => e.document.slice(0, e.document.indexOf("/"));
+  const idOf = (e: SecretEntry) => e.document.slice(e.document.indexOf("/") + 1).replace(/\.json$/, "");
   const byType = new Map<string, SecretEntry[]>();
   for (const e of inventory) {
-    const type = e.document.slice(0, e.document.indexOf("/"));
-    byType.set(type, [...(byType.get(type) ?? []), e]);
+    const list = byType.get(typeOf(e));
+    if (list) list.push(e);
+    else byType.set(typeOf(e), [e]);
   }
   const values = new Map<string, string>();
   const notFound: SecretEntry[] = [];
@@ -74,10 +78,9 @@ export async function secretsFromDatabase(
       notFound.push(...entries);
       continue;
     }
-    const ids = [...new Set(entries.map((e) => e.document.slice(type.length + 1).replace(/\.json$/, "")))];
-    const found = await rows.json(table, ids);
+    const found = await rows.json(table, [...new Set(entries.map(idOf))]);
     for (const e of entries) {
-      const text = found.get(e.document.slice(type.length + 1).replace(/\.json$/, ""));
+      const text = found.get(idOf(e));
       let stored: string | undefined;
       if (text !== undefined) {
         try {

@@ -94,12 +94,6 @@ export class MigrationService {
           this.storePackage(spaceId, packageId, packageVersion, pkg);
           log(`Stored ${packageId}.${packageVersion}.zip in this server's built-in feed`);
         }
-        return {
-          packageId,
-          packageVersion,
-          success: req.SuccessCallbackUri,
-          failure: req.FailureCallbackUri,
-        };
       },
       { success: req.SuccessCallbackUri, failure: req.FailureCallbackUri, packageId, packageVersion },
     );
@@ -140,7 +134,6 @@ export class MigrationService {
           this.engine.store.delete("Packages", id);
           log(`Deleted the package ${req.PackageId} ${req.PackageVersion}`);
         }
-        return {};
       },
       {
         success: req.SuccessCallbackUri,
@@ -229,7 +222,7 @@ export class MigrationService {
   /** Runs a task after the ones before it, in maintenance mode, and calls back. */
   private schedule(
     id: string,
-    work: (log: (line: string) => void) => Promise<unknown>,
+    work: (log: (line: string) => void) => Promise<void>,
     callbacks: { success?: string; failure?: string; packageId?: string; packageVersion?: string },
   ): void {
     const log = (line: string) => this.logs.get(id)!.push(line);

@@ -153,23 +153,24 @@ describe("migrate (the server's Migration API)", () => {
     ]);
     expect(exported.code, exported.stderr).toBe(0);
     expect(target.store.all("Packages").map((p) => p.PackageId)).toEqual(["Shop"]);
+    const importShop = (passwordFile: string, ...extra: string[]) =>
+      cli([
+        "migrate",
+        "import",
+        ...conn(target, "Acme Retail"),
+        "--package-id",
+        "Shop",
+        "--package-version",
+        "1.0.0",
+        "--password-file",
+        passwordFile,
+        ...extra,
+        ...fast,
+      ]);
     const wrong = `${dir}/wrong.txt`;
     await import("node:fs/promises").then((fs) => fs.writeFile(wrong, "not the password\n"));
     const before = state(target);
-    const failed = await cli([
-      "migrate",
-      "import",
-      ...conn(target, "Acme Retail"),
-      "--package-id",
-      "Shop",
-      "--package-version",
-      "1.0.0",
-      "--password-file",
-      wrong,
-      "--failure-callback",
-      `${hooks.url}/failed`,
-      ...fast,
-    ]);
+    const failed = await importShop(wrong, "--failure-callback", `${hooks.url}/failed`);
     expect(failed.code).toBe(1);
     expect(failed.stderr).toMatch(
       /^octoport: error: import failed: task ServerTasks-\d+ ended Failed: The password/m,
@@ -178,36 +179,12 @@ describe("migrate (the server's Migration API)", () => {
     expect(hooks.calls).toEqual(["/failed"]);
     const afterFail = state(target);
     expect(afterFail).toEqual(before);
-    const ok = await cli([
-      "migrate",
-      "import",
-      ...conn(target, "Acme Retail"),
-      "--package-id",
-      "Shop",
-      "--package-version",
-      "1.0.0",
-      "--password-file",
-      password,
-      "--delete-package",
-      "--show-log",
-      ...fast,
-    ]);
+    const ok = await importShop(password, "--delete-package", "--show-log");
     expect(ok.code, ok.stderr).toBe(0);
     expect(ok.stdout).toContain("Created Projects Storefront");
     expect(target.store.all("Packages")).toEqual([]);
     // Importing the same package again: it is gone from the feed.
-    const again = await cli([
-      "migrate",
-      "import",
-      ...conn(target, "Acme Retail"),
-      "--package-id",
-      "Shop",
-      "--package-version",
-      "1.0.0",
-      "--password-file",
-      password,
-      ...fast,
-    ]);
+    const again = await importShop(password);
     expect(again.code).toBe(1);
     expect(again.stderr).toContain("is not in the built-in feed");
   });

@@ -1,5 +1,6 @@
 import type { Argv, CommandModule } from "yargs";
 import {
+  DEFAULT_PACKAGE_ID,
   type ImportParams,
   type PartialExportParams,
   queueImport,
@@ -47,18 +48,18 @@ interface ExportArgs extends ConnectionArgs, DestinationArgs, WaitArgs, Callback
   "encrypt-package"?: boolean;
 }
 
-interface ImportArgs extends ConnectionArgs, WaitArgs, CallbackArgs {
-  "encrypted-package"?: boolean;
+/** What an import does: the options `import` and `run` share. */
+interface ImportChoiceArgs {
   "dry-run"?: boolean;
   overwrite?: boolean;
   "delete-package"?: boolean;
 }
 
-interface RunArgs extends ExportArgs {
-  "dry-run"?: boolean;
-  overwrite?: boolean;
-  "delete-package"?: boolean;
+interface ImportArgs extends ConnectionArgs, WaitArgs, CallbackArgs, ImportChoiceArgs {
+  "encrypted-package"?: boolean;
 }
+
+interface RunArgs extends ExportArgs, ImportChoiceArgs {}
 
 function commonOptions<T>(y: Argv<T>): Argv<T & WaitArgs & CallbackArgs> {
   return y
@@ -69,7 +70,7 @@ function commonOptions<T>(y: Argv<T>): Argv<T & WaitArgs & CallbackArgs> {
     .option("package-id", {
       type: "string",
       describe: "the migration package's ID",
-      defaultDescription: "Octopus.Space.Migration",
+      defaultDescription: DEFAULT_PACKAGE_ID,
     })
     .option("package-version", {
       type: "string",
@@ -311,7 +312,7 @@ function importCommand(ctx: CliContext): CommandModule<object, ImportArgs> {
           args,
           password,
           feedSpace,
-          args["package-id"] || "Octopus.Space.Migration",
+          args["package-id"] || DEFAULT_PACKAGE_ID,
           args["package-version"],
           args["encrypted-package"],
         ),
