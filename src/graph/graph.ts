@@ -19,8 +19,12 @@ export interface Reference {
   path: string;
 }
 
-/** Fields that hold IDs but are not references to other documents. */
-const NOT_REFERENCES = new Set(["Id", "SpaceId", "Links"]);
+/**
+ * Fields that hold IDs but are not references to other documents. A variable set's
+ * ScopeValues is what the variable editor offers (every environment, target and channel),
+ * not what the set uses.
+ */
+const NOT_REFERENCES = new Set(["Id", "SpaceId", "Links", "ScopeValues"]);
 
 /** Document types whose owner is a project: the field that names it. */
 const PROJECT_OWNER_FIELDS = ["ProjectId", "OwnerId"];

@@ -84,10 +84,13 @@ export class Engine {
 
   /** Documents of a type in a space (all spaces for system types). */
   docs(type: string, spaceId: string | undefined): JsonObject[] {
-    const def = this.def(type);
+    return this.inSpace(type, spaceId).sort(this.def(type).sort ?? byNameThenId);
+  }
+
+  /** The same documents in no particular order: for lookups, which need no sort. */
+  inSpace(type: string, spaceId: string | undefined): JsonObject[] {
     const all = this.store.all(type);
-    const inSpace = def.scope === "space" && spaceId ? all.filter((d) => d.SpaceId === spaceId) : all;
-    return inSpace.sort(def.sort ?? byNameThenId);
+    return this.def(type).scope === "space" && spaceId ? all.filter((d) => d.SpaceId === spaceId) : all;
   }
 
   get(type: string, spaceId: string | undefined, id: string): JsonObject {
@@ -95,7 +98,7 @@ export class Engine {
     // Projects are found by ID or by slug, as Octopus does.
     const doc =
       this.store.get(type, id) ??
-      (type === "Projects" ? this.docs(type, spaceId).find((d) => d.Slug === id) : undefined);
+      (type === "Projects" ? this.inSpace(type, spaceId).find((d) => d.Slug === id) : undefined);
     if (!doc || (def.scope === "space" && spaceId && doc.SpaceId !== spaceId)) throw notFound(id);
     return doc;
   }
@@ -213,7 +216,7 @@ export class Engine {
     const probe = def.scope === "space" ? { ...doc, SpaceId: doc.SpaceId ?? spaceId ?? null } : doc;
     const scope = scopeOf(probe);
     const name = doc.Name.toLowerCase();
-    return this.docs(def.type, def.scope === "space" ? spaceId : undefined).find(
+    return this.inSpace(def.type, def.scope === "space" ? spaceId : undefined).find(
       (d) =>
         d.Id !== doc.Id &&
         typeof d.Name === "string" &&
@@ -237,7 +240,7 @@ export class Engine {
     const scopeOf = def.uniqueName || ((d: JsonObject) => String(d.SpaceId ?? ""));
     const scope = scopeOf(doc);
     const taken = new Set(
-      this.docs(def.type, spaceId)
+      this.inSpace(def.type, spaceId)
         .filter((d) => scopeOf(d) === scope)
         .map((d) => d.Slug),
     );

@@ -11,7 +11,7 @@ export const environments: ResourceDef = {
   slug: true,
   defaults: (_doc, ctx) => ({
     Description: "",
-    SortOrder: ctx.engine.docs("Environments", ctx.spaceId).length,
+    SortOrder: ctx.engine.inSpace("Environments", ctx.spaceId).length,
     UseGuidedFailure: false,
     AllowDynamicInfrastructure: false,
     ExtensionSettings: [],

@@ -64,7 +64,7 @@ export const feeds: ResourceDef = {
     if (
       type === "BuiltIn" &&
       !existing &&
-      ctx.engine.docs("Feeds", ctx.spaceId).some((f) => f.FeedType === "BuiltIn")
+      ctx.engine.inSpace("Feeds", ctx.spaceId).some((f) => f.FeedType === "BuiltIn")
     ) {
       throw badRequest("A space has one built-in feed; it cannot be created.");
     }

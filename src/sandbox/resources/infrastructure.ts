@@ -20,7 +20,7 @@ export const projectGroups: ResourceDef = {
   slug: true,
   defaults: () => ({ Description: "", EnvironmentIds: [], RetentionPolicyId: null }),
   beforeDelete: (doc, ctx) => {
-    if (ctx.engine.docs("Projects", ctx.spaceId).some((p) => p.ProjectGroupId === doc.Id)) {
+    if (ctx.engine.inSpace("Projects", ctx.spaceId).some((p) => p.ProjectGroupId === doc.Id)) {
       throw badRequest(`The project group '${String(doc.Name)}' still contains projects.`);
     }
   },
@@ -63,7 +63,7 @@ export const lifecycles: ResourceDef = {
     doc.Phases = phases;
   },
   beforeDelete: (doc, ctx) => {
-    if (ctx.engine.docs("Projects", ctx.spaceId).some((p) => p.LifecycleId === doc.Id)) {
+    if (ctx.engine.inSpace("Projects", ctx.spaceId).some((p) => p.LifecycleId === doc.Id)) {
       throw badRequest(`The lifecycle '${String(doc.Name)}' is used by projects.`);
     }
   },
@@ -154,7 +154,7 @@ export const workerPools: ResourceDef = {
   defaults: (doc, ctx) => ({
     Description: "",
     IsDefault: false,
-    SortOrder: ctx.engine.docs("WorkerPools", ctx.spaceId).length,
+    SortOrder: ctx.engine.inSpace("WorkerPools", ctx.spaceId).length,
     WorkerPoolType: "StaticWorkerPool",
     CanAddWorkers: doc.WorkerPoolType !== "DynamicWorkerPool",
   }),
@@ -164,7 +164,7 @@ export const workerPools: ResourceDef = {
     doc.CanAddWorkers = doc.WorkerPoolType !== "DynamicWorkerPool";
     if (doc.IsDefault === true) {
       // One default pool per space: making this one default clears the flag elsewhere.
-      for (const other of ctx.engine.docs("WorkerPools", ctx.spaceId)) {
+      for (const other of ctx.engine.inSpace("WorkerPools", ctx.spaceId)) {
         if (other.Id !== doc.Id && other.IsDefault === true)
           ctx.store.put("WorkerPools", { ...other, IsDefault: false });
       }

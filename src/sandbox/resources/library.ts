@@ -41,7 +41,7 @@ export const libraryVariableSets: ResourceDef = {
     ctx.store.put("LibraryVariableSets", { ...doc, VariableSetId: createVariableSet(ctx, String(doc.Id)) });
   },
   beforeDelete: (doc, ctx) => {
-    for (const project of ctx.engine.docs("Projects", ctx.spaceId)) {
+    for (const project of ctx.engine.inSpace("Projects", ctx.spaceId)) {
       const included = Array.isArray(project.IncludedLibraryVariableSetIds)
         ? project.IncludedLibraryVariableSetIds
         : [];
@@ -127,7 +127,7 @@ function renameCanonicalTags(ctx: EngineContext, before: JsonObject, after: Json
   }
   if (renames.size === 0) return;
   for (const type of ["Tenants", "Machines", "Accounts", "Certificates"]) {
-    for (const doc of ctx.engine.docs(type, ctx.spaceId)) {
+    for (const doc of ctx.engine.inSpace(type, ctx.spaceId)) {
       if (!Array.isArray(doc.TenantTags)) continue;
       const tags = doc.TenantTags.map((t) => renames.get(String(t)) ?? t);
       ctx.store.put(type, { ...doc, TenantTags: tags });
@@ -139,7 +139,7 @@ function renameCanonicalTags(ctx: EngineContext, before: JsonObject, after: Json
 export function requireTags(ctx: EngineContext, tags: unknown, owner: string): void {
   if (!Array.isArray(tags)) return;
   const known = new Set<string>();
-  for (const set of ctx.engine.docs("TagSets", ctx.spaceId)) {
+  for (const set of ctx.engine.inSpace("TagSets", ctx.spaceId)) {
     for (const t of (set.Tags as JsonObject[]) ?? []) known.add(String(t.CanonicalTagName));
   }
   for (const tag of tags) {

@@ -20,7 +20,7 @@ const COMMUNICATION_STYLES = new Set([
 ]);
 
 function defaultPolicy(ctx: EngineContext): string | null {
-  const policy = ctx.engine.docs("MachinePolicies", ctx.spaceId).find((p) => p.IsDefault === true);
+  const policy = ctx.engine.inSpace("MachinePolicies", ctx.spaceId).find((p) => p.IsDefault === true);
   return typeof policy?.Id === "string" ? policy.Id : null;
 }
 

@@ -49,7 +49,7 @@ export const channels: ResourceDef = {
         : r,
     );
     if (doc.IsDefault === true) {
-      for (const other of ctx.engine.docs("Channels", ctx.spaceId)) {
+      for (const other of ctx.engine.inSpace("Channels", ctx.spaceId)) {
         if (other.Id !== doc.Id && other.ProjectId === doc.ProjectId && other.IsDefault === true) {
           ctx.store.put("Channels", { ...other, IsDefault: false });
         }
@@ -163,7 +163,7 @@ export const releases: ResourceDef = {
   defaults: (doc, ctx) => ({
     ChannelId:
       ctx.engine
-        .docs("Channels", ctx.spaceId)
+        .inSpace("Channels", ctx.spaceId)
         .find((c) => c.ProjectId === doc.ProjectId && c.IsDefault === true)?.Id ?? null,
     ReleaseNotes: "",
     SelectedPackages: [],
@@ -176,14 +176,14 @@ export const releases: ResourceDef = {
     requireRef(ctx, "Projects", doc.ProjectId, `Release ${String(doc.Version)} project`);
     if (doc.ChannelId) requireRef(ctx, "Channels", doc.ChannelId, `Release ${String(doc.Version)} channel`);
     const clash = ctx.engine
-      .docs("Releases", ctx.spaceId)
+      .inSpace("Releases", ctx.spaceId)
       .find((r) => r.ProjectId === doc.ProjectId && r.Version === doc.Version && r.Id !== existing?.Id);
     if (clash)
       throw badRequest(`A release with version ${String(doc.Version)} already exists for this project.`);
     if (existing) doc.Assembled = existing.Assembled ?? null;
   },
   beforeDelete: (doc, ctx) => {
-    for (const d of ctx.engine.docs("Deployments", ctx.spaceId))
+    for (const d of ctx.engine.inSpace("Deployments", ctx.spaceId))
       if (d.ReleaseId === doc.Id) ctx.store.delete("Deployments", String(d.Id));
   },
   filters: { projectIds: (d, v) => v.split(",").includes(String(d.ProjectId)) },

@@ -101,7 +101,7 @@ export const projects: ResourceDef = {
   beforeDelete: (doc, ctx) => {
     const id = String(doc.Id);
     for (const type of ["Channels", "Runbooks", "ProjectTriggers"]) {
-      for (const child of ctx.engine.docs(type, ctx.spaceId)) {
+      for (const child of ctx.engine.inSpace(type, ctx.spaceId)) {
         if (child.ProjectId === id) {
           if (type === "Runbooks") ctx.store.delete("RunbookProcesses", String(child.RunbookProcessId));
           ctx.store.delete(type, String(child.Id));
@@ -110,7 +110,7 @@ export const projects: ResourceDef = {
     }
     ctx.store.delete("VariableSets", String(doc.VariableSetId));
     ctx.store.delete("DeploymentProcesses", String(doc.DeploymentProcessId));
-    for (const tenant of ctx.engine.docs("Tenants", ctx.spaceId)) {
+    for (const tenant of ctx.engine.inSpace("Tenants", ctx.spaceId)) {
       const pe = isObject(tenant.ProjectEnvironments) ? { ...tenant.ProjectEnvironments } : {};
       if (id in pe) {
         delete pe[id];

@@ -23,7 +23,7 @@ export const users: ResourceDef = {
     delete doc.Password;
     const name = String(doc.Username).toLowerCase();
     const clash = ctx.engine
-      .docs("Users", undefined)
+      .inSpace("Users", undefined)
       .find((u) => u.Id !== doc.Id && String(u.Username).toLowerCase() === name);
     if (clash) throw badRequest(`A user with the username '${String(doc.Username)}' already exists.`);
   },

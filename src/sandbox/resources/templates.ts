@@ -41,7 +41,7 @@ export const actionTemplates: ResourceDef = {
   beforeDelete: (doc, ctx) => {
     const uses = ["DeploymentProcesses", "RunbookProcesses"].some((type) =>
       ctx.engine
-        .docs(type, ctx.spaceId)
+        .inSpace(type, ctx.spaceId)
         .some((p) => JSON.stringify(p.Steps ?? []).includes(`"${String(doc.Id)}"`)),
     );
     if (uses) throw badRequest(`The step template '${String(doc.Name)}' is used by a process.`);

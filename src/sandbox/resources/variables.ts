@@ -41,7 +41,9 @@ export const variableSets: ResourceDef = {
   uniqueName: false,
   creatable: false,
   deletable: false,
-  defaults: () => ({ Version: 0, Variables: [], ScopeValues: {} }),
+  defaults: () => ({ Version: 0, Variables: [] }),
+  // Worked out when served, as Octopus does, so it follows what exists now.
+  view: (doc, ctx) => ({ ...doc, ScopeValues: scopeValues(ctx, doc.OwnerId) }),
   normalise: (doc, ctx, existing) => {
     if (existing && doc.Version !== undefined && doc.Version !== null && doc.Version !== existing.Version) {
       throw new ApiError(409, "The variable set has been modified by someone else; reload it and try again.");
@@ -50,7 +52,7 @@ export const variableSets: ResourceDef = {
     doc.Version = existing ? Number(existing.Version ?? 0) + 1 : Number(doc.Version ?? 0);
     const variables = Array.isArray(doc.Variables) ? doc.Variables : [];
     doc.Variables = variables.map((v, i) => normaliseVariable(v, i, ctx));
-    doc.ScopeValues = scopeValues(ctx);
+    delete doc.ScopeValues;
   },
   extractSecrets: (doc, previous) => {
     const secrets = new Map<string, string>();
@@ -99,16 +101,24 @@ function normaliseVariable(v: Json, index: number, ctx: EngineContext): JsonObje
   };
 }
 
-/** What the variable editor offers as scopes: every environment, target, channel, ... by name. */
-function scopeValues(ctx: EngineContext): JsonObject {
-  const ref = (type: string) =>
-    ctx.engine.docs(type, ctx.spaceId).map((d) => ({ Id: d.Id ?? null, Name: d.Name ?? null }) as JsonObject);
+/**
+ * What the variable editor offers as scopes, by name: every environment and target, and for a
+ * project's set that project's channels (a library set has none).
+ */
+function scopeValues(ctx: EngineContext, ownerId: Json | undefined): JsonObject {
+  const ref = (d: JsonObject) => ({ Id: d.Id ?? null, Name: d.Name ?? null }) as JsonObject;
+  const project = typeof ownerId === "string" && ownerId.startsWith("Projects-");
   return {
-    Environments: ref("Environments"),
-    Machines: ref("Machines"),
+    Environments: ctx.engine.docs("Environments", ctx.spaceId).map(ref),
+    Machines: ctx.engine.docs("Machines", ctx.spaceId).map(ref),
     Actions: [],
     Roles: [],
-    Channels: ref("Channels"),
+    Channels: project
+      ? ctx.engine
+          .docs("Channels", ctx.spaceId)
+          .filter((c) => c.ProjectId === ownerId)
+          .map(ref)
+      : [],
     TenantTags: [],
     Processes: [],
   };
@@ -123,7 +133,6 @@ export function createVariableSet(ctx: EngineContext, ownerId: string): string {
     OwnerId: ownerId,
     Version: 0,
     Variables: [],
-    ScopeValues: scopeValues(ctx),
   });
   return id;
 }
@@ -136,7 +145,7 @@ export function createVariableSet(ctx: EngineContext, ownerId: string): string {
  */
 export function forgetScopeValue(ctx: EngineContext, id: string): void {
   const { engine, spaceId } = ctx;
-  for (const set of engine.docs("VariableSets", spaceId)) {
+  for (const set of engine.inSpace("VariableSets", spaceId)) {
     const variables = (set.Variables ?? []) as JsonObject[];
     let touched = false;
     const kept: JsonObject[] = [];
@@ -158,7 +167,7 @@ export function forgetScopeValue(ctx: EngineContext, id: string): void {
     if (touched) engine.update("VariableSets", spaceId, String(set.Id), { ...set, Variables: kept });
   }
   for (const type of ["DeploymentProcesses", "RunbookProcesses"]) {
-    for (const process of engine.docs(type, spaceId)) {
+    for (const process of engine.inSpace(type, spaceId)) {
       let touched = false;
       const steps = ((process.Steps ?? []) as JsonObject[]).map((step) => ({
         ...step,
