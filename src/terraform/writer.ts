@@ -1,10 +1,9 @@
 import { randomBytes } from "node:crypto";
 import { lstat, mkdir, readdir, readFile, rename, rm, rmdir, stat, writeFile } from "node:fs/promises";
 import { dirname, join, resolve, sep } from "node:path";
-import pLimit from "p-limit";
 import { OctoportError } from "../util/errors.js";
 import type { Manifest } from "./export.js";
-import { parseHcl } from "./hcl/parse.js";
+import { checkHclFiles } from "./hcl/check.js";
 
 /** What writing (or checking) an export changes on disk. */
 export interface FileChanges {
@@ -21,10 +20,7 @@ export async function validateHcl(files: ReadonlyMap<string, string>): Promise<v
   const hcl = [...files.entries()].filter(
     ([path]) => path.endsWith(".tf") || path.endsWith(".tfvars.example"),
   );
-  // The parser (WebAssembly) interleaves concurrent calls, faster than one by one; a few at a
-  // time, as every call in flight grows its heap (all at once took 3.3 GB for the L space).
-  const limit = pLimit(4);
-  await Promise.all(hcl.map(([path, text]) => limit(() => parseHcl(path, text))));
+  await checkHclFiles(hcl);
 }
 
 /**

@@ -7,6 +7,7 @@ import {
   type SecretDefaults,
 } from "../../terraform/export.js";
 import { filterOptions, filtersFrom } from "../../terraform/families.js";
+import { warmHclParser } from "../../terraform/hcl/check.js";
 import { diffExport, readManifest, validateHcl, writeExport } from "../../terraform/writer.js";
 import { OctoportError, UsageError } from "../../util/errors.js";
 import type { CliContext } from "../context.js";
@@ -148,6 +149,7 @@ export function exportCommand(ctx: CliContext): CommandModule<object, ExportArgs
           "--import-from-destination needs --dest-server, --dest-api-key and --dest-space",
         );
       const client = clientFrom(args, progress);
+      warmHclParser();
       progress.update(`resolving space ${args.space ?? ""}`, true);
       const space = await client.resolveSpace(args.space ?? "");
       const graph = await readSpace(client, space, {

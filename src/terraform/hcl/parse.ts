@@ -19,9 +19,13 @@ export async function parseHcl(file: string, text: string): Promise<Record<strin
   try {
     return (await parse(file, text)) as Record<string, unknown>;
   } catch (err) {
-    const message = String(err instanceof Error ? err.message : err).replace(/^parse config: /, "");
-    throw new HclParseError(file, message.replace(/^\[|\]$/g, ""));
+    throw parseFailure(file, String(err instanceof Error ? err.message : err));
   }
+}
+
+/** The parser's message for a file, as one HclParseError. */
+export function parseFailure(file: string, message: string): HclParseError {
+  return new HclParseError(file, message.replace(/^parse config: /, "").replace(/^\[|\]$/g, ""));
 }
 
 /** A literal string of Terraform's JSON syntax as its value: `$${` is `${`, `%%{` is `%{`. */
