@@ -1,9 +1,10 @@
 import { randomBytes } from "node:crypto";
 import { lstat, mkdir, readdir, readFile, rename, rm, rmdir, stat, writeFile } from "node:fs/promises";
 import { dirname, join, resolve, sep } from "node:path";
+import pLimit from "p-limit";
 import { OctoportError } from "../util/errors.js";
 import type { Manifest } from "./export.js";
-import { checkHclFiles } from "./hcl/check.js";
+import { checkHclFiles, type HclChecker } from "./hcl/check.js";
 
 /** What writing (or checking) an export changes on disk. */
 export interface FileChanges {
@@ -15,12 +16,18 @@ export interface FileChanges {
 
 export const MANIFEST = "manifest.json";
 
-/** Parses every generated HCL file with the real parser; a failure is a bug naming file and line. */
-export async function validateHcl(files: ReadonlyMap<string, string>): Promise<void> {
+/** Files written at once: enough to keep the disk busy, few enough for any file-handle limit. */
+const WRITE_CONCURRENCY = 16;
+
+/**
+ * Parses every generated HCL file with the real parser; a failure is a bug naming file and
+ * line. With a checker (started early, see HclChecker), its warmed-up workers do the work.
+ */
+export async function validateHcl(files: ReadonlyMap<string, string>, checker?: HclChecker): Promise<void> {
   const hcl = [...files.entries()].filter(
     ([path]) => path.endsWith(".tf") || path.endsWith(".tfvars.example"),
   );
-  await checkHclFiles(hcl);
+  await (checker ? checker.check(hcl) : checkHclFiles(hcl));
 }
 
 /**
@@ -31,29 +38,43 @@ export async function validateHcl(files: ReadonlyMap<string, string>): Promise<v
 export async function diffExport(dest: string, files: ReadonlyMap<string, string>): Promise<FileChanges> {
   const previous = await previousFiles(dest);
   const changes: FileChanges = { added: [], changed: [], removed: [], unchanged: 0 };
-  for (const [path, content] of [...files.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) {
-    let current: string | undefined;
-    try {
-      current = await readFile(join(dest, path), "utf8");
-    } catch {
-      current = undefined;
-    }
-    if (current === undefined) changes.added.push(path);
-    else if (current !== content) changes.changed.push(path);
+  const limit = pLimit(WRITE_CONCURRENCY);
+  const sorted = [...files.entries()].sort(([a], [b]) => (a < b ? -1 : 1));
+  const current = await Promise.all(
+    sorted.map(([path]) => limit(() => readFile(join(dest, path), "utf8").catch(() => undefined))),
+  );
+  sorted.forEach(([path, content], i) => {
+    if (current[i] === undefined) changes.added.push(path);
+    else if (current[i] !== content) changes.changed.push(path);
     else changes.unchanged++;
-  }
+  });
   changes.removed = [...previous].filter((p) => !files.has(p)).sort();
   return changes;
+}
+
+export interface WriteOptions {
+  /**
+   * Work that must succeed before anything is renamed into place (the HCL check): files are
+   * staged while it runs; when it fails, the staged files are removed and its error thrown.
+   */
+  gate?: Promise<void>;
 }
 
 /**
  * Writes an export atomically. A new directory is written beside its final place and renamed
  * into it. An existing export is updated file by file: every new or changed file is first
- * staged next to its target, and only when all are staged are they renamed into place and the
- * files the previous export wrote but this one does not are removed. A failure before that
- * leaves the previous output untouched.
+ * staged next to its target, and only when all are staged (and the gate has passed) are they
+ * renamed into place and the files the previous export wrote but this one does not are
+ * removed. A failure before that leaves the previous output untouched.
  */
-export async function writeExport(dest: string, files: ReadonlyMap<string, string>): Promise<FileChanges> {
+export async function writeExport(
+  dest: string,
+  files: ReadonlyMap<string, string>,
+  options: WriteOptions = {},
+): Promise<FileChanges> {
+  const gate = options.gate ?? Promise.resolve();
+  // Whatever fails first is what is reported; the gate is always awaited before a rename.
+  gate.catch(() => undefined);
   const target = resolve(dest);
   const kind = await pathKind(target);
   if (kind === "file")
@@ -62,10 +83,18 @@ export async function writeExport(dest: string, files: ReadonlyMap<string, strin
     const temp = `${target}.octoport-${randomBytes(4).toString("hex")}`;
     try {
       await mkdir(dirname(target), { recursive: true });
-      for (const [path, content] of files) {
-        await mkdir(dirname(join(temp, path)), { recursive: true });
-        await writeFile(join(temp, path), content);
-      }
+      await writeAll([...files].map(([path, content]) => [join(temp, path), content]));
+    } catch (err) {
+      await rm(temp, { recursive: true, force: true });
+      throw writeError(dest, err);
+    }
+    try {
+      await gate;
+    } catch (err) {
+      await rm(temp, { recursive: true, force: true });
+      throw err;
+    }
+    try {
       await rename(temp, target);
     } catch (err) {
       await rm(temp, { recursive: true, force: true });
@@ -75,25 +104,37 @@ export async function writeExport(dest: string, files: ReadonlyMap<string, strin
   }
   await assertExportDirectory(dest, target);
   const changes = await diffExport(target, files);
-  const staged: Array<[string, string]> = [];
   const suffix = `.octoport-${randomBytes(4).toString("hex")}`;
+  const staged = [...changes.added, ...changes.changed].map((path) => [path, join(target, path)] as const);
+  // Staging may have stopped part way: remove whatever of it exists.
+  const unstage = () =>
+    Promise.all(staged.map(([, final]) => rm(final + suffix, { force: true }).catch(() => undefined)));
   try {
-    for (const path of [...changes.added, ...changes.changed]) {
-      const final = join(target, path);
-      await mkdir(dirname(final), { recursive: true });
-      await writeFile(final + suffix, files.get(path)!);
-      staged.push([final + suffix, final]);
-    }
+    await writeAll(staged.map(([path, final]) => [final + suffix, files.get(path)!]));
   } catch (err) {
-    await Promise.all(staged.map(([tmp]) => rm(tmp, { force: true })));
+    await unstage();
     throw writeError(dest, err);
   }
-  for (const [tmp, final] of staged) await rename(tmp, final);
+  try {
+    await gate;
+  } catch (err) {
+    await unstage();
+    throw err;
+  }
+  for (const [, final] of staged) await rename(final + suffix, final);
   for (const path of changes.removed) {
     await rm(join(target, path), { force: true });
     await removeEmptyParents(target, dirname(join(target, path)));
   }
   return changes;
+}
+
+/** Writes files (absolute paths), making their directories first, several at a time. */
+async function writeAll(files: Array<[string, string]>): Promise<void> {
+  const dirs = [...new Set(files.map(([path]) => dirname(path)))].sort();
+  for (const dir of dirs) await mkdir(dir, { recursive: true });
+  const limit = pLimit(WRITE_CONCURRENCY);
+  await Promise.all(files.map(([path, content]) => limit(() => writeFile(path, content))));
 }
 
 type PathKind = "none" | "file" | "directory";

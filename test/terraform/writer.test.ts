@@ -107,4 +107,33 @@ describe("writing an export", () => {
       (await readdir(dest)).filter((e) => e.includes(".octoport-") && e !== "z.tf.octoport-blocked"),
     ).toEqual([]);
   });
+
+  it("stages files while the gate (the HCL check) runs, and renames nothing when it fails", async () => {
+    const base = await tempDir();
+    const fresh = join(base, "fresh");
+    let fail!: (e: Error) => void;
+    const gate = new Promise<void>((_, reject) => {
+      fail = reject;
+    });
+    const writing = writeExport(fresh, files({ "a.tf": "a\n", "manifest.json": manifest(["a.tf"]) }), {
+      gate,
+    });
+    // The files are staged beside the destination before the gate settles.
+    for (let i = 0; i < 50 && !(await readdir(base)).some((e) => e.startsWith("fresh.octoport-")); i++)
+      await new Promise((r) => setTimeout(r, 10));
+    expect((await readdir(base)).some((e) => e.startsWith("fresh.octoport-"))).toBe(true);
+    fail(new Error("generated a.tf does not parse"));
+    await expect(writing).rejects.toThrow("generated a.tf does not parse");
+    expect(await readdir(base)).toEqual([]);
+
+    const dest = join(base, "out");
+    await writeExport(dest, files({ "a.tf": "a\n", "manifest.json": manifest(["a.tf"]) }));
+    const next = files({ "a.tf": "A\n", "b.tf": "b\n", "manifest.json": manifest(["a.tf", "b.tf"]) });
+    await expect(writeExport(dest, next, { gate: Promise.reject(new Error("bad HCL")) })).rejects.toThrow(
+      "bad HCL",
+    );
+    expect(await readFile(join(dest, "a.tf"), "utf8")).toBe("a\n");
+    expect((await readdir(dest)).sort()).toEqual(["a.tf", "manifest.json"]);
+    expect((await writeExport(dest, next, { gate: Promise.resolve() })).added).toEqual(["b.tf"]);
+  });
 });

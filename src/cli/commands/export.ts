@@ -7,7 +7,7 @@ import {
   type SecretDefaults,
 } from "../../terraform/export.js";
 import { filterOptions, filtersFrom } from "../../terraform/families.js";
-import { warmHclParser } from "../../terraform/hcl/check.js";
+import { HclChecker } from "../../terraform/hcl/check.js";
 import { diffExport, readManifest, validateHcl, writeExport } from "../../terraform/writer.js";
 import { OctoportError, UsageError } from "../../util/errors.js";
 import type { CliContext } from "../context.js";
@@ -141,76 +141,95 @@ export function exportCommand(ctx: CliContext): CommandModule<object, ExportArgs
         throw new UsageError("--dest is required: the directory to write the Terraform modules to");
       if (args.runbook && (args.project?.length ?? 0) !== 1)
         throw new UsageError("--runbook needs exactly one --project");
-      const filters = filtersFrom(args);
-      const progress = ctx.progress;
-      const adopting = args["import-from-destination"];
-      if (adopting && (!args["dest-server"] || !args["dest-api-key"] || !args["dest-space"]))
+      if (
+        args["import-from-destination"] &&
+        (!args["dest-server"] || !args["dest-api-key"] || !args["dest-space"])
+      )
         throw new UsageError(
           "--import-from-destination needs --dest-server, --dest-api-key and --dest-space",
         );
-      const client = clientFrom(args, progress);
-      warmHclParser();
-      progress.update(`resolving space ${args.space ?? ""}`, true);
-      const space = await client.resolveSpace(args.space ?? "");
-      const graph = await readSpace(client, space, {
-        onProgress: (p) => progress.update(`reading ${space.Name}: ${p.done}/${p.total} requests`),
-        onWarning: (w) => progress.warn(w),
-      });
-      let adoptFrom: Awaited<ReturnType<typeof readSpace>> | undefined;
-      if (adopting) {
-        const dest = destinationClient(args, progress);
-        const destSpace = await dest.resolveSpace(args["dest-space"] ?? "");
-        adoptFrom = await readSpace(dest, destSpace, {
-          onProgress: (p) =>
-            progress.update(`reading the destination ${destSpace.Name}: ${p.done}/${p.total} requests`),
-          onWarning: (w) => progress.warn(`destination: ${w}`),
-        });
+      filtersFrom(args); // bad filters are usage errors, before anything starts
+      const client = clientFrom(args, ctx.progress);
+      // The parser starts and warms up on worker threads while the space is read.
+      const checker = new HclChecker();
+      try {
+        await exportSpace(ctx, { ...args, dest: args.dest }, client, checker);
+      } finally {
+        await checker.close();
       }
-      progress.update("converting", true);
-      const result = buildExport(graph, {
-        layout: args.layout,
-        projects: args.project,
-        runbook: args.runbook,
-        lookupDependencies: args["lookup-dependencies"],
-        filters,
-        detachStepTemplates: args["detach-step-templates"],
-        spreadSecrets: args["spread-secrets"],
-        secretDefaults: args["secret-defaults"],
-        providerVersion: args["provider-version"],
-        backend: args.backend,
-        createSpace: args["create-space"],
-        source: { server: client.server },
-        previous: await readManifest(args.dest),
-        adoptFrom,
-      });
-      progress.update(`checking ${result.files.size} files with the HCL parser`, true);
-      await validateHcl(result.files);
-      const m = result.manifest;
-      if (args.check) {
-        const changes = await diffExport(args.dest, result.files);
-        progress.clear();
-        const drift = [
-          ...changes.added.map((f) => `+ ${f}`),
-          ...changes.changed.map((f) => `~ ${f}`),
-          ...changes.removed.map((f) => `- ${f}`),
-        ];
-        if (drift.length) {
-          ctx.stdout.write(`${drift.join("\n")}\n`);
-          throw new OctoportError(
-            `${args.dest} has drifted from space ${space.Name}: ${drift.length} file(s) would change; export again and review`,
-          );
-        }
-        ctx.stdout.write(
-          `${args.dest} is up to date with space ${space.Name} (${changes.unchanged} files)\n`,
-        );
-        return;
-      }
-      const changes = await writeExport(args.dest, result.files);
-      progress.clear();
-      for (const w of m.warnings) progress.warn(`${w.subject} ${w.message}`);
-      ctx.stdout.write(summary(m, args.dest, changes));
     },
   };
+}
+
+/** Reads the space, converts it, checks the files and writes them (or, with --check, compares). */
+async function exportSpace(
+  ctx: CliContext,
+  args: ExportArgs & { dest: string },
+  client: ReturnType<typeof clientFrom>,
+  checker: HclChecker,
+): Promise<void> {
+  const filters = filtersFrom(args);
+  const progress = ctx.progress;
+  const adopting = args["import-from-destination"];
+  progress.update(`resolving space ${args.space ?? ""}`, true);
+  const space = await client.resolveSpace(args.space ?? "");
+  const graph = await readSpace(client, space, {
+    onProgress: (p) => progress.update(`reading ${space.Name}: ${p.done}/${p.total} requests`),
+    onWarning: (w) => progress.warn(w),
+  });
+  let adoptFrom: Awaited<ReturnType<typeof readSpace>> | undefined;
+  if (adopting) {
+    const dest = destinationClient(args, progress);
+    const destSpace = await dest.resolveSpace(args["dest-space"] ?? "");
+    adoptFrom = await readSpace(dest, destSpace, {
+      onProgress: (p) =>
+        progress.update(`reading the destination ${destSpace.Name}: ${p.done}/${p.total} requests`),
+      onWarning: (w) => progress.warn(`destination: ${w}`),
+    });
+  }
+  progress.update("converting", true);
+  const result = buildExport(graph, {
+    layout: args.layout,
+    projects: args.project,
+    runbook: args.runbook,
+    lookupDependencies: args["lookup-dependencies"],
+    filters,
+    detachStepTemplates: args["detach-step-templates"],
+    spreadSecrets: args["spread-secrets"],
+    secretDefaults: args["secret-defaults"],
+    providerVersion: args["provider-version"],
+    backend: args.backend,
+    createSpace: args["create-space"],
+    source: { server: client.server },
+    previous: await readManifest(args.dest),
+    adoptFrom,
+  });
+  progress.update(`checking ${result.files.size} files with the HCL parser and writing them`, true);
+  // The check runs on worker threads while the files are staged; nothing lands unless it passes.
+  const checked = validateHcl(result.files, checker);
+  const m = result.manifest;
+  if (args.check) {
+    await checked;
+    const changes = await diffExport(args.dest, result.files);
+    progress.clear();
+    const drift = [
+      ...changes.added.map((f) => `+ ${f}`),
+      ...changes.changed.map((f) => `~ ${f}`),
+      ...changes.removed.map((f) => `- ${f}`),
+    ];
+    if (drift.length) {
+      ctx.stdout.write(`${drift.join("\n")}\n`);
+      throw new OctoportError(
+        `${args.dest} has drifted from space ${space.Name}: ${drift.length} file(s) would change; export again and review`,
+      );
+    }
+    ctx.stdout.write(`${args.dest} is up to date with space ${space.Name} (${changes.unchanged} files)\n`);
+    return;
+  }
+  const changes = await writeExport(args.dest, result.files, { gate: checked });
+  progress.clear();
+  for (const w of m.warnings) progress.warn(`${w.subject} ${w.message}`);
+  ctx.stdout.write(summary(m, args.dest, changes));
 }
 
 function summary(
