@@ -58,6 +58,17 @@ describe("reading the example space", () => {
     for (const [route, count] of lists) expect(count, route).toBe(1);
   });
 
+  it("keeps no server bookkeeping: no Links, no ScopeValues (which would reference every target)", async () => {
+    const set = graph.ofType("VariableSets")[0]!;
+    const served = (await clientFor(sandbox).get(`/api/Spaces-1/variables/${set.id}`)) as object;
+    expect(served).toHaveProperty("ScopeValues");
+    expect(served).toHaveProperty("Links");
+    for (const node of graph.nodes.values()) {
+      expect(node.doc, node.id).not.toHaveProperty("Links");
+      expect(node.doc, node.id).not.toHaveProperty("ScopeValues");
+    }
+  });
+
   it("classes documents: project-owned variable sets are project-level, library ones space-level", () => {
     expect(graph.get("variableset-Projects-1")?.klass).toBe("project");
     expect(graph.get("variableset-Projects-1")?.projectId).toBe("Projects-1");
