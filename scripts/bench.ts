@@ -12,9 +12,8 @@
  * bench measures octoport alone and records why.
  */
 import { execFileSync, spawn } from "node:child_process";
-import { existsSync, readdirSync } from "node:fs";
 import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
-import { cpus, homedir, tmpdir, totalmem } from "node:os";
+import { cpus, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { SpaceGraph } from "../src/graph/graph.js";
@@ -23,6 +22,7 @@ import { generateSpace, SIZES } from "../src/sandbox/generate.js";
 import { Sandbox } from "../src/sandbox/server.js";
 import { buildExport, DEFAULT_PROVIDER_VERSION } from "../src/terraform/export.js";
 import { validateHcl } from "../src/terraform/writer.js";
+import { octoterraBinary } from "./octoterra.js";
 
 const ROOT = join(import.meta.dirname, "..");
 type Size = "S" | "M" | "L";
@@ -64,24 +64,6 @@ async function timed(
   const wall = (performance.now() - start) / 1000;
   const rss = /Maximum resident set size \(kbytes\): (\d+)/.exec(stderr);
   return { wall, rssMb: rss ? Number(rss[1]) / 1024 : Number.NaN, code, stderr };
-}
-
-function octoterraBinary(): { bin?: string; why?: string; version?: string } {
-  if (process.env.OCTOTERRA_BIN) return { bin: process.env.OCTOTERRA_BIN, version: "from $OCTOTERRA_BIN" };
-  const cache = process.env.OCTOPORT_TOOLS_CACHE ?? join(homedir(), ".cache/octoport-tools");
-  const dirs = existsSync(cache) ? readdirSync(cache).filter((d) => d.startsWith("octoterra-")) : [];
-  for (const d of dirs.sort()) {
-    const bin = join(cache, d, "octoterra");
-    if (existsSync(bin)) return { bin, version: d.slice("octoterra-".length) };
-  }
-  try {
-    const out = execFileSync(join(ROOT, "scripts/build-octoterra.sh"), { encoding: "utf8", stdio: "pipe" });
-    const bin = out.trim().split("\n").at(-1)!;
-    return { bin, version: bin.split("/").at(-2)?.slice("octoterra-".length) };
-  } catch (err) {
-    const e = err as { stderr?: string; message: string };
-    return { why: (e.stderr || e.message).trim().split("\n").slice(-2).join(" ") };
-  }
 }
 
 /** The fewest requests the API allows for an export: one per collection (the API takes any

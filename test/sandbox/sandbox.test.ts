@@ -188,6 +188,16 @@ describe("server-side behaviour", () => {
     ]);
     const process = (await api("GET", `/api/Spaces-1/deploymentprocesses/${project.DeploymentProcessId}`))
       .json;
+    // Also served by project, as Octopus does (Octoterra reads variables so); case does not matter.
+    expect((await api("GET", `/api/Spaces-1/Projects/${project.Id}/Variables`)).json.Id).toBe(
+      project.VariableSetId,
+    );
+    expect((await api("GET", `/api/Spaces-1/projects/${project.Slug}/deploymentprocesses`)).json.Id).toBe(
+      project.DeploymentProcessId,
+    );
+    expect(
+      (await api("GET", `/api/Spaces-1/projects/${project.Id}/refs%2Fheads%2Fmain/variables`)).status,
+    ).toBe(404);
     process.Steps = [
       { Name: "Hello", Actions: [{ Name: "Hello", ActionType: "Octopus.Script", Properties: {} }] },
     ];

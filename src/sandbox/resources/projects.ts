@@ -217,20 +217,22 @@ export const projectRoutes: Route[] = [
       };
     },
   },
-  // A version-controlled project's process and variables, on a git ref (the sandbox keeps one branch).
-  ...(["deploymentprocesses", "variables"] as const).map(
-    (kind): Route => ({
+  // A project's own process and variable set: by project (Octoterra reads variables so), and
+  // for a version-controlled project on a git ref (the sandbox keeps one branch).
+  ...(["deploymentprocesses", "variables"] as const).flatMap((kind): Route[] =>
+    [`/projects/:id/${kind}`, `/projects/:id/:ref/${kind}`].map((path) => ({
       method: "GET",
-      path: `/projects/:id/:ref/${kind}`,
+      path,
       scope: "space",
       handler: ({ ctx, engine, params, render }) => {
         const project = engine.get("Projects", ctx.spaceId, params.id!);
-        if (project.IsVersionControlled !== true) throw notFound(`${params.id}/${params.ref}/${kind}`);
+        if (params.ref !== undefined && project.IsVersionControlled !== true)
+          throw notFound(`${params.id}/${params.ref}/${kind}`);
         const type = kind === "deploymentprocesses" ? "DeploymentProcesses" : "VariableSets";
         const id = kind === "deploymentprocesses" ? project.DeploymentProcessId : project.VariableSetId;
         return { body: render(type, engine.get(type, ctx.spaceId, String(id))) };
       },
-    }),
+    })),
   ),
   {
     method: "GET",
