@@ -44,6 +44,8 @@ export interface ExportOptions extends SelectionOptions {
   previous?: Manifest;
   /** The destination space, read: resources already there are imported (adopted) on the first apply. */
   adoptFrom?: SpaceGraph;
+  /** Called with each file as soon as it is made (a file made again replaces the one before). */
+  onFile?: (path: string, content: string) => void;
 }
 
 export const DEFAULT_PROVIDER_VERSION = "~> 1.17";
@@ -157,9 +159,22 @@ export function buildExport(graph: SpaceGraph, options: ExportOptions): ExportRe
     }
   }
 
-  const files = new Map<string, string>();
+  const files = options.onFile ? new ObservedFiles(options.onFile) : new Map<string, string>();
   const manifest = writeLayout(plan, options, state, modules, files);
   return { files, manifest };
+}
+
+/** The files of an export, passing each to a callback as it is set. */
+class ObservedFiles extends Map<string, string> {
+  constructor(private readonly observe: (path: string, content: string) => void) {
+    super();
+  }
+
+  override set(path: string, content: string): this {
+    super.set(path, content);
+    this.observe(path, content);
+    return this;
+  }
 }
 
 /** The first string in a document that Unicode NFC would change, if any. */

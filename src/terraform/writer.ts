@@ -4,7 +4,7 @@ import { dirname, join, resolve, sep } from "node:path";
 import pLimit from "p-limit";
 import { OctoportError } from "../util/errors.js";
 import type { Manifest } from "./export.js";
-import { checkHclFiles, type HclChecker } from "./hcl/check.js";
+import { checkHclFiles } from "./hcl/check.js";
 
 /** What writing (or checking) an export changes on disk. */
 export interface FileChanges {
@@ -19,15 +19,14 @@ export const MANIFEST = "manifest.json";
 /** Files written at once: enough to keep the disk busy, few enough for any file-handle limit. */
 const WRITE_CONCURRENCY = 16;
 
-/**
- * Parses every generated HCL file with the real parser; a failure is a bug naming file and
- * line. With a checker (started early, see HclChecker), its warmed-up workers do the work.
- */
-export async function validateHcl(files: ReadonlyMap<string, string>, checker?: HclChecker): Promise<void> {
-  const hcl = [...files.entries()].filter(
-    ([path]) => path.endsWith(".tf") || path.endsWith(".tfvars.example"),
-  );
-  await (checker ? checker.check(hcl) : checkHclFiles(hcl));
+/** Whether the export's file is HCL (checked with the real parser). */
+export function isHclFile(path: string): boolean {
+  return path.endsWith(".tf") || path.endsWith(".tfvars.example");
+}
+
+/** Parses every generated HCL file with the real parser; a failure is a bug naming file and line. */
+export async function validateHcl(files: ReadonlyMap<string, string>): Promise<void> {
+  await checkHclFiles([...files.entries()].filter(([path]) => isHclFile(path)));
 }
 
 /**

@@ -8,7 +8,7 @@ import {
 } from "../../terraform/export.js";
 import { filterOptions, filtersFrom } from "../../terraform/families.js";
 import { HclChecker } from "../../terraform/hcl/check.js";
-import { diffExport, readManifest, validateHcl, writeExport } from "../../terraform/writer.js";
+import { diffExport, isHclFile, readManifest, writeExport } from "../../terraform/writer.js";
 import { OctoportError, UsageError } from "../../util/errors.js";
 import type { CliContext } from "../context.js";
 import {
@@ -203,10 +203,14 @@ async function exportSpace(
     source: { server: client.server },
     previous: await readManifest(args.dest),
     adoptFrom,
+    // Each file goes to the parser workers as it is made, so the check runs beside the build.
+    onFile: (path, content) => {
+      if (isHclFile(path)) checker.add(path, content);
+    },
   });
   progress.update(`checking ${result.files.size} files with the HCL parser and writing them`, true);
   // The check runs on worker threads while the files are staged; nothing lands unless it passes.
-  const checked = validateHcl(result.files, checker);
+  const checked = checker.finish();
   const m = result.manifest;
   if (args.check) {
     await checked;

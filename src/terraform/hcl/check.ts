@@ -37,8 +37,8 @@ function parserModule(): Promise<{ module: WebAssembly.Module; dir: string }> {
 
 /**
  * The worker: loads Go's JavaScript support (the package's copy), runs the parser module and
- * answers each batch of texts with their parse errors (null where a text parses), parsing
- * each text on its own. The parser registers its functions on a global object the package
+ * answers each batch of texts, in turn, with their parse errors (null where a text parses),
+ * parsing each text on its own. The parser registers its functions on a global object the package
  * names; the JSON it returns is not needed here and is dropped.
  */
 const WORKER = `
@@ -49,29 +49,40 @@ const go = new globalThis.Go();
 go.env = { GOGC: workerData.gogc };
 const root = {};
 globalThis.__parse_terraform_config_wasm__ = root;
+const queue = [];
+let busy = false;
+const run = () => {
+  const batch = queue.shift();
+  busy = batch !== undefined;
+  if (!batch) return;
+  const errors = [];
+  const next = (i) => {
+    if (i === batch.texts.length) {
+      parentPort.postMessage({ id: batch.id, errors });
+      return run();
+    }
+    const { file, text, markers } = batch.texts[i];
+    root.parse(file, text, (err, json) => {
+      let error = err ? String(err) : null;
+      if (!error && markers !== undefined) {
+        // Every marker must stand at the top level: none swallowed by an open block or heredoc.
+        const top = JSON.parse(json);
+        for (let m = 0; m <= markers && !error; m++)
+          if (top[workerData.marker + m] !== m) error = "a block ran into the next one";
+      }
+      errors.push(error);
+      next(i + 1);
+    });
+  };
+  next(0);
+};
 WebAssembly.instantiate(workerData.module, go.importObject).then((instance) => {
   go.run(instance);
   if (typeof root.parse !== "function") throw new Error("the HCL parser did not start");
-  parentPort.on("message", (texts) => {
-    const errors = [];
-    const next = (i) => {
-      if (i === texts.length) return parentPort.postMessage({ errors });
-      const { file, text, markers } = texts[i];
-      root.parse(file, text, (err, json) => {
-        let error = err ? String(err) : null;
-        if (!error && markers !== undefined) {
-          // Every marker must stand at the top level: none swallowed by an open block or heredoc.
-          const top = JSON.parse(json);
-          for (let m = 0; m <= markers && !error; m++)
-            if (top[workerData.marker + m] !== m) error = "a block ran into the next one";
-        }
-        errors.push(error);
-        next(i + 1);
-      });
-    };
-    next(0);
+  parentPort.on("message", (batch) => {
+    queue.push(batch);
+    if (!busy) run();
   });
-  parentPort.postMessage({ ready: true });
 });
 `;
 
@@ -85,59 +96,52 @@ interface Text {
 /** The name of the marker attributes between blocks put together for one parse. */
 const MARKER = "octoport_check_";
 
-/** One parser on one worker thread. */
+/** One parser on one worker thread. Batches are posted at once and answered in turn. */
 class ParserWorker {
   private readonly worker: Worker;
-  private waiting: ((errors: Array<string | null>) => void) | undefined;
+  private readonly pending = new Map<
+    number,
+    { resolve: (errors: Array<string | null>) => void; chars: number }
+  >();
   private failure: Error | undefined;
-  private tail: Promise<unknown> = Promise.resolve();
-  readonly ready: Promise<void>;
+  private nextId = 0;
+  /** Characters posted and not yet answered: new work goes to the worker with fewest. */
+  outstanding = 0;
 
   constructor(module: WebAssembly.Module, dir: string) {
     this.worker = new Worker(WORKER, { eval: true, workerData: { module, dir, gogc: GOGC, marker: MARKER } });
-    // An idle parser never keeps the process alive; one at work does (see send).
+    // An idle parser never keeps the process alive; one with work does.
     this.worker.unref();
-    this.ready = new Promise<void>((resolve, reject) => {
-      this.worker.on("message", (m: { ready?: boolean; errors?: Array<string | null> }) => {
-        if (m.ready) resolve();
-        else this.settle(m.errors ?? []);
-      });
-      const fail = (err: Error) => {
-        this.failure ??= err;
-        reject(err);
-        this.settle([]);
-      };
-      this.worker.on("error", (err) => fail(new Error(`the HCL parser failed: ${err.message}`)));
-      this.worker.on("exit", (code) => fail(new Error(`the HCL parser stopped (exit code ${code})`)));
+    this.worker.on("message", (m: { id: number; errors: Array<string | null> }) => {
+      const p = this.pending.get(m.id);
+      this.pending.delete(m.id);
+      if (!p) return;
+      this.outstanding -= p.chars;
+      if (!this.pending.size) this.worker.unref();
+      p.resolve(m.errors);
     });
-    this.ready.catch(() => undefined);
+    const fail = (err: Error) => {
+      this.failure ??= err;
+      for (const p of this.pending.values()) p.resolve([]);
+      this.pending.clear();
+    };
+    this.worker.on("error", (err) => fail(new Error(`the HCL parser failed: ${err.message}`)));
+    this.worker.on("exit", (code) => fail(new Error(`the HCL parser stopped (exit code ${code})`)));
   }
 
-  private settle(errors: Array<string | null>): void {
-    const waiting = this.waiting;
-    this.waiting = undefined;
-    this.worker.unref();
-    waiting?.(errors);
-  }
-
-  /** Each text's parse error, or null where it parses. One batch at a time, in call order. */
+  /** Each text's parse error, or null where it parses. Posts now, so it works during synchronous work. */
   parse(texts: Text[]): Promise<Array<string | null>> {
-    const run = this.tail.then(() => this.send(texts));
-    this.tail = run.catch(() => undefined);
-    return run;
-  }
-
-  private async send(texts: Text[]): Promise<Array<string | null>> {
-    await this.ready;
-    if (this.failure) throw this.failure;
+    if (this.failure) return Promise.reject(this.failure);
+    const id = this.nextId++;
+    const chars = texts.reduce((n, t) => n + t.text.length, 0);
+    this.outstanding += chars;
     this.worker.ref();
-    const answer = new Promise<Array<string | null>>((resolve) => {
-      this.waiting = resolve;
+    const answer = new Promise<Array<string | null>>((resolve) => this.pending.set(id, { resolve, chars }));
+    this.worker.postMessage({ id, texts });
+    return answer.then((errors) => {
+      if (this.failure) throw this.failure;
+      return errors;
     });
-    this.worker.postMessage(texts);
-    const errors = await answer;
-    if (this.failure) throw this.failure;
-    return errors;
   }
 
   close(): Promise<number> {
@@ -154,112 +158,137 @@ function topLevelBlocks(text: string): string[] {
   return text.split(/\n\n(?=\S)/);
 }
 
-/** Distinct blocks put together into texts of about BATCH_CHARS, a marker before each and one at the end. */
-function chunks(blocks: string[]): Array<Text & { blocks: string[] }> {
-  const out: Array<Text & { blocks: string[] }> = [];
-  let current: string[] = [];
-  let size = 0;
-  const flush = () => {
-    if (!current.length) return;
-    const parts = current.map((block, i) => `${MARKER}${i} = ${i}\n${block}\n\n`);
-    const text = `${parts.join("")}${MARKER}${current.length} = ${current.length}\n`;
-    out.push({ file: `octoport-check-${out.length}.tf`, text, markers: current.length, blocks: current });
-    current = [];
-    size = 0;
-  };
-  for (const block of blocks) {
-    if (size + block.length > BATCH_CHARS) flush();
-    current.push(block);
-    size += block.length;
-  }
-  flush();
-  return out;
+interface Failure extends Text {
+  error: HclParseError;
 }
 
 /**
  * A pool of parser workers, started when it is made: make it before slow work (the export
- * makes it before reading the space) so their start overlaps it, check files, close it.
+ * makes it before reading the space) so their start overlaps it. Files are given to it one by
+ * one as they are made (`add`, synchronous: the workers start on them while the rest is still
+ * being built) and `finish` waits for the verdict.
+ *
+ * HCL bodies put together with a blank line between them are a body: so a file parses when
+ * each of its top-level blocks parses, and a block parses the same wherever it stands at the
+ * top level. So each distinct block is parsed once (a lookup of the Production environment
+ * appears in every project module), many to a call: the blocks of one call are separated by
+ * marker attributes (`octoport_check_3 = 3`), and the call passes only when the parser finds
+ * every marker at the top level, which it cannot when a block leaves a brace, bracket,
+ * heredoc, string or comment open. When a call fails, the files its blocks came from are
+ * parsed whole, and only their errors count.
  */
 export class HclChecker {
-  private readonly workers: Promise<ParserWorker[]>;
+  private readonly starting: Promise<ParserWorker[]>;
+  private workers: ParserWorker[] | undefined;
+  private owners = new Map<string, string[]>();
+  private texts = new Map<string, string>();
+  private chunk: string[] = [];
+  private chunkChars = 0;
+  private results: Array<Promise<string[]>> = [];
 
   constructor(count = workerCount(Number.POSITIVE_INFINITY)) {
-    this.workers = parserModule().then(({ module, dir }) =>
-      Array.from({ length: count }, () => new ParserWorker(module, dir)),
-    );
-    this.workers.catch(() => undefined);
+    this.starting = parserModule().then(({ module, dir }) => {
+      this.workers = Array.from({ length: count }, () => new ParserWorker(module, dir));
+      return this.workers;
+    });
+    this.starting.catch(() => undefined);
+  }
+
+  /** Adds a file to check; its new blocks go to the parser as soon as a chunk is full. */
+  add(file: string, text: string): void {
+    this.texts.set(file, text);
+    for (const block of topLevelBlocks(text)) {
+      const from = this.owners.get(block);
+      if (from) {
+        from.push(file);
+        continue;
+      }
+      this.owners.set(block, [file]);
+      if (this.chunk.length && this.chunkChars + block.length > BATCH_CHARS) this.flush();
+      this.chunk.push(block);
+      this.chunkChars += block.length;
+    }
   }
 
   /**
-   * Parses every file; rejects with the HclParseError of the first file (by path) that does
-   * not parse, in the parser's words.
-   *
-   * HCL bodies put together with a blank line between them are a body: so a file parses when
-   * each of its top-level blocks parses, and a block parses the same wherever it stands at the
-   * top level. So each distinct block is parsed once (a lookup of the Production environment
-   * appears in every project module), many to a call: the blocks of one call are separated by
-   * marker attributes (`octoport_check_3 = 3`), and the call passes only when the parser finds
-   * every marker at the top level, which it cannot when a block leaves a brace, bracket,
-   * heredoc, string or comment open. When a call fails, the files its blocks came from are
-   * parsed whole, and only their errors count.
+   * Waits for every file added since the last finish; rejects with the HclParseError of the
+   * first file (by path) that does not parse, in the parser's words.
    */
-  async check(files: Iterable<readonly [string, string]>): Promise<void> {
-    const list = [...files];
-    const owners = new Map<string, string[]>();
-    for (const [file, text] of list) {
-      for (const block of topLevelBlocks(text)) {
-        const from = owners.get(block);
-        if (from) from.push(file);
-        else owners.set(block, [file]);
-      }
-    }
-    const failed = await this.parseAll(chunks([...owners.keys()]));
-    if (!failed.length) return;
-    const suspects = new Set(failed.flatMap((c) => c.blocks.flatMap((block) => owners.get(block) ?? [])));
-    const whole = list.filter(([file]) => suspects.has(file)).map(([file, text]) => ({ file, text }));
-    const errors = await this.parseAll(whole);
+  async finish(): Promise<void> {
+    this.flush();
+    const results = this.results;
+    const owners = this.owners;
+    const texts = this.texts;
+    this.results = [];
+    this.owners = new Map();
+    this.texts = new Map();
+    await this.starting;
+    const failedBlocks = (await Promise.all(results)).flat();
+    if (!failedBlocks.length) return;
+    const suspects = new Set(failedBlocks.flatMap((block) => owners.get(block) ?? []));
+    const whole = [...texts].filter(([file]) => suspects.has(file)).map(([file, text]) => ({ file, text }));
+    const errors = (await Promise.all(batches(whole).map((b) => this.parse(b)))).flat();
     if (!errors.length) return;
-    const first = errors.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0))[0]!;
-    throw first.error;
+    throw errors.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0))[0]!.error;
   }
 
-  /** Parses each text alone, in batches to whichever worker is free; returns those that fail. */
-  private async parseAll<T extends Text>(texts: T[]): Promise<Array<T & { error: HclParseError }>> {
-    // Largest first, so no worker is left with a long tail.
-    texts.sort((a, b) => b.text.length - a.text.length || (a.file < b.file ? -1 : 1));
-    const batches: T[][] = [];
-    let batch: T[] = [];
-    let size = 0;
-    for (const t of texts) {
-      if (batch.length && size + t.text.length > BATCH_CHARS) {
-        batches.push(batch);
-        batch = [];
-        size = 0;
-      }
-      batch.push(t);
-      size += t.text.length;
-    }
-    if (batch.length) batches.push(batch);
-    const workers = await this.workers;
-    const failures: Array<T & { error: HclParseError }> = [];
-    let next = 0;
-    await Promise.all(
-      workers.map(async (worker) => {
-        for (let b = batches[next++]; b; b = batches[next++]) {
-          const current = b;
-          (await worker.parse(current)).forEach((error, i) => {
-            if (error) failures.push({ ...current[i]!, error: parseFailure(current[i]!.file, error) });
-          });
-        }
-      }),
-    );
+  /** Checks these files (see add and finish). */
+  check(files: Iterable<readonly [string, string]>): Promise<void> {
+    for (const [file, text] of files) this.add(file, text);
+    return this.finish();
+  }
+
+  private flush(): void {
+    if (!this.chunk.length) return;
+    const blocks = this.chunk;
+    const parts = blocks.map((block, i) => `${MARKER}${i} = ${i}\n${block}\n\n`);
+    const text = `${parts.join("")}${MARKER}${blocks.length} = ${blocks.length}\n`;
+    this.chunk = [];
+    this.chunkChars = 0;
+    const chunk: Text = { file: `octoport-check-${this.results.length}.tf`, text, markers: blocks.length };
+    // Posted now when the workers are there (also in the middle of synchronous work), else once they are.
+    const failed = this.workers ? this.parse([chunk]) : this.starting.then(() => this.parse([chunk]));
+    const result = failed.then((f) => (f.length ? blocks : []));
+    // Reported by finish; a check given up on (the export failed first) must not crash the process.
+    result.catch(() => undefined);
+    this.results.push(result);
+  }
+
+  /** Parses texts on the least busy worker; returns those that fail. */
+  private async parse(texts: Text[]): Promise<Failure[]> {
+    const workers = this.workers ?? (await this.starting);
+    const worker = workers.reduce((a, b) => (b.outstanding < a.outstanding ? b : a));
+    const errors = await worker.parse(texts);
+    const failures: Failure[] = [];
+    errors.forEach((error, i) => {
+      if (error) failures.push({ ...texts[i]!, error: parseFailure(texts[i]!.file, error) });
+    });
     return failures;
   }
 
   async close(): Promise<void> {
-    const workers = await this.workers.catch(() => [] as ParserWorker[]);
+    const workers = await this.starting.catch(() => [] as ParserWorker[]);
     await Promise.all(workers.map((w) => w.close()));
   }
+}
+
+/** Texts in batches of about BATCH_CHARS, largest first. */
+function batches(texts: Text[]): Text[][] {
+  texts.sort((a, b) => b.text.length - a.text.length || (a.file < b.file ? -1 : 1));
+  const out: Text[][] = [];
+  let batch: Text[] = [];
+  let size = 0;
+  for (const t of texts) {
+    if (batch.length && size + t.text.length > BATCH_CHARS) {
+      out.push(batch);
+      batch = [];
+      size = 0;
+    }
+    batch.push(t);
+    size += t.text.length;
+  }
+  if (batch.length) out.push(batch);
+  return out;
 }
 
 /** How many parser workers a check of `bytes` of HCL uses: one per core, fewer for little. */

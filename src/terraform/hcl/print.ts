@@ -34,14 +34,16 @@ export function printFile(file: HclFile): string {
  * a single-line value or a heredoc (whose content lines do not count) joins the run; a
  * value over several lines is not aligned and ends the run, as do blocks, comments and blanks.
  */
-function printItems(items: BodyItem[], depth: number): string[] {
+function printItems(items: BodyItem[], depth: number, out: string[] = []): string[] {
   const pad = INDENT.repeat(depth);
-  const out: string[] = [];
   let run: Array<{ name: string; value: string[] }> = [];
   const names = new Set<string>();
   const flush = () => {
     const width = Math.max(0, ...run.map((r) => r.name.length));
-    for (const r of run) out.push(`${pad}${r.name.padEnd(width)} = ${r.value[0]}`, ...r.value.slice(1));
+    for (const r of run) {
+      out.push(`${pad}${r.name.padEnd(width)} = ${r.value[0]}`);
+      for (let i = 1; i < r.value.length; i++) out.push(r.value[i]!);
+    }
     run = [];
   };
   for (const item of items) {
@@ -60,7 +62,7 @@ function printItems(items: BodyItem[], depth: number): string[] {
       }
       case "block":
         flush();
-        out.push(...printBlock(item, depth));
+        printBlock(item, depth, out);
         break;
       case "comment":
         flush();
@@ -76,10 +78,14 @@ function printItems(items: BodyItem[], depth: number): string[] {
   return out;
 }
 
-function printBlock(block: Block, depth: number): string[] {
+/** Appends a block's lines to `out` (not returned and spread: a file's lines are many). */
+function printBlock(block: Block, depth: number, out: string[]): void {
   const pad = INDENT.repeat(depth);
   const head = [block.type, ...block.labels.map((l) => `"${escapeString(resolveLabel(l))}"`)].join(" ");
-  if (block.body.length === 0) return [`${pad}${head} {`, `${pad}}`];
+  if (block.body.length === 0) {
+    out.push(`${pad}${head} {`, `${pad}}`);
+    return;
+  }
   const body: BodyItem[] = [];
   // Attributes first, then each nested block after a blank line.
   let prev: BodyItem | undefined;
@@ -91,7 +97,9 @@ function printBlock(block: Block, depth: number): string[] {
     body.push(item);
     prev = item;
   }
-  return [`${pad}${head} {`, ...printItems(body, depth + 1), `${pad}}`];
+  out.push(`${pad}${head} {`);
+  printItems(body, depth + 1, out);
+  out.push(`${pad}}`);
 }
 
 /**
