@@ -5,7 +5,7 @@
  * counters) and peak RSS, print a table with the ratios, and write bench/results.json. Also
  * the no-network figure: graph -> HCL for the L space from a dumped graph.
  *
- *   npm run bench -- --sizes S,M --runs 1
+ *   npm run bench -- --sizes S,M --runs 1 --timeout 10
  *
  * Octoterra: $OCTOTERRA_BIN, else ~/.cache/octoport-tools/octoterra-<version>/octoterra, else
  * built by scripts/build-octoterra.sh from the Go module proxy. When none of these works, the
@@ -36,6 +36,8 @@ const sizes = arg("sizes", "S,M,L").split(",") as Size[];
 const runs = Number(arg("runs", "3"));
 const latency = Number(arg("latency", "20"));
 const concurrency = arg("concurrency", "");
+/** Minutes a run may take; a tool that runs over is stopped and not run again at that size. */
+const timeoutMinutes = Number(arg("timeout", "10"));
 
 interface Run {
   tool: "octoport" | "octoterra";
@@ -46,24 +48,35 @@ interface Run {
   peakRssMb: number;
   exitCode: number;
   error?: string;
+  /** Stopped after --timeout minutes: wall time is then a lower bound, RSS unknown. */
+  timedOut?: boolean;
 }
 
 /** Runs a command under /usr/bin/time -v; wall time measured here, peak RSS from time. */
 async function timed(
   command: string,
   args: string[],
-): Promise<{ wall: number; rssMb: number; code: number; stderr: string }> {
+): Promise<{ wall: number; rssMb: number; code: number; stderr: string; timedOut: boolean }> {
   const start = performance.now();
-  const child = spawn("/usr/bin/time", ["-v", command, ...args], { stdio: ["ignore", "ignore", "pipe"] });
+  const child = spawn("/usr/bin/time", ["-v", command, ...args], {
+    stdio: ["ignore", "ignore", "pipe"],
+    detached: true,
+  });
   let stderr = "";
   child.stderr.on("data", (c: Buffer) => {
     stderr += c.toString();
     if (stderr.length > 1_000_000) stderr = stderr.slice(-200_000);
   });
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    if (child.pid) process.kill(-child.pid, "SIGKILL");
+  }, timeoutMinutes * 60_000);
   const code = await new Promise<number>((r) => child.on("close", (c) => r(c ?? 1)));
+  clearTimeout(timer);
   const wall = (performance.now() - start) / 1000;
   const rss = /Maximum resident set size \(kbytes\): (\d+)/.exec(stderr);
-  return { wall, rssMb: rss ? Number(rss[1]) / 1024 : Number.NaN, code, stderr };
+  return { wall, rssMb: rss ? Number(rss[1]) / 1024 : Number.NaN, code, stderr, timedOut };
 }
 
 /** The fewest requests the API allows for an export: one per collection (the API takes any
@@ -188,6 +201,7 @@ async function main(): Promise<void> {
           // Alternate which tool goes first, so neither always meets a warm sandbox.
           if (run % 2 === 0) tools.reverse();
           for (const t of tools) {
+            if (results.some((r) => r.size === size && r.tool === t.tool && r.timedOut)) continue;
             await rm(join(work, `${t.tool}-${size}`), { recursive: true, force: true });
             await mkdir(join(work, `${t.tool}-${size}`), { recursive: true });
             sandbox.counters.clear();
@@ -202,7 +216,10 @@ async function main(): Promise<void> {
               peakRssMb: Number(r.rssMb.toFixed(1)),
               exitCode: r.code,
             };
-            if (r.code !== 0)
+            if (r.timedOut) {
+              entry.timedOut = true;
+              entry.error = `stopped after ${timeoutMinutes} min; not run again at ${size}`;
+            } else if (r.code !== 0)
               entry.error = r.stderr
                 .split("\n")
                 .filter((l) => l && !/^\s+(Command being timed|.*: \d)/.test(l))
@@ -218,7 +235,7 @@ async function main(): Promise<void> {
         await sandbox.close();
       }
     }
-    console.error("no-network: graph -> HCL for L");
+    if (sizes.includes("L")) console.error("no-network: graph -> HCL for L");
     const noNetwork = sizes.includes("L") ? await offline(work) : undefined;
 
     const rows: string[] = [];
@@ -228,20 +245,37 @@ async function main(): Promise<void> {
     );
     const summary: Record<string, unknown> = {};
     for (const size of sizes) {
-      const per: Record<string, { wall: number; requests: number; rss: number; ok: number }> = {};
+      const per: Record<
+        string,
+        { wall: number; requests: number; rss: number; ok: number; timedOut?: boolean }
+      > = {};
       for (const tool of ["octoport", "octoterra"] as const) {
         const rs = results.filter((r) => r.size === size && r.tool === tool);
         if (!rs.length) continue;
-        const ok = rs.filter((r) => r.exitCode === 0);
-        per[tool] = {
-          wall: median(ok.map((r) => r.wallSeconds)),
-          requests: median(ok.map((r) => r.requests)),
-          rss: Math.max(...ok.map((r) => r.peakRssMb)),
-          ok: ok.length,
-        };
+        const ok = rs.filter((r) => r.exitCode === 0 && !r.timedOut);
+        const stopped = rs.find((r) => r.timedOut);
+        per[tool] =
+          ok.length || !stopped
+            ? {
+                wall: median(ok.map((r) => r.wallSeconds)),
+                requests: median(ok.map((r) => r.requests)),
+                rss: Math.max(...ok.map((r) => r.peakRssMb)),
+                ok: ok.length,
+              }
+            : // Only a run that was stopped: its wall time is a lower bound.
+              {
+                wall: stopped.wallSeconds,
+                requests: stopped.requests,
+                rss: Number.NaN,
+                ok: 0,
+                timedOut: true,
+              };
         const p = per[tool]!;
+        const wall = p.timedOut ? `> ${p.wall.toFixed(0)} (stopped)` : p.wall.toFixed(1);
+        const requests = p.timedOut ? `> ${p.requests}` : String(p.requests);
+        const rss = Number.isNaN(p.rss) ? "-" : p.rss.toFixed(0);
         rows.push(
-          `| ${size} | ${tool} | ${p.wall.toFixed(1)} | ${p.requests} | ${minimum[size]} | ${p.rss.toFixed(0)} | ${p.ok}/${rs.length} |`,
+          `| ${size} | ${tool} | ${wall} | ${requests} | ${minimum[size]} | ${rss} | ${p.ok}/${rs.length} |`,
         );
       }
       const a = per.octoport;
@@ -249,12 +283,14 @@ async function main(): Promise<void> {
       summary[size] = {
         ...per,
         minimumRequests: minimum[size],
+        // Against a stopped Octoterra run, wall and requests ratios are upper bounds.
         ratios:
           a && b
             ? {
                 wall: Number((a.wall / b.wall).toFixed(3)),
                 requests: Number((a.requests / b.requests).toFixed(3)),
-                rss: Number((a.rss / b.rss).toFixed(3)),
+                rss: Number.isNaN(b.rss) ? null : Number((a.rss / b.rss).toFixed(3)),
+                upperBounds: b.timedOut === true,
               }
             : null,
         octoportOverMinimum: a ? Number((a.requests / minimum[size]!).toFixed(3)) : null,
@@ -267,11 +303,12 @@ async function main(): Promise<void> {
     ];
     for (const size of sizes) {
       const s = summary[size] as {
-        ratios: Record<string, number> | null;
+        ratios: { wall: number; requests: number; rss: number | null; upperBounds: boolean } | null;
         octoportOverMinimum: number | null;
       };
+      const bound = s.ratios?.upperBounds ? "< " : "";
       ratioRows.push(
-        `| ${size} | ${s.ratios?.wall ?? "-"} | ${s.ratios?.requests ?? "-"} | ${s.ratios?.rss ?? "-"} | ${s.octoportOverMinimum ?? "-"} |`,
+        `| ${size} | ${s.ratios ? bound + s.ratios.wall : "-"} | ${s.ratios ? bound + s.ratios.requests : "-"} | ${s.ratios?.rss ?? "-"} | ${s.octoportOverMinimum ?? "-"} |`,
       );
     }
     const machine = `${cpus().length} x ${cpus()[0]?.model ?? "cpu"}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`;

@@ -158,7 +158,8 @@ function topLevelBlocks(text: string): string[] {
   return text.split(/\n\n(?=\S)/);
 }
 
-interface Failure extends Text {
+interface Failure {
+  file: string;
   error: HclParseError;
 }
 
@@ -246,8 +247,8 @@ export class HclChecker {
     this.chunk = [];
     this.chunkChars = 0;
     const chunk: Text = { file: `octoport-check-${this.results.length}.tf`, text, markers: blocks.length };
-    // Posted now when the workers are there (also in the middle of synchronous work), else once they are.
-    const failed = this.workers ? this.parse([chunk]) : this.starting.then(() => this.parse([chunk]));
+    // Posted now when the workers are there (so also in the middle of synchronous work).
+    const failed = this.parse([chunk]);
     const result = failed.then((f) => (f.length ? blocks : []));
     // Reported by finish; a check given up on (the export failed first) must not crash the process.
     result.catch(() => undefined);
@@ -255,15 +256,19 @@ export class HclChecker {
   }
 
   /** Parses texts on the least busy worker; returns those that fail. */
-  private async parse(texts: Text[]): Promise<Failure[]> {
-    const workers = this.workers ?? (await this.starting);
+  private parse(texts: Text[]): Promise<Failure[]> {
+    const workers = this.workers;
+    if (!workers) return this.starting.then(() => this.parse(texts));
     const worker = workers.reduce((a, b) => (b.outstanding < a.outstanding ? b : a));
-    const errors = await worker.parse(texts);
-    const failures: Failure[] = [];
-    errors.forEach((error, i) => {
-      if (error) failures.push({ ...texts[i]!, error: parseFailure(texts[i]!.file, error) });
+    // Only the names are kept while the parser works: the texts (the worker has its copy) can go.
+    const files = texts.map((t) => t.file);
+    return worker.parse(texts).then((errors) => {
+      const failures: Failure[] = [];
+      errors.forEach((error, i) => {
+        if (error) failures.push({ file: files[i]!, error: parseFailure(files[i]!, error) });
+      });
+      return failures;
     });
-    return failures;
   }
 
   async close(): Promise<void> {
