@@ -47,7 +47,11 @@ export interface ClientOptions {
 
 /** Measured with the bench (M space, 20 ms latency): reading took 2.9 s at 8, 1.6 s at 16, 1.1 s at 32. */
 export const DEFAULT_CONCURRENCY = 16;
-export const DEFAULT_PAGE_SIZE = 1000;
+/**
+ * Items asked for a page. Octopus takes any page size; 10,000 is what Octoterra asks of real
+ * servers, and it reads each collection of a 2,000-project space in one page.
+ */
+export const DEFAULT_PAGE_SIZE = 10_000;
 
 /** An HTTP error answered by the server, after any retries. */
 export class OctopusApiError extends OctoportError {
