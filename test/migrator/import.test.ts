@@ -254,6 +254,10 @@ describe("teams", () => {
         'skip Users "bob"',
       ]);
       expect(byName()).toEqual({ Auditors: ["bob"], "Release managers": ["carol"] });
+      // The destination's own bob (under its ID), not a copy.
+      expect(dst.engine.docs("Teams", "Spaces-1").find((t) => t.Name === "Auditors")?.MemberUserIds).toEqual([
+        bob2.Id,
+      ]);
       await importInto(dst, join(dir, "teams"), { overwrite: true });
       expect(byName()).toEqual({ Auditors: ["bob"], "Release managers": ["alice", "bob", "carol"] });
       expect(dst.store.all("Users").filter((u) => String(u.Username).toLowerCase() === "bob")).toHaveLength(
