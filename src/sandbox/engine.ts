@@ -82,9 +82,13 @@ export class Engine {
     return { store: this.store, engine: this, spaceId };
   }
 
-  /** Documents of a type in a space (all spaces for system types). */
-  docs(type: string, spaceId: string | undefined): JsonObject[] {
-    return this.inSpace(type, spaceId).sort(this.def(type).sort ?? byNameThenId);
+  /**
+   * Documents of a type in a space (all spaces for system types), in the type's order; with
+   * `where`, only those it keeps (filtered before sorting).
+   */
+  docs(type: string, spaceId: string | undefined, where?: (doc: JsonObject) => boolean): JsonObject[] {
+    const docs = this.inSpace(type, spaceId);
+    return (where ? docs.filter(where) : docs).sort(this.def(type).sort ?? byNameThenId);
   }
 
   /** The same documents in no particular order: for lookups, which need no sort. */

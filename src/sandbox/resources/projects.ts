@@ -151,7 +151,7 @@ function settingsView(project: JsonObject): JsonObject {
 }
 
 function childrenOf(ctx: EngineContext, type: string, projectId: string): JsonObject[] {
-  return ctx.engine.docs(type, ctx.spaceId).filter((d) => d.ProjectId === projectId);
+  return ctx.engine.docs(type, ctx.spaceId, (d) => d.ProjectId === projectId);
 }
 
 export const projectRoutes: Route[] = [

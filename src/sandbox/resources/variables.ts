@@ -114,10 +114,7 @@ function scopeValues(ctx: EngineContext, ownerId: Json | undefined): JsonObject 
     Actions: [],
     Roles: [],
     Channels: project
-      ? ctx.engine
-          .docs("Channels", ctx.spaceId)
-          .filter((c) => c.ProjectId === ownerId)
-          .map(ref)
+      ? ctx.engine.docs("Channels", ctx.spaceId, (c) => c.ProjectId === ownerId).map(ref)
       : [],
     TenantTags: [],
     Processes: [],
