@@ -18,8 +18,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { generateSpace, SIZES } from "../src/sandbox/generate.js";
-import type { Sandbox } from "../src/sandbox/server.js";
-import { Sandbox as SandboxServer } from "../src/sandbox/server.js";
+import { Sandbox } from "../src/sandbox/server.js";
 import type { Manifest } from "../src/terraform/export.js";
 import { emptyDestination, tfvars } from "../test/conformance/flow.js";
 import { locateTools, TofuDir, type Tools } from "../test/conformance/harness.js";
@@ -183,7 +182,7 @@ async function main(): Promise<void> {
   if (!octoterra.bin) throw new Error(`Octoterra is not available: ${octoterra.why}`);
   execFileSync("npx", ["tsc", "-p", "tsconfig.json"], { cwd: ROOT, stdio: "inherit" });
   const work = await mkdtemp(join(tmpdir(), "octoport-compare-"));
-  const source = await new SandboxServer({ seed: generateSpace(SIZES.S, 1) }).start();
+  const source = await new Sandbox({ seed: generateSpace(SIZES.S, 1) }).start();
   const opened: Sandbox[] = [source];
   try {
     console.error("octoport: export, apply");

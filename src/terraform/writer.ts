@@ -81,23 +81,15 @@ export async function writeExport(
   if (kind === "none") {
     const temp = `${target}.octoport-${randomBytes(4).toString("hex")}`;
     try {
-      await mkdir(dirname(target), { recursive: true });
-      await writeAll([...files].map(([path, content]) => [join(temp, path), content]));
-    } catch (err) {
-      await rm(temp, { recursive: true, force: true });
-      throw writeError(dest, err);
-    }
-    try {
+      await mkdir(dirname(target), { recursive: true }).catch(failedWriting(dest));
+      await writeAll([...files].map(([path, content]) => [join(temp, path), content])).catch(
+        failedWriting(dest),
+      );
       await gate;
+      await rename(temp, target).catch(failedWriting(dest));
     } catch (err) {
       await rm(temp, { recursive: true, force: true });
       throw err;
-    }
-    try {
-      await rename(temp, target);
-    } catch (err) {
-      await rm(temp, { recursive: true, force: true });
-      throw writeError(dest, err);
     }
     return { added: [...files.keys()].sort(), changed: [], removed: [], unchanged: 0 };
   }
@@ -109,12 +101,9 @@ export async function writeExport(
   const unstage = () =>
     Promise.all(staged.map(([, final]) => rm(final + suffix, { force: true }).catch(() => undefined)));
   try {
-    await writeAll(staged.map(([path, final]) => [final + suffix, files.get(path)!]));
-  } catch (err) {
-    await unstage();
-    throw writeError(dest, err);
-  }
-  try {
+    await writeAll(staged.map(([path, final]) => [final + suffix, files.get(path)!])).catch(
+      failedWriting(dest),
+    );
     await gate;
   } catch (err) {
     await unstage();
@@ -193,6 +182,13 @@ async function removeEmptyParents(root: string, dir: string): Promise<void> {
     }
     current = dirname(current);
   }
+}
+
+/** A catch handler that turns an I/O error into the one-line writeError; the gate's errors pass as they are. */
+function failedWriting(dest: string): (err: unknown) => never {
+  return (err) => {
+    throw writeError(dest, err);
+  };
 }
 
 function writeError(dest: string, err: unknown): OctoportError {

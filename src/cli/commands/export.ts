@@ -148,12 +148,13 @@ export function exportCommand(ctx: CliContext): CommandModule<object, ExportArgs
         throw new UsageError(
           "--import-from-destination needs --dest-server, --dest-api-key and --dest-space",
         );
-      filtersFrom(args); // bad filters are usage errors, before anything starts
+      // Bad filters are usage errors, before anything starts.
+      const filters = filtersFrom(args);
       const client = clientFrom(args, ctx.progress);
-      // The parser starts and warms up on worker threads while the space is read.
+      // The parser workers start while the space is read.
       const checker = new HclChecker();
       try {
-        await exportSpace(ctx, { ...args, dest: args.dest }, client, checker);
+        await exportSpace(ctx, { ...args, dest: args.dest }, { client, filters, checker });
       } finally {
         await checker.close();
       }
@@ -165,10 +166,12 @@ export function exportCommand(ctx: CliContext): CommandModule<object, ExportArgs
 async function exportSpace(
   ctx: CliContext,
   args: ExportArgs & { dest: string },
-  client: ReturnType<typeof clientFrom>,
-  checker: HclChecker,
+  {
+    client,
+    filters,
+    checker,
+  }: { client: ReturnType<typeof clientFrom>; filters: ReturnType<typeof filtersFrom>; checker: HclChecker },
 ): Promise<void> {
-  const filters = filtersFrom(args);
   const progress = ctx.progress;
   const adopting = args["import-from-destination"];
   progress.update(`resolving space ${args.space ?? ""}`, true);

@@ -14,7 +14,7 @@ import { type HclParseError, parseFailure } from "./errors.js";
  * timer tick late: on the M bench space (5.3 MB in 2,438 files) it took 6.8 s, a third of it
  * idle. A worker here loads the same module and answers as soon as it has parsed: 3.4 s with
  * one worker, 1.8 s with two on two cores. Parsing each distinct top-level block once (see
- * HclChecker.check) takes a third off that.
+ * HclChecker) takes a third off that.
  */
 
 /** Go's GC target for the parser: 100 (Go's default), 200 and 800 measured within 5%; 200 uses least memory of the fast ones. */
@@ -152,7 +152,7 @@ class ParserWorker {
 /**
  * A file's top-level blocks as the printer writes them: separated by a blank line, each
  * starting at the margin. A blank line inside a heredoc splits a block wrongly; the parts then
- * fail to parse alone and the file is parsed whole (see HclChecker.check).
+ * fail to parse alone and the file is parsed whole (see HclChecker).
  */
 function topLevelBlocks(text: string): string[] {
   return text.split(/\n\n(?=\S)/);
