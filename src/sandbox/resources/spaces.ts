@@ -29,7 +29,7 @@ export const spaces: ResourceDef = {
   afterCreate: (space, ctx) => {
     const spaceId = String(space.Id);
     const engine = ctx.engine;
-    const others = engine.docs("Spaces", undefined).filter((s) => s.Id !== spaceId);
+    const others = engine.docs("Spaces", undefined, (s) => s.Id !== spaceId);
     if (others.length === 0 && space.IsDefault !== true)
       engine.store.put("Spaces", { ...space, IsDefault: true });
     engine.create("Lifecycles", spaceId, { Name: SPACE_DEFAULTS.lifecycle, Description: "" });

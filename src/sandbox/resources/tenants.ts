@@ -205,9 +205,11 @@ export const tenantRoutes: Route[] = [
     scope: "space",
     handler: ({ ctx, engine, query }) => {
       const projectId = query.get("projectId");
-      const list = engine
-        .docs("Tenants", ctx.spaceId)
-        .filter((t) => !projectId || (isObject(t.ProjectEnvironments) && projectId in t.ProjectEnvironments));
+      const list = engine.docs(
+        "Tenants",
+        ctx.spaceId,
+        (t) => !projectId || (isObject(t.ProjectEnvironments) && projectId in t.ProjectEnvironments),
+      );
       return { body: list.map((t) => tenantVariablesView(ctx, t)) };
     },
   },
