@@ -162,11 +162,11 @@ export function planExport(graph: SpaceGraph, options: SelectionOptions): Plan {
       const projectId = selected[0]!;
       const path = `projects/${dirs.get(projectId) ?? projectDirectories(graph, [projectId]).get(projectId)}`;
       for (const id of candidates) home.set(id, path);
-      modules.push({
-        path,
-        title: `runbook ${options.runbook} of project ${graph.get(projectId)?.name}`,
-        projectId,
-      });
+      // The project's own module, when the loop above made it: the runbook is all it holds.
+      const title = `runbook ${options.runbook} of project ${graph.get(projectId)?.name}`;
+      const made = modules.find((m) => m.path === path);
+      if (made) made.title = title;
+      else modules.push({ path, title, projectId });
     }
   }
   const variableFilter = options.filters?.get("variables");

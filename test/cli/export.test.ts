@@ -104,6 +104,10 @@ describe("octoport export", () => {
     ]);
     expect(r.code).toBe(0);
     const manifest = JSON.parse(await readFile(join(dest, "manifest.json"), "utf8"));
+    // One module, for the runbook (the project's module, not the project's module and the runbook's).
+    expect(manifest.modules.map((m: { title: string }) => m.title)).toEqual([
+      "runbook Restart Orders API of project Orders API",
+    ]);
     expect(manifest.resources.map((r: { type: string }) => r.type).sort()).toEqual([
       "octopusdeploy_process",
       "octopusdeploy_process_step",
