@@ -115,8 +115,9 @@ export class SpaceGraph {
     const ids = [...this.nodes.keys()].sort();
     for (const id of ids) {
       const node = this.nodes.get(id)!;
-      walk(node.doc, "", (value, path) => {
-        if (value !== node.id && this.nodes.has(value)) this.addReference({ from: node.id, to: value, path });
+      walk(node.doc, (value, path) => {
+        if (value !== node.id && this.nodes.has(value))
+          this.addReference({ from: node.id, to: value, path: path() });
       });
     }
     for (const node of this.nodes.values()) this.assignOwner(node);
@@ -172,20 +173,31 @@ function documentName(doc: OctopusDocument): string {
   return typeof username === "string" && username ? username : doc.Id;
 }
 
-/** Calls `visit` for every string value and every object key in a JSON value. */
-export function walk(value: unknown, path: string, visit: (value: string, path: string) => void): void {
+/**
+ * Calls `visit` for every string value and every object key in a JSON value, with its path
+ * (e.g. `Steps[0].Actions[1].Properties.Octopus.Action.Package.FeedId`, a key's with `{key}`).
+ * The path is made only when asked for: a space has millions of values and few references.
+ */
+export function walk(
+  value: unknown,
+  visit: (value: string, path: () => string) => void,
+  segments: string[] = [],
+): void {
   if (typeof value === "string") {
-    visit(value, path);
+    visit(value, () => segments.join(""));
   } else if (Array.isArray(value)) {
     value.forEach((item, i) => {
-      walk(item, `${path}[${i}]`, visit);
+      segments.push(`[${i}]`);
+      walk(item, visit, segments);
+      segments.pop();
     });
   } else if (value && typeof value === "object") {
     for (const [key, child] of Object.entries(value)) {
-      if (path === "" && NOT_REFERENCES.has(key)) continue;
-      const childPath = path ? `${path}.${key}` : key;
-      visit(key, `${childPath}{key}`);
-      walk(child, childPath, visit);
+      if (segments.length === 0 && NOT_REFERENCES.has(key)) continue;
+      segments.push(segments.length ? `.${key}` : key);
+      visit(key, () => `${segments.join("")}{key}`);
+      walk(child, visit, segments);
+      segments.pop();
     }
   }
 }

@@ -1,5 +1,6 @@
 import { OctopusApiError, type OctopusClient } from "../octopus/client.js";
 import {
+  checked,
   documentSchema,
   type OctopusDocument,
   type Project,
@@ -70,7 +71,7 @@ export async function readSpace(
   );
   collections.forEach((spec, i) => {
     for (const item of lists[i] ?? []) {
-      const doc = lean(documentSchema.parse(item));
+      const doc = lean(checked(documentSchema, item));
       const type = spec.type === "LibraryVariableSets" && isScriptModule(doc) ? "ScriptModules" : spec.type;
       graph.add(type, doc);
     }
@@ -80,7 +81,7 @@ export async function readSpace(
   const read = (
     type: string,
     path: string,
-    parse: (json: unknown) => OctopusDocument = (j) => documentSchema.parse(j),
+    parse: (json: unknown) => OctopusDocument = (j) => checked(documentSchema, j),
   ) => {
     reads.push(
       track(
@@ -98,10 +99,10 @@ export async function readSpace(
     if (ref) {
       const projectBase = `${base}/projects/${encodeURIComponent(project.Id)}/${encodeURIComponent(ref)}`;
       read("DeploymentProcesses", `${projectBase}/deploymentprocesses`, (j) =>
-        withId(processSchema.parse(j)),
+        withId(checked(processSchema, j)),
       );
       read("VariableSets", `${base}/variables/${encodeURIComponent(project.VariableSetId ?? "")}`, (j) =>
-        variableSetSchema.parse(j),
+        checked(variableSetSchema, j),
       );
       continue;
     }
@@ -109,12 +110,12 @@ export async function readSpace(
       read(
         "DeploymentProcesses",
         `${base}/deploymentprocesses/${encodeURIComponent(project.DeploymentProcessId)}`,
-        (j) => processSchema.parse(j),
+        (j) => checked(processSchema, j),
       );
     }
     if (project.VariableSetId) {
       read("VariableSets", `${base}/variables/${encodeURIComponent(project.VariableSetId)}`, (j) =>
-        variableSetSchema.parse(j),
+        checked(variableSetSchema, j),
       );
     }
   }
@@ -123,7 +124,7 @@ export async function readSpace(
       const setId = (node.doc as { VariableSetId?: unknown }).VariableSetId;
       if (typeof setId === "string" && setId) {
         read("VariableSets", `${base}/variables/${encodeURIComponent(setId)}`, (j) =>
-          variableSetSchema.parse(j),
+          checked(variableSetSchema, j),
         );
       }
     }
@@ -132,7 +133,7 @@ export async function readSpace(
     const processId = (node.doc as { RunbookProcessId?: unknown }).RunbookProcessId;
     if (typeof processId === "string" && processId) {
       read("RunbookProcesses", `${base}/runbookProcesses/${encodeURIComponent(processId)}`, (j) =>
-        processSchema.parse(j),
+        checked(processSchema, j),
       );
     }
   }
@@ -184,5 +185,5 @@ function withId<T extends { Id?: string; ProjectId?: string | null }>(doc: T): T
 /** The tenant variables document has no Id of its own: key it by tenant. */
 function tenantVariables(tenantId: string, json: unknown): OctopusDocument {
   const doc = (json && typeof json === "object" ? json : {}) as Record<string, unknown>;
-  return documentSchema.parse({ ...doc, Id: `TenantVariables-${tenantId}`, TenantId: tenantId });
+  return checked(documentSchema, { ...doc, Id: `TenantVariables-${tenantId}`, TenantId: tenantId });
 }

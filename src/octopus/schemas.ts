@@ -5,6 +5,16 @@ import { z } from "zod";
  * and keep every other field as it came (looseObject), so the migrator path loses nothing.
  */
 
+/**
+ * Checks `json` against a schema and returns `json` itself. The schemas here only check (no
+ * defaults, no transforms), so what zod would return is an equal copy: keeping the parsed
+ * document instead saves the copy, and a space read holds a third less.
+ */
+export function checked<T>(schema: z.ZodType<T>, json: unknown): T {
+  schema.parse(json);
+  return json as T;
+}
+
 export const linksSchema = z.record(z.string(), z.string());
 
 export const documentSchema = z.looseObject({
