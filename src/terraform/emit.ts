@@ -21,6 +21,9 @@ import { Namespace } from "./naming.js";
 /** Inputs every module takes (Octoterra's names). */
 export const STANDARD_INPUTS = ["octopus_server", "octopus_apikey", "octopus_space_id"] as const;
 
+/** The input through which the root passes the IDs of what other modules create. */
+export const IDS_INPUT = "octoport_ids";
+
 export type SecretKind =
   | "password"
   | "token"
@@ -32,8 +35,10 @@ export type SecretKind =
 
 /** A sensitive value that becomes a Terraform variable. */
 export interface Secret {
-  /** Terraform variable name (unique across the whole export). */
+  /** Terraform variable name in the roots (unique across the whole export). */
   name: Lazy;
+  /** What the name is made from. */
+  key: string;
   description: string;
   kind: SecretKind;
   /** The document the value belongs to and the field, for the manifest and tfvars example. */
@@ -77,7 +82,11 @@ class Name implements Lazy {
   }
 }
 
-/** Everything that goes into one module: resource and data blocks by file, inputs, outputs. */
+/**
+ * Everything that goes into one module: resource and data blocks by file, inputs, outputs.
+ * Its names (of blocks, and of the inputs its secrets come in by) depend only on what is in
+ * it, so a module is printed as soon as its documents are converted, and then released.
+ */
 export class ModuleBuilder {
   readonly files = new Map<string, Block[]>();
   readonly secrets = new Set<Secret>();
@@ -87,12 +96,49 @@ export class ModuleBuilder {
   private readonly lookups = new Map<string, Expr>();
   private readonly addresses = new Set<string>();
   private readonly lookupLabels = new Map<string, Lazy>();
+  private readonly inputs = new Namespace().reserve("octopus_space_id", IDS_INPUT);
+  private readonly inputNames = new Map<Secret, Lazy>();
+  /** The documents whose primary resource is in this module. */
+  readonly primaries: string[] = [];
+  /** Process steps' actions declared here, so variables scoped to them can refer to them. */
+  readonly actions = new Map<string, { name: string; expr: Expr }>();
 
   constructor(
     /** "" for the single layout, "space" or "projects/<slug>" otherwise. */
     readonly path: string,
     readonly title: string,
   ) {}
+
+  /**
+   * The input a secret comes into this module by. The single layout's module is the root, so
+   * it takes the export's name; a module of the modules layout names its inputs among its own
+   * secrets (equal to the export's names unless two of the whole export's collide), and the
+   * roots that call it pass each in from the root variable.
+   */
+  input(secret: Secret): Lazy {
+    this.secrets.add(secret);
+    if (this.path === "") return secret.name;
+    let name = this.inputNames.get(secret);
+    if (!name) {
+      name = new Name(this.inputs, secret.key);
+      this.inputNames.set(secret, name);
+    }
+    return name;
+  }
+
+  /**
+   * Drops what converting the module needed once its files are printed: its blocks, lookups,
+   * actions and names (labels still held elsewhere keep their resolved names). Its secrets
+   * and their inputs stay, for the roots.
+   */
+  release(): void {
+    this.files.clear();
+    this.lookups.clear();
+    this.lookupLabels.clear();
+    this.addresses.clear();
+    this.actions.clear();
+    this.namespaces.clear();
+  }
 
   namespace(kind: "resource" | "data", type: string): Namespace {
     const key = `${kind}:${type}`;
@@ -383,8 +429,7 @@ export class EmitContext {
       path: options.path,
       octostache: options.octostache ?? "",
     });
-    this.module.secrets.add(secret);
-    return ref("var", secret.name);
+    return ref("var", this.module.input(secret));
   }
 
   /** Canonical tag names ("Set/Tag") as references to the tags, or as text across modules. */
@@ -430,7 +475,7 @@ export class EmitContext {
 
   /** Registers a process step's action, so variables scoped to it can refer to it. */
   registerAction(actionId: string, name: string, expr: Expr): void {
-    if (actionId) this.state.actions.set(actionId, { name, expr, module: this.module.path });
+    if (actionId) this.module.actions.set(actionId, { name, expr });
   }
 
   actionName(actionId: string): string | undefined {
@@ -438,8 +483,8 @@ export class EmitContext {
   }
 
   actionRef(actionId: string, what: string): Expr | undefined {
-    const action = this.state.actions.get(actionId);
-    if (action && action.module === this.module.path) return action.expr;
+    const action = this.module.actions.get(actionId);
+    if (action) return action.expr;
     this.warn(
       `${what}: the step ${this.actionName(actionId) ?? actionId} is not in this module, so the scope is dropped`,
     );
@@ -620,18 +665,17 @@ export class ExportState {
   readonly warnings: Warning[] = [];
   readonly primaries = new Map<string, Primary>();
   readonly tagLabels = new Map<string, Lazy>();
-  readonly actions = new Map<string, { name: string; expr: Expr; module: string }>();
   readonly actionNames = new Map<string, string>();
   private readonly commonHomes = new Map<string, string | undefined>();
-  private readonly secretNames = new Namespace().reserve(...STANDARD_INPUTS);
+  private readonly secretNames = new Namespace().reserve(...STANDARD_INPUTS, IDS_INPUT);
   /** Variable name counts across the space, made when first asked for. */
   variableNames: Map<string, number> | undefined;
   private readonly secrets = new Map<string, Secret>();
 
-  secret(key: string, fields: Omit<Secret, "name">): Secret {
+  secret(key: string, fields: Omit<Secret, "name" | "key">): Secret {
     let secret = this.secrets.get(key);
     if (!secret) {
-      secret = { ...fields, name: new Name(this.secretNames, key) };
+      secret = { ...fields, key, name: new Name(this.secretNames, key) };
       this.secrets.set(key, secret);
     }
     return secret;

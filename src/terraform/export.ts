@@ -1,4 +1,5 @@
 import type { GraphNode, SpaceGraph } from "../graph/graph.js";
+import { flat } from "../util/strings.js";
 import { type Adoption, planAdoption } from "./adopt.js";
 import { converterFor } from "./converters/index.js";
 import { dummyValue } from "./dummies.js";
@@ -44,8 +45,6 @@ export interface ExportOptions extends SelectionOptions {
   previous?: Manifest;
   /** The destination space, read: resources already there are imported (adopted) on the first apply. */
   adoptFrom?: SpaceGraph;
-  /** Called with each file as soon as it is made (a file made again replaces the one before). */
-  onFile?: (path: string, content: string) => void;
 }
 
 export const DEFAULT_PROVIDER_VERSION = "~> 1.17";
@@ -98,8 +97,27 @@ export interface ExportResult {
   manifest: Manifest;
 }
 
-/** Builds every file of an export, in memory. Deterministic: the same graph and options give the same bytes. */
+/** One file of an export: its path relative to the output directory, and its text. */
+export type ExportFile = readonly [path: string, content: string];
+
+/** Builds every file of an export, in memory (see exportFiles). */
 export function buildExport(graph: SpaceGraph, options: ExportOptions): ExportResult {
+  const files = new Map<string, string>();
+  const made = exportFiles(graph, options);
+  for (let step = made.next(); ; step = made.next()) {
+    if (step.done) return { files, manifest: step.value };
+    files.set(step.value[0], step.value[1]);
+  }
+}
+
+/**
+ * The files of an export, one at a time, and then its manifest. Deterministic: the same graph
+ * and options give the same files. Each module is converted, printed and released in turn, so
+ * only one module's blocks are held at a time: a caller that writes each file as it comes holds
+ * little more than the graph. The files of the roots, which name what every module needs,
+ * come last.
+ */
+export function* exportFiles(graph: SpaceGraph, options: ExportOptions): Generator<ExportFile, Manifest> {
   const plan = planExport(graph, options);
   const state = new ExportState();
   const modules = new Map<string, ModuleBuilder>();
@@ -127,6 +145,7 @@ export function buildExport(graph: SpaceGraph, options: ExportOptions): ExportRe
         label: ctx.module.name("resource", type, key),
         module: ctx.module.path,
       });
+      ctx.module.primaries.push(ctx.node.id);
     }
   }
   for (const node of graph.ofType("DeploymentProcesses").concat(graph.ofType("RunbookProcesses"))) {
@@ -137,13 +156,28 @@ export function buildExport(graph: SpaceGraph, options: ExportOptions): ExportRe
     }
   }
   for (const ctx of contexts) converterFor(ctx.node.type)!.declare?.(ctx.node, ctx);
-  for (const ctx of contexts) converterFor(ctx.node.type)!.emit(ctx.node, ctx);
-  for (const ctx of contexts) {
-    const odd = notNfc(ctx.node.doc);
-    if (odd)
-      ctx.warn(
-        `has text that is not Unicode NFC (${JSON.stringify(odd)}); Terraform keeps every string in NFC, so it arrives normalised`,
-      );
+
+  // Module by module: a converter writes only into its document's module, so once a module's
+  // documents are converted its names are settled and its files can be printed.
+  const byModule = groupBy(contexts, (ctx) => ctx.module.path);
+  const written: string[] = [];
+  const resources: ManifestResource[] = [];
+  for (const m of plan.modules) {
+    const builder = modules.get(m.path)!;
+    for (const ctx of byModule.get(m.path) ?? []) {
+      converterFor(ctx.node.type)!.emit(ctx.node, ctx);
+      const odd = notNfc(ctx.node.doc);
+      if (odd)
+        ctx.warn(
+          `has text that is not Unicode NFC (${JSON.stringify(odd)}); Terraform keeps every string in NFC, so it arrives normalised`,
+        );
+    }
+    for (const made of moduleFiles(plan, options, state, builder)) {
+      written.push(flat(made[0]));
+      yield made;
+    }
+    settle(state, builder, resources);
+    builder.release();
   }
   for (const node of graph.nodes.values()) {
     if (
@@ -158,23 +192,7 @@ export function buildExport(graph: SpaceGraph, options: ExportOptions): ExportRe
       });
     }
   }
-
-  const files = options.onFile ? new ObservedFiles(options.onFile) : new Map<string, string>();
-  const manifest = writeLayout(plan, options, state, modules, files);
-  return { files, manifest };
-}
-
-/** The files of an export, passing each to a callback as it is set. */
-class ObservedFiles extends Map<string, string> {
-  constructor(private readonly observe: (path: string, content: string) => void) {
-    super();
-  }
-
-  override set(path: string, content: string): this {
-    super.set(path, content);
-    this.observe(path, content);
-    return this;
-  }
+  return yield* rootFiles(plan, options, state, modules, written, resources);
 }
 
 /** The first string in a document that Unicode NFC would change, if any. */
@@ -297,7 +315,9 @@ function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, 
   const out = new Map<string, T[]>();
   for (const item of items) {
     const k = key(item);
-    out.set(k, [...(out.get(k) ?? []), item]);
+    const list = out.get(k);
+    if (list) list.push(item);
+    else out.set(k, [item]);
   }
   return out;
 }
@@ -393,14 +413,117 @@ function sortBlocks(blocks: Block[]): Block[] {
   return [...blocks].sort((a, b) => cmp(key(a), key(b)));
 }
 
-function writeLayout(
+/** The files of one module, once its documents are converted: its blocks, inputs and outputs. */
+function* moduleFiles(
+  plan: Plan,
+  options: ExportOptions,
+  state: ExportState,
+  builder: ModuleBuilder,
+): Generator<ExportFile> {
+  const dir = builder.path === "" ? "" : `${builder.path}/module/`;
+  for (const [name, blocks] of [...builder.files.entries()].sort(([a], [b]) => cmp(a, b))) {
+    if (LAYOUT_FILES.has(name)) throw new Error(`a converter writes ${name}, which the layout writes itself`);
+    yield [`${dir}${name}`, file(sortBlocks(blocks))];
+  }
+  // The single layout's module is the root: its inputs are the root's (see rootFiles).
+  if (builder.path === "") return;
+  const inputs = [...builder.secrets]
+    .map((s) => ({ secret: s, input: builder.input(s).resolve() }))
+    .sort((a, b) => cmp(a.input, b.input));
+  yield [
+    `${dir}variables.tf`,
+    file([
+      block(
+        "variable",
+        ["octopus_space_id"],
+        [attr("type", ref("string")), attr("description", str("ID of the destination space"))],
+      ),
+      idsVariable(),
+      ...inputs.map(({ secret, input }) =>
+        block(
+          "variable",
+          [input],
+          [
+            attr("type", ref("string")),
+            attr("sensitive", bool(true)),
+            attr("description", str(secret.description)),
+          ],
+        ),
+      ),
+    ]),
+  ];
+  yield [`${dir}outputs.tf`, file([idsOutput(plan, state, builder)])];
+  yield [
+    `${dir}versions.tf`,
+    file([
+      block(
+        "terraform",
+        [],
+        [
+          block(
+            "required_providers",
+            [],
+            [
+              attr(
+                "octopusdeploy",
+                object([
+                  ["source", str(PROVIDER_SOURCE)],
+                  ["version", str(options.providerVersion)],
+                ]),
+              ),
+            ],
+          ),
+        ],
+      ),
+    ]),
+  ];
+}
+
+/**
+ * Once a module is printed, its resources go into the manifest's list under their final
+ * addresses, and the labels of its documents' primary resources keep only their names: so
+ * nothing holds on to the module's names.
+ */
+function settle(state: ExportState, builder: ModuleBuilder, into: ManifestResource[]): void {
+  const prefix = builder.path === "" ? "" : `module.${moduleName(builder.path)}.`;
+  for (const r of state.resources.splice(0)) {
+    into.push({
+      sourceId: r.sourceId,
+      ...(r.sourcePart ? { sourcePart: flat(r.sourcePart) } : {}),
+      sourceType: r.sourceType,
+      name: r.name,
+      type: r.type,
+      module: r.module,
+      address: flat(`${prefix}${r.type}.${r.label.resolve()}`),
+    });
+  }
+  for (const id of builder.primaries) {
+    const primary = state.primaries.get(id)!;
+    const name = primary.label.resolve();
+    primary.label = { resolve: () => name };
+  }
+}
+
+/** A module's secrets, by their names in the roots. */
+function rootSecrets(builder: ModuleBuilder): Secret[] {
+  return [...builder.secrets].sort((a, b) => cmp(a.name.resolve(), b.name.resolve()));
+}
+
+/**
+ * The files of the roots, which call the modules and take every secret (named across the
+ * whole export, so known only when every module is converted), then the README and manifest.
+ * `written` is every file made before.
+ */
+function* rootFiles(
   plan: Plan,
   options: ExportOptions,
   state: ExportState,
   modules: Map<string, ModuleBuilder>,
-  files: Map<string, string>,
-): Manifest {
+  written: readonly string[],
+  resources: ManifestResource[],
+): Generator<ExportFile, Manifest> {
   const graph = plan.graph;
+  const files = new Map<string, string>();
   const header = (title: string) =>
     comment(
       `Generated by octoport from space "${graph.space.Name}" (${options.source.server}): ${title}. Review, then apply.`,
@@ -409,13 +532,7 @@ function writeLayout(
   const moduleInfo: Manifest["modules"] = [];
   for (const m of plan.modules) {
     const builder = modules.get(m.path)!;
-    const secrets = [...builder.secrets].sort((a, b) => cmp(a.name.resolve(), b.name.resolve()));
-    const dir = m.path === "" ? "" : `${m.path}/module/`;
-    for (const [name, blocks] of [...builder.files.entries()].sort(([a], [b]) => cmp(a, b))) {
-      if (LAYOUT_FILES.has(name))
-        throw new Error(`a converter writes ${name}, which the layout writes itself`);
-      files.set(`${dir}${name}`, file(sortBlocks(blocks)));
-    }
+    const secrets = rootSecrets(builder);
     if (m.path === "") {
       // The single layout: one flat module that applies on its own.
       files.set(
@@ -431,51 +548,6 @@ function writeLayout(
         ]),
       );
     } else {
-      const inner: BodyItem[] = [
-        block(
-          "variable",
-          ["octopus_space_id"],
-          [attr("type", ref("string")), attr("description", str("ID of the destination space"))],
-        ),
-        idsVariable(),
-        ...secrets.map((s) =>
-          block(
-            "variable",
-            [s.name],
-            [
-              attr("type", ref("string")),
-              attr("sensitive", bool(true)),
-              attr("description", str(s.description)),
-            ],
-          ),
-        ),
-      ];
-      files.set(`${dir}variables.tf`, file(inner));
-      files.set(`${dir}outputs.tf`, file([idsOutput(plan, state, m.path)]));
-      files.set(
-        `${dir}versions.tf`,
-        file([
-          block(
-            "terraform",
-            [],
-            [
-              block(
-                "required_providers",
-                [],
-                [
-                  attr(
-                    "octopusdeploy",
-                    object([
-                      ["source", str(PROVIDER_SOURCE)],
-                      ["version", str(options.providerVersion)],
-                    ]),
-                  ),
-                ],
-              ),
-            ],
-          ),
-        ]),
-      );
       // The standalone root: applies this module on its own (incremental migration, octoport apply).
       files.set(
         `${m.path}/main.tf`,
@@ -483,7 +555,7 @@ function writeLayout(
           header(m.title),
           terraformBlock(options, true),
           providerBlock(),
-          moduleCall(moduleName(m.path), "./module", secrets),
+          moduleCall(moduleName(m.path), "./module", builder),
         ]),
       );
       files.set(
@@ -501,9 +573,8 @@ function writeLayout(
     const calls: BodyItem[] = [];
     for (const m of plan.modules) {
       const builder = modules.get(m.path)!;
-      const secrets = [...builder.secrets].sort((a, b) => cmp(a.name.resolve(), b.name.resolve()));
       const deps = [...builder.dependsOn].sort();
-      calls.push(moduleCall(moduleName(m.path), `./${m.path}/module`, secrets, deps));
+      calls.push(moduleCall(moduleName(m.path), `./${m.path}/module`, builder, deps));
     }
     files.set(
       "main.tf",
@@ -534,22 +605,7 @@ function writeLayout(
     modules: moduleInfo,
     applyOrder: options.layout === "single" ? [[""]] : applyLevels(moduleInfo),
     projectDependencies: projectDependencyNames(plan),
-    resources: state.resources
-      .map((r) => {
-        const name = r.label.resolve();
-        const inner = `${r.type}.${name}`;
-        const address = r.module === "" ? inner : `module.${moduleName(r.module)}.${inner}`;
-        return {
-          sourceId: r.sourceId,
-          ...(r.sourcePart ? { sourcePart: r.sourcePart } : {}),
-          sourceType: r.sourceType,
-          name: r.name,
-          type: r.type,
-          module: r.module,
-          address,
-        };
-      })
-      .sort((a, b) => cmp(a.address, b.address)),
+    resources: resources.sort((a, b) => cmp(a.address, b.address)),
     secrets: state.allSecrets().map((s) => ({
       variable: s.name.resolve(),
       sourceId: s.sourceId,
@@ -584,8 +640,9 @@ function writeLayout(
   }
   if (options.adoptFrom) adopt(manifest, graph, options.adoptFrom, files);
   files.set("README.md", renderReadme(manifest, graph));
-  manifest.files = [...files.keys(), "README.md"].filter((f, i, all) => all.indexOf(f) === i).sort();
+  manifest.files = [...new Set([...written, ...files.keys()])].sort();
   files.set("manifest.json", `${JSON.stringify(manifest, null, 2)}\n`);
+  yield* files;
   return manifest;
 }
 
@@ -663,13 +720,13 @@ function writeSpaceCreation(
   );
 }
 
-/** A module block passing the standard inputs, this module's secrets and its dependencies' IDs. */
-function moduleCall(name: string, source: string, secrets: Secret[], dependsOn: string[] = []): Block {
+/** A module block passing the standard inputs, the module's secrets and its dependencies' IDs. */
+function moduleCall(name: string, source: string, builder: ModuleBuilder, dependsOn: string[] = []): Block {
   const body: BodyItem[] = [
     attr("source", str(source)),
     attr("octopus_space_id", ref("var", "octopus_space_id")),
   ];
-  for (const s of secrets) body.push(attr(s.name.resolve(), ref("var", s.name)));
+  for (const s of rootSecrets(builder)) body.push(attr(builder.input(s).resolve(), ref("var", s.name)));
   if (dependsOn.length) {
     body.push(blank, comment(`Uses what these create, so applies after them: ${dependsOn.join(", ")}`));
     const ids = dependsOn.map((p) => ref("module", moduleName(p), "ids"));
@@ -700,10 +757,11 @@ function idsVariable(): Block {
 }
 
 /** The IDs of everything this module creates that others may refer to, by kind and name. */
-function idsOutput(plan: Plan, state: ExportState, path: string): Block {
+function idsOutput(plan: Plan, state: ExportState, builder: ModuleBuilder): Block {
   const entries: Array<[string, ReturnType<typeof ref>]> = [];
-  for (const [id, primary] of state.primaries) {
-    if (primary.module !== path || !primary.written) continue;
+  for (const id of builder.primaries) {
+    const primary = state.primaries.get(id)!;
+    if (!primary.written) continue;
     const node = plan.graph.get(id)!;
     if (!LOOKUPS[node.type]) continue;
     const owner = node.type === "Channels" ? plan.graph.get(node.projectId ?? "")?.name : undefined;

@@ -92,6 +92,7 @@ export class Namespace {
       used.add(id);
     }
     this.resolved = out;
+    this.wanted.clear();
     return out;
   }
 }

@@ -35,20 +35,9 @@ export async function validateHcl(files: ReadonlyMap<string, string>): Promise<v
  * never touched.
  */
 export async function diffExport(dest: string, files: ReadonlyMap<string, string>): Promise<FileChanges> {
-  const previous = await previousFiles(dest);
-  const changes: FileChanges = { added: [], changed: [], removed: [], unchanged: 0 };
-  const limit = pLimit(WRITE_CONCURRENCY);
-  const sorted = [...files.entries()].sort(([a], [b]) => (a < b ? -1 : 1));
-  const current = await Promise.all(
-    sorted.map(([path]) => limit(() => readFile(join(dest, path), "utf8").catch(() => undefined))),
-  );
-  sorted.forEach(([path, content], i) => {
-    if (current[i] === undefined) changes.added.push(path);
-    else if (current[i] !== content) changes.changed.push(path);
-    else changes.unchanged++;
-  });
-  changes.removed = [...previous].filter((p) => !files.has(p)).sort();
-  return changes;
+  const writer = await ExportWriter.open(dest, "compare");
+  for (const [path, content] of files) writer.add(path, content);
+  return writer.commit();
 }
 
 export interface WriteOptions {
@@ -59,70 +48,195 @@ export interface WriteOptions {
   gate?: Promise<void>;
 }
 
-/**
- * Writes an export atomically. A new directory is written beside its final place and renamed
- * into it. An existing export is updated file by file: every new or changed file is first
- * staged next to its target, and only when all are staged (and the gate has passed) are they
- * renamed into place and the files the previous export wrote but this one does not are
- * removed. A failure before that leaves the previous output untouched.
- */
+/** Writes an export atomically (see ExportWriter). */
 export async function writeExport(
   dest: string,
   files: ReadonlyMap<string, string>,
   options: WriteOptions = {},
 ): Promise<FileChanges> {
-  const gate = options.gate ?? Promise.resolve();
   // Whatever fails first is what is reported; the gate is always awaited before a rename.
-  gate.catch(() => undefined);
-  const target = resolve(dest);
-  const kind = await pathKind(target);
-  if (kind === "file")
-    throw new OctoportError(`the destination ${dest} is a file; pass a directory for --dest`);
-  if (kind === "none") {
-    const temp = `${target}.octoport-${randomBytes(4).toString("hex")}`;
-    try {
-      await mkdir(dirname(target), { recursive: true }).catch(failedWriting(dest));
-      await writeAll([...files].map(([path, content]) => [join(temp, path), content])).catch(
-        failedWriting(dest),
-      );
-      await gate;
-      await rename(temp, target).catch(failedWriting(dest));
-    } catch (err) {
-      await rm(temp, { recursive: true, force: true });
-      throw err;
-    }
-    return { added: [...files.keys()].sort(), changed: [], removed: [], unchanged: 0 };
-  }
-  await assertExportDirectory(dest, target);
-  const changes = await diffExport(target, files);
-  const suffix = `.octoport-${randomBytes(4).toString("hex")}`;
-  const staged = [...changes.added, ...changes.changed].map((path) => [path, join(target, path)] as const);
-  // Staging may have stopped part way: remove whatever of it exists.
-  const unstage = () =>
-    Promise.all(staged.map(([, final]) => rm(final + suffix, { force: true }).catch(() => undefined)));
-  try {
-    await writeAll(staged.map(([path, final]) => [final + suffix, files.get(path)!])).catch(
-      failedWriting(dest),
-    );
-    await gate;
-  } catch (err) {
-    await unstage();
-    throw err;
-  }
-  for (const [, final] of staged) await rename(final + suffix, final);
-  for (const path of changes.removed) {
-    await rm(join(target, path), { force: true });
-    await removeEmptyParents(target, dirname(join(target, path)));
-  }
-  return changes;
+  options.gate?.catch(() => undefined);
+  const writer = await ExportWriter.open(dest);
+  for (const [path, content] of files) writer.add(path, content);
+  return writer.commit(options.gate);
 }
 
-/** Writes files (absolute paths), making their directories first, several at a time. */
-async function writeAll(files: Array<[string, string]>): Promise<void> {
-  const dirs = [...new Set(files.map(([path]) => dirname(path)))].sort();
-  for (const dir of dirs) await mkdir(dir, { recursive: true });
-  const limit = pLimit(WRITE_CONCURRENCY);
-  await Promise.all(files.map(([path, content]) => limit(() => writeFile(path, content))));
+/** Files waiting to be written (or compared) before `ready` holds the caller back. */
+const QUEUED_FILES = 4 * WRITE_CONCURRENCY;
+
+/**
+ * An export written file by file as it is made, atomically. A new directory is written beside
+ * its final place and renamed into it. An existing export is updated file by file: each new or
+ * changed file is staged next to its target (an unchanged one is left alone), and only when all
+ * are staged (and the gate has passed) are they renamed into place and the files the previous
+ * export wrote but this one does not removed. A failure before that leaves the previous output
+ * untouched. In "compare" mode (for --check) nothing is written: `commit` says what would change.
+ *
+ * Only the files waiting for the disk are held (`ready` says when to wait for it to catch up).
+ */
+export class ExportWriter {
+  private readonly limit = pLimit(WRITE_CONCURRENCY);
+  private readonly inflight = new Set<Promise<void>>();
+  private readonly dirs = new Map<string, Promise<unknown>>();
+  /** Update: the directories staging made (the first new one of each path), removed on abort. */
+  private readonly madeDirs: string[] = [];
+  private readonly seen = new Set<string>();
+  private readonly changes: FileChanges = { added: [], changed: [], removed: [], unchanged: 0 };
+  /** Update: the files staged beside their targets. */
+  private readonly staged = new Set<string>();
+  /** Compare: the files that differ from the disk, kept for `text`. */
+  private readonly held = new Map<string, string>();
+  private failure: unknown;
+  private readonly suffix = `.octoport-${randomBytes(4).toString("hex")}`;
+
+  private constructor(
+    private readonly dest: string,
+    private readonly target: string,
+    private readonly mode: "new" | "update" | "compare",
+    private readonly previous: Set<string>,
+  ) {}
+
+  /** The directory a new export is written to before it is renamed into place. */
+  private get temp(): string {
+    return this.target + this.suffix;
+  }
+
+  /** Starts an export to `dest`: a new directory, an update of an earlier export, or (compare) neither. */
+  static async open(dest: string, mode: "write" | "compare" = "write"): Promise<ExportWriter> {
+    const target = resolve(dest);
+    if (mode === "compare") return new ExportWriter(dest, target, "compare", await previousFiles(target));
+    const kind = await pathKind(target);
+    if (kind === "file")
+      throw new OctoportError(`the destination ${dest} is a file; pass a directory for --dest`);
+    if (kind === "none") {
+      await mkdir(dirname(target), { recursive: true }).catch(failedWriting(dest));
+      return new ExportWriter(dest, target, "new", new Set());
+    }
+    await assertExportDirectory(dest, target);
+    return new ExportWriter(dest, target, "update", await previousFiles(target));
+  }
+
+  /** Adds a file (its path relative to the export); it is written as soon as the disk allows. */
+  add(path: string, content: string): void {
+    if (this.seen.has(path)) throw new Error(`the export makes ${path} twice`);
+    this.seen.add(path);
+    const task = this.limit(() => (this.failure === undefined ? this.put(path, content) : undefined)).then(
+      () => undefined,
+      (err: unknown) => {
+        this.failure ??= writeError(this.dest, err);
+      },
+    );
+    this.inflight.add(task);
+    void task.finally(() => this.inflight.delete(task));
+  }
+
+  /** Resolves when few enough files wait for the disk that more can be added. */
+  async ready(): Promise<void> {
+    while (this.inflight.size >= QUEUED_FILES) await Promise.race(this.inflight);
+  }
+
+  /** The text of a file added, from wherever it is now: staged, unchanged on disk, or held. */
+  async text(path: string): Promise<string> {
+    await this.settled();
+    const held = this.held.get(path);
+    if (held !== undefined) return held;
+    return readFile(this.location(path), "utf8");
+  }
+
+  /**
+   * Waits for every file, then for the gate; then moves everything into place. On any failure
+   * what was staged is removed and the first error thrown: a write error, else the gate's.
+   */
+  async commit(gate: Promise<void> = Promise.resolve()): Promise<FileChanges> {
+    gate.catch(() => undefined);
+    try {
+      await this.settled();
+      if (this.failure !== undefined) throw this.failure;
+      await gate;
+      if (this.mode === "new") await rename(this.temp, this.target).catch(failedWriting(this.dest));
+    } catch (err) {
+      await this.abort();
+      throw err;
+    }
+    const changes = this.changes;
+    changes.removed = [...this.previous].filter((p) => !this.seen.has(p)).sort();
+    if (this.mode === "update") {
+      for (const path of [...this.staged].sort()) {
+        const final = join(this.target, path);
+        await rename(final + this.suffix, final);
+      }
+      for (const path of changes.removed) {
+        await rm(join(this.target, path), { force: true });
+        await removeEmptyParents(this.target, dirname(join(this.target, path)));
+      }
+    }
+    changes.added.sort();
+    changes.changed.sort();
+    return changes;
+  }
+
+  /** Removes whatever was staged (after a failure before commit). */
+  async abort(): Promise<void> {
+    await this.settled();
+    if (this.mode === "new") await rm(this.temp, { recursive: true, force: true });
+    if (this.mode === "update") {
+      await Promise.all(
+        [...this.staged].map((path) =>
+          rm(join(this.target, path) + this.suffix, { force: true }).catch(() => undefined),
+        ),
+      );
+      // Made by this export for new files only: nothing else is in them.
+      for (const dir of this.madeDirs) await rm(dir, { recursive: true, force: true }).catch(() => undefined);
+    }
+  }
+
+  private async settled(): Promise<void> {
+    while (this.inflight.size) await Promise.all(this.inflight);
+  }
+
+  /** Where a file added is now. */
+  private location(path: string): string {
+    if (this.mode === "new") return join(this.temp, path);
+    const final = join(this.target, path);
+    return this.staged.has(path) ? final + this.suffix : final;
+  }
+
+  private async put(path: string, content: string): Promise<void> {
+    if (this.mode === "new") {
+      const file = join(this.temp, path);
+      await this.mkdir(dirname(file));
+      await writeFile(file, content);
+      this.changes.added.push(path);
+      return;
+    }
+    const final = join(this.target, path);
+    const current = await readFile(final, "utf8").catch(() => undefined);
+    if (current === content) {
+      this.changes.unchanged++;
+      return;
+    }
+    (current === undefined ? this.changes.added : this.changes.changed).push(path);
+    if (this.mode === "compare") {
+      this.held.set(path, content);
+      return;
+    }
+    // Marked first: staging may stop part way, and abort removes whatever of it exists.
+    this.staged.add(path);
+    await this.mkdir(dirname(final));
+    await writeFile(final + this.suffix, content);
+  }
+
+  /** Makes a directory (and its parents) once, however many files go in it. */
+  private mkdir(dir: string): Promise<unknown> {
+    let made = this.dirs.get(dir);
+    if (!made) {
+      made = mkdir(dir, { recursive: true }).then((first) => {
+        if (first && this.mode === "update") this.madeDirs.push(first);
+      });
+      this.dirs.set(dir, made);
+    }
+    return made;
+  }
 }
 
 type PathKind = "none" | "file" | "directory";

@@ -137,6 +137,67 @@ describe("names", () => {
   });
 });
 
+describe("secrets of modules whose names collide across the export", () => {
+  // Two projects whose names sanitise alike, each with a secret of the same name: the roots
+  // tell them apart, while each module names its own input plainly, from what is in it alone.
+  const project = (n: number, name: string) => ({
+    Id: `Projects-${n}`,
+    Name: name,
+    ProjectGroupId: "ProjectGroups-1",
+    LifecycleId: "Lifecycles-1",
+    VariableSetId: `variableset-Projects-${n}`,
+  });
+  const variables = (n: number) => ({
+    Id: `variableset-Projects-${n}`,
+    OwnerId: `Projects-${n}`,
+    Variables: [
+      {
+        Id: `5e000000-0000-4000-8000-00000000000${n}`,
+        Name: "Db.Password",
+        Value: `secret-${n}`,
+        Type: "Sensitive",
+        IsSensitive: true,
+        Scope: {},
+      },
+    ],
+  });
+  const seed = {
+    spaces: [
+      {
+        Name: "Collisions",
+        Documents: {
+          ProjectGroups: [{ Id: "ProjectGroups-1", Name: "Default Project Group" }],
+          Lifecycles: [{ Id: "Lifecycles-1", Name: "Default Lifecycle", Phases: [] }],
+          Projects: [project(1, "Orders API"), project(2, "orders-api")],
+          VariableSets: [variables(1), variables(2)],
+        },
+      },
+    ],
+  };
+
+  it("passes each root variable into its module's own input", async () => {
+    const { files, manifest } = await exportSeed(seed as never);
+    await validateHcl(files);
+    const roots = manifest.secrets.map((s) => s.variable).sort();
+    expect(roots).toHaveLength(2);
+    for (const name of roots) expect(name).toMatch(/_[0-9a-f]{4,}$/);
+    const inner = [...files].filter(([path]) => /^projects\/[^/]+\/module\/variables\.tf$/.test(path));
+    expect(inner).toHaveLength(2);
+    for (const [path, text] of inner) {
+      const inputs = [...text.matchAll(/variable "([^"]+)"/g)].map((m) => m[1]);
+      expect(inputs, path).toEqual(["octopus_space_id", "octoport_ids", expect.any(String)]);
+      const input = inputs[2]!;
+      expect(input, path).not.toMatch(/_[0-9a-f]{4,}$/);
+      const dir = path.replace(/\/module\/variables\.tf$/, "");
+      const secret = manifest.secrets.find((s) => s.modules.includes(dir))!;
+      // The standalone root and the root of all modules both pass it in under its root name.
+      expect(files.get(`${dir}/main.tf`)).toMatch(new RegExp(`\\b${input}\\s+= var\\.${secret.variable}\\b`));
+      expect(files.get(`${dir}/variables.tf`)).toContain(`variable "${secret.variable}"`);
+      expect(files.get("main.tf")).toMatch(new RegExp(`\\b${input}\\s+= var\\.${secret.variable}\\b`));
+    }
+  });
+});
+
 describe("the README", () => {
   it("explains the layout, the order, and the manual steps after migration", async () => {
     const { files } = await exportSeed(exampleSpace());

@@ -1,8 +1,12 @@
 import { mkdir, mkdtemp, readdir, readFile, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
-import { diffExport, writeExport } from "../../src/terraform/writer.js";
+import { afterAll, describe, expect, it } from "vitest";
+import type { ExportFile, Manifest } from "../../src/terraform/export.js";
+import { HclChecker } from "../../src/terraform/hcl/check.js";
+import { HclParseError } from "../../src/terraform/hcl/errors.js";
+import { streamExport } from "../../src/terraform/stream.js";
+import { diffExport, ExportWriter, writeExport } from "../../src/terraform/writer.js";
 
 const files = (entries: Record<string, string>) => new Map(Object.entries(entries));
 const manifest = (list: string[]) => JSON.stringify({ files: list });
@@ -135,5 +139,72 @@ describe("writing an export", () => {
     expect(await readFile(join(dest, "a.tf"), "utf8")).toBe("a\n");
     expect((await readdir(dest)).sort()).toEqual(["a.tf", "manifest.json"]);
     expect((await writeExport(dest, next, { gate: Promise.resolve() })).added).toEqual(["b.tf"]);
+  });
+});
+
+describe("streaming an export (streamExport)", () => {
+  const checker = new HclChecker(1);
+  afterAll(() => checker.close());
+  const manifestOf = (list: string[]) => ({ files: list }) as unknown as Manifest;
+  function* made(entries: Record<string, string>): Generator<ExportFile, Manifest> {
+    for (const [path, text] of Object.entries(entries)) yield [path, text];
+    yield ["manifest.json", manifest(Object.keys(entries))];
+    return manifestOf(Object.keys(entries));
+  }
+  // A blank line in a heredoc splits the file into blocks that fail alone: the file is then
+  // parsed whole, read back from wherever the writer has it (staged, or unchanged on disk).
+  const heredoc = "locals {\n  text = <<-EOT\n    first\n\nsecond at the margin\n  EOT\n}\n";
+
+  it("checks and writes each file as it is made; a file parsed whole is read back from the disk", async () => {
+    const dest = join(await tempDir(), "out");
+    const first = await streamExport(made({ "a.tf": heredoc, "b.tf": "x = 1\n" }), dest, { checker });
+    expect(first.changes.added).toEqual(["a.tf", "b.tf", "manifest.json"]);
+    expect(await readFile(join(dest, "a.tf"), "utf8")).toBe(heredoc);
+    // Again, with a.tf unchanged (left on disk) and the heredoc also in a new, staged file.
+    const again = await streamExport(made({ "a.tf": heredoc, "c.tf": heredoc }), dest, { checker });
+    expect(again.changes).toEqual({
+      added: ["c.tf"],
+      changed: ["manifest.json"],
+      removed: ["b.tf"],
+      unchanged: 1,
+    });
+    // And compared only (export --check): the changed file is held in memory.
+    const drift = await streamExport(made({ "a.tf": `${heredoc}\n# more\n`, "c.tf": heredoc }), dest, {
+      checker,
+      mode: "compare",
+    });
+    expect(drift.changes.changed).toEqual(["a.tf"]);
+    expect(await readFile(join(dest, "a.tf"), "utf8")).toBe(heredoc);
+  });
+
+  it("a file that does not parse fails the export with the parser's words, and nothing lands", async () => {
+    const dest = join(await tempDir(), "out");
+    await streamExport(made({ "a.tf": "x = 1\n" }), dest, { checker });
+    const many = Object.fromEntries(
+      Array.from({ length: 300 }, (_, i) => [
+        `m/f${String(i).padStart(3, "0")}.tf`,
+        `y${i} = "${"v".repeat(500)}"\n`,
+      ]),
+    );
+    const err = await streamExport(made({ ...many, "a.tf": "x = 2\n", "z/bad.tf": "x = [\n" }), dest, {
+      checker,
+    }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(HclParseError);
+    expect((err as HclParseError).file).toBe("z/bad.tf");
+    expect(await readFile(join(dest, "a.tf"), "utf8")).toBe("x = 1\n");
+    expect((await readdir(dest)).sort()).toEqual(["a.tf", "manifest.json"]);
+  });
+
+  it("holds back the maker while the disk is behind", async () => {
+    const dest = join(await tempDir(), "out");
+    const writer = await ExportWriter.open(dest);
+    for (let i = 0; i < 200; i++) writer.add(`f${i}.txt`, "x");
+    let ready = false;
+    const waiting = writer.ready().then(() => {
+      ready = true;
+    });
+    expect(ready).toBe(false);
+    await waiting;
+    expect((await writer.commit()).added).toHaveLength(200);
   });
 });

@@ -2,13 +2,14 @@ import type { CommandModule } from "yargs";
 import { readSpace } from "../../graph/reader.js";
 import {
   type Backend,
-  buildExport,
   DEFAULT_PROVIDER_VERSION,
+  exportFiles,
   type SecretDefaults,
 } from "../../terraform/export.js";
 import { filterOptions, filtersFrom } from "../../terraform/families.js";
 import { HclChecker } from "../../terraform/hcl/check.js";
-import { diffExport, isHclFile, readManifest, writeExport } from "../../terraform/writer.js";
+import { streamExport } from "../../terraform/stream.js";
+import { readManifest } from "../../terraform/writer.js";
 import { OctoportError, UsageError } from "../../util/errors.js";
 import type { CliContext } from "../context.js";
 import {
@@ -190,8 +191,8 @@ async function exportSpace(
       onWarning: (w) => progress.warn(`destination: ${w}`),
     });
   }
-  progress.update("converting", true);
-  const result = buildExport(graph, {
+  progress.update("converting, checking and writing", true);
+  const files = exportFiles(graph, {
     layout: args.layout,
     projects: args.project,
     runbook: args.runbook,
@@ -206,19 +207,16 @@ async function exportSpace(
     source: { server: client.server },
     previous: await readManifest(args.dest),
     adoptFrom,
-    // Each file goes to the parser workers as it is made, so the check runs beside the build.
-    onFile: (path, content) => {
-      if (isHclFile(path)) checker.add(path, content);
-    },
   });
-  progress.update(`checking ${result.files.size} files with the HCL parser and writing them`, true);
-  // The check runs on worker threads while the files are staged; nothing lands unless it passes.
-  const checked = checker.finish();
-  const m = result.manifest;
+  // Each file is checked with the real HCL parser (on worker threads) and staged as it is
+  // made; nothing lands unless every file parses.
+  const { manifest: m, changes } = await streamExport(files, args.dest, {
+    checker,
+    mode: args.check ? "compare" : "write",
+    onFile: (n) => progress.update(`converting, checking and writing: ${n} files`),
+  });
+  progress.clear();
   if (args.check) {
-    await checked;
-    const changes = await diffExport(args.dest, result.files);
-    progress.clear();
     const drift = [
       ...changes.added.map((f) => `+ ${f}`),
       ...changes.changed.map((f) => `~ ${f}`),
@@ -233,8 +231,6 @@ async function exportSpace(
     ctx.stdout.write(`${args.dest} is up to date with space ${space.Name} (${changes.unchanged} files)\n`);
     return;
   }
-  const changes = await writeExport(args.dest, result.files, { gate: checked });
-  progress.clear();
   for (const w of m.warnings) progress.warn(`${w.subject} ${w.message}`);
   ctx.stdout.write(summary(m, args.dest, changes));
 }

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { availableParallelism } from "node:os";
@@ -17,11 +18,19 @@ import { type HclParseError, parseFailure } from "./errors.js";
  * HclChecker) takes a third off that.
  */
 
-/** Go's GC target for the parser: 100 (Go's default), 200 and 800 measured within 5%; 200 uses least memory of the fast ones. */
-const GOGC = "200";
+/**
+ * A worker's young generation, small: what a worker allocates (the parser's answers, as JSON)
+ * is dropped at once, and the default lets each worker hold some 25 MB of it. No cost in time
+ * was measured. (Go's own GC target for the parser stays at its default, 100: 200 and 800
+ * were no faster and 200 took 8 MB more.)
+ */
+const WORKER_HEAP = { maxYoungGenerationSizeMb: 2 };
 
 /** Texts sent to a worker in one message: up to this many characters (or one larger text). */
 const BATCH_CHARS = 16_000;
+
+/** Calls a worker may have waiting before `ready` holds the caller back. */
+const QUEUED_CALLS = 4;
 
 let compiled: Promise<{ module: WebAssembly.Module; dir: string }> | undefined;
 
@@ -46,7 +55,6 @@ const { parentPort, workerData } = require("node:worker_threads");
 const { join } = require("node:path");
 require(join(workerData.dir, "wasm", "bridge_wasm_exec.js"));
 const go = new globalThis.Go();
-go.env = { GOGC: workerData.gogc };
 const root = {};
 globalThis.__parse_terraform_config_wasm__ = root;
 const queue = [];
@@ -108,8 +116,17 @@ class ParserWorker {
   /** Characters posted and not yet answered: new work goes to the worker with fewest. */
   outstanding = 0;
 
-  constructor(module: WebAssembly.Module, dir: string) {
-    this.worker = new Worker(WORKER, { eval: true, workerData: { module, dir, gogc: GOGC, marker: MARKER } });
+  constructor(
+    module: WebAssembly.Module,
+    dir: string,
+    /** Called after each answer (or the worker's failure). */
+    private readonly answered: () => void,
+  ) {
+    this.worker = new Worker(WORKER, {
+      eval: true,
+      workerData: { module, dir, marker: MARKER },
+      resourceLimits: WORKER_HEAP,
+    });
     // An idle parser never keeps the process alive; one with work does.
     this.worker.unref();
     this.worker.on("message", (m: { id: number; errors: Array<string | null> }) => {
@@ -119,14 +136,20 @@ class ParserWorker {
       this.outstanding -= p.chars;
       if (!this.pending.size) this.worker.unref();
       p.resolve(m.errors);
+      this.answered();
     });
     const fail = (err: Error) => {
       this.failure ??= err;
       for (const p of this.pending.values()) p.resolve([]);
       this.pending.clear();
+      this.answered();
     };
     this.worker.on("error", (err) => fail(new Error(`the HCL parser failed: ${err.message}`)));
     this.worker.on("exit", (code) => fail(new Error(`the HCL parser stopped (exit code ${code})`)));
+  }
+
+  get failed(): boolean {
+    return this.failure !== undefined;
   }
 
   /** Each text's parse error, or null where it parses. Posts now, so it works during synchronous work. */
@@ -163,11 +186,14 @@ interface Failure {
   error: HclParseError;
 }
 
+/** Where the text of a file given to the checker can be had again (for parsing it whole). */
+export type TextOf = (file: string) => string | Promise<string>;
+
 /**
  * A pool of parser workers, started when it is made: make it before slow work (the export
  * makes it before reading the space) so their start overlaps it. Files are given to it one by
  * one as they are made (`add`, synchronous: the workers start on them while the rest is still
- * being built) and `finish` waits for the verdict.
+ * being made; `ready` says when to wait for them to catch up) and `finish` waits for the verdict.
  *
  * HCL bodies put together with a blank line between them are a body: so a file parses when
  * each of its top-level blocks parses, and a block parses the same wherever it stands at the
@@ -177,19 +203,28 @@ interface Failure {
  * every marker at the top level, which it cannot when a block leaves a brace, bracket,
  * heredoc, string or comment open. When a call fails, the files its blocks came from are
  * parsed whole, and only their errors count.
+ *
+ * The checker keeps no text: for each distinct block a digest and the call it went in, and
+ * for each call the files whose blocks it holds. A file is asked for again (`finish`'s
+ * `textOf`) only when one of its calls fails.
  */
 export class HclChecker {
   private readonly starting: Promise<ParserWorker[]>;
   private workers: ParserWorker[] | undefined;
-  private owners = new Map<string, string[]>();
-  private texts = new Map<string, string>();
+  /** Each file added since the last finish, by number. */
+  private files: string[] = [];
+  /** The call each distinct block went in, by the block's digest. */
+  private blocks = new Map<string, number>();
+  /** For each call: its verdict (whether it failed) and the files with blocks in it. */
+  private calls: Array<{ failed: Promise<boolean>; files: Set<number> }> = [];
   private chunk: string[] = [];
   private chunkChars = 0;
-  private results: Array<Promise<string[]>> = [];
+  private chunkFiles = new Set<number>();
+  private waiting: Array<() => void> = [];
 
   constructor(count = workerCount(Number.POSITIVE_INFINITY)) {
     this.starting = parserModule().then(({ module, dir }) => {
-      this.workers = Array.from({ length: count }, () => new ParserWorker(module, dir));
+      this.workers = Array.from({ length: count }, () => new ParserWorker(module, dir, () => this.wake()));
       return this.workers;
     });
     this.starting.catch(() => undefined);
@@ -197,37 +232,52 @@ export class HclChecker {
 
   /** Adds a file to check; its new blocks go to the parser as soon as a chunk is full. */
   add(file: string, text: string): void {
-    this.texts.set(file, text);
+    const n = this.files.push(file) - 1;
     for (const block of topLevelBlocks(text)) {
-      const from = this.owners.get(block);
-      if (from) {
-        from.push(file);
+      const digest = createHash("sha256").update(block).digest("base64");
+      const call = this.blocks.get(digest);
+      if (call !== undefined) {
+        (this.calls[call]?.files ?? this.chunkFiles).add(n);
         continue;
       }
-      this.owners.set(block, [file]);
       if (this.chunk.length && this.chunkChars + block.length > BATCH_CHARS) this.flush();
+      this.blocks.set(digest, this.calls.length);
       this.chunk.push(block);
       this.chunkChars += block.length;
+      this.chunkFiles.add(n);
     }
   }
 
   /**
-   * Waits for every file added since the last finish; rejects with the HclParseError of the
-   * first file (by path) that does not parse, in the parser's words.
+   * Resolves when the parsers have caught up enough for more to be added: a caller that waits
+   * for it between files holds only a few calls' text in the parsers' queues.
    */
-  async finish(): Promise<void> {
+  ready(): Promise<void> {
+    if (this.caughtUp()) return Promise.resolve();
+    return new Promise((resolve) => this.waiting.push(resolve));
+  }
+
+  /**
+   * Waits for every file added since the last finish; rejects with the HclParseError of the
+   * first file (by path) that does not parse, in the parser's words. `textOf` gives a file's
+   * text again when it must be parsed whole.
+   */
+  async finish(textOf: TextOf): Promise<void> {
     this.flush();
-    const results = this.results;
-    const owners = this.owners;
-    const texts = this.texts;
-    this.results = [];
-    this.owners = new Map();
-    this.texts = new Map();
+    const { files, calls } = this;
+    this.files = [];
+    this.blocks = new Map();
+    this.calls = [];
     await this.starting;
-    const failedBlocks = (await Promise.all(results)).flat();
-    if (!failedBlocks.length) return;
-    const suspects = new Set(failedBlocks.flatMap((block) => owners.get(block) ?? []));
-    const whole = [...texts].filter(([file]) => suspects.has(file)).map(([file, text]) => ({ file, text }));
+    const verdicts = await Promise.all(calls.map((c) => c.failed));
+    const suspects = new Set<number>();
+    calls.forEach((c, i) => {
+      if (verdicts[i]) for (const n of c.files) suspects.add(n);
+    });
+    if (!suspects.size) return;
+    const whole = await Promise.all(
+      [...suspects].map(async (n) => ({ file: files[n]!, text: await textOf(files[n]!) })),
+    );
     const errors = (await Promise.all(batches(whole).map((b) => this.parse(b)))).flat();
     if (!errors.length) return;
     throw errors.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0))[0]!.error;
@@ -235,8 +285,12 @@ export class HclChecker {
 
   /** Checks these files (see add and finish). */
   check(files: Iterable<readonly [string, string]>): Promise<void> {
-    for (const [file, text] of files) this.add(file, text);
-    return this.finish();
+    const texts = new Map<string, string>();
+    for (const [file, text] of files) {
+      texts.set(file, text);
+      this.add(file, text);
+    }
+    return this.finish((file) => texts.get(file)!);
   }
 
   private flush(): void {
@@ -244,15 +298,30 @@ export class HclChecker {
     const blocks = this.chunk;
     const parts = blocks.map((block, i) => `${MARKER}${i} = ${i}\n${block}\n\n`);
     const text = `${parts.join("")}${MARKER}${blocks.length} = ${blocks.length}\n`;
+    const chunk: Text = { file: `octoport-check-${this.calls.length}.tf`, text, markers: blocks.length };
+    // Posted now when the workers are there (so also in the middle of synchronous work).
+    const failed = this.parse([chunk]).then((f) => f.length > 0);
+    // Reported by finish; a check given up on (the export failed first) must not crash the process.
+    failed.catch(() => undefined);
+    this.calls.push({ failed, files: this.chunkFiles });
     this.chunk = [];
     this.chunkChars = 0;
-    const chunk: Text = { file: `octoport-check-${this.results.length}.tf`, text, markers: blocks.length };
-    // Posted now when the workers are there (so also in the middle of synchronous work).
-    const failed = this.parse([chunk]);
-    const result = failed.then((f) => (f.length ? blocks : []));
-    // Reported by finish; a check given up on (the export failed first) must not crash the process.
-    result.catch(() => undefined);
-    this.results.push(result);
+    this.chunkFiles = new Set();
+  }
+
+  /** Whether few enough characters wait in the parsers' queues (or a parser has failed). */
+  private caughtUp(): boolean {
+    const workers = this.workers;
+    if (!workers) return false;
+    const outstanding = workers.reduce((n, w) => n + w.outstanding, 0);
+    return outstanding <= QUEUED_CALLS * BATCH_CHARS * workers.length || workers.some((w) => w.failed);
+  }
+
+  private wake(): void {
+    if (!this.waiting.length || !this.caughtUp()) return;
+    const waiting = this.waiting;
+    this.waiting = [];
+    for (const resolve of waiting) resolve();
   }
 
   /** Parses texts on the least busy worker; returns those that fail. */
@@ -274,6 +343,7 @@ export class HclChecker {
   async close(): Promise<void> {
     const workers = await this.starting.catch(() => [] as ParserWorker[]);
     await Promise.all(workers.map((w) => w.close()));
+    this.wake();
   }
 }
 
