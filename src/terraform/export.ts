@@ -326,23 +326,25 @@ function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
+/** required_providers: the Octopus provider at the export's version constraint. */
+function requiredProviders(options: ExportOptions): Block {
+  return block(
+    "required_providers",
+    [],
+    [
+      attr(
+        "octopusdeploy",
+        object([
+          ["source", str(PROVIDER_SOURCE)],
+          ["version", str(options.providerVersion)],
+        ]),
+      ),
+    ],
+  );
+}
+
 function terraformBlock(options: ExportOptions, backend: boolean): Block {
-  const body: BodyItem[] = [
-    block(
-      "required_providers",
-      [],
-      [
-        attr(
-          "octopusdeploy",
-          object([
-            ["source", str(PROVIDER_SOURCE)],
-            ["version", str(options.providerVersion)],
-          ]),
-        ),
-      ],
-    ),
-    attr("required_version", str(">= 1.6.0")),
-  ];
+  const body: BodyItem[] = [requiredProviders(options), attr("required_version", str(">= 1.6.0"))];
   if (backend && options.backend) body.push(block("backend", [options.backend], []));
   return block("terraform", [], body);
 }
@@ -453,30 +455,7 @@ function* moduleFiles(
     ]),
   ];
   yield [`${dir}outputs.tf`, file([idsOutput(plan, state, builder)])];
-  yield [
-    `${dir}versions.tf`,
-    file([
-      block(
-        "terraform",
-        [],
-        [
-          block(
-            "required_providers",
-            [],
-            [
-              attr(
-                "octopusdeploy",
-                object([
-                  ["source", str(PROVIDER_SOURCE)],
-                  ["version", str(options.providerVersion)],
-                ]),
-              ),
-            ],
-          ),
-        ],
-      ),
-    ]),
-  ];
+  yield [`${dir}versions.tf`, file([block("terraform", [], [requiredProviders(options)])])];
 }
 
 /**
