@@ -1,4 +1,5 @@
 import type { GraphNode, SpaceGraph } from "../graph/graph.js";
+import { prettyJson } from "../util/json.js";
 import { flat } from "../util/strings.js";
 import { type Adoption, planAdoption } from "./adopt.js";
 import { converterFor } from "./converters/index.js";
@@ -97,8 +98,19 @@ export interface ExportResult {
   manifest: Manifest;
 }
 
+/**
+ * A file's text: whole, or (a large file) made again, piece by piece, each time it is read, so
+ * that it is never held as one string.
+ */
+export type FileText = string | (() => Iterable<string>);
+
 /** One file of an export: its path relative to the output directory, and its text. */
-export type ExportFile = readonly [path: string, content: string];
+export type ExportFile = readonly [path: string, content: FileText];
+
+/** A file's text as one string. */
+export function wholeText(content: FileText): string {
+  return typeof content === "string" ? content : [...content()].join("");
+}
 
 /** Builds every file of an export, in memory (see exportFiles). */
 export function buildExport(graph: SpaceGraph, options: ExportOptions): ExportResult {
@@ -106,7 +118,7 @@ export function buildExport(graph: SpaceGraph, options: ExportOptions): ExportRe
   const made = exportFiles(graph, options);
   for (let step = made.next(); ; step = made.next()) {
     if (step.done) return { files, manifest: step.value };
-    files.set(step.value[0], step.value[1]);
+    files.set(step.value[0], wholeText(step.value[1]));
   }
 }
 
@@ -620,9 +632,16 @@ function* rootFiles(
   if (options.adoptFrom) adopt(manifest, graph, options.adoptFrom, files);
   files.set("README.md", renderReadme(manifest, graph));
   manifest.files = [...new Set([...written, ...files.keys()])].sort();
-  files.set("manifest.json", `${JSON.stringify(manifest, null, 2)}\n`);
   yield* files;
+  // The largest file (20 MB at 2,000 projects), so it is written in pieces.
+  yield ["manifest.json", () => manifestText(manifest)];
   return manifest;
+}
+
+/** manifest.json: the manifest as JSON.stringify(manifest, null, 2) writes it, and a newline. */
+function* manifestText(manifest: Manifest): Generator<string> {
+  yield* prettyJson(manifest);
+  yield "\n";
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { ExportFile, Manifest } from "./export.js";
+import { type ExportFile, type Manifest, wholeText } from "./export.js";
 import type { HclChecker } from "./hcl/check.js";
 import { ExportWriter, type FileChanges, isHclFile } from "./writer.js";
 
@@ -34,7 +34,7 @@ export async function streamExport(
         break;
       }
       const [path, content] = step.value;
-      if (isHclFile(path)) checker.add(path, content);
+      if (isHclFile(path)) checker.add(path, wholeText(content));
       writer.add(path, content);
       options.onFile?.(++count);
       await checker.ready();

@@ -1,9 +1,10 @@
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
+import { createReadStream } from "node:fs";
 import { lstat, mkdir, readdir, readFile, rename, rm, rmdir, stat, writeFile } from "node:fs/promises";
 import { dirname, join, resolve, sep } from "node:path";
 import pLimit from "p-limit";
 import { OctoportError } from "../util/errors.js";
-import type { Manifest } from "./export.js";
+import { type FileText, type Manifest, wholeText } from "./export.js";
 import { checkHclFiles } from "./hcl/check.js";
 
 /** What writing (or checking) an export changes on disk. */
@@ -85,7 +86,7 @@ export class ExportWriter {
   /** Update: the files staged beside their targets. */
   private readonly staged = new Set<string>();
   /** Compare: the files that differ from the disk, kept for `text`. */
-  private readonly held = new Map<string, string>();
+  private readonly held = new Map<string, FileText>();
   private failure: unknown;
   private readonly suffix = `.octoport-${randomBytes(4).toString("hex")}`;
 
@@ -117,7 +118,7 @@ export class ExportWriter {
   }
 
   /** Adds a file (its path relative to the export); it is written as soon as the disk allows. */
-  add(path: string, content: string): void {
+  add(path: string, content: FileText): void {
     if (this.seen.has(path)) throw new Error(`the export makes ${path} twice`);
     this.seen.add(path);
     const task = this.limit(() => (this.failure === undefined ? this.put(path, content) : undefined)).then(
@@ -139,7 +140,7 @@ export class ExportWriter {
   async text(path: string): Promise<string> {
     await this.settled();
     const held = this.held.get(path);
-    if (held !== undefined) return held;
+    if (held !== undefined) return wholeText(held);
     return readFile(this.location(path), "utf8");
   }
 
@@ -201,21 +202,21 @@ export class ExportWriter {
     return this.staged.has(path) ? final + this.suffix : final;
   }
 
-  private async put(path: string, content: string): Promise<void> {
+  private async put(path: string, content: FileText): Promise<void> {
     if (this.mode === "new") {
       const file = join(this.temp, path);
       await this.mkdir(dirname(file));
-      await writeFile(file, content);
+      await writeFile(file, writable(content));
       this.changes.added.push(path);
       return;
     }
     const final = join(this.target, path);
-    const current = await readFile(final, "utf8").catch(() => undefined);
-    if (current === content) {
+    const current = await sameText(final, content);
+    if (current === "same") {
       this.changes.unchanged++;
       return;
     }
-    (current === undefined ? this.changes.added : this.changes.changed).push(path);
+    (current === "none" ? this.changes.added : this.changes.changed).push(path);
     if (this.mode === "compare") {
       this.held.set(path, content);
       return;
@@ -223,7 +224,7 @@ export class ExportWriter {
     // Marked first: staging may stop part way, and abort removes whatever of it exists.
     this.staged.add(path);
     await this.mkdir(dirname(final));
-    await writeFile(final + this.suffix, content);
+    await writeFile(final + this.suffix, writable(content));
   }
 
   /** Makes a directory (and its parents) once, however many files go in it. */
@@ -237,6 +238,31 @@ export class ExportWriter {
     }
     return made;
   }
+}
+
+/** What writeFile takes for a text: the string, or the pieces, written one after another. */
+function writable(content: FileText): string | Iterable<string> {
+  return typeof content === "string" ? content : content();
+}
+
+/**
+ * Whether the file holds this text ("none" when there is no file). A text in pieces is
+ * compared by digest, so neither it nor the file is held whole.
+ */
+async function sameText(file: string, content: FileText): Promise<"same" | "different" | "none"> {
+  if (typeof content === "string") {
+    const current = await readFile(file, "utf8").catch(() => undefined);
+    return current === undefined ? "none" : current === content ? "same" : "different";
+  }
+  const disk = createHash("sha256");
+  try {
+    for await (const chunk of createReadStream(file)) disk.update(chunk as Buffer);
+  } catch {
+    return "none";
+  }
+  const text = createHash("sha256");
+  for (const piece of content()) text.update(piece);
+  return disk.digest("hex") === text.digest("hex") ? "same" : "different";
 }
 
 type PathKind = "none" | "file" | "directory";

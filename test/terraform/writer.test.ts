@@ -142,6 +142,31 @@ describe("writing an export", () => {
   });
 });
 
+describe("a file written in pieces", () => {
+  // Made again each time it is read: written piece by piece, compared by digest.
+  const pieces = (text: string) => () => text.match(/[^]{1,7}/g) ?? [];
+  const big = `${"line of the manifest\n".repeat(500)}`;
+
+  it("lands whole when new, is left alone when the same, is replaced when it differs", async () => {
+    const dest = join(await tempDir(), "out");
+    const put = async (text: string, mode: "write" | "compare" = "write") => {
+      const writer = await ExportWriter.open(dest, mode);
+      writer.add("manifest.json", pieces(text));
+      return writer.commit();
+    };
+    expect((await put(big)).added).toEqual(["manifest.json"]);
+    expect(await readFile(join(dest, "manifest.json"), "utf8")).toBe(big);
+    const before = (await stat(join(dest, "manifest.json"))).mtimeMs;
+    await new Promise((r) => setTimeout(r, 20));
+    expect((await put(big)).unchanged).toBe(1);
+    expect((await stat(join(dest, "manifest.json"))).mtimeMs).toBe(before);
+    expect((await put(`${big}one more\n`, "compare")).changed).toEqual(["manifest.json"]);
+    expect(await readFile(join(dest, "manifest.json"), "utf8")).toBe(big);
+    expect((await put(`${big}one more\n`)).changed).toEqual(["manifest.json"]);
+    expect(await readFile(join(dest, "manifest.json"), "utf8")).toBe(`${big}one more\n`);
+  });
+});
+
 describe("streaming an export (streamExport)", () => {
   const checker = new HclChecker(1);
   afterAll(() => checker.close());
