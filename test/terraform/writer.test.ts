@@ -144,7 +144,7 @@ describe("writing an export", () => {
 
 describe("a file written in pieces", () => {
   // Made again each time it is read: written piece by piece, compared by digest.
-  const pieces = (text: string) => () => text.match(/[^]{1,7}/g) ?? [];
+  const pieces = (text: string) => () => text.match(/[\s\S]{1,7}/g) ?? [];
   const big = `${"line of the manifest\n".repeat(500)}`;
 
   it("lands whole when new, is left alone when the same, is replaced when it differs", async () => {
