@@ -54,6 +54,18 @@ describe("checkHclFiles (the real parser on worker threads)", () => {
     }
   });
 
+  it("lets a caller waiting for the parsers before they have started go on once they have", async () => {
+    // A small file is queued, not sent: only the workers' start can end the wait.
+    const checker = new HclChecker(1);
+    try {
+      checker.add("a.tf", "x = 1\n");
+      await checker.ready();
+      await checker.finish(() => "x = 1\n");
+    } finally {
+      await checker.close();
+    }
+  });
+
   describe("parsing each distinct block once", () => {
     const checker = new HclChecker(2);
     afterAll(() => checker.close());

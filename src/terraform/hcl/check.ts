@@ -225,6 +225,8 @@ export class HclChecker {
   constructor(count = workerCount(Number.POSITIVE_INFINITY)) {
     this.starting = parserModule().then(({ module, dir }) => {
       this.workers = Array.from({ length: count }, () => new ParserWorker(module, dir, () => this.wake()));
+      // A caller may be waiting in `ready` from before the workers were there.
+      this.wake();
       return this.workers;
     });
     this.starting.catch(() => undefined);
