@@ -9,6 +9,7 @@ import {
   type Space,
   variableSetSchema,
 } from "../octopus/schemas.js";
+import { StringPool } from "../util/strings.js";
 import { SpaceGraph } from "./graph.js";
 import { DOC_TYPES } from "./types.js";
 
@@ -39,6 +40,8 @@ export async function readSpace(
 ): Promise<SpaceGraph> {
   const root = await client.root();
   const graph = new SpaceGraph(space, root.Version);
+  const pool = new StringPool();
+  const lean = <T extends OctopusDocument>(doc: T): T => pool.share(serverOnlyRemoved(doc));
   const base = `/api/${encodeURIComponent(space.Id)}`;
   const progress = { done: 0, total: 0 };
   const report = (phase: ReadProgress["phase"]) => options.onProgress?.({ ...progress, phase });
@@ -159,7 +162,7 @@ export async function readSpace(
  */
 const SERVER_ONLY = ["Links", "ScopeValues"] as const;
 
-function lean<T extends OctopusDocument>(doc: T): T {
+function serverOnlyRemoved<T extends OctopusDocument>(doc: T): T {
   for (const key of SERVER_ONLY) delete (doc as Record<string, unknown>)[key];
   return doc;
 }
