@@ -614,10 +614,9 @@ function* rootFiles(
     files: [],
   };
   const previous = sameExport(options.previous, manifest);
-  manifest.moved = movesSince(
-    previous && { resources: trackedResources(previous), moved: previous.moved },
-    trackedResources(manifest),
-  );
+  manifest.moved = previous
+    ? movesSince({ resources: trackedResources(previous), moved: previous.moved }, trackedResources(manifest))
+    : [];
   for (const [module, moves] of groupBy(manifest.moved, (m) => m.module)) {
     files.set(
       module === "" ? "moved.tf" : `${module}/module/moved.tf`,
