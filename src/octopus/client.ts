@@ -110,7 +110,10 @@ export class OctopusClient {
       headers,
       timeout: options.timeoutMs ?? 60_000,
       validateStatus: () => true,
-      responseType: "text",
+      // Read as a stream and decoded piece by piece (readText): axios's "text" joins each body
+      // into one Buffer first, and at 2,000 projects those few-MB buffers left some 100 MB of
+      // the C heap fragmented behind them.
+      responseType: "stream",
       transformResponse: (data) => data,
       maxRedirects: 0,
       proxy: false,
@@ -229,15 +232,17 @@ export class OctopusClient {
       let reason: string;
       let retryAfter: number | undefined;
       try {
-        const res = await this.limit(() => {
+        const res = await this.limit(async (): Promise<AxiosResponse<string>> => {
           this.stats.requests++;
           this.stats.byRoute.set(route, (this.stats.byRoute.get(route) ?? 0) + 1);
-          return this.http.request<string>({
+          const streamed = await this.http.request<AsyncIterable<Buffer>>({
             method,
             url: path,
             data: body === undefined ? undefined : JSON.stringify(body),
             headers: body === undefined ? undefined : { "Content-Type": "application/json" },
           });
+          // The body is read inside the limit: --concurrency bounds whole requests.
+          return { ...streamed, data: await readText(streamed.data) };
         });
         if (res.status >= 200 && res.status < 300) return res;
         if (!RETRYABLE_STATUS.has(res.status) || attempt >= this.retry.maxRetries) {
@@ -417,6 +422,14 @@ export function normaliseServer(server: string): string {
     });
   }
   return url.toString().replace(/\/+$/, "");
+}
+
+/** A response body as text, decoded as UTF-8 piece by piece as it arrives. */
+async function readText(body: AsyncIterable<Buffer>): Promise<string> {
+  const decoder = new TextDecoder();
+  let text = "";
+  for await (const chunk of body) text += decoder.decode(chunk, { stream: true });
+  return text + decoder.decode();
 }
 
 function sleep(ms: number): Promise<void> {

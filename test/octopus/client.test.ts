@@ -65,6 +65,73 @@ describe("paging", () => {
   });
 });
 
+describe("response bodies", () => {
+  /** A server that answers each request with `body` (JSON text), in pieces of `size` bytes. */
+  async function chunkedServer(
+    body: string,
+    size: number,
+    cut: { times: number },
+  ): Promise<{ url: string; close: () => void }> {
+    const server = http.createServer((_req, res) => {
+      const bytes = Buffer.from(body, "utf8");
+      res.writeHead(200, { "Content-Type": "application/json", "Content-Length": bytes.length });
+      let at = 0;
+      const next = () => {
+        if (at >= bytes.length) return res.end();
+        // Cut the connection half way through the body, as many times as asked.
+        if (cut.times > 0 && at >= bytes.length / 2) {
+          cut.times--;
+          res.socket?.destroy();
+          return;
+        }
+        res.write(bytes.subarray(at, at + size));
+        at += size;
+        setImmediate(next);
+      };
+      next();
+    });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
+    return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, close: () => server.close() };
+  }
+
+  it("reads a body that arrives in pieces, however the pieces split its characters", async () => {
+    // Three- and four-byte characters, sent 5 bytes at a time: most are split between pieces.
+    const name = "Zürich – 東京 🚀 ".repeat(200);
+    const { url, close } = await chunkedServer(JSON.stringify({ Id: "Things-1", Name: name }), 5, {
+      times: 0,
+    });
+    try {
+      const client = new OctopusClient({ server: url, apiKey: "API-X" });
+      expect(await client.get<{ Name: string }>("/api/things/Things-1")).toEqual({
+        Id: "Things-1",
+        Name: name,
+      });
+    } finally {
+      close();
+    }
+  });
+
+  it("retries a connection cut in the middle of a body", async () => {
+    const cut = { times: 1 };
+    const body = JSON.stringify({ Id: "Things-1", Name: "x".repeat(50_000) });
+    const { url, close } = await chunkedServer(body, 4096, cut);
+    try {
+      const retries: string[] = [];
+      const client = new OctopusClient({
+        server: url,
+        apiKey: "API-X",
+        retry: { baseDelayMs: 1, maxDelayMs: 2 },
+        onRetry: (r) => retries.push(r.reason),
+      });
+      expect(await client.get("/api/things/Things-1")).toEqual(JSON.parse(body));
+      expect(cut.times).toBe(0);
+      expect(retries).toHaveLength(1);
+    } finally {
+      close();
+    }
+  });
+});
+
 describe("retries", () => {
   it.each([503, 502, 504, 408])("retries HTTP %i and succeeds", async (status) => {
     sandbox.faults.enqueue({ kind: "status", status }, { kind: "status", status });
