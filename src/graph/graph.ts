@@ -80,6 +80,25 @@ export class SpaceGraph {
     return this.byType.get(type) ?? [];
   }
 
+  /**
+   * Drops the bodies of documents that will not be read again (an export that owns the graph
+   * releases each project's documents once its module is written). A released document keeps
+   * its node (type, ID, name, owner); reading its body is a bug, so it throws.
+   */
+  release(ids: Iterable<string>): void {
+    for (const id of ids) {
+      const node = this.nodes.get(id);
+      if (node) node.doc = releasedDocument(node);
+    }
+  }
+
+  /** Drops the references (after whatever needed them, e.g. an export's plan, has run). */
+  dropReferences(): void {
+    this.references.length = 0;
+    this.incoming.clear();
+    this.outgoing.clear();
+  }
+
   referencesFrom(id: string): readonly Reference[] {
     return this.outgoing.get(id) ?? [];
   }
@@ -158,6 +177,19 @@ export class SpaceGraph {
       }
     }
   }
+}
+
+/** A document body that throws when read: its node was released. */
+function releasedDocument(node: GraphNode): OctopusDocument {
+  const fail = (): never => {
+    throw new Error(`${node.type} ${node.id} was read after it was released`);
+  };
+  return new Proxy({} as OctopusDocument, {
+    get: (_target, key) => (key === "Id" ? node.id : fail()),
+    has: fail,
+    ownKeys: fail,
+    getOwnPropertyDescriptor: fail,
+  });
 }
 
 function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {

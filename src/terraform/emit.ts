@@ -128,8 +128,8 @@ export class ModuleBuilder {
 
   /**
    * Drops what converting the module needed once its files are printed: its blocks, lookups,
-   * actions and names (labels still held elsewhere keep their resolved names). Its secrets
-   * and their inputs stay, for the roots.
+   * actions, names and the list of its primary documents. Its secrets and their inputs stay,
+   * for the roots.
    */
   release(): void {
     this.files.clear();
@@ -138,6 +138,7 @@ export class ModuleBuilder {
     this.addresses.clear();
     this.actions.clear();
     this.namespaces.clear();
+    this.primaries.length = 0;
   }
 
   namespace(kind: "resource" | "data", type: string): Namespace {
@@ -496,16 +497,6 @@ export class EmitContext {
    * name, case-insensitively: a sensitive variable can be passed in by name only when one does.
    */
   variableNameCount(name: string): number {
-    if (!this.state.variableNames) {
-      const counts = new Map<string, number>();
-      for (const set of this.graph.ofType("VariableSets")) {
-        for (const v of (set.doc as { Variables?: Array<{ Name?: unknown }> }).Variables ?? []) {
-          const key = String(v.Name).toLowerCase();
-          counts.set(key, (counts.get(key) ?? 0) + 1);
-        }
-      }
-      this.state.variableNames = counts;
-    }
     return this.state.variableNames.get(name.toLowerCase()) ?? 0;
   }
 
@@ -668,9 +659,19 @@ export class ExportState {
   readonly actionNames = new Map<string, string>();
   private readonly commonHomes = new Map<string, string | undefined>();
   private readonly secretNames = new Namespace().reserve(...STANDARD_INPUTS, IDS_INPUT);
-  /** Variable name counts across the space, made when first asked for. */
-  variableNames: Map<string, number> | undefined;
+  /** How many variables of the space's variable sets have each name (lowercase). */
+  readonly variableNames = new Map<string, number>();
   private readonly secrets = new Map<string, Secret>();
+
+  /** Counted before any module is converted: documents may be released as modules are written. */
+  constructor(graph: SpaceGraph) {
+    for (const set of graph.ofType("VariableSets")) {
+      for (const v of (set.doc as { Variables?: Array<{ Name?: unknown }> }).Variables ?? []) {
+        const key = String(v.Name).toLowerCase();
+        this.variableNames.set(key, (this.variableNames.get(key) ?? 0) + 1);
+      }
+    }
+  }
 
   secret(key: string, fields: Omit<Secret, "name" | "key">): Secret {
     let secret = this.secrets.get(key);

@@ -46,6 +46,12 @@ export interface ExportOptions extends SelectionOptions {
   previous?: Manifest;
   /** The destination space, read: resources already there are imported (adopted) on the first apply. */
   adoptFrom?: SpaceGraph;
+  /**
+   * The caller does not use the graph after the export, so the export may release what it
+   * has done with: the references once the plan is made, and each project's documents once
+   * its module is written (not with adoptFrom, which reads them at the end).
+   */
+  releaseGraph?: boolean;
 }
 
 export const DEFAULT_PROVIDER_VERSION = "~> 1.17";
@@ -131,7 +137,11 @@ export function buildExport(graph: SpaceGraph, options: ExportOptions): ExportRe
  */
 export function* exportFiles(graph: SpaceGraph, options: ExportOptions): Generator<ExportFile, Manifest> {
   const plan = planExport(graph, options);
-  const state = new ExportState();
+  const releasing = options.releaseGraph === true && !options.adoptFrom;
+  if (releasing) graph.dropReferences();
+  const state = new ExportState(graph);
+  // Read from every project's process now: the roots are made after the processes are released.
+  const projectDependencies = projectDependencyNames(plan);
   const modules = new Map<string, ModuleBuilder>();
   for (const m of plan.modules) modules.set(m.path, new ModuleBuilder(m.path, m.title));
 
@@ -141,25 +151,8 @@ export function* exportFiles(graph: SpaceGraph, options: ExportOptions): Generat
       (a, b) =>
         typeRank(a.node) - typeRank(b.node) || cmp(a.node.name, b.node.name) || cmp(a.node.id, b.node.id),
     );
-  const contexts = units.map(({ node, path }) => {
-    const module = modules.get(path);
-    if (!module) throw new Error(`no module ${path} for ${node.id}`);
-    return new EmitContext(plan, module, node, state);
-  });
-  // Names first, so any document can refer to any other whatever the order they are written in.
-  for (const ctx of contexts) {
-    const converter = converterFor(ctx.node.type)!;
-    const type = converter.primary?.(ctx.node, plan);
-    if (type) {
-      const key = ctx.key(converter.primaryKey?.(ctx.node, plan) ?? ctx.node.name);
-      state.primaries.set(ctx.node.id, {
-        type,
-        label: ctx.module.name("resource", type, key),
-        module: ctx.module.path,
-      });
-      ctx.module.primaries.push(ctx.node.id);
-    }
-  }
+  for (const { node, path } of units)
+    if (!modules.has(path)) throw new Error(`no module ${path} for ${node.id}`);
   for (const node of graph.ofType("DeploymentProcesses").concat(graph.ofType("RunbookProcesses"))) {
     for (const step of ((node.doc as { Steps?: unknown }).Steps ?? []) as Array<{
       Actions?: Array<{ Id?: string; Name?: string }>;
@@ -167,16 +160,35 @@ export function* exportFiles(graph: SpaceGraph, options: ExportOptions): Generat
       for (const a of step.Actions ?? []) if (a.Id && a.Name) state.actionNames.set(a.Id, a.Name);
     }
   }
-  for (const ctx of contexts) converterFor(ctx.node.type)!.declare?.(ctx.node, ctx);
 
-  // Module by module: a converter writes only into its document's module, so once a module's
-  // documents are converted its names are settled and its files can be printed.
-  const byModule = groupBy(contexts, (ctx) => ctx.module.path);
+  // Module by module: a converter writes only into its document's module, and refers by name
+  // (or by a lookup) to what is in other modules, so each module is named, converted, printed
+  // and released in turn, and memory holds one module's names and blocks at a time.
+  const byModule = groupBy(units, (u) => u.path);
   const written: string[] = [];
-  const resources: ManifestResource[] = [];
+  const resources: ResourceGroup[] = [];
   for (const m of plan.modules) {
     const builder = modules.get(m.path)!;
-    for (const ctx of byModule.get(m.path) ?? []) {
+    const contexts = (byModule.get(m.path) ?? []).map(
+      ({ node }) => new EmitContext(plan, builder, node, state),
+    );
+    byModule.delete(m.path);
+    // Names first, so any document can refer to any other whatever the order they are written in.
+    for (const ctx of contexts) {
+      const converter = converterFor(ctx.node.type)!;
+      const type = converter.primary?.(ctx.node, plan);
+      if (type) {
+        const key = ctx.key(converter.primaryKey?.(ctx.node, plan) ?? ctx.node.name);
+        state.primaries.set(ctx.node.id, {
+          type,
+          label: builder.name("resource", type, key),
+          module: m.path,
+        });
+        builder.primaries.push(ctx.node.id);
+      }
+    }
+    for (const ctx of contexts) converterFor(ctx.node.type)!.declare?.(ctx.node, ctx);
+    for (const ctx of contexts) {
       converterFor(ctx.node.type)!.emit(ctx.node, ctx);
       const odd = notNfc(ctx.node.doc);
       if (odd)
@@ -188,8 +200,10 @@ export function* exportFiles(graph: SpaceGraph, options: ExportOptions): Generat
       written.push(flat(made[0]));
       yield made;
     }
-    settle(state, builder, resources);
+    resources.push(settle(state, builder));
     builder.release();
+    if (releasing && m.projectId)
+      graph.release(contexts.filter((c) => c.node.type !== "Projects").map((c) => c.node.id));
   }
   for (const node of graph.nodes.values()) {
     if (
@@ -204,7 +218,7 @@ export function* exportFiles(graph: SpaceGraph, options: ExportOptions): Generat
       });
     }
   }
-  return yield* rootFiles(plan, options, state, modules, written, resources);
+  return yield* rootFiles(plan, options, state, modules, written, resources, projectDependencies);
 }
 
 /** The first string in a document that Unicode NFC would change, if any. */
@@ -471,28 +485,86 @@ function* moduleFiles(
 }
 
 /**
- * Once a module is printed, its resources go into the manifest's list under their final
- * addresses, and the labels of its documents' primary resources keep only their names: so
- * nothing holds on to the module's names.
+ * A resource of the manifest as the export keeps it until the end: its address is made when
+ * asked for (at 2,000 projects the 104,000 addresses were the largest thing the export held),
+ * and JSON.stringify writes it as a plain ManifestResource.
  */
-function settle(state: ExportState, builder: ModuleBuilder, into: ManifestResource[]): void {
+class KeptResource implements ManifestResource {
+  readonly sourcePart?: string;
+
+  constructor(
+    readonly sourceId: string,
+    sourcePart: string | undefined,
+    readonly sourceType: string,
+    readonly name: string,
+    readonly type: string,
+    readonly module: string,
+    /** `module.<name>.` (nothing in the single layout). */
+    private readonly prefix: string,
+    /** The resource's label: the address is `<prefix><type>.<label>`. */
+    readonly label: string,
+  ) {
+    if (sourcePart) this.sourcePart = sourcePart;
+  }
+
+  get address(): string {
+    return `${this.prefix}${this.type}.${this.label}`;
+  }
+
+  toJSON(): ManifestResource {
+    return {
+      sourceId: this.sourceId,
+      ...(this.sourcePart ? { sourcePart: this.sourcePart } : {}),
+      sourceType: this.sourceType,
+      name: this.name,
+      type: this.type,
+      module: this.module,
+      address: this.address,
+    };
+  }
+}
+
+/** One module's resources, in the order of their addresses, and what the addresses start with. */
+interface ResourceGroup {
+  prefix: string;
+  resources: KeptResource[];
+}
+
+/**
+ * Every module's resources in the order of their addresses, `module.<name>.<type>.<label>`.
+ * Names, types and labels are made of letters, digits and `_`, all of which sort after `.`:
+ * so ordering by name, then type, then label orders the addresses, and each group (a module,
+ * in order by type and label) goes whole in the order of its prefix.
+ */
+function inAddressOrder(groups: ResourceGroup[]): ManifestResource[] {
+  return groups.sort((a, b) => cmp(a.prefix, b.prefix)).flatMap((g) => g.resources);
+}
+
+/**
+ * Once a module is printed, its resources are kept for the manifest under their final names,
+ * and its documents' primary resources are forgotten (nothing outside a module refers to them
+ * by label): so nothing holds on to the module's names.
+ */
+function settle(state: ExportState, builder: ModuleBuilder): ResourceGroup {
   const prefix = builder.path === "" ? "" : `module.${moduleName(builder.path)}.`;
-  for (const r of state.resources.splice(0)) {
-    into.push({
-      sourceId: r.sourceId,
-      ...(r.sourcePart ? { sourcePart: flat(r.sourcePart) } : {}),
-      sourceType: r.sourceType,
-      name: r.name,
-      type: r.type,
-      module: r.module,
-      address: flat(`${prefix}${r.type}.${r.label.resolve()}`),
-    });
-  }
-  for (const id of builder.primaries) {
-    const primary = state.primaries.get(id)!;
-    const name = primary.label.resolve();
-    primary.label = { resolve: () => name };
-  }
+  const resources = state.resources
+    .splice(0)
+    .map(
+      (r) =>
+        new KeptResource(
+          r.sourceId,
+          r.sourcePart && flat(r.sourcePart),
+          r.sourceType,
+          r.name,
+          r.type,
+          r.module,
+          prefix,
+          flat(r.label.resolve()),
+        ),
+    )
+    .sort((a, b) => cmp(a.type, b.type) || cmp(a.label, b.label));
+  for (const id of builder.primaries) state.primaries.delete(id);
+  return { prefix, resources };
 }
 
 /** A module's secrets, by their names in the roots. */
@@ -510,11 +582,18 @@ function* rootFiles(
   options: ExportOptions,
   state: ExportState,
   modules: Map<string, ModuleBuilder>,
-  written: readonly string[],
-  resources: ManifestResource[],
+  written: string[],
+  resources: ResourceGroup[],
+  projectDependencies: Manifest["projectDependencies"],
 ): Generator<ExportFile, Manifest> {
   const graph = plan.graph;
+  // The files that need every module's information (the README and manifest need all files'
+  // names), kept until the end; each module's own root is handed on as it is made.
   const files = new Map<string, string>();
+  function* now(path: string, text: string): Generator<ExportFile> {
+    written.push(path);
+    yield [path, text];
+  }
   const header = (title: string) =>
     comment(
       `Generated by octoport from space "${graph.space.Name}" (${options.source.server}): ${title}. Review, then apply.`,
@@ -526,11 +605,11 @@ function* rootFiles(
     const secrets = rootSecrets(builder);
     if (m.path === "") {
       // The single layout: one flat module that applies on its own.
-      files.set(
+      yield* now(
         "main.tf",
         file([header("one module for the whole space"), terraformBlock(options, true), providerBlock()]),
       );
-      files.set(
+      yield* now(
         "variables.tf",
         file([
           ...standardVariables(),
@@ -540,7 +619,7 @@ function* rootFiles(
       );
     } else {
       // The standalone root: applies this module on its own (incremental migration, octoport apply).
-      files.set(
+      yield* now(
         `${m.path}/main.tf`,
         file([
           header(m.title),
@@ -549,7 +628,7 @@ function* rootFiles(
           moduleCall(moduleName(m.path), "./module", builder),
         ]),
       );
-      files.set(
+      yield* now(
         `${m.path}/variables.tf`,
         file([...standardVariables(), ...secrets.map((s) => secretVariable(s, options.secretDefaults))]),
       );
@@ -583,6 +662,14 @@ function* rootFiles(
   if (options.createSpace) writeSpaceCreation(graph, options, files, header);
   files.set("terraform.tfvars.example", tfvarsExample(state.allSecrets(), options));
 
+  // The modules each secret goes to, in plan order.
+  const secretModules = new Map<Secret, string[]>();
+  for (const m of plan.modules)
+    for (const s of modules.get(m.path)!.secrets) {
+      const list = secretModules.get(s);
+      if (list) list.push(m.path);
+      else secretModules.set(s, [m.path]);
+    }
   const manifest: Manifest = {
     format: MANIFEST_FORMAT,
     source: {
@@ -595,15 +682,15 @@ function* rootFiles(
     providerVersion: options.providerVersion,
     modules: moduleInfo,
     applyOrder: options.layout === "single" ? [[""]] : applyLevels(moduleInfo),
-    projectDependencies: projectDependencyNames(plan),
-    resources: resources.sort((a, b) => cmp(a.address, b.address)),
+    projectDependencies,
+    resources: inAddressOrder(resources),
     secrets: state.allSecrets().map((s) => ({
       variable: s.name.resolve(),
       sourceId: s.sourceId,
       field: s.field,
       path: s.path,
       description: s.description,
-      modules: plan.modules.filter((m) => modules.get(m.path)!.secrets.has(s)).map((m) => m.path),
+      modules: secretModules.get(s) ?? [],
     })),
     warnings: [...state.warnings].sort((a, b) =>
       cmp(`${a.subject} ${a.message}`, `${b.subject} ${b.message}`),

@@ -151,12 +151,11 @@ export function planExport(graph: SpaceGraph, options: SelectionOptions): Plan {
   if (options.layout === "single") {
     modules.push({ path: "", title: graph.space.Name });
   } else {
-    if ([...home.values()].includes("space"))
-      modules.push({ path: "space", title: `space ${graph.space.Name}` });
+    const used = new Set(home.values());
+    if (used.has("space")) modules.push({ path: "space", title: `space ${graph.space.Name}` });
     for (const id of order.levels.flat()) {
       const path = `projects/${dirs.get(id)}`;
-      if ([...home.values()].includes(path))
-        modules.push({ path, title: `project ${graph.get(id)?.name}`, projectId: id });
+      if (used.has(path)) modules.push({ path, title: `project ${graph.get(id)?.name}`, projectId: id });
     }
     if (options.runbook) {
       const projectId = selected[0]!;

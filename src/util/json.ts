@@ -20,30 +20,40 @@ export function* prettyJson(value: unknown, depth = 2): Generator<string> {
 }
 
 function* pieces(value: unknown, pad: string, depth: number): Generator<string> {
-  const entries = depth > 0 ? members(value) : undefined;
+  const inner = `${pad}  `;
+  if (depth > 0 && Array.isArray(value) && value.length && !("toJSON" in value)) {
+    // Element by element: an array of 100,000 resources is not copied into entries first.
+    yield "[\n";
+    for (let i = 0; i < value.length; i++) {
+      const member: unknown = value[i];
+      yield inner;
+      yield* pieces(typeof member === "function" ? null : member, inner, depth - 1);
+      yield i < value.length - 1 ? ",\n" : "\n";
+    }
+    yield `${pad}]`;
+    return;
+  }
+  const entries = depth > 0 && !Array.isArray(value) ? members(value) : undefined;
   if (!entries?.length) {
     // JSON.stringify's own answer, indented where the value stands (its strings hold no raw newline).
     yield (JSON.stringify(value, null, 2) ?? "null").replaceAll("\n", `\n${pad}`);
     return;
   }
-  const inner = `${pad}  `;
-  const array = Array.isArray(value);
-  yield array ? "[\n" : "{\n";
+  yield "{\n";
   for (const [i, [key, member]] of entries.entries()) {
-    yield array ? inner : `${inner}${JSON.stringify(key)}: `;
+    yield `${inner}${JSON.stringify(key)}: `;
     yield* pieces(member, inner, depth - 1);
     yield i < entries.length - 1 ? ",\n" : "\n";
   }
-  yield `${pad}${array ? "]" : "}"}`;
+  yield `${pad}}`;
 }
 
 /**
- * The members JSON.stringify writes of an array (every element; undefined and functions as
- * null) or a plain object (own enumerable properties that are not undefined or functions).
- * Undefined for anything else, which is stringified whole.
+ * The members JSON.stringify writes of a plain object (own enumerable properties that are not
+ * undefined, functions or symbols). Undefined for anything else (a value with toJSON, a
+ * primitive), which is stringified whole.
  */
 function members(value: unknown): Array<[string, unknown]> | undefined {
-  if (Array.isArray(value)) return value.map((v, i) => [String(i), typeof v === "function" ? null : v]);
   if (value === null || typeof value !== "object" || "toJSON" in value) return undefined;
   return Object.entries(value).filter(
     ([, v]) => v !== undefined && typeof v !== "function" && typeof v !== "symbol",

@@ -109,6 +109,34 @@ describe("reading the example space", () => {
   });
 });
 
+describe("releasing documents", () => {
+  it("keeps a released document's node but throws when its body is read; dropping references empties them", async () => {
+    const sandbox = await new Sandbox({ seed: exampleSpace() }).start();
+    try {
+      const client = clientFor(sandbox);
+      const graph = await readSpace(client, await client.resolveSpace("Acme Retail"));
+      const channel = graph.ofType("Channels").find((c) => c.name === "Hotfix")!;
+      const project = channel.projectId!;
+      expect(graph.referencesFrom(channel.id).length).toBeGreaterThan(0);
+      graph.release([channel.id]);
+      expect(graph.get(channel.id)).toMatchObject({ type: "Channels", name: "Hotfix", projectId: project });
+      expect(channel.doc.Id).toBe(channel.id);
+      expect(() => (channel.doc as { LifecycleId?: unknown }).LifecycleId).toThrow(
+        `Channels ${channel.id} was read after it was released`,
+      );
+      expect(() => JSON.stringify(channel.doc)).toThrow(/was read after it was released/);
+      expect(() => Object.keys(channel.doc)).toThrow(/was read after it was released/);
+      expect(graph.get(project)!.doc.Name).toBeDefined();
+      graph.dropReferences();
+      expect(graph.references).toEqual([]);
+      expect(graph.referencesFrom(project)).toEqual([]);
+      expect(graph.referencesTo(project)).toEqual([]);
+    } finally {
+      await sandbox.close();
+    }
+  });
+});
+
 describe("dependency cycles", () => {
   it("reports the projects on the cycle, in order", async () => {
     const deploy = (name: string, target: string) => ({

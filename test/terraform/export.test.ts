@@ -1,4 +1,10 @@
 import { describe, expect, it } from "vitest";
+import { readSpace } from "../../src/graph/reader.js";
+import { OctopusClient } from "../../src/octopus/client.js";
+import { generateSpace, SIZES } from "../../src/sandbox/generate.js";
+import type { SeedFile } from "../../src/sandbox/seed.js";
+import { Sandbox } from "../../src/sandbox/server.js";
+import { buildExport, DEFAULT_PROVIDER_VERSION, type Manifest } from "../../src/terraform/export.js";
 import { parseHcl } from "../../src/terraform/hcl/parse.js";
 import { validateHcl } from "../../src/terraform/writer.js";
 import { exampleSpace } from "../helpers/examples.js";
@@ -98,9 +104,10 @@ describe("the modules layout", () => {
     expect(manifest.resources.some((r) => r.name === "Default")).toBe(false);
   });
 
-  it("lists every resource in the manifest with its address", async () => {
-    const { manifest } = await exportSeed(exampleSpace());
-    const env = manifest.resources.find((r) => r.sourceId === "Environments-4");
+  it("lists every resource in the manifest with its address, in the order of the addresses", async () => {
+    const { manifest, files } = await exportSeed(exampleSpace());
+    const written = JSON.parse(files.get("manifest.json")!) as Manifest;
+    const env = written.resources.find((r) => r.sourceId === "Environments-4");
     expect(env).toEqual({
       sourceId: "Environments-4",
       sourceType: "Environments",
@@ -109,6 +116,11 @@ describe("the modules layout", () => {
       module: "space",
       address: "module.space.octopusdeploy_environment.production",
     });
+    expect(manifest.resources.find((r) => r.sourceId === "Environments-4")?.address).toBe(env?.address);
+    const addresses = written.resources.map((r) => r.address);
+    expect(new Set(addresses.map((a) => a.split(".")[1])).size).toBeGreaterThan(2);
+    expect(addresses).toEqual([...addresses].sort());
+    expect(manifest.resources.map((r) => r.address)).toEqual(addresses);
   });
 });
 
@@ -328,4 +340,51 @@ describe("text Terraform cannot keep exactly", () => {
     });
     expect(manifest.warnings.map((w) => w.message)).toContainEqual(expect.stringMatching(/not Unicode NFC/));
   });
+});
+
+describe("an export that owns its graph (releaseGraph)", () => {
+  const cases: Array<[string, SeedFile, "modules" | "single"]> = [
+    ["the example space", exampleSpace(), "modules"],
+    ["the example space, one module", exampleSpace(), "single"],
+    ["the edge cases", exampleSpace("edge-cases"), "modules"],
+    ["a generated space with hostile names", generateSpace(SIZES.XS, 7), "modules"],
+    ["a generated space of 20 projects", generateSpace(SIZES.S, 3), "modules"],
+  ];
+  for (const [what, seed, layout] of cases) {
+    it(`writes the same files as one that does not, and lets go of each project's documents: ${what}`, async () => {
+      const sandbox = await new Sandbox({ seed }).start();
+      try {
+        const read = async () => {
+          const client = new OctopusClient({ server: sandbox.url, apiKey: sandbox.apiKey });
+          return readSpace(client, await client.resolveSpace("Spaces-1"));
+        };
+        const options = {
+          layout,
+          secretDefaults: "none" as const,
+          providerVersion: DEFAULT_PROVIDER_VERSION,
+          source: { server: "https://octopus.example.com" },
+        };
+        const kept = buildExport(await read(), options);
+        const graph = await read();
+        const released = buildExport(graph, { ...options, releaseGraph: true });
+        expect([...released.files.keys()]).toEqual([...kept.files.keys()]);
+        for (const [path, text] of kept.files) expect(released.files.get(path), path).toBe(text);
+        expect(graph.references).toEqual([]);
+        const projectLevel = [...graph.nodes.values()].filter(
+          (n) =>
+            n.klass === "project" &&
+            n.type !== "Projects" &&
+            released.manifest.resources.some((r) => r.sourceId === n.id),
+        );
+        expect(projectLevel.length).toBeGreaterThan(0);
+        for (const node of projectLevel) {
+          if (layout === "single") expect(() => JSON.stringify(node.doc)).not.toThrow();
+          else expect(() => JSON.stringify(node.doc), node.id).toThrow(/was read after it was released/);
+        }
+        for (const node of graph.ofType("Projects")) expect(() => JSON.stringify(node.doc)).not.toThrow();
+      } finally {
+        await sandbox.close();
+      }
+    });
+  }
 });
