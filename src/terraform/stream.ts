@@ -5,6 +5,11 @@ import { ExportWriter, type FileChanges, isHclFile } from "./writer.js";
 export interface StreamOptions {
   /** The parser pool every HCL file goes through; nothing is moved into place unless it passes. */
   checker: HclChecker;
+  /**
+   * The checker serves this export only: once the last HCL file is checked, its parsers are
+   * stopped (and their memory given back) before the README and manifest are made.
+   */
+  stopChecker?: boolean;
   /** "compare" writes nothing and says what would change (export --check). */
   mode?: "write" | "compare";
   /** Called after each file is handed on, with how many have been. */
@@ -13,9 +18,11 @@ export interface StreamOptions {
 
 /**
  * Writes an export's files to `dest` as they are made (see exportFiles): each goes to the
- * HCL check and to the disk at once, and making the next waits while either is behind, so
+ * HCL check and to the disk at once, and making the next waits while the check is behind, so
  * memory holds a few files at a time, not the export. The files are staged until the check
  * passes (see ExportWriter), so a failed export leaves the previous output as it was.
+ *
+ * An export gives its HCL files first: the first other file (the README) ends the check.
  */
 export async function streamExport(
   files: Generator<ExportFile, Manifest>,
@@ -25,7 +32,15 @@ export async function streamExport(
   const { checker } = options;
   const writer = await ExportWriter.open(dest, options.mode ?? "write");
   let manifest: Manifest;
-  let checked: Promise<void>;
+  let checked: Promise<void> | undefined;
+  const endCheck = async (): Promise<void> => {
+    checked = checker.finish((path) => writer.text(path));
+    // Awaited by commit; a failure meanwhile must not count as unhandled.
+    checked.catch(() => undefined);
+    if (!options.stopChecker) return;
+    await checked;
+    await checker.close();
+  };
   try {
     let count = 0;
     for (let step = files.next(); ; step = files.next()) {
@@ -34,15 +49,20 @@ export async function streamExport(
         break;
       }
       const [path, content] = step.value;
-      if (isHclFile(path)) checker.add(path, wholeText(content));
+      if (isHclFile(path)) {
+        if (checked)
+          throw new Error(`the export made ${path} after its other files, so it would go unchecked`);
+        checker.add(path, wholeText(content));
+      } else if (!checked) {
+        await endCheck();
+      }
       writer.add(path, content);
       options.onFile?.(++count);
       await checker.ready();
-      await writer.ready();
     }
-    checked = checker.finish((path) => writer.text(path));
+    if (!checked) await endCheck();
   } catch (err) {
-    await writer.abort();
+    writer.abort();
     throw err;
   }
   const changes = await writer.commit(checked);

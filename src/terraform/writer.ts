@@ -1,8 +1,20 @@
 import { createHash, randomBytes } from "node:crypto";
-import { createReadStream } from "node:fs";
-import { lstat, mkdir, readdir, readFile, rename, rm, rmdir, stat, writeFile } from "node:fs/promises";
+import {
+  closeSync,
+  lstatSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  readSync,
+  renameSync,
+  rmdirSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+  writeSync,
+} from "node:fs";
 import { dirname, join, resolve, sep } from "node:path";
-import pLimit from "p-limit";
 import { OctoportError } from "../util/errors.js";
 import { type FileText, type Manifest, wholeText } from "./export.js";
 import { checkHclFiles } from "./hcl/check.js";
@@ -16,9 +28,6 @@ export interface FileChanges {
 }
 
 export const MANIFEST = "manifest.json";
-
-/** Files written at once: enough to keep the disk busy, few enough for any file-handle limit. */
-const WRITE_CONCURRENCY = 16;
 
 /** Whether the export's file is HCL (checked with the real parser). */
 export function isHclFile(path: string): boolean {
@@ -36,9 +45,7 @@ export async function validateHcl(files: ReadonlyMap<string, string>): Promise<v
  * never touched.
  */
 export async function diffExport(dest: string, files: ReadonlyMap<string, string>): Promise<FileChanges> {
-  const writer = await ExportWriter.open(dest, "compare");
-  for (const [path, content] of files) writer.add(path, content);
-  return writer.commit();
+  return writeExport(dest, files, {}, "compare");
 }
 
 export interface WriteOptions {
@@ -54,31 +61,37 @@ export async function writeExport(
   dest: string,
   files: ReadonlyMap<string, string>,
   options: WriteOptions = {},
+  mode: "write" | "compare" = "write",
 ): Promise<FileChanges> {
   // Whatever fails first is what is reported; the gate is always awaited before a rename.
   options.gate?.catch(() => undefined);
-  const writer = await ExportWriter.open(dest);
-  for (const [path, content] of files) writer.add(path, content);
+  const writer = await ExportWriter.open(dest, mode);
+  try {
+    for (const [path, content] of files) writer.add(path, content);
+  } catch (err) {
+    writer.abort();
+    throw err;
+  }
   return writer.commit(options.gate);
 }
-
-/** Files waiting to be written (or compared) before `ready` holds the caller back. */
-const QUEUED_FILES = 4 * WRITE_CONCURRENCY;
 
 /**
  * An export written file by file as it is made, atomically. A new directory is written beside
  * its final place and renamed into it. An existing export is updated file by file: each new or
  * changed file is staged next to its target (an unchanged one is left alone), and only when all
  * are staged (and the gate has passed) are they renamed into place and the files the previous
- * export wrote but this one does not removed. A failure before that leaves the previous output
- * untouched. In "compare" mode (for --check) nothing is written: `commit` says what would change.
+ * export wrote but this one does not removed. A failure before that (`add` throws; the caller
+ * then calls `abort`) leaves the previous output untouched. In "compare" mode (for --check)
+ * nothing is written: `commit` says what would change.
  *
- * Only the files waiting for the disk are held (`ready` says when to wait for it to catch up).
+ * Each file is written when it is added, with synchronous calls: an export is a few large
+ * writes and many small ones, and on two cores handing each to libuv's thread pool cost more
+ * CPU than the writes themselves (2,500 small files: 0.06 s synchronously, 0.2 to 0.7 s through
+ * fs/promises). So nothing waits for the disk and nothing is held but the names.
  */
 export class ExportWriter {
-  private readonly limit = pLimit(WRITE_CONCURRENCY);
-  private readonly inflight = new Set<Promise<void>>();
-  private readonly dirs = new Map<string, Promise<unknown>>();
+  /** Directories made (or known to exist) so far. */
+  private readonly dirs = new Set<string>();
   /** Update: the directories staging made (the first new one of each path), removed on abort. */
   private readonly madeDirs: string[] = [];
   private readonly seen = new Set<string>();
@@ -87,7 +100,6 @@ export class ExportWriter {
   private readonly staged = new Set<string>();
   /** Compare: the files that differ from the disk, kept for `text`. */
   private readonly held = new Map<string, FileText>();
-  private failure: unknown;
   private readonly suffix = `.octoport-${randomBytes(4).toString("hex")}`;
 
   private constructor(
@@ -105,71 +117,60 @@ export class ExportWriter {
   /** Starts an export to `dest`: a new directory, an update of an earlier export, or (compare) neither. */
   static async open(dest: string, mode: "write" | "compare" = "write"): Promise<ExportWriter> {
     const target = resolve(dest);
-    if (mode === "compare") return new ExportWriter(dest, target, "compare", await previousFiles(target));
-    const kind = await pathKind(target);
+    if (mode === "compare") return new ExportWriter(dest, target, "compare", previousFiles(target));
+    const kind = pathKind(target);
     if (kind === "file")
       throw new OctoportError(`the destination ${dest} is a file; pass a directory for --dest`);
     if (kind === "none") {
-      await mkdir(dirname(target), { recursive: true }).catch(failedWriting(dest));
+      attempt(dest, () => mkdirSync(dirname(target), { recursive: true }));
       return new ExportWriter(dest, target, "new", new Set());
     }
-    await assertExportDirectory(dest, target);
-    return new ExportWriter(dest, target, "update", await previousFiles(target));
-  }
-
-  /** Adds a file (its path relative to the export); it is written as soon as the disk allows. */
-  add(path: string, content: FileText): void {
-    if (this.seen.has(path)) throw new Error(`the export makes ${path} twice`);
-    this.seen.add(path);
-    const task = this.limit(() => (this.failure === undefined ? this.put(path, content) : undefined)).then(
-      () => undefined,
-      (err: unknown) => {
-        this.failure ??= writeError(this.dest, err);
-      },
-    );
-    this.inflight.add(task);
-    void task.finally(() => this.inflight.delete(task));
-  }
-
-  /** Resolves when few enough files wait for the disk that more can be added. */
-  async ready(): Promise<void> {
-    while (this.inflight.size >= QUEUED_FILES) await Promise.race(this.inflight);
-  }
-
-  /** The text of a file added, from wherever it is now: staged, unchanged on disk, or held. */
-  async text(path: string): Promise<string> {
-    await this.settled();
-    const held = this.held.get(path);
-    if (held !== undefined) return wholeText(held);
-    return readFile(this.location(path), "utf8");
+    assertExportDirectory(dest, target);
+    return new ExportWriter(dest, target, "update", previousFiles(target));
   }
 
   /**
-   * Waits for every file, then for the gate; then moves everything into place. On any failure
-   * what was staged is removed and the first error thrown: a write error, else the gate's.
+   * Writes (or stages, or compares) a file given by its path relative to the export. Throws the
+   * one-line write error when the disk refuses; the caller must then `abort`.
+   */
+  add(path: string, content: FileText): void {
+    if (this.seen.has(path)) throw new Error(`the export makes ${path} twice`);
+    this.seen.add(path);
+    attempt(this.dest, () => this.put(path, content));
+  }
+
+  /** The text of a file added, from wherever it is now: staged, unchanged on disk, or held. */
+  text(path: string): string {
+    const held = this.held.get(path);
+    if (held !== undefined) return wholeText(held);
+    return readFileSync(this.location(path), "utf8");
+  }
+
+  /**
+   * Waits for the gate; then moves everything into place. When the gate fails, what was
+   * staged is removed and its error thrown.
    */
   async commit(gate: Promise<void> = Promise.resolve()): Promise<FileChanges> {
-    gate.catch(() => undefined);
     try {
-      await this.settled();
-      if (this.failure !== undefined) throw this.failure;
       await gate;
-      if (this.mode === "new") await rename(this.temp, this.target).catch(failedWriting(this.dest));
+      if (this.mode === "new") attempt(this.dest, () => renameSync(this.temp, this.target));
     } catch (err) {
-      await this.abort();
+      this.abort();
       throw err;
     }
     const changes = this.changes;
     changes.removed = [...this.previous].filter((p) => !this.seen.has(p)).sort();
     if (this.mode === "update") {
-      for (const path of [...this.staged].sort()) {
-        const final = join(this.target, path);
-        await rename(final + this.suffix, final);
-      }
-      for (const path of changes.removed) {
-        await rm(join(this.target, path), { force: true });
-        await removeEmptyParents(this.target, dirname(join(this.target, path)));
-      }
+      attempt(this.dest, () => {
+        for (const path of [...this.staged].sort()) {
+          const final = join(this.target, path);
+          renameSync(final + this.suffix, final);
+        }
+        for (const path of changes.removed) {
+          rmSync(join(this.target, path), { force: true });
+          removeEmptyParents(this.target, dirname(join(this.target, path)));
+        }
+      });
     }
     changes.added.sort();
     changes.changed.sort();
@@ -177,22 +178,14 @@ export class ExportWriter {
   }
 
   /** Removes whatever was staged (after a failure before commit). */
-  async abort(): Promise<void> {
-    await this.settled();
-    if (this.mode === "new") await rm(this.temp, { recursive: true, force: true });
+  abort(): void {
+    if (this.mode === "new") rmSync(this.temp, { recursive: true, force: true });
     if (this.mode === "update") {
-      await Promise.all(
-        [...this.staged].map((path) =>
-          rm(join(this.target, path) + this.suffix, { force: true }).catch(() => undefined),
-        ),
-      );
+      for (const path of this.staged)
+        quietly(() => rmSync(join(this.target, path) + this.suffix, { force: true }));
       // Made by this export for new files only: nothing else is in them.
-      for (const dir of this.madeDirs) await rm(dir, { recursive: true, force: true }).catch(() => undefined);
+      for (const dir of this.madeDirs) quietly(() => rmSync(dir, { recursive: true, force: true }));
     }
-  }
-
-  private async settled(): Promise<void> {
-    while (this.inflight.size) await Promise.all(this.inflight);
   }
 
   /** Where a file added is now. */
@@ -202,16 +195,16 @@ export class ExportWriter {
     return this.staged.has(path) ? final + this.suffix : final;
   }
 
-  private async put(path: string, content: FileText): Promise<void> {
+  private put(path: string, content: FileText): void {
     if (this.mode === "new") {
       const file = join(this.temp, path);
-      await this.mkdir(dirname(file));
-      await writeFile(file, writable(content));
+      this.mkdir(dirname(file));
+      writeText(file, content);
       this.changes.added.push(path);
       return;
     }
     const final = join(this.target, path);
-    const current = await sameText(final, content);
+    const current = sameText(final, content);
     if (current === "same") {
       this.changes.unchanged++;
       return;
@@ -223,42 +216,59 @@ export class ExportWriter {
     }
     // Marked first: staging may stop part way, and abort removes whatever of it exists.
     this.staged.add(path);
-    await this.mkdir(dirname(final));
-    await writeFile(final + this.suffix, writable(content));
+    this.mkdir(dirname(final));
+    writeText(final + this.suffix, content);
   }
 
   /** Makes a directory (and its parents) once, however many files go in it. */
-  private mkdir(dir: string): Promise<unknown> {
-    let made = this.dirs.get(dir);
-    if (!made) {
-      made = mkdir(dir, { recursive: true }).then((first) => {
-        if (first && this.mode === "update") this.madeDirs.push(first);
-      });
-      this.dirs.set(dir, made);
-    }
-    return made;
+  private mkdir(dir: string): void {
+    if (this.dirs.has(dir)) return;
+    const first = mkdirSync(dir, { recursive: true });
+    if (first && this.mode === "update") this.madeDirs.push(first);
+    this.dirs.add(dir);
   }
 }
 
-/** What writeFile takes for a text: the string, or the pieces, written one after another. */
-function writable(content: FileText): string | Iterable<string> {
-  return typeof content === "string" ? content : content();
+/** Writes a text: the string, or the pieces one after another. */
+function writeText(file: string, content: FileText): void {
+  if (typeof content === "string") {
+    writeFileSync(file, content);
+    return;
+  }
+  const fd = openSync(file, "w");
+  try {
+    for (const piece of content()) writeSync(fd, piece);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /**
  * Whether the file holds this text ("none" when there is no file). A text in pieces is
  * compared by digest, so neither it nor the file is held whole.
  */
-async function sameText(file: string, content: FileText): Promise<"same" | "different" | "none"> {
+function sameText(file: string, content: FileText): "same" | "different" | "none" {
   if (typeof content === "string") {
-    const current = await readFile(file, "utf8").catch(() => undefined);
-    return current === undefined ? "none" : current === content ? "same" : "different";
+    let current: string;
+    try {
+      current = readFileSync(file, "utf8");
+    } catch {
+      return "none";
+    }
+    return current === content ? "same" : "different";
   }
   const disk = createHash("sha256");
+  let fd: number;
   try {
-    for await (const chunk of createReadStream(file)) disk.update(chunk as Buffer);
+    fd = openSync(file, "r");
   } catch {
     return "none";
+  }
+  try {
+    const chunk = Buffer.allocUnsafe(1 << 16);
+    for (let n = readSync(fd, chunk); n > 0; n = readSync(fd, chunk)) disk.update(chunk.subarray(0, n));
+  } finally {
+    closeSync(fd);
   }
   const text = createHash("sha256");
   for (const piece of content()) text.update(piece);
@@ -267,10 +277,9 @@ async function sameText(file: string, content: FileText): Promise<"same" | "diff
 
 type PathKind = "none" | "file" | "directory";
 
-async function pathKind(path: string): Promise<PathKind> {
+function pathKind(path: string): PathKind {
   try {
-    const s = await lstat(path);
-    return s.isDirectory() ? "directory" : "file";
+    return lstatSync(path).isDirectory() ? "directory" : "file";
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === "ENOENT") return "none";
     throw writeError(path, err);
@@ -278,11 +287,11 @@ async function pathKind(path: string): Promise<PathKind> {
 }
 
 /** An existing, non-empty destination must be a previous export: we never write over other files. */
-async function assertExportDirectory(dest: string, target: string): Promise<void> {
-  const entries = (await readdir(target)).filter((e) => !e.startsWith("."));
+function assertExportDirectory(dest: string, target: string): void {
+  const entries = attempt(dest, () => readdirSync(target)).filter((e) => !e.startsWith("."));
   if (entries.length === 0) return;
   try {
-    await stat(join(target, MANIFEST));
+    statSync(join(target, MANIFEST));
   } catch {
     throw new OctoportError(
       `the destination ${dest} is not empty and holds no ${MANIFEST}, so it is not an octoport export; choose an empty or new directory`,
@@ -293,16 +302,16 @@ async function assertExportDirectory(dest: string, target: string): Promise<void
 /** The manifest of the export in `dest`, if there is one that parses. */
 export async function readManifest(dest: string): Promise<Manifest | undefined> {
   try {
-    const parsed = JSON.parse(await readFile(join(dest, MANIFEST), "utf8")) as Manifest;
+    const parsed = JSON.parse(readFileSync(join(dest, MANIFEST), "utf8")) as Manifest;
     return parsed && typeof parsed === "object" && Array.isArray(parsed.resources) ? parsed : undefined;
   } catch {
     return undefined;
   }
 }
 
-async function previousFiles(dest: string): Promise<Set<string>> {
+function previousFiles(dest: string): Set<string> {
   try {
-    const manifest = JSON.parse(await readFile(join(dest, MANIFEST), "utf8")) as { files?: unknown };
+    const manifest = JSON.parse(readFileSync(join(dest, MANIFEST), "utf8")) as { files?: unknown };
     if (Array.isArray(manifest.files)) {
       return new Set([...manifest.files.map(String), MANIFEST].filter((p) => !p.split("/").includes("..")));
     }
@@ -312,11 +321,11 @@ async function previousFiles(dest: string): Promise<Set<string>> {
   return new Set();
 }
 
-async function removeEmptyParents(root: string, dir: string): Promise<void> {
+function removeEmptyParents(root: string, dir: string): void {
   let current = dir;
   while (current.startsWith(root + sep) && current !== root) {
     try {
-      await rmdir(current);
+      rmdirSync(current);
     } catch {
       return;
     }
@@ -324,11 +333,22 @@ async function removeEmptyParents(root: string, dir: string): Promise<void> {
   }
 }
 
-/** A catch handler that turns an I/O error into the one-line writeError; the gate's errors pass as they are. */
-function failedWriting(dest: string): (err: unknown) => never {
-  return (err) => {
+/** Runs file-system work, turning an I/O error into the one-line writeError. */
+function attempt<T>(dest: string, work: () => T): T {
+  try {
+    return work();
+  } catch (err) {
     throw writeError(dest, err);
-  };
+  }
+}
+
+/** Cleanup that must not hide the error that caused it. */
+function quietly(work: () => void): void {
+  try {
+    work();
+  } catch {
+    // left for the user: the error being reported matters more
+  }
 }
 
 function writeError(dest: string, err: unknown): OctoportError {

@@ -1,6 +1,6 @@
 import { mkdir, mkdtemp, readdir, readFile, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import type { ExportFile, Manifest } from "../../src/terraform/export.js";
 import { HclChecker } from "../../src/terraform/hcl/check.js";
@@ -220,16 +220,47 @@ describe("streaming an export (streamExport)", () => {
     expect((await readdir(dest)).sort()).toEqual(["a.tf", "manifest.json"]);
   });
 
-  it("holds back the maker while the disk is behind", async () => {
+  it("stops a checker of its own once the HCL files are checked, before the rest is made", async () => {
+    const own = new HclChecker(1);
+    const seen: boolean[] = [];
+    function* files(): Generator<ExportFile, Manifest> {
+      yield ["a.tf", "x = 1\n"];
+      seen.push(own.closed);
+      yield ["README.md", "read me\n"];
+      seen.push(own.closed);
+      yield ["manifest.json", manifest(["a.tf", "README.md"])];
+      return manifestOf(["a.tf", "README.md"]);
+    }
     const dest = join(await tempDir(), "out");
+    const { changes } = await streamExport(files(), dest, { checker: own, stopChecker: true });
+    expect(changes.added).toEqual(["README.md", "a.tf", "manifest.json"]);
+    expect(seen).toEqual([false, true]);
+    await own.close();
+  });
+
+  it("refuses an HCL file made after the other files, which the check would miss", async () => {
+    function* files(): Generator<ExportFile, Manifest> {
+      yield ["README.md", "read me\n"];
+      yield ["late.tf", "x = [\n"];
+      return manifestOf([]);
+    }
+    const dest = join(await tempDir(), "out");
+    await expect(streamExport(files(), dest, { checker })).rejects.toThrow(
+      /made late.tf after its other files/,
+    );
+    await expect(readdir(dirname(dest))).resolves.toEqual([]);
+  });
+
+  it("a file is on disk (staged) when add returns, so nothing waits in memory for the disk", async () => {
+    const base = await tempDir();
+    const dest = join(base, "out");
     const writer = await ExportWriter.open(dest);
-    for (let i = 0; i < 200; i++) writer.add(`f${i}.txt`, "x");
-    let ready = false;
-    const waiting = writer.ready().then(() => {
-      ready = true;
-    });
-    expect(ready).toBe(false);
-    await waiting;
-    expect((await writer.commit()).added).toHaveLength(200);
+    writer.add("sub/f.txt", "x");
+    const staged = (await readdir(base)).find((e) => e.startsWith("out.octoport-"));
+    expect(staged).toBeDefined();
+    expect(await readFile(join(base, staged!, "sub/f.txt"), "utf8")).toBe("x");
+    expect(writer.text("sub/f.txt")).toBe("x");
+    expect((await writer.commit()).added).toEqual(["sub/f.txt"]);
+    expect(await readdir(base)).toEqual(["out"]);
   });
 });

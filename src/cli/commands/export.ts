@@ -207,11 +207,14 @@ async function exportSpace(
     source: { server: client.server },
     previous: await readManifest(args.dest),
     adoptFrom,
+    // Nothing here reads the graph after the export, so it may let go of what it is done with.
+    releaseGraph: true,
   });
   // Each file is checked with the real HCL parser (on worker threads) and staged as it is
   // made; nothing lands unless every file parses.
   const { manifest: m, changes } = await streamExport(files, args.dest, {
     checker,
+    stopChecker: true,
     mode: args.check ? "compare" : "write",
     onFile: (n) => progress.update(`converting, checking and writing: ${n} files`),
   });

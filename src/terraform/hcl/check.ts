@@ -1,10 +1,12 @@
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { availableParallelism } from "node:os";
 import { dirname, join } from "node:path";
+import { promisify } from "node:util";
 import { Worker } from "node:worker_threads";
-import { gunzipSync } from "node:zlib";
+import { gunzip } from "node:zlib";
+import { reapplyV8Flags } from "../../util/v8-flags.js";
 import { type HclParseError, parseFailure } from "./errors.js";
 
 /**
@@ -32,13 +34,22 @@ const BATCH_CHARS = 16_000;
 /** Calls a worker may have waiting before `ready` holds the caller back. */
 const QUEUED_CALLS = 4;
 
+/**
+ * Distinct blocks remembered (by digest) before the older half is forgotten (see
+ * HclChecker.seen). Blocks that recur (a lookup of the Production environment is the same in
+ * every project module) are met again long before that and stay; the rest (most blocks: a
+ * resource's name is its own) go, so memory stays bounded however large the export.
+ */
+const REMEMBERED_BLOCKS = 16_384;
+
 let compiled: Promise<{ module: WebAssembly.Module; dir: string }> | undefined;
 
 /** The parser's WebAssembly module, compiled once per process. */
 function parserModule(): Promise<{ module: WebAssembly.Module; dir: string }> {
   compiled ??= (async () => {
     const dir = dirname(createRequire(import.meta.url).resolve("@cdktf/hcl2json/package.json"));
-    const bytes = gunzipSync(await readFile(join(dir, "main.wasm.gz")));
+    // Unzipped on libuv's pool, so the space is read meanwhile.
+    const bytes = await promisify(gunzip)(await readFile(join(dir, "main.wasm.gz")));
     return { module: await WebAssembly.compile(bytes), dir };
   })();
   return compiled;
@@ -126,9 +137,13 @@ class ParserWorker {
       eval: true,
       workerData: { module, dir, marker: MARKER },
       resourceLimits: WORKER_HEAP,
+      // The parser needs none of the process's Node options (--import, --input-type=module ...).
+      execArgv: [],
     });
     // An idle parser never keeps the process alive; one with work does.
     this.worker.unref();
+    // Starting a worker put V8's flags back to their defaults.
+    this.worker.once("online", reapplyV8Flags);
     this.worker.on("message", (m: { id: number; errors: Array<string | null> }) => {
       const p = this.pending.get(m.id);
       this.pending.delete(m.id);
@@ -197,32 +212,43 @@ export type TextOf = (file: string) => string | Promise<string>;
  *
  * HCL bodies put together with a blank line between them are a body: so a file parses when
  * each of its top-level blocks parses, and a block parses the same wherever it stands at the
- * top level. So each distinct block is parsed once (a lookup of the Production environment
- * appears in every project module), many to a call: the blocks of one call are separated by
- * marker attributes (`octoport_check_3 = 3`), and the call passes only when the parser finds
- * every marker at the top level, which it cannot when a block leaves a brace, bracket,
- * heredoc, string or comment open. When a call fails, the files its blocks came from are
- * parsed whole, and only their errors count.
+ * top level. So a block already parsed is not parsed again (a lookup of the Production
+ * environment appears in every project module), and blocks go many to a call: the blocks of
+ * one call are separated by marker attributes (`octoport_check_3 = 3`), and the call passes
+ * only when the parser finds every marker at the top level, which it cannot when a block
+ * leaves a brace, bracket, heredoc, string or comment open. When a call fails, the files its
+ * blocks came from are parsed whole, and only their errors count.
  *
- * The checker keeps no text: for each distinct block a digest and the call it went in, and
- * for each call the files whose blocks it holds. A file is asked for again (`finish`'s
- * `textOf`) only when one of its calls fails.
+ * The checker keeps little: the names of the files, the digests of the blocks met recently
+ * (bounded, see REMEMBERED_BLOCKS) with the call each went in, and for each call not yet known to pass the
+ * files whose blocks it holds. A file is asked for again (`finish`'s `textOf`) only when one
+ * of its calls fails.
  */
 export class HclChecker {
   private readonly starting: Promise<ParserWorker[]>;
   private workers: ParserWorker[] | undefined;
   /** Each file added since the last finish, by number. */
   private files: string[] = [];
-  /** The call each distinct block went in, by the block's digest. */
-  private blocks = new Map<string, number>();
-  /** For each call: its verdict (whether it failed) and the files with blocks in it. */
-  private calls: Array<{ failed: Promise<boolean>; files: Set<number> }> = [];
+  /**
+   * Blocks met, by digest, with the call each went in: the recent ones, and the ones before
+   * them. A block met again moves to the recent ones; when those reach REMEMBERED_BLOCKS the
+   * older are forgotten.
+   */
+  private seen = new Map<string, number>();
+  private seenBefore = new Map<string, number>();
+  /**
+   * For each call: its verdict (whether it failed), and the files with blocks in it until it
+   * is known to have passed (then a file sharing a block with it needs nothing more).
+   */
+  private calls: Array<{ failed: Promise<boolean>; files: Set<number> | undefined }> = [];
   private chunk: string[] = [];
   private chunkChars = 0;
   private chunkFiles = new Set<number>();
   private waiting: Array<() => void> = [];
+  private closing: Promise<void> | undefined;
 
-  constructor(count = workerCount(Number.POSITIVE_INFINITY)) {
+  /** `count` parsers; by default one per core but the one the caller makes files on. */
+  constructor(count = workerCount(Number.POSITIVE_INFINITY, 1)) {
     this.starting = parserModule().then(({ module, dir }) => {
       this.workers = Array.from({ length: count }, () => new ParserWorker(module, dir, () => this.wake()));
       // A caller may be waiting in `ready` from before the workers were there.
@@ -236,14 +262,14 @@ export class HclChecker {
   add(file: string, text: string): void {
     const n = this.files.push(file) - 1;
     for (const block of topLevelBlocks(text)) {
-      const digest = createHash("sha256").update(block).digest("base64");
-      const call = this.blocks.get(digest);
+      const digest = hash("sha256", block, "base64");
+      const call = this.callOf(digest);
       if (call !== undefined) {
-        (this.calls[call]?.files ?? this.chunkFiles).add(n);
+        (call < this.calls.length ? this.calls[call]!.files : this.chunkFiles)?.add(n);
         continue;
       }
       if (this.chunk.length && this.chunkChars + block.length > BATCH_CHARS) this.flush();
-      this.blocks.set(digest, this.calls.length);
+      this.remember(digest, this.calls.length);
       this.chunk.push(block);
       this.chunkChars += block.length;
       this.chunkFiles.add(n);
@@ -268,13 +294,14 @@ export class HclChecker {
     this.flush();
     const { files, calls } = this;
     this.files = [];
-    this.blocks = new Map();
+    this.seen = new Map();
+    this.seenBefore = new Map();
     this.calls = [];
     await this.starting;
     const verdicts = await Promise.all(calls.map((c) => c.failed));
     const suspects = new Set<number>();
     calls.forEach((c, i) => {
-      if (verdicts[i]) for (const n of c.files) suspects.add(n);
+      if (verdicts[i]) for (const n of c.files ?? []) suspects.add(n);
     });
     if (!suspects.size) return;
     const whole = await Promise.all(
@@ -295,17 +322,38 @@ export class HclChecker {
     return this.finish((file) => texts.get(file)!);
   }
 
+  /** The call a block already met went in (or goes in: the chunk being filled), if remembered. */
+  private callOf(digest: string): number | undefined {
+    const recent = this.seen.get(digest);
+    if (recent !== undefined) return recent;
+    const older = this.seenBefore.get(digest);
+    if (older !== undefined) this.remember(digest, older);
+    return older;
+  }
+
+  private remember(digest: string, call: number): void {
+    this.seen.set(digest, call);
+    if (this.seen.size >= REMEMBERED_BLOCKS) {
+      this.seenBefore = this.seen;
+      this.seen = new Map();
+    }
+  }
+
   private flush(): void {
     if (!this.chunk.length) return;
     const blocks = this.chunk;
     const parts = blocks.map((block, i) => `${MARKER}${i} = ${i}\n${block}\n\n`);
     const text = `${parts.join("")}${MARKER}${blocks.length} = ${blocks.length}\n`;
     const chunk: Text = { file: `octoport-check-${this.calls.length}.tf`, text, markers: blocks.length };
+    const entry: (typeof this.calls)[number] = { failed: Promise.resolve(false), files: this.chunkFiles };
     // Posted now when the workers are there (so also in the middle of synchronous work).
-    const failed = this.parse([chunk]).then((f) => f.length > 0);
+    entry.failed = this.parse([chunk]).then((f) => {
+      if (!f.length) entry.files = undefined;
+      return f.length > 0;
+    });
     // Reported by finish; a check given up on (the export failed first) must not crash the process.
-    failed.catch(() => undefined);
-    this.calls.push({ failed, files: this.chunkFiles });
+    entry.failed.catch(() => undefined);
+    this.calls.push(entry);
     this.chunk = [];
     this.chunkChars = 0;
     this.chunkFiles = new Set();
@@ -342,10 +390,19 @@ export class HclChecker {
     });
   }
 
-  async close(): Promise<void> {
-    const workers = await this.starting.catch(() => [] as ParserWorker[]);
-    await Promise.all(workers.map((w) => w.close()));
-    this.wake();
+  /** Whether close was called: the parsers are stopped (or stopping), and no more can be checked. */
+  get closed(): boolean {
+    return this.closing !== undefined;
+  }
+
+  /** Stops the parsers. Safe to call again. */
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      const workers = await this.starting.catch(() => [] as ParserWorker[]);
+      await Promise.all(workers.map((w) => w.close()));
+      this.wake();
+    })();
+    return this.closing;
   }
 }
 
@@ -368,9 +425,14 @@ function batches(texts: Text[]): Text[][] {
   return out;
 }
 
-/** How many parser workers a check of `bytes` of HCL uses: one per core, fewer for little. */
-export function workerCount(bytes: number): number {
-  const cores = Math.max(1, availableParallelism());
+/**
+ * How many parser workers a check of `bytes` of HCL uses: one per core (but `reserve` cores
+ * left to the caller, which makes the files while they are checked), at least one, fewer for
+ * little text. On two cores a second parser beside a busy caller was no faster (the L bench
+ * export: 40.5 s with two, 42.3 s with one) and took 20 MB more.
+ */
+export function workerCount(bytes: number, reserve = 0): number {
+  const cores = Math.max(1, availableParallelism() - reserve);
   // Starting a worker costs about as much as parsing 100 KB.
   return Math.max(1, Math.min(cores, 4, Math.ceil(bytes / 200_000)));
 }
