@@ -120,7 +120,7 @@ async function applyOctoport(tools: Tools, source: Sandbox, work: string): Promi
   const dest = join(work, "octoport");
   // Asynchronously: the source sandbox serves from this process.
   await run(process.execPath, [
-    join(ROOT, "dist/cli/bin.js"),
+    join(ROOT, "bin/octoport.js"),
     "export",
     "--server",
     source.url,
@@ -180,7 +180,7 @@ async function main(): Promise<void> {
   if (typeof tools === "string") throw new Error(tools);
   const octoterra = octoterraBinary();
   if (!octoterra.bin) throw new Error(`Octoterra is not available: ${octoterra.why}`);
-  execFileSync("npx", ["tsc", "-p", "tsconfig.json"], { cwd: ROOT, stdio: "inherit" });
+  execFileSync(process.execPath, ["scripts/build.mjs"], { cwd: ROOT, stdio: "inherit" });
   const work = await mkdtemp(join(tmpdir(), "octoport-compare-"));
   const source = await new Sandbox({ seed: generateSpace(SIZES.S, 1) }).start();
   const opened: Sandbox[] = [source];

@@ -1,4 +1,6 @@
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import Handlebars from "handlebars";
 import type { SpaceGraph } from "../graph/graph.js";
 import type { Manifest } from "./export.js";
@@ -19,9 +21,18 @@ const POST_MIGRATION = [
 
 let template: Handlebars.TemplateDelegate | undefined;
 
+/** A file of the package's templates/, found upward from this code (src/terraform/, or the bundle in dist/). */
+function templatePath(name: string): string {
+  for (let dir = dirname(fileURLToPath(import.meta.url)); ; dir = dirname(dir)) {
+    const candidate = join(dir, "templates", name);
+    if (existsSync(candidate)) return candidate;
+    if (dirname(dir) === dir) throw new Error(`templates/${name} is missing from the octoport package`);
+  }
+}
+
 function compiled(): Handlebars.TemplateDelegate {
   if (!template) {
-    const text = readFileSync(new URL("../../templates/README.md.hbs", import.meta.url), "utf8");
+    const text = readFileSync(templatePath("README.md.hbs"), "utf8");
     const hb = Handlebars.create();
     hb.registerHelper("inc", (n: number) => n + 1);
     template = hb.compile(text, { noEscape: true, strict: false });
