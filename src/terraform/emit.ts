@@ -141,7 +141,7 @@ export class ModuleBuilder {
     this.primaries.length = 0;
   }
 
-  namespace(kind: "resource" | "data", type: string): Namespace {
+  namespace(kind: "resource" | "data" | "local", type: string): Namespace {
     const key = `${kind}:${type}`;
     let ns = this.namespaces.get(key);
     if (!ns) {
@@ -151,7 +151,7 @@ export class ModuleBuilder {
     return ns;
   }
 
-  name(kind: "resource" | "data", type: string, key: string): Lazy {
+  name(kind: "resource" | "data" | "local", type: string, key: string): Lazy {
     return new Name(this.namespace(kind, type), key);
   }
 
@@ -170,8 +170,10 @@ export class ModuleBuilder {
   }
 
   /**
-   * The ID of `node` in the destination, found by name through a data source in this
-   * module (one data block per node), checked with a postcondition that names what is missing.
+   * The ID of `node` in the destination (or another attribute), as a local of this module:
+   * the ID the root passes in, else found by name through a data source in this module (one
+   * data block per node) checked with a postcondition that names what is missing. The local
+   * follows its data block in lookups.tf, and resources refer to it by name.
    */
   lookup(node: GraphNode, extra: BodyItem[] = [], owner?: string, home?: string, attribute = "id"): Expr {
     const cacheKey = `${node.id} ${attribute}`;
@@ -252,8 +254,15 @@ export class ModuleBuilder {
       passed,
       call("one", forList("d", ref("data", spec.data, label), pick(ref("d")))),
     );
-    this.lookups.set(cacheKey, expr);
-    return expr;
+    const local = this.name("local", "", `${spec.label} ${owner ? `${owner} ` : ""}${node.name} ${attribute}`);
+    const dataLabel = label;
+    this.add("lookups.tf", {
+      ...block("locals", [], [attr(local, expr)]),
+      sortKey: () => `data ${spec.data} ${dataLabel.resolve()} ~${local.resolve()}`,
+    });
+    const value = ref("local", local);
+    this.lookups.set(cacheKey, value);
+    return value;
   }
 
   /** The data block label a node was looked up under in this module. */

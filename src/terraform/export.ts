@@ -437,7 +437,7 @@ function file(items: BodyItem[]): string {
 
 /** Sorts blocks of a file by their resolved labels (type, then name). */
 function sortBlocks(blocks: Block[]): Block[] {
-  const key = (b: Block) => `${b.type} ${b.labels.map(resolveLabel).join(" ")}`;
+  const key = (b: Block) => b.sortKey?.() ?? `${b.type} ${b.labels.map(resolveLabel).join(" ")}`;
   return [...blocks].sort((a, b) => cmp(key(a), key(b)));
 }
 

@@ -41,7 +41,8 @@ export type Expr =
 
 export interface Attribute {
   kind: "attribute";
-  name: string;
+  /** A Lazy name for a name decided later (a module's locals). */
+  name: Label;
   value: Expr;
 }
 
@@ -50,6 +51,8 @@ export interface Block {
   type: string;
   labels: Label[];
   body: BodyItem[];
+  /** Where the block goes when a file's blocks are sorted; by default, its type and labels. */
+  sortKey?: () => string;
 }
 
 export interface Comment {
@@ -94,7 +97,7 @@ export const index = (target: Expr, i: Expr | number): Expr => ({
 });
 export const eq = (left: Expr, right: Expr): Expr => ({ kind: "binary", op: "==", left, right });
 
-export const attr = (name: string, value: Expr): Attribute => ({ kind: "attribute", name, value });
+export const attr = (name: Label, value: Expr): Attribute => ({ kind: "attribute", name, value });
 export const block = (type: string, labels: Label[], body: BodyItem[]): Block => ({
   kind: "block",
   type,

@@ -49,14 +49,15 @@ function printItems(items: BodyItem[], depth: number, out: string[] = []): strin
   for (const item of items) {
     switch (item.kind) {
       case "attribute": {
-        if (names.has(item.name)) throw new Error(`attribute ${item.name} set twice in one body`);
-        names.add(item.name);
+        const name = resolveLabel(item.name);
+        if (names.has(name)) throw new Error(`attribute ${name} set twice in one body`);
+        names.add(name);
         const value = printExpr(item.value, depth);
         if (value.length === 1 || value[0]!.startsWith("<<")) {
-          run.push({ name: item.name, value });
+          run.push({ name, value });
         } else {
           flush();
-          out.push(`${pad}${item.name} = ${value[0]}`, ...value.slice(1));
+          out.push(`${pad}${name} = ${value[0]}`, ...value.slice(1));
         }
         break;
       }

@@ -12,3 +12,7 @@ data "octopusdeploy_project_groups" "default_project_group" {
     }
   }
 }
+
+locals {
+  project_group_default_project_group_id = try(var.octoport_ids["ProjectGroups:Default Project Group"], one([for d in data.octopusdeploy_project_groups.default_project_group : [for x in d.project_groups : x.id if x.name == "Default Project Group"][0]]))
+}

@@ -2,7 +2,7 @@ resource "octopusdeploy_project" "web_site" {
   space_id                             = var.octopus_space_id
   name                                 = "Web Site"
   lifecycle_id                         = octopusdeploy_lifecycle.test_then_production.id
-  project_group_id                     = try(var.octoport_ids["ProjectGroups:Default Project Group"], one([for d in data.octopusdeploy_project_groups.default_project_group : [for x in d.project_groups : x.id if x.name == "Default Project Group"][0]]))
+  project_group_id                     = local.project_group_default_project_group_id
   default_guided_failure_mode          = "EnvironmentDefault"
   default_to_skip_if_already_installed = false
   is_discrete_channel_release          = false

@@ -13,6 +13,10 @@ data "octopusdeploy_environments" "production" {
   }
 }
 
+locals {
+  environment_production_id = try(var.octoport_ids["Environments:Production"], one([for d in data.octopusdeploy_environments.production : d.environments[0].id]))
+}
+
 data "octopusdeploy_environments" "test" {
   count    = contains(keys(var.octoport_ids), "Environments:Test") ? 0 : 1
   space_id = var.octopus_space_id
@@ -26,6 +30,10 @@ data "octopusdeploy_environments" "test" {
       error_message = "The environment \"Test\" was not found in the destination space (apply space first)."
     }
   }
+}
+
+locals {
+  environment_test_id = try(var.octoport_ids["Environments:Test"], one([for d in data.octopusdeploy_environments.test : d.environments[0].id]))
 }
 
 data "octopusdeploy_lifecycles" "test_then_production" {
@@ -43,6 +51,10 @@ data "octopusdeploy_lifecycles" "test_then_production" {
   }
 }
 
+locals {
+  lifecycle_test_then_production_id = try(var.octoport_ids["Lifecycles:Test then Production"], one([for d in data.octopusdeploy_lifecycles.test_then_production : [for x in d.lifecycles : x.id if x.name == "Test then Production"][0]]))
+}
+
 data "octopusdeploy_project_groups" "default_project_group" {
   count        = contains(keys(var.octoport_ids), "ProjectGroups:Default Project Group") ? 0 : 1
   space_id     = var.octopus_space_id
@@ -56,4 +68,8 @@ data "octopusdeploy_project_groups" "default_project_group" {
       error_message = "The project group \"Default Project Group\" was not found in the destination space (every space has it, or it is outside this export)."
     }
   }
+}
+
+locals {
+  project_group_default_project_group_id = try(var.octoport_ids["ProjectGroups:Default Project Group"], one([for d in data.octopusdeploy_project_groups.default_project_group : [for x in d.project_groups : x.id if x.name == "Default Project Group"][0]]))
 }

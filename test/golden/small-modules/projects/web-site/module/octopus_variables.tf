@@ -15,9 +15,7 @@ resource "octopusdeploy_variable" "site_url_production" {
   value    = "https://www.example.com"
 
   scope {
-    environments = [
-      try(var.octoport_ids["Environments:Production"], one([for d in data.octopusdeploy_environments.production : d.environments[0].id])),
-    ]
+    environments = [local.environment_production_id]
   }
 }
 
@@ -29,8 +27,6 @@ resource "octopusdeploy_variable" "site_url_test" {
   value    = "https://test.example.com"
 
   scope {
-    environments = [
-      try(var.octoport_ids["Environments:Test"], one([for d in data.octopusdeploy_environments.test : d.environments[0].id])),
-    ]
+    environments = [local.environment_test_id]
   }
 }

@@ -1,8 +1,8 @@
 resource "octopusdeploy_project" "web_site" {
   space_id                             = var.octopus_space_id
   name                                 = "Web Site"
-  lifecycle_id                         = try(var.octoport_ids["Lifecycles:Test then Production"], one([for d in data.octopusdeploy_lifecycles.test_then_production : [for x in d.lifecycles : x.id if x.name == "Test then Production"][0]]))
-  project_group_id                     = try(var.octoport_ids["ProjectGroups:Default Project Group"], one([for d in data.octopusdeploy_project_groups.default_project_group : [for x in d.project_groups : x.id if x.name == "Default Project Group"][0]]))
+  lifecycle_id                         = local.lifecycle_test_then_production_id
+  project_group_id                     = local.project_group_default_project_group_id
   default_guided_failure_mode          = "EnvironmentDefault"
   default_to_skip_if_already_installed = false
   is_discrete_channel_release          = false
