@@ -254,7 +254,11 @@ export class ModuleBuilder {
       passed,
       call("one", forList("d", ref("data", spec.data, label), pick(ref("d")))),
     );
-    const local = this.name("local", "", `${spec.label} ${owner ? `${owner} ` : ""}${node.name} ${attribute}`);
+    const local = this.name(
+      "local",
+      "",
+      `${spec.label} ${owner ? `${owner} ` : ""}${node.name} ${attribute}`,
+    );
     const dataLabel = label;
     this.add("lookups.tf", {
       ...block("locals", [], [attr(local, expr)]),

@@ -1,26 +1,14 @@
-import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Sandbox } from "../../src/sandbox/server.js";
-import type { CliResult } from "../helpers/cli.js";
+import { type CliResult, nodeProcess } from "../helpers/cli.js";
 import { exampleSpace, ROOT } from "../helpers/examples.js";
 
 /** The CLI as installed: bin/octoport.js and the bundle `npm run build` makes (npm ci runs it). */
 function octoport(args: string[]): Promise<CliResult> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [join(ROOT, "bin/octoport.js"), ...args], { cwd: tmpdir() });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (c: Buffer) => {
-      stdout += c.toString();
-    });
-    child.stderr.on("data", (c: Buffer) => {
-      stderr += c.toString();
-    });
-    child.on("close", (code) => resolve({ code: code ?? 1, stdout, stderr }));
-  });
+  return nodeProcess([join(ROOT, "bin/octoport.js"), ...args], { cwd: tmpdir() });
 }
 
 describe("the bundled CLI (bin/octoport.js)", () => {

@@ -28,10 +28,18 @@ export async function cli(args: string[]): Promise<CliResult> {
 
 /** Runs the CLI as a real process (through tsx), for exit codes and signals. */
 export function cliProcess(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
+  return nodeProcess(["--import", "tsx", join(ROOT, "src/cli/bin.ts"), ...args], { cwd: ROOT, env });
+}
+
+/** Runs Node with these arguments as a process of its own and collects what it prints. */
+export function nodeProcess(
+  args: string[],
+  options: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
+): Promise<CliResult> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ["--import", "tsx", join(ROOT, "src/cli/bin.ts"), ...args], {
-      cwd: ROOT,
-      env: { ...process.env, ...env },
+    const child = spawn(process.execPath, args, {
+      cwd: options.cwd ?? ROOT,
+      env: { ...process.env, ...options.env },
     });
     let stdout = "";
     let stderr = "";
