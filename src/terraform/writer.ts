@@ -177,9 +177,9 @@ export class ExportWriter {
     return changes;
   }
 
-  /** Removes whatever was staged (after a failure before commit). */
+  /** Removes whatever was staged (after a failure before commit); never throws over the failure. */
   abort(): void {
-    if (this.mode === "new") rmSync(this.temp, { recursive: true, force: true });
+    if (this.mode === "new") quietly(() => rmSync(this.temp, { recursive: true, force: true }));
     if (this.mode === "update") {
       for (const path of this.staged)
         quietly(() => rmSync(join(this.target, path) + this.suffix, { force: true }));

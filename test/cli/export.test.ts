@@ -2,6 +2,7 @@ import { mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { generateSpace, SIZES } from "../../src/sandbox/generate.js";
 import { Sandbox } from "../../src/sandbox/server.js";
 import { cli } from "../helpers/cli.js";
 import { exampleSpace } from "../helpers/examples.js";
@@ -27,6 +28,37 @@ describe("octoport export", () => {
     );
     expect(r.stdout).toMatch(/Secrets to supply: \d+/);
     expect(JSON.parse(await readFile(join(dest, "manifest.json"), "utf8")).source.server).toBe(sandbox.url);
+  });
+
+  it("names at most ten modules of an apply level in the summary, and counts the rest", async () => {
+    const big = await new Sandbox({ seed: generateSpace(SIZES.S, 1) }).start();
+    try {
+      const dest = await dir();
+      const r = await cli([
+        "export",
+        "--server",
+        big.url,
+        "--api-key",
+        big.apiKey,
+        "--space",
+        "Spaces-1",
+        "--dest",
+        dest,
+      ]);
+      expect(r.code).toBe(0);
+      const manifest = JSON.parse(await readFile(join(dest, "manifest.json"), "utf8")) as {
+        applyOrder: string[][];
+      };
+      const widest = manifest.applyOrder.findIndex((level) => level.length > 10);
+      expect(widest).toBeGreaterThan(0);
+      const level = manifest.applyOrder[widest]!;
+      expect(r.stdout).toContain("in apply order (README.md and manifest.json list them all):");
+      expect(r.stdout).toContain(
+        `  ${widest + 1}. ${level.length} modules: ${level.slice(0, 10).join(", ")}, and ${level.length - 10} more\n`,
+      );
+    } finally {
+      await big.close();
+    }
   });
 
   it("a second export changes nothing; --check passes, then fails once the space changes", async () => {

@@ -238,6 +238,9 @@ async function exportSpace(
   ctx.stdout.write(summary(m, args.dest, changes));
 }
 
+/** Modules of one apply level named in the summary; the rest are counted (2,000 projects made 60 KB of names). */
+const LISTED_PER_LEVEL = 10;
+
 function summary(
   m: import("../../terraform/export.js").Manifest,
   dest: string,
@@ -250,9 +253,16 @@ function summary(
   const width = Math.max(...[...byType.keys()].map((k) => k.length), 10);
   for (const [type, n] of [...byType.entries()].sort(([a], [b]) => (a < b ? -1 : 1)))
     lines.push(`  ${type.padEnd(width)}  ${String(n).padStart(5)}`);
-  lines.push("", `Modules (${m.modules.length}), in apply order:`);
+  const long = m.applyOrder.some((level) => level.length > LISTED_PER_LEVEL);
+  lines.push(
+    "",
+    `Modules (${m.modules.length}), in apply order${long ? " (README.md and manifest.json list them all)" : ""}:`,
+  );
   m.applyOrder.forEach((level, i) => {
-    lines.push(`  ${i + 1}. ${level.map((p) => p || "(single module)").join(", ")}`);
+    const names = level.slice(0, LISTED_PER_LEVEL).map((p) => p || "(single module)");
+    const more = level.length - names.length;
+    const head = more ? `${level.length} modules: ` : "";
+    lines.push(`  ${i + 1}. ${head}${names.join(", ")}${more ? `, and ${more} more` : ""}`);
   });
   lines.push("", `Secrets to supply: ${m.secrets.length} (see terraform.tfvars.example)`);
   if (m.imports) lines.push(`Already on the destination, imported on the first apply: ${m.imports.length}`);
