@@ -2,6 +2,7 @@ import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
 import { checkHclFiles, HclChecker, workerCount } from "../../src/terraform/hcl/check.js";
 import { HclParseError, parseHcl } from "../../src/terraform/hcl/parse.js";
+import { WARM_UP_HCL } from "../../src/terraform/hcl/warm-up.js";
 
 /** A valid file of about `kb` kilobytes: resources with strings the parser must read. */
 function validFile(i: number, kb: number): string {
@@ -61,6 +62,30 @@ describe("checkHclFiles (the real parser on worker threads)", () => {
       checker.add("a.tf", "x = 1\n");
       await checker.ready();
       await checker.finish(() => "x = 1\n");
+    } finally {
+      await checker.close();
+    }
+  });
+
+  it("warms up on a sample that parses, with the constructs an export holds", async () => {
+    const json = await parseHcl("warm-up.tf", WARM_UP_HCL);
+    for (const kind of ["terraform", "variable", "data", "locals", "resource", "import", "moved", "output"])
+      expect(json, kind).toHaveProperty(kind);
+    expect(WARM_UP_HCL).toContain("<<EOT");
+    expect(WARM_UP_HCL).toContain("$${");
+  });
+
+  it("a warming checker answers files that come during its warm-up and after it", async () => {
+    const checker = new HclChecker(1, { warmUp: true });
+    const bad = 'resource "a" "b" {\n  x = \n}\n';
+    try {
+      await expect(checker.check([["a.tf", validFile(1, 5)]])).resolves.toBeUndefined();
+      // Long enough for the warm-up's parses to have gone on, or ended.
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const err = await checker.check([["b.tf", bad]]).catch((e: unknown) => e);
+      const direct = await parseHcl("b.tf", bad).catch((e: unknown) => e);
+      expect((err as Error).message).toBe((direct as Error).message);
+      await expect(checker.check([["c.tf", validFile(2, 5)]])).resolves.toBeUndefined();
     } finally {
       await checker.close();
     }

@@ -153,7 +153,7 @@ export function exportCommand(ctx: CliContext): CommandModule<object, ExportArgs
       const filters = filtersFrom(args);
       const client = clientFrom(args, ctx.progress);
       // The parser workers start while the space is read.
-      const checker = new HclChecker();
+      const checker = new HclChecker(undefined, { warmUp: true });
       try {
         await exportSpace(ctx, { ...args, dest: args.dest }, { client, filters, checker });
       } finally {

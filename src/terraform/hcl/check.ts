@@ -8,6 +8,7 @@ import { Worker } from "node:worker_threads";
 import { gunzip } from "node:zlib";
 import { reapplyV8Flags } from "../../util/v8-flags.js";
 import { type HclParseError, parseFailure } from "./errors.js";
+import { WARM_UP_HCL, WARM_UP_PARSES } from "./warm-up.js";
 
 /**
  * Checks generated files with the real HCL parser (HashiCorp's, the WebAssembly build that
@@ -102,6 +103,17 @@ WebAssembly.instantiate(workerData.module, go.importObject).then((instance) => {
     queue.push(batch);
     if (!busy) run();
   });
+  // Warms up while no files have come (see warm-up.ts); the first batch ends it.
+  const warmUp = (i) => {
+    if (busy || queue.length || i >= workerData.warmUp.parses) return;
+    busy = true;
+    root.parse("warm-up.tf", workerData.warmUp.text, () => {
+      busy = false;
+      if (queue.length) run();
+      else setImmediate(() => warmUp(i + 1));
+    });
+  };
+  warmUp(0);
 });
 `;
 
@@ -130,12 +142,14 @@ class ParserWorker {
   constructor(
     module: WebAssembly.Module,
     dir: string,
+    /** Parses of the warm-up sample while no work has come. */
+    warmUp: number,
     /** Called after each answer (or the worker's failure). */
     private readonly answered: () => void,
   ) {
     this.worker = new Worker(WORKER, {
       eval: true,
-      workerData: { module, dir, marker: MARKER },
+      workerData: { module, dir, marker: MARKER, warmUp: { text: WARM_UP_HCL, parses: warmUp } },
       resourceLimits: WORKER_HEAP,
       // The parser needs none of the process's Node options (--import, --input-type=module ...).
       execArgv: [],
@@ -247,10 +261,18 @@ export class HclChecker {
   private waiting: Array<() => void> = [];
   private closing: Promise<void> | undefined;
 
-  /** `count` parsers; by default one per core but the one the caller makes files on. */
-  constructor(count = workerCount(Number.POSITIVE_INFINITY, 1)) {
+  /**
+   * `count` parsers; by default one per core but the one the caller makes files on. With
+   * `warmUp`, each parser parses a sample (see warm-up.ts) until the first files come: for a
+   * caller that makes the checker well before its files (the export, before reading a space).
+   */
+  constructor(count = workerCount(Number.POSITIVE_INFINITY, 1), options: { warmUp?: boolean } = {}) {
+    const warmUp = options.warmUp ? WARM_UP_PARSES : 0;
     this.starting = parserModule().then(({ module, dir }) => {
-      this.workers = Array.from({ length: count }, () => new ParserWorker(module, dir, () => this.wake()));
+      this.workers = Array.from(
+        { length: count },
+        () => new ParserWorker(module, dir, warmUp, () => this.wake()),
+      );
       // A caller may be waiting in `ready` from before the workers were there.
       this.wake();
       return this.workers;
