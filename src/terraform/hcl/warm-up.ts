@@ -8,8 +8,10 @@
  * (2 cores, 20 ms latency) the export took 4.0 s instead of 4.4; 50 to 200 parses of it did
  * as well, 400 worse (the reading then lacked the CPU).
  *
- * The text is written as the printer writes: every kind of construct an export holds, so the
- * parser's paths for each are the ones recompiled. A test checks that it parses.
+ * The text is hand-written in the printer's style (not byte for byte: `=` is not aligned
+ * throughout) with the kinds of construct an export holds (blocks, maps, lists, heredocs,
+ * escapes, `for` expressions, import and moved blocks), so the parser's paths for each are the
+ * ones recompiled. A test checks that it parses and holds those kinds.
  */
 export const WARM_UP_PARSES = 100;
 
