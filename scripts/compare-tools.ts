@@ -19,7 +19,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { generateSpace, SIZES } from "../src/sandbox/generate.js";
 import { Sandbox } from "../src/sandbox/server.js";
-import type { Manifest } from "../src/terraform/export.js";
+import type { Manifest } from "../src/terraform/manifest.js";
 import { emptyDestination, tfvars } from "../test/conformance/flow.js";
 import { locateTools, TofuDir, type Tools } from "../test/conformance/harness.js";
 import { differences, normaliseSpace } from "../test/helpers/compare.js";

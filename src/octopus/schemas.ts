@@ -2,7 +2,7 @@ import { z } from "zod";
 
 /**
  * Schemas for the Octopus documents octoport reads. They validate the fields the tool uses
- * and keep every other field as it came (looseObject), so the migrator path loses nothing.
+ * and keep every other field as it came (looseObject), so the snapshot path loses nothing.
  */
 
 /**

@@ -4,7 +4,7 @@ import { flat } from "../util/strings.js";
 import { type Adoption, planAdoption } from "./adopt.js";
 import { converterFor } from "./converters/index.js";
 import { dummyValue } from "./dummies.js";
-import { EmitContext, ExportState, idKey, ModuleBuilder, type Secret, type Warning } from "./emit.js";
+import { EmitContext, ExportState, idKey, ModuleBuilder, type Secret } from "./emit.js";
 import {
   attr,
   type Block,
@@ -26,9 +26,16 @@ import {
 } from "./hcl/model.js";
 import { printFile } from "./hcl/print.js";
 import { LOOKUPS } from "./lookups.js";
-import { type Move, movesSince, type TrackedResource } from "./moves.js";
-import { type Plan, planExport, type SelectionOptions } from "./plan.js";
+import {
+  type ExportFile,
+  MANIFEST_FORMAT,
+  type Manifest,
+  type ManifestResource,
+  wholeText,
+} from "./manifest.js";
+import { movesSince, type TrackedResource } from "./moves.js";
 import { renderReadme } from "./readme.js";
+import { type Plan, planExport, type SelectionOptions } from "./selection.js";
 
 export type SecretDefaults = "none" | "dummy" | "octostache";
 export type Backend = "s3" | "azurerm" | "gcs" | "local";
@@ -56,66 +63,10 @@ export interface ExportOptions extends SelectionOptions {
 
 export const DEFAULT_PROVIDER_VERSION = "~> 1.17";
 export const PROVIDER_SOURCE = "OctopusDeploy/octopusdeploy";
-export const MANIFEST_FORMAT = "octoport-export/v1";
-
-export interface ManifestResource {
-  sourceId: string;
-  /** Which part of the source document, when one document gives several resources of a type. */
-  sourcePart?: string;
-  sourceType: string;
-  name: string;
-  type: string;
-  module: string;
-  address: string;
-}
-
-export interface Manifest {
-  format: string;
-  source: { server: string; spaceId: string; spaceName: string; serverVersion: string };
-  layout: "modules" | "single";
-  providerVersion: string;
-  modules: Array<{ path: string; title: string; dependsOn: string[] }>;
-  applyOrder: string[][];
-  projectDependencies: Array<{ project: string; dependsOn: string; step: string }>;
-  resources: ManifestResource[];
-  secrets: Array<{
-    variable: string;
-    sourceId: string;
-    field: string;
-    path: string;
-    description: string;
-    modules: string[];
-  }>;
-  warnings: Warning[];
-  notes: string[];
-  /** Whether space_creation/ was written. */
-  spaceCreation: boolean;
-  /** Renames since earlier exports into the same directory, written as moved blocks. */
-  moved: Move[];
-  /** With --import-from-destination: what already exists on the destination and is imported. */
-  imports?: Array<{ address: string; id: string }>;
-  /** Every file of the export but the manifest, so a re-export knows what it wrote before. */
-  files: string[];
-}
-
 export interface ExportResult {
   /** Files by path relative to the output directory. */
   files: Map<string, string>;
   manifest: Manifest;
-}
-
-/**
- * A file's text: whole, or (a large file) made again, piece by piece, each time it is read, so
- * that it is never held as one string.
- */
-export type FileText = string | (() => Iterable<string>);
-
-/** One file of an export: its path relative to the output directory, and its text. */
-export type ExportFile = readonly [path: string, content: FileText];
-
-/** A file's text as one string. */
-export function wholeText(content: FileText): string {
-  return typeof content === "string" ? content : [...content()].join("");
 }
 
 /** Builds every file of an export, in memory (see exportFiles). */

@@ -3,7 +3,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import Handlebars from "handlebars";
 import type { SpaceGraph } from "../graph/graph.js";
-import type { Manifest } from "./export.js";
+import type { Manifest } from "./manifest.js";
 
 /** The manual steps every migration needs (SPEC section 2: not reachable through the API). */
 const POST_MIGRATION = [

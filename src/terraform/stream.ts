@@ -1,5 +1,5 @@
-import { type ExportFile, type Manifest, wholeText } from "./export.js";
 import type { HclChecker } from "./hcl/check.js";
+import { type ExportFile, type Manifest, wholeText } from "./manifest.js";
 import { ExportWriter, type FileChanges, isHclFile } from "./writer.js";
 
 export interface StreamOptions {

@@ -16,8 +16,8 @@ import {
 } from "node:fs";
 import { dirname, join, resolve, sep } from "node:path";
 import { OctoportError } from "../util/errors.js";
-import { type FileText, type Manifest, wholeText } from "./export.js";
 import { checkHclFiles } from "./hcl/check.js";
+import { type FileText, type Manifest, wholeText } from "./manifest.js";
 
 /** What writing (or checking) an export changes on disk. */
 export interface FileChanges {

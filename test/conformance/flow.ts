@@ -4,12 +4,8 @@ import { join } from "node:path";
 import { readSpace } from "../../src/graph/reader.js";
 import { OctopusClient } from "../../src/octopus/client.js";
 import { Sandbox } from "../../src/sandbox/server.js";
-import {
-  buildExport,
-  DEFAULT_PROVIDER_VERSION,
-  type ExportOptions,
-  type Manifest,
-} from "../../src/terraform/export.js";
+import { buildExport, DEFAULT_PROVIDER_VERSION, type ExportOptions } from "../../src/terraform/export.js";
+import type { Manifest } from "../../src/terraform/manifest.js";
 import { type FileChanges, readManifest, validateHcl, writeExport } from "../../src/terraform/writer.js";
 import { differences, normaliseSpace, secretValue } from "../helpers/compare.js";
 

@@ -1,18 +1,18 @@
 import { join } from "node:path";
 import { readSpace } from "../../src/graph/reader.js";
-import { SnapshotKey, snapshotKdf } from "../../src/migrator/crypto.js";
-import { readSnapshot, writeSnapshot } from "../../src/migrator/format.js";
-import { type ImportOptions, type ImportReport, importSnapshot } from "../../src/migrator/importer.js";
+import { OctopusClient } from "../../src/octopus/client.js";
+import type { SeedFile } from "../../src/sandbox/seed.js";
+import { Sandbox } from "../../src/sandbox/server.js";
+import { SnapshotKey, snapshotKdf } from "../../src/snapshot/crypto.js";
 import {
   buildSnapshot,
   type SnapshotSelection,
   secretInventory,
   secretKey,
   selectDocuments,
-} from "../../src/migrator/snapshot.js";
-import { OctopusClient } from "../../src/octopus/client.js";
-import type { SeedFile } from "../../src/sandbox/seed.js";
-import { Sandbox } from "../../src/sandbox/server.js";
+} from "../../src/snapshot/export.js";
+import { readSnapshot, writeSnapshot } from "../../src/snapshot/format.js";
+import { type ImportOptions, type ImportReport, importSnapshot } from "../../src/snapshot/import.js";
 import { secretValue } from "./compare.js";
 
 /** A low scrypt cost keeps library-level tests quick (the CLI tests use the real cost). */

@@ -1,8 +1,8 @@
 import { mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { SecretsFile } from "../../src/migrator/snapshot.js";
 import type { Sandbox } from "../../src/sandbox/server.js";
+import type { SecretsFile } from "../../src/snapshot/export.js";
 import { cli } from "./cli.js";
 import { secretValue } from "./compare.js";
 

@@ -2,9 +2,9 @@ import { mkdir, mkdtemp, readdir, readFile, stat, writeFile } from "node:fs/prom
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import type { ExportFile, Manifest } from "../../src/terraform/export.js";
 import { HclChecker } from "../../src/terraform/hcl/check.js";
 import { HclParseError } from "../../src/terraform/hcl/errors.js";
+import type { ExportFile, Manifest } from "../../src/terraform/manifest.js";
 import { streamExport } from "../../src/terraform/stream.js";
 import { diffExport, ExportWriter, writeExport } from "../../src/terraform/writer.js";
 

@@ -242,7 +242,7 @@ async function exportSpace(
 const LISTED_PER_LEVEL = 10;
 
 function summary(
-  m: import("../../terraform/export.js").Manifest,
+  m: import("../../terraform/manifest.js").Manifest,
   dest: string,
   changes: import("../../terraform/writer.js").FileChanges,
 ): string {

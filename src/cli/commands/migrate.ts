@@ -9,7 +9,7 @@ import {
   taskLog,
   taskProblem,
   waitForTask,
-} from "../../migrator/migration-api.js";
+} from "../../migration-api/migration-api.js";
 import type { OctopusClient } from "../../octopus/client.js";
 import { OctoportError, UsageError } from "../../util/errors.js";
 import type { CliContext } from "../context.js";

@@ -1,9 +1,7 @@
 import { readFile, writeFile } from "node:fs/promises";
 import type { Argv, CommandModule } from "yargs";
 import { readSpace } from "../../graph/reader.js";
-import { SnapshotKey, snapshotKdf } from "../../migrator/crypto.js";
-import { readSnapshot, writeSnapshot } from "../../migrator/format.js";
-import { type ImportReport, importSnapshot } from "../../migrator/importer.js";
+import { SnapshotKey, snapshotKdf } from "../../snapshot/crypto.js";
 import {
   buildSnapshot,
   readTaskLogs,
@@ -13,13 +11,15 @@ import {
   secretsFromFile,
   secretsTemplate,
   selectDocuments,
-} from "../../migrator/snapshot.js";
+} from "../../snapshot/export.js";
+import { readSnapshot, writeSnapshot } from "../../snapshot/format.js";
+import { type ImportReport, importSnapshot } from "../../snapshot/import.js";
 import {
   connectSqlServer,
   parseConnectionString,
   readMasterKey,
   secretsFromDatabase,
-} from "../../migrator/source-db.js";
+} from "../../snapshot/source-db.js";
 import { OctoportError, UsageError } from "../../util/errors.js";
 import type { CliContext } from "../context.js";
 import { type ConnectionArgs, clientFrom, connectionOptions } from "../options.js";

@@ -7,7 +7,7 @@ import {
   type SetChanges,
   type SpreadPlan,
   undoSpread,
-} from "../../transforms/spread.js";
+} from "../../spread/spread.js";
 import { UsageError } from "../../util/errors.js";
 import type { CliContext } from "../context.js";
 import { type ConnectionArgs, clientFrom, connectionOptions } from "../options.js";

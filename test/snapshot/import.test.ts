@@ -1,9 +1,9 @@
 import { readdir, readFile, stat, truncate, writeFile } from "node:fs/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { canonicalJson } from "../../src/migrator/format.js";
 import { generateSpace, SIZES } from "../../src/sandbox/generate.js";
 import type { SeedFile } from "../../src/sandbox/seed.js";
 import { Sandbox } from "../../src/sandbox/server.js";
+import { canonicalJson } from "../../src/snapshot/format.js";
 import { cli } from "../helpers/cli.js";
 import { differences, normaliseSpace } from "../helpers/compare.js";
 import { exampleSpace } from "../helpers/examples.js";

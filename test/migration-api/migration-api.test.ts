@@ -3,7 +3,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { queuePartialExport, waitForTask } from "../../src/migrator/migration-api.js";
+import { queuePartialExport, waitForTask } from "../../src/migration-api/migration-api.js";
 import { Sandbox } from "../../src/sandbox/server.js";
 import { cli } from "../helpers/cli.js";
 import { differences, normaliseSpace } from "../helpers/compare.js";

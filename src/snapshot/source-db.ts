@@ -2,8 +2,8 @@ import { readFile } from "node:fs/promises";
 import { OctoportError } from "../util/errors.js";
 import { registerSecret } from "../util/redact.js";
 import { decryptMasterKeyValue } from "./crypto.js";
+import { type SecretEntry, secretKey } from "./export.js";
 import { isObject, type Json, locate } from "./paths.js";
-import { type SecretEntry, secretKey } from "./snapshot.js";
 
 /**
  * Sensitive values read from the source Octopus Server's SQL Server database and decrypted

@@ -5,16 +5,16 @@ import { cbc } from "@noble/ciphers/aes.js";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readSpace } from "../../src/graph/reader.js";
-import { locate } from "../../src/migrator/paths.js";
-import { secretInventory, secretKey, selectDocuments } from "../../src/migrator/snapshot.js";
+import { Sandbox } from "../../src/sandbox/server.js";
+import { secretInventory, secretKey, selectDocuments } from "../../src/snapshot/export.js";
+import { locate } from "../../src/snapshot/paths.js";
 import {
   connectSqlServer,
   type DocumentRows,
   parseConnectionString,
   SECRET_TABLES,
   secretsFromDatabase,
-} from "../../src/migrator/source-db.js";
-import { Sandbox } from "../../src/sandbox/server.js";
+} from "../../src/snapshot/source-db.js";
 import { OctoportError } from "../../src/util/errors.js";
 import { cli } from "../helpers/cli.js";
 import { exampleSpace } from "../helpers/examples.js";

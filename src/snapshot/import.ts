@@ -7,9 +7,9 @@ import { OctopusApiError, type OctopusClient } from "../octopus/client.js";
 import type { Space } from "../octopus/schemas.js";
 import { OctoportError } from "../util/errors.js";
 import type { SnapshotKey } from "./crypto.js";
+import { secretKey } from "./export.js";
 import type { Snapshot } from "./format.js";
 import { isObject, type Json, type JsonObject, locate, secretSpots } from "./paths.js";
-import { secretKey } from "./snapshot.js";
 
 /**
  * Snapshot import (SPEC 5.2): documents are matched to the destination's by name (within

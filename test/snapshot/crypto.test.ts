@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { cbc } from "@noble/ciphers/aes.js";
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
-import { decryptMasterKeyValue, SealError, SnapshotKey, snapshotKdf } from "../../src/migrator/crypto.js";
+import { decryptMasterKeyValue, SealError, SnapshotKey, snapshotKdf } from "../../src/snapshot/crypto.js";
 
 // A low scrypt cost keeps the tests quick; the cost is a parameter of the format.
 const COST = { N: 2 ** 10, r: 8, p: 1 };
