@@ -17,7 +17,7 @@ import { cpus, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { SpaceGraph } from "../src/graph/graph.js";
-import { DOC_TYPES } from "../src/graph/types.js";
+import { REGISTRY } from "../src/registry/index.js";
 import { generateSpace, SIZES } from "../src/sandbox/generate.js";
 import { Sandbox } from "../src/sandbox/server.js";
 import { buildExport, DEFAULT_PROVIDER_VERSION } from "../src/terraform/export.js";
@@ -84,7 +84,11 @@ async function timed(
 function minimumRequests(seed: ReturnType<typeof generateSpace>): number {
   const docs = seed.spaces[0]!.Documents ?? {};
   const n = (t: string) => (docs[t] as unknown[] | undefined)?.length ?? 0;
-  const collections = DOC_TYPES.filter((t) => t.collection && !t.snapshotOnly).length;
+  const collections = new Set(
+    REGISTRY.flatMap((t) =>
+      !t.snapshotOnly && (t.read.kind === "collection" || t.read.kind === "subset") ? [t.read.path] : [],
+    ),
+  ).size;
   const libSets = ((docs.LibraryVariableSets ?? []) as Array<{ VariableSetId?: string }>).filter(
     (l) => l.VariableSetId,
   ).length;

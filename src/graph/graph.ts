@@ -1,5 +1,5 @@
 import type { OctopusDocument, Space } from "../octopus/schemas.js";
-import { DOC_TYPE_BY_NAME, DOC_TYPES, type DocClass } from "./types.js";
+import { type DocClass, docType, REGISTRY } from "../registry/index.js";
 
 /** One document of the space with what the graph knows about it. */
 export interface GraphNode {
@@ -54,7 +54,7 @@ export class SpaceGraph {
       existing.doc = doc;
       return existing;
     }
-    const spec = DOC_TYPE_BY_NAME.get(type);
+    const spec = docType(type);
     const node: GraphNode = {
       type,
       id: doc.Id,
@@ -108,12 +108,12 @@ export class SpaceGraph {
   }
 
   /**
-   * Counts of documents per type and class, in the order of DOC_TYPES, types with none
+   * Counts of documents per type and class, in the registry's order, types with none
    * left out. A type can appear in both classes (variable sets of projects and of library sets).
    */
   counts(): Array<{ type: string; label: string; klass: DocClass; count: number }> {
     const out: Array<{ type: string; label: string; klass: DocClass; count: number }> = [];
-    for (const spec of DOC_TYPES) {
+    for (const spec of REGISTRY) {
       for (const klass of ["space", "project"] as const) {
         const count = this.ofType(spec.type).filter((n) => n.klass === klass).length;
         if (count > 0) out.push({ type: spec.type, label: spec.label, klass, count });

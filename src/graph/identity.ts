@@ -1,3 +1,4 @@
+import { docType } from "../registry/index.js";
 import type { GraphNode, SpaceGraph } from "./graph.js";
 
 /**
@@ -10,29 +11,27 @@ export function identityOf(graph: SpaceGraph, node: GraphNode): string | undefin
   const d = node.doc as Record<string, unknown>;
   const name = (id: unknown) => (typeof id === "string" ? graph.get(id)?.name : undefined);
   const sep = "\u0000";
-  switch (node.type) {
-    case "Channels":
-    case "Runbooks":
-    case "ProjectTriggers":
+  switch (docType(node.type)?.identity ?? "name") {
+    case "name":
+      return [node.type, node.name].join(sep);
+    case "name-in-project":
       return [node.type, name(d.ProjectId), node.name].join(sep);
-    case "Releases":
+    case "version-in-project":
       return [node.type, name(d.ProjectId), String(d.Version)].join(sep);
-    case "Deployments":
-      return undefined;
-    case "DeploymentProcesses":
+    case "project":
       return [node.type, name(d.ProjectId)].join(sep);
-    case "RunbookProcesses":
+    case "runbook":
       return [node.type, name(d.ProjectId), name(d.RunbookId)].join(sep);
-    case "VariableSets": {
+    case "owner": {
       const owner = typeof d.OwnerId === "string" ? graph.get(d.OwnerId) : undefined;
       return owner ? [node.type, owner.type, owner.name].join(sep) : undefined;
     }
-    case "TenantVariables":
+    case "tenant":
       return [node.type, name(d.TenantId)].join(sep);
-    case "Users":
+    case "username":
       return [node.type, String(d.Username ?? "").toLowerCase()].join(sep);
-    default:
-      return [node.type, node.name].join(sep);
+    case "none":
+      return undefined;
   }
 }
 

@@ -1,3 +1,4 @@
+import type { z } from "zod";
 import { OctopusApiError, type OctopusClient } from "../octopus/client.js";
 import {
   checked,
@@ -9,9 +10,10 @@ import {
   type Space,
   variableSetSchema,
 } from "../octopus/schemas.js";
+import { type DocType, REGISTRY } from "../registry/index.js";
+import { matches } from "../registry/patterns.js";
 import { StringPool } from "../util/strings.js";
 import { SpaceGraph } from "./graph.js";
-import { DOC_TYPES } from "./types.js";
 
 export interface ReadProgress {
   /** Requests for documents finished so far and known so far. */
@@ -55,16 +57,28 @@ export async function readSpace(
     }
   };
 
-  const collections = DOC_TYPES.filter(
-    (t) => t.collection !== undefined && (!t.snapshotOnly || options.snapshot),
-  );
+  const wanted = REGISTRY.filter((t) => !t.snapshotOnly || options.snapshot);
+
+  // Every collection is listed once; a document goes to the first type it is of (script
+  // modules and library sets share one collection).
+  const byPath = new Map<string, DocType[]>();
+  for (const spec of wanted) {
+    if (spec.read.kind !== "collection" && spec.read.kind !== "subset") continue;
+    const path =
+      spec.read.kind === "collection" && spec.read.scope === "server"
+        ? `/api/${spec.read.path}`
+        : `${base}/${spec.read.path}`;
+    byPath.set(path, [...(byPath.get(path) ?? []), spec]);
+  }
   const lists = await Promise.all(
-    collections.map((spec) =>
+    [...byPath].map(([path, specs]) =>
       track(
         "collections",
-        client.list(`${base}/${spec.collection}`).catch((err: unknown) => {
+        client.list(path).catch((err: unknown) => {
           if (err instanceof OctopusApiError && err.status === 404) {
-            options.onWarning?.(`the server has no ${spec.label} collection (${spec.collection}); none read`);
+            options.onWarning?.(
+              `the server has no ${specs.map((s) => s.label).join(" or ")} collection (${path}); none read`,
+            );
             return [] as OctopusDocument[];
           }
           throw err;
@@ -72,11 +86,11 @@ export async function readSpace(
       ),
     ),
   );
-  collections.forEach((spec, i) => {
+  [...byPath.values()].forEach((specs, i) => {
     for (const item of lists[i] ?? []) {
       const doc = lean(checked(documentSchema, item));
-      const type = spec.type === "LibraryVariableSets" && isScriptModule(doc) ? "ScriptModules" : spec.type;
-      graph.add(type, doc);
+      const spec = specs.find((t) => t.read.kind !== "subset" || t.read.when(doc));
+      if (spec) graph.add(spec.type, doc);
     }
   });
 
@@ -95,61 +109,43 @@ export async function readSpace(
       ),
     );
   };
+  const schemas: Record<string, z.ZodType<OctopusDocument>> = {
+    VariableSets: variableSetSchema,
+    DeploymentProcesses: processSchema,
+    RunbookProcesses: processSchema,
+  };
 
-  for (const node of graph.ofType("Projects")) {
-    const project = projectSchema.parse(node.doc);
-    const ref = gitRef(project);
-    if (ref) {
-      const projectBase = `${base}/projects/${encodeURIComponent(project.Id)}/${encodeURIComponent(ref)}`;
-      read("DeploymentProcesses", `${projectBase}/deploymentprocesses`, (j) =>
-        withId(checked(processSchema, j)),
-      );
-      read("VariableSets", `${base}/variables/${encodeURIComponent(project.VariableSetId ?? "")}`, (j) =>
-        checked(variableSetSchema, j),
-      );
-      continue;
-    }
-    if (project.DeploymentProcessId) {
-      read(
-        "DeploymentProcesses",
-        `${base}/deploymentprocesses/${encodeURIComponent(project.DeploymentProcessId)}`,
-        (j) => checked(processSchema, j),
-      );
-    }
-    if (project.VariableSetId) {
-      read("VariableSets", `${base}/variables/${encodeURIComponent(project.VariableSetId)}`, (j) =>
-        checked(variableSetSchema, j),
-      );
-    }
-  }
-  for (const type of ["LibraryVariableSets", "ScriptModules"]) {
-    for (const node of graph.ofType(type)) {
-      const setId = (node.doc as { VariableSetId?: unknown }).VariableSetId;
-      if (typeof setId === "string" && setId) {
-        read("VariableSets", `${base}/variables/${encodeURIComponent(setId)}`, (j) =>
-          checked(variableSetSchema, j),
+  for (const spec of wanted) {
+    const r = spec.read;
+    const schema = schemas[spec.type] ?? documentSchema;
+    if (r.kind === "by-reference") {
+      const ids = new Set<string>();
+      for (const from of r.from) {
+        for (const node of graph.ofType(from.type)) {
+          const ref = spec.type === "DeploymentProcesses" ? gitRef(node) : undefined;
+          if (ref) {
+            // A version-controlled project's process lives on its default branch.
+            const at = `${base}/projects/${encodeURIComponent(node.id)}/${encodeURIComponent(ref)}/deploymentprocesses`;
+            read(spec.type, at, (j) => withId(checked(processSchema, j)));
+            continue;
+          }
+          for (const m of matches(node.doc, from.field))
+            if (typeof m.value === "string" && m.value) ids.add(m.value);
+        }
+      }
+      const root = r.scope === "server" ? "/api" : base;
+      for (const id of [...ids].sort())
+        read(spec.type, `${root}/${r.path.replace("{id}", encodeURIComponent(id))}`, (j) =>
+          checked(schema, j),
+        );
+    } else if (r.kind === "per-document") {
+      for (const node of graph.ofType(r.of)) {
+        read(spec.type, `${base}/${r.path.replace("{id}", encodeURIComponent(node.id))}`, (j) =>
+          keyedBy(r.idPrefix, r.ownerField, node.id, j),
         );
       }
     }
   }
-  for (const node of graph.ofType("Runbooks")) {
-    const processId = (node.doc as { RunbookProcessId?: unknown }).RunbookProcessId;
-    if (typeof processId === "string" && processId) {
-      read("RunbookProcesses", `${base}/runbookProcesses/${encodeURIComponent(processId)}`, (j) =>
-        checked(processSchema, j),
-      );
-    }
-  }
-  for (const node of graph.ofType("Tenants")) {
-    read("TenantVariables", `${base}/tenants/${encodeURIComponent(node.id)}/variables`, (j) =>
-      tenantVariables(node.id, j),
-    );
-  }
-  const members = new Set<string>();
-  for (const node of graph.ofType("Teams"))
-    for (const id of ((node.doc as { MemberUserIds?: unknown }).MemberUserIds ?? []) as unknown[])
-      if (typeof id === "string") members.add(id);
-  for (const id of [...members].sort()) read("Users", `/api/users/${encodeURIComponent(id)}`);
   await Promise.all(reads);
   graph.link();
   return graph;
@@ -167,12 +163,10 @@ function serverOnlyRemoved<T extends OctopusDocument>(doc: T): T {
   return doc;
 }
 
-function isScriptModule(doc: OctopusDocument): boolean {
-  return (doc as { ContentType?: unknown }).ContentType === "ScriptModule";
-}
-
 /** A version-controlled project's default branch, as a git ref. */
-function gitRef(project: Project): string | undefined {
+function gitRef(node: { type: string; doc: OctopusDocument }): string | undefined {
+  if (node.type !== "Projects") return undefined;
+  const project = projectSchema.parse(node.doc) as Project;
   if (!project.IsVersionControlled) return undefined;
   const settings = project.PersistenceSettings as { DefaultBranch?: unknown } | null | undefined;
   const branch =
@@ -185,8 +179,8 @@ function withId<T extends { Id?: string; ProjectId?: string | null }>(doc: T): T
   return { ...doc, Id: doc.Id || `deploymentprocess-${doc.ProjectId ?? "unknown"}` };
 }
 
-/** The tenant variables document has no Id of its own: key it by tenant. */
-function tenantVariables(tenantId: string, json: unknown): OctopusDocument {
+/** A document with no Id of its own (a tenant's variables): keyed by its owner. */
+function keyedBy(prefix: string, ownerField: string, ownerId: string, json: unknown): OctopusDocument {
   const doc = (json && typeof json === "object" ? json : {}) as Record<string, unknown>;
-  return checked(documentSchema, { ...doc, Id: `TenantVariables-${tenantId}`, TenantId: tenantId });
+  return checked(documentSchema, { ...doc, Id: `${prefix}${ownerId}`, [ownerField]: ownerId });
 }

@@ -1,6 +1,6 @@
 import type { GraphNode, SpaceGraph } from "../graph/graph.js";
-import { DOC_TYPE_BY_NAME } from "../graph/types.js";
 import type { OctopusClient } from "../octopus/client.js";
+import { docType, singularOf } from "../registry/index.js";
 import { OctoportError } from "../util/errors.js";
 import type { SnapshotKey } from "./crypto.js";
 import {
@@ -40,16 +40,6 @@ export function secretKey(document: string, path: string): string {
   return `${document} ${path}`;
 }
 
-const IGNORED: Record<string, keyof SnapshotSelection> = {
-  Certificates: "ignoreCertificates",
-  Machines: "ignoreMachines",
-  Workers: "ignoreMachines",
-  Releases: "ignoreDeployments",
-  Deployments: "ignoreDeployments",
-  Tenants: "ignoreTenants",
-  TenantVariables: "ignoreTenants",
-};
-
 /**
  * The documents of the selection: with --project, those projects, everything they own
  * (channels, runbooks, processes, variables, triggers, releases), and transitively everything
@@ -58,7 +48,7 @@ const IGNORED: Record<string, keyof SnapshotSelection> = {
  */
 export function selectDocuments(graph: SpaceGraph, selection: SnapshotSelection): GraphNode[] {
   const ignored = (node: GraphNode) => {
-    const flag = IGNORED[node.type];
+    const flag = docType(node.type)?.ignoredBy;
     return flag ? selection[flag] === true : false;
   };
   const all = [...graph.nodes.values()].filter((n) => !ignored(n));
@@ -150,7 +140,6 @@ export function secretInventory(graph: SpaceGraph, nodes: readonly GraphNode[]):
 }
 
 function labelOf(graph: SpaceGraph, node: GraphNode, path: string, kind: "value" | "variable"): string {
-  const spec = DOC_TYPE_BY_NAME.get(node.type);
   if (kind === "variable") {
     const owner = graph.get(String((node.doc as JsonObject).OwnerId ?? ""));
     const spot = locate(node.doc as Json, path);
@@ -160,13 +149,13 @@ function labelOf(graph: SpaceGraph, node: GraphNode, path: string, kind: "value"
           .flatMap((ids) => (Array.isArray(ids) ? ids : []))
           .map((id) => graph.get(String(id))?.name ?? String(id))
       : [];
-    return `sensitive variable "${String(variable.Name)}"${scope.length ? ` [${scope.join(", ")}]` : ""} of ${owner ? `${DOC_TYPE_BY_NAME.get(owner.type)?.label.replace(/s$/, "") ?? owner.type} "${owner.name}"` : node.id}`;
+    return `sensitive variable "${String(variable.Name)}"${scope.length ? ` [${scope.join(", ")}]` : ""} of ${owner ? `${singularOf(owner.type)} "${owner.name}"` : node.id}`;
   }
   const name =
     node.type === "TenantVariables"
       ? `of tenant "${graph.get(String((node.doc as JsonObject).TenantId))?.name}"`
       : `"${node.name}"`;
-  return `${spec?.label.replace(/s$/, "") ?? node.type} ${name}: ${path}`;
+  return `${singularOf(node.type)} ${name}: ${path}`;
 }
 
 export interface BuiltSnapshot {

@@ -2,9 +2,9 @@ import { appendFileSync, writeFileSync } from "node:fs";
 import { type GraphNode, SpaceGraph } from "../graph/graph.js";
 import { IdentityIndex } from "../graph/identity.js";
 import { readSpace } from "../graph/reader.js";
-import { DOC_TYPE_BY_NAME } from "../graph/types.js";
 import { OctopusApiError, type OctopusClient } from "../octopus/client.js";
 import type { Space } from "../octopus/schemas.js";
+import { docType, REGISTRY } from "../registry/index.js";
 import { OctoportError } from "../util/errors.js";
 import type { SnapshotKey } from "./crypto.js";
 import { secretKey } from "./export.js";
@@ -48,37 +48,8 @@ export interface ImportReport {
   writes: number;
 }
 
-/** The order documents are written in: each only refers to types before it. */
-const ORDER = [
-  "Users",
-  "Environments",
-  "ProjectGroups",
-  "Lifecycles",
-  "MachinePolicies",
-  "Proxies",
-  "WorkerPools",
-  "Feeds",
-  "TagSets",
-  "GitCredentials",
-  "LibraryVariableSets",
-  "ScriptModules",
-  "ActionTemplates",
-  "Projects",
-  "Channels",
-  "Runbooks",
-  "Tenants",
-  "Accounts",
-  "Certificates",
-  "Machines",
-  "Workers",
-  "DeploymentProcesses",
-  "RunbookProcesses",
-  "VariableSets",
-  "ProjectTriggers",
-  "TenantVariables",
-  "Teams",
-  "Releases",
-];
+/** The order documents are written in: the registry's (each only refers to types before it). */
+const ORDER = REGISTRY.filter((t) => t.identity !== "none").map((t) => t.type);
 
 /** Server bookkeeping that is never compared or written back. */
 const BOOKKEEPING = new Set([
@@ -218,8 +189,8 @@ class ImportRun {
 
   /** A document of its own collection: created, or matched and skipped or overwritten. */
   private async importDocument(node: GraphNode, what: string): Promise<void> {
-    const spec = DOC_TYPE_BY_NAME.get(node.type);
-    const collection = node.type === "ScriptModules" ? "libraryvariablesets" : spec?.collection;
+    const read = docType(node.type)?.read;
+    const collection = read?.kind === "collection" || read?.kind === "subset" ? read.path : undefined;
     if (!collection) {
       this.warnings.push(`${what} cannot be imported: octoport has no path for ${node.type}`);
       return;

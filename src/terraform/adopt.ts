@@ -1,5 +1,6 @@
 import type { GraphNode, SpaceGraph } from "../graph/graph.js";
 import { identityOf } from "../graph/identity.js";
+import { type ImportKind, REGISTRY } from "../registry/index.js";
 
 /**
  * Adoption: for each resource an export writes, its counterpart already on the destination,
@@ -34,23 +35,10 @@ export interface AdoptionResult {
 type Doc = Record<string, unknown>;
 type Step = { Id?: string; Name?: string; Actions?: Array<{ Id?: string; Name?: string }> };
 
-/** Resource types the provider (v1.17) has no import for. */
-const NOT_IMPORTABLE = new Set([
-  "octopusdeploy_machine_proxy",
-  "octopusdeploy_git_credential",
-  // A project setting, not an object of its own: creating it on an existing project just sets it.
-  "octopusdeploy_project_versioning_strategy",
-]);
-
-/**
- * Nothing to adopt, nothing duplicated: a project's versioning strategy is a setting of the
- * project, and creating a tenant-project link on a tenant already connected just sets it
- * (importing one would force its replacement: the provider does not read the IDs back).
- */
-const PART_OF_ANOTHER = new Set([
-  "octopusdeploy_project_versioning_strategy",
-  "octopusdeploy_tenant_project",
-]);
+/** How each resource type is imported, from the registry's descriptors. */
+const IMPORT_KINDS: ReadonlyMap<string, ImportKind> = new Map(
+  REGISTRY.flatMap((t) => Object.entries(t.resources ?? {})),
+);
 
 interface Context {
   source: Finder;
@@ -58,17 +46,15 @@ interface Context {
   r: AdoptableResource;
 }
 
-/** How the import ID of each resource type is made from its counterpart; default: the document's ID. */
-const IMPORT_IDS: Record<string, (c: Context) => string | undefined> = {
-  octopusdeploy_process_step: stepId,
-  octopusdeploy_process_templated_step: stepId,
-  octopusdeploy_process_child_steps_order: stepId,
-  octopusdeploy_process_child_step: childId,
-  octopusdeploy_process_templated_child_step: childId,
-  octopusdeploy_variable: variableId,
-  octopusdeploy_tag: tagId,
-  octopusdeploy_tenant_project_variable: tenantProjectVariableId,
-  octopusdeploy_tenant_common_variable: tenantCommonVariableId,
+/** How the import ID of each kind of resource is made from its counterpart. */
+const IMPORT_IDS: Record<Exclude<ImportKind, "setting" | "none">, (c: Context) => string | undefined> = {
+  document: documentId,
+  step: stepId,
+  "child-step": childId,
+  variable: variableId,
+  tag: tagId,
+  "tenant-project-variable": tenantProjectVariableId,
+  "tenant-common-variable": tenantCommonVariableId,
 };
 
 export function planAdoption(
@@ -80,11 +66,12 @@ export function planAdoption(
   const dst = new Finder(destination);
   const result: AdoptionResult = { imports: [], cannotImport: [] };
   for (const r of resources) {
-    if (PART_OF_ANOTHER.has(r.type)) continue;
-    const make = IMPORT_IDS[r.type] ?? documentId;
-    const id = make({ source: src, destination: dst, r });
+    const kind = IMPORT_KINDS.get(r.type) ?? "document";
+    // A setting of another object: creating it on an existing object just sets it.
+    if (kind === "setting") continue;
+    const id = IMPORT_IDS[kind === "none" ? "document" : kind]({ source: src, destination: dst, r });
     if (!id) continue;
-    if (NOT_IMPORTABLE.has(r.type)) result.cannotImport.push({ resource: r, destinationId: id });
+    if (kind === "none") result.cannotImport.push({ resource: r, destinationId: id });
     else result.imports.push({ module: r.module, local: r.local, id });
   }
   return result;

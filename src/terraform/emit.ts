@@ -1,4 +1,5 @@
 import type { GraphNode, SpaceGraph } from "../graph/graph.js";
+import { docType, lookupOf, singularOf } from "../registry/index.js";
 import {
   attr,
   type Block,
@@ -15,7 +16,6 @@ import {
   ref,
   str,
 } from "./hcl/model.js";
-import { LOOKUPS } from "./lookups.js";
 import { Namespace } from "./naming.js";
 
 /** Inputs every module takes (Octoterra's names). */
@@ -179,8 +179,9 @@ export class ModuleBuilder {
     const cacheKey = `${node.id} ${attribute}`;
     const cached = this.lookups.get(cacheKey);
     if (cached) return cached;
-    const spec = LOOKUPS[node.type];
+    const spec = lookupOf(node.type);
     if (!spec) throw new Error(`no lookup for ${node.type}`);
+    const what = singularOf(node.type);
     const key = idKey(node, owner);
     const byType = spec.filterBy?.(node.doc as Record<string, unknown>);
     let label = this.lookupLabels.get(node.id);
@@ -228,9 +229,7 @@ export class ModuleBuilder {
                     attr("condition", condition),
                     attr(
                       "error_message",
-                      str(
-                        `The ${spec.label} "${node.name}" was not found in the destination space (${hint}).`,
-                      ),
+                      str(`The ${what} "${node.name}" was not found in the destination space (${hint}).`),
                     ),
                   ],
                 ),
@@ -254,11 +253,7 @@ export class ModuleBuilder {
       passed,
       call("one", forList("d", ref("data", spec.data, label), pick(ref("d")))),
     );
-    const local = this.name(
-      "local",
-      "",
-      `${spec.label} ${owner ? `${owner} ` : ""}${node.name} ${attribute}`,
-    );
+    const local = this.name("local", "", `${what} ${owner ? `${owner} ` : ""}${node.name} ${attribute}`);
     const dataLabel = label;
     this.add("lookups.tf", {
       ...block("locals", [], [attr(local, expr)]),
@@ -393,7 +388,7 @@ export class EmitContext {
     const primary = this.state.primaries.get(id);
     if (home === this.module.path && primary)
       return ref(primary.type, primary.label, options.attribute ?? "id");
-    if (!LOOKUPS[target.type]) {
+    if (!lookupOf(target.type)) {
       this.warn(`${what}: ${describe(target)} cannot be looked up by name; dropped`);
       return undefined;
     }
@@ -631,7 +626,7 @@ export class EmitContext {
     const id = this.ref(lvsId, what);
     if (!id) return undefined;
     // Passed in by the root module, or picked out of the looked-up set's templates by name.
-    const spec = LOOKUPS.LibraryVariableSets!;
+    const spec = lookupOf("LibraryVariableSets")!;
     const label = this.module.lookupLabel(lvsId)!;
     const set = index(
       forList(
@@ -718,40 +713,20 @@ export class ExportState {
   }
 }
 
-const TYPE_LABELS: Record<string, string> = {
-  Projects: "project",
-  Environments: "environment",
-  Lifecycles: "lifecycle",
-  ProjectGroups: "project group",
-  Feeds: "feed",
-  Accounts: "account",
-  Certificates: "certificate",
-  GitCredentials: "git credential",
-  LibraryVariableSets: "library variable set",
-  ScriptModules: "script module",
-  TagSets: "tag set",
-  Tenants: "tenant",
-  MachinePolicies: "machine policy",
-  WorkerPools: "worker pool",
-  Workers: "worker",
-  Machines: "deployment target",
-  Channels: "channel",
-  Runbooks: "runbook",
-  ProjectTriggers: "trigger",
-  ActionTemplates: "step template",
-  Proxies: "machine proxy",
-};
-
-/** `project "Orders API"`, `channel "Hotfix" of project "Orders API"`, ... */
+/**
+ * `project "Orders API"`, `channel "Hotfix" of project "Orders API"`, ...: documents users name
+ * (those a filter picks by name) by their own name; the parts of a project that have no name of
+ * their own (its variable set, its processes) by the project.
+ */
 export function describe(node: GraphNode, graph?: SpaceGraph): string {
   const owner = graph && node.type !== "Projects" && node.projectId ? graph.get(node.projectId) : undefined;
-  const label = TYPE_LABELS[node.type];
+  const label = docType(node.type)?.family ? singularOf(node.type) : undefined;
   if (!label) return owner ? `project "${owner.name}"` : `${node.type} ${node.id}`;
   return owner ? `${label} "${node.name}" of project "${owner.name}"` : `${label} "${node.name}"`;
 }
 
 function typeLabel(node: GraphNode): string {
-  return TYPE_LABELS[node.type] ?? node.type;
+  return docType(node.type)?.family ? singularOf(node.type) : node.type;
 }
 
 /** The name a secret is keyed by: the document's name, or its owner's for unnamed documents. */

@@ -1,4 +1,5 @@
 import type { GraphNode, SpaceGraph } from "../graph/graph.js";
+import { lookupOf, orderOf } from "../registry/index.js";
 import { prettyJson } from "../util/json.js";
 import { flat } from "../util/strings.js";
 import { type Adoption, planAdoption } from "./adopt.js";
@@ -25,7 +26,6 @@ import {
   tuple,
 } from "./hcl/model.js";
 import { printFile } from "./hcl/print.js";
-import { LOOKUPS } from "./lookups.js";
 import {
   type ExportFile,
   MANIFEST_FORMAT,
@@ -189,37 +189,9 @@ function notNfc(value: unknown): string | undefined {
   return undefined;
 }
 
-/** Space-level documents are written before project-level ones, in a fixed order of types. */
-const TYPE_ORDER = [
-  "Environments",
-  "ProjectGroups",
-  "Lifecycles",
-  "MachinePolicies",
-  "Proxies",
-  "WorkerPools",
-  "Feeds",
-  "Accounts",
-  "Certificates",
-  "GitCredentials",
-  "TagSets",
-  "LibraryVariableSets",
-  "ScriptModules",
-  "ActionTemplates",
-  "Tenants",
-  "Machines",
-  "Workers",
-  "Projects",
-  "Channels",
-  "Runbooks",
-  "DeploymentProcesses",
-  "RunbookProcesses",
-  "ProjectTriggers",
-  "VariableSets",
-];
-
+/** Documents are converted in the registry's order of types. */
 function typeRank(node: GraphNode): number {
-  const i = TYPE_ORDER.indexOf(node.type);
-  return i < 0 ? TYPE_ORDER.length : i;
+  return orderOf(node.type);
 }
 
 /** Files the layout writes in a module; converters must use other names. */
@@ -798,7 +770,7 @@ function idsOutput(plan: Plan, state: ExportState, builder: ModuleBuilder): Bloc
     const primary = state.primaries.get(id)!;
     if (!primary.written) continue;
     const node = plan.graph.get(id)!;
-    if (!LOOKUPS[node.type]) continue;
+    if (!lookupOf(node.type)) continue;
     const owner = node.type === "Channels" ? plan.graph.get(node.projectId ?? "")?.name : undefined;
     entries.push([idKey(node, owner), ref(primary.type, primary.label, "id")]);
     if (node.type === "ActionTemplates")

@@ -1,11 +1,13 @@
 import type { Argv } from "yargs";
+import { REGISTRY } from "../registry/index.js";
 import { UsageError } from "../util/errors.js";
 
 /**
- * Resource families, for filters. Each family gets four options generated from this one
- * table: --exclude-<family> NAME, --exclude-<family>-regex RE, --exclude-<family>-except
- * NAME and --exclude-all-<family>. `types` are the graph document types the family covers;
- * `variables` matches variable names in projects and library variable sets.
+ * Resource families, for filters: one per document type that names a family in the registry,
+ * and `variables`, which matches variable names in projects and library variable sets. Each
+ * family gets four options: --exclude-<family> NAME, --exclude-<family>-regex RE,
+ * --exclude-<family>-except NAME and --exclude-all-<family>. `types` are the document types a
+ * family covers.
  */
 export interface Family {
   name: string;
@@ -14,27 +16,9 @@ export interface Family {
 }
 
 export const FAMILIES: readonly Family[] = [
-  { name: "environments", label: "environments", types: ["Environments"] },
-  { name: "project-groups", label: "project groups", types: ["ProjectGroups"] },
-  { name: "lifecycles", label: "lifecycles", types: ["Lifecycles"] },
-  { name: "feeds", label: "feeds", types: ["Feeds"] },
-  { name: "accounts", label: "accounts", types: ["Accounts"] },
-  { name: "certificates", label: "certificates", types: ["Certificates"] },
-  { name: "git-credentials", label: "git credentials", types: ["GitCredentials"] },
-  { name: "library-variable-sets", label: "library variable sets", types: ["LibraryVariableSets"] },
-  { name: "script-modules", label: "script modules", types: ["ScriptModules"] },
-  { name: "step-templates", label: "step templates", types: ["ActionTemplates"] },
-  { name: "tag-sets", label: "tag sets", types: ["TagSets"] },
-  { name: "tenants", label: "tenants", types: ["Tenants"] },
-  { name: "machine-policies", label: "machine policies", types: ["MachinePolicies"] },
-  { name: "machine-proxies", label: "machine proxies", types: ["Proxies"] },
-  { name: "worker-pools", label: "worker pools", types: ["WorkerPools"] },
-  { name: "workers", label: "workers", types: ["Workers"] },
-  { name: "targets", label: "deployment targets", types: ["Machines"] },
-  { name: "projects", label: "projects", types: ["Projects"] },
-  { name: "channels", label: "channels", types: ["Channels"] },
-  { name: "runbooks", label: "runbooks", types: ["Runbooks"] },
-  { name: "triggers", label: "project triggers", types: ["ProjectTriggers"] },
+  ...REGISTRY.flatMap((t) =>
+    t.family ? [{ name: t.family.name, label: t.family.label ?? t.label, types: [t.type] }] : [],
+  ),
   { name: "variables", label: "variables (by name, in projects and library sets)", types: [] },
 ];
 

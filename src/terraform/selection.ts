@@ -1,5 +1,6 @@
 import { projectOrder } from "../graph/dependencies.js";
 import type { GraphNode, SpaceGraph } from "../graph/graph.js";
+import { isBuiltIn } from "../registry/index.js";
 import { OctoportError } from "../util/errors.js";
 import { converterFor } from "./converters/index.js";
 import type { ExportPlan } from "./emit.js";
@@ -27,25 +28,9 @@ export interface Plan extends ExportPlan {
   notes: string[];
 }
 
-/** Documents every space has; looked up by name, never created. */
+/** Documents every space (or project) has built in; looked up by name, never created. */
 export function isDefault(node: GraphNode): boolean {
-  const d = node.doc as Record<string, unknown>;
-  switch (node.type) {
-    case "Lifecycles":
-      return node.name === "Default Lifecycle";
-    case "ProjectGroups":
-      return node.name === "Default Project Group";
-    case "MachinePolicies":
-      return d.IsDefault === true;
-    case "WorkerPools":
-      return d.IsDefault === true;
-    case "Feeds":
-      return d.FeedType === "BuiltIn" || d.FeedType === "OctopusProject";
-    case "Channels":
-      return d.IsDefault === true;
-    default:
-      return false;
-  }
+  return isBuiltIn(node.type, node.doc as Record<string, unknown>, node.name);
 }
 
 /**

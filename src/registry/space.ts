@@ -1,0 +1,148 @@
+import type { DocType } from "./descriptor.js";
+
+/** Space-level infrastructure: environments, groups, lifecycles, policies, proxies, pools, feeds, tags, git credentials. */
+
+const collection = (path: string) => ({ kind: "collection", path, scope: "space" }) as const;
+
+export const environments: DocType = {
+  type: "Environments",
+  label: "environments",
+  singular: "environment",
+  klass: "space",
+  read: collection("environments"),
+  identity: "name",
+  family: { name: "environments" },
+  lookup: { data: "octopusdeploy_environments", collection: "environments", exactName: true },
+  resources: { octopusdeploy_environment: "document" },
+};
+
+export const projectGroups: DocType = {
+  type: "ProjectGroups",
+  label: "project groups",
+  singular: "project group",
+  klass: "space",
+  read: collection("projectgroups"),
+  identity: "name",
+  family: { name: "project-groups" },
+  builtIn: (_doc, name) => name === "Default Project Group",
+  lookup: { data: "octopusdeploy_project_groups", collection: "project_groups", exactName: false },
+  resources: { octopusdeploy_project_group: "document" },
+};
+
+export const lifecycles: DocType = {
+  type: "Lifecycles",
+  label: "lifecycles",
+  singular: "lifecycle",
+  klass: "space",
+  read: collection("lifecycles"),
+  identity: "name",
+  family: { name: "lifecycles" },
+  builtIn: (_doc, name) => name === "Default Lifecycle",
+  lookup: { data: "octopusdeploy_lifecycles", collection: "lifecycles", exactName: false },
+  resources: { octopusdeploy_lifecycle: "document" },
+  ids: [
+    { path: "Phases[].AutomaticDeploymentTargets[]", to: "Environments" },
+    { path: "Phases[].OptionalDeploymentTargets[]", to: "Environments" },
+  ],
+};
+
+export const machinePolicies: DocType = {
+  type: "MachinePolicies",
+  label: "machine policies",
+  singular: "machine policy",
+  klass: "space",
+  read: collection("machinepolicies"),
+  identity: "name",
+  family: { name: "machine-policies" },
+  builtIn: (doc) => doc.IsDefault === true,
+  lookup: { data: "octopusdeploy_machine_policies", collection: "machine_policies", exactName: false },
+  resources: { octopusdeploy_machine_policy: "document" },
+};
+
+export const proxies: DocType = {
+  type: "Proxies",
+  label: "machine proxies",
+  singular: "machine proxy",
+  klass: "space",
+  read: collection("proxies"),
+  identity: "name",
+  family: { name: "machine-proxies" },
+  lookup: { data: "octopusdeploy_machine_proxies", collection: "machine_proxies", exactName: false },
+  resources: { octopusdeploy_machine_proxy: "none" },
+  secrets: [{ path: "Password" }],
+};
+
+export const workerPools: DocType = {
+  type: "WorkerPools",
+  label: "worker pools",
+  singular: "worker pool",
+  klass: "space",
+  read: collection("workerpools"),
+  identity: "name",
+  family: { name: "worker-pools" },
+  builtIn: (doc) => doc.IsDefault === true,
+  lookup: { data: "octopusdeploy_worker_pools", collection: "worker_pools", exactName: true },
+  resources: { octopusdeploy_static_worker_pool: "document", octopusdeploy_dynamic_worker_pool: "document" },
+};
+
+const BUILT_IN_FEEDS = new Set(["BuiltIn", "OctopusProject"]);
+
+export const feeds: DocType = {
+  type: "Feeds",
+  label: "feeds",
+  singular: "feed",
+  klass: "space",
+  read: collection("feeds"),
+  identity: "name",
+  family: { name: "feeds" },
+  builtIn: (doc) => BUILT_IN_FEEDS.has(String(doc.FeedType)),
+  lookup: {
+    data: "octopusdeploy_feeds",
+    collection: "feeds",
+    exactName: true,
+    // The built-in feeds are found by their type: every space has one of each.
+    filterBy: (doc) =>
+      BUILT_IN_FEEDS.has(String(doc.FeedType))
+        ? { attribute: "feed_type", value: String(doc.FeedType) }
+        : undefined,
+  },
+  resources: {
+    octopusdeploy_artifactory_generic_feed: "document",
+    octopusdeploy_azure_container_registry: "document",
+    octopusdeploy_docker_container_registry: "document",
+    octopusdeploy_github_repository_feed: "document",
+    octopusdeploy_google_container_registry: "document",
+    octopusdeploy_helm_feed: "document",
+    octopusdeploy_maven_feed: "document",
+    octopusdeploy_npm_feed: "document",
+    octopusdeploy_nuget_feed: "document",
+    octopusdeploy_oci_registry_feed: "document",
+    octopusdeploy_pypi_feed: "document",
+  },
+  secrets: [{ path: "Password" }, { path: "SecretKey" }],
+};
+
+export const gitCredentials: DocType = {
+  type: "GitCredentials",
+  label: "git credentials",
+  singular: "git credential",
+  klass: "space",
+  read: collection("git-credentials"),
+  identity: "name",
+  family: { name: "git-credentials" },
+  lookup: { data: "octopusdeploy_git_credentials", collection: "git_credentials", exactName: true },
+  resources: { octopusdeploy_git_credential: "none" },
+  secrets: [{ path: "Details.Password" }],
+};
+
+export const tagSets: DocType = {
+  type: "TagSets",
+  label: "tag sets",
+  singular: "tag set",
+  klass: "space",
+  read: collection("tagsets"),
+  identity: "name",
+  family: { name: "tag-sets" },
+  lookup: { data: "octopusdeploy_tag_sets", collection: "tag_sets", exactName: false },
+  resources: { octopusdeploy_tag_set: "document", octopusdeploy_tag: "tag" },
+};
