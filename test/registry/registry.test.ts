@@ -76,7 +76,8 @@ describe("the registry", () => {
     }
     for (const l of listed)
       for (const [type, reason] of Object.entries(l)) {
-        if (!provider.resource_schemas[type]) problems.push(`${type}: listed, but the provider has no such type`);
+        if (!provider.resource_schemas[type])
+          problems.push(`${type}: listed, but the provider has no such type`);
         if (reason.trim().length < 10) problems.push(`${type}: no reason given`);
       }
     expect(problems).toEqual([]);
@@ -112,7 +113,11 @@ describe("field patterns", () => {
       {
         Id: "s1",
         Actions: [
-          { Name: "a", ActionType: "Octopus.Script", Properties: { "Octopus.Action.Package.FeedId": "Feeds-1" } },
+          {
+            Name: "a",
+            ActionType: "Octopus.Script",
+            Properties: { "Octopus.Action.Package.FeedId": "Feeds-1" },
+          },
           { Name: "b", ActionType: "Octopus.DeployRelease", Packages: [{ PackageId: "Projects-2" }] },
         ],
       },
@@ -130,7 +135,11 @@ describe("field patterns", () => {
       ],
     ]);
     expect(at("Steps[].Actions[ActionType=Octopus.DeployRelease].Packages[].PackageId")).toEqual([
-      ["Steps[Id=s1].Actions[Name=b].Packages[0].PackageId", "Steps[0].Actions[1].Packages[0].PackageId", "Projects-2"],
+      [
+        "Steps[Id=s1].Actions[Name=b].Packages[0].PackageId",
+        "Steps[0].Actions[1].Packages[0].PackageId",
+        "Projects-2",
+      ],
     ]);
     expect(at("ProjectEnvironments{}")).toEqual([
       ["ProjectEnvironments{Projects-1}", "ProjectEnvironments.Projects-1{key}", "Projects-1"],
