@@ -22,10 +22,15 @@ import { exportSeed } from "../helpers/export.js";
  */
 
 const schema = JSON.parse(readFileSync(join(ROOT, "test/fixtures/provider-schema.json"), "utf8"));
-const provider = Object.values(schema.provider_schemas as Record<string, never>)[0] as {
-  resource_schemas: Record<string, unknown>;
-  data_source_schemas: Record<string, { block: { attributes?: Record<string, unknown> } }>;
-};
+const provider = Object.values(
+  schema.provider_schemas as Record<
+    string,
+    {
+      resource_schemas: Record<string, unknown>;
+      data_source_schemas: Record<string, { block: { attributes?: Record<string, unknown> } }>;
+    }
+  >,
+)[0]!;
 
 describe("the registry", () => {
   it("lists each type once, and every type has what its class needs", () => {
