@@ -1,4 +1,5 @@
 import type { GraphNode, SpaceGraph } from "../graph/graph.js";
+import { type IdMatch, idFields, isExpression } from "../registry/fields.js";
 import { docType, lookupOf, singularOf } from "../registry/index.js";
 import {
   attr,
@@ -582,10 +583,43 @@ export class EmitContext {
   }
 
   /**
-   * A property value with IDs of other documents made into references: a value that is an
-   * ID becomes a reference; JSON text that quotes IDs becomes a template around them.
+   * The value of a field, as written: where the registry says the field holds IDs (a typed
+   * variable's value, a template's default, a tenant's value of such a template, a step property
+   * that names a feed or a project), a reference to each, or the value as it is when it is an
+   * Octopus expression the field accepts (`#{HelmFeed}`); an ID that names nothing in the space is
+   * dropped with a warning. Other values are text, with the IDs of documents the space has that
+   * they quote (JSON in step properties) made into references.
+   * `holder[key]` is the value, and `of` the document it is in (default: this one).
    */
-  idsIn(value: string, what: string): Expr {
+  field(holder: object, key: string, what: string, options: { of?: GraphNode } = {}): Expr | undefined {
+    const value = (holder as Record<string, unknown>)[key];
+    if (typeof value !== "string") return undefined;
+    const id = this.state.idField(options.of ?? this.node, this.graph, holder, key);
+    if (!id) return this.textWithIds(value, what);
+    if (id.field.expression && isExpression(value)) return str(value);
+    if (id.ids.length === 1 && id.ids[0] === value) {
+      const target = this.graph.get(value);
+      if (target && !id.types.includes(target.type)) {
+        this.warn(
+          `${what} holds ${value}, which is a ${singularOf(target.type)}, not a ${id.types.map(singularOf).join(" or ")}; dropped`,
+        );
+        return undefined;
+      }
+      return this.ref(value, what);
+    }
+    // Several IDs in one text (a comma-separated list): each a reference, joined as the text was.
+    const parts: Array<string | Expr> = [];
+    for (const one of id.ids) {
+      const target = this.ref(one, what);
+      if (!target) continue;
+      if (parts.length) parts.push(id.field.list ?? ",");
+      parts.push(target);
+    }
+    return parts.length ? { kind: "template", parts } : undefined;
+  }
+
+  /** Text that may quote IDs of the space's documents (JSON in a step property): each made a reference. */
+  private textWithIds(value: string, what: string): Expr {
     if (/^[A-Za-z][A-Za-z-]*-\d+$/.test(value) && this.graph.get(value)) {
       return this.ref(value, what) ?? str(value);
     }
@@ -670,6 +704,9 @@ export class ExportState {
   /** How many variables of the space's variable sets have each name (lowercase). */
   readonly variableNames = new Map<string, number>();
   private readonly secrets = new Map<string, Secret>();
+  /** The ID-holding fields of each document read so far, by the object that holds them. */
+  private readonly idFieldsByHolder = new WeakMap<object, Map<string, IdMatch>>();
+  private readonly indexed = new WeakSet<object>();
 
   /** Counted before any module is converted: documents may be released as modules are written. */
   constructor(graph: SpaceGraph) {
@@ -706,6 +743,24 @@ export class ExportState {
       this.commonHomes.set(key, home);
     }
     return this.commonHomes.get(key);
+  }
+
+  /** The registry's ID field at `holder[key]` in document `of`, if it is one. */
+  idField(of: GraphNode, graph: SpaceGraph, holder: object, key: string): IdMatch | undefined {
+    if (!this.indexed.has(of.doc)) {
+      this.indexed.add(of.doc);
+      const find = (id: string) => graph.get(id)?.doc as Record<string, unknown> | undefined;
+      for (const m of idFields(of.type, of.doc, find)) {
+        if (m.isKey) continue;
+        let fields = this.idFieldsByHolder.get(m.holder);
+        if (!fields) {
+          fields = new Map();
+          this.idFieldsByHolder.set(m.holder, fields);
+        }
+        fields.set(m.key, m);
+      }
+    }
+    return this.idFieldsByHolder.get(holder)?.get(key);
   }
 
   allSecrets(): Secret[] {

@@ -29,9 +29,10 @@ export async function exportTo(
   layout: "modules" | "single",
   options: Partial<ExportOptions> = {},
   into?: string,
+  spaceId = "Spaces-1",
 ): Promise<{ dir: string; manifest: Manifest; changes: FileChanges }> {
   const client = new OctopusClient({ server: source.url, apiKey: source.apiKey });
-  const graph = await readSpace(client, await client.resolveSpace("Spaces-1"));
+  const graph = await readSpace(client, await client.resolveSpace(spaceId));
   const result = buildExport(graph, {
     layout,
     secretDefaults: "none",
@@ -47,11 +48,16 @@ export async function exportTo(
 }
 
 /** tfvars with the destination's connection and every secret's source value. */
-export function tfvars(source: Sandbox, destination: Sandbox, manifest: Manifest): string {
+export function tfvars(
+  source: Sandbox,
+  destination: Sandbox,
+  manifest: Manifest,
+  destinationSpace = "Spaces-1",
+): string {
   const lines = [
     `octopus_server = ${JSON.stringify(destination.url)}`,
     `octopus_apikey = ${JSON.stringify(destination.apiKey)}`,
-    `octopus_space_id = "Spaces-1"`,
+    `octopus_space_id = ${JSON.stringify(destinationSpace)}`,
   ];
   return `${lines.join("\n")}\n${secretsTfvars(source, manifest)}`;
 }

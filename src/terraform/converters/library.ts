@@ -29,9 +29,10 @@ export function templates(value: unknown, ctx: EmitContext, owner: string): Body
   return (value as Doc[]).map((t) => {
     const defaultValue = t.DefaultValue;
     let dv: BodyItem[] = [];
-    if (typeof defaultValue === "string" && defaultValue !== "")
-      dv = [attr("default_value", str(defaultValue))];
-    else if (hasSecret(defaultValue)) {
+    if (typeof defaultValue === "string" && defaultValue !== "") {
+      const value = ctx.field(t, "DefaultValue", `${owner} template "${String(t.Name)}" default`);
+      if (value) dv = [attr("default_value", value)];
+    } else if (hasSecret(defaultValue)) {
       ctx.warn(
         `${owner} template "${String(t.Name)}" has a sensitive default value, which is not carried; set it by hand`,
       );
@@ -83,17 +84,6 @@ export const scriptModules: Converter = {
     ]);
   },
 };
-
-/** Variable types whose value is the ID of another document. */
-const REFERENCE_TYPES = new Set([
-  "Certificate",
-  "AmazonWebServicesAccount",
-  "AzureAccount",
-  "GoogleCloudAccount",
-  "UsernamePasswordAccount",
-  "GenericOidcAccount",
-  "WorkerPool",
-]);
 
 const SCOPES: Array<[string, string, "ref" | "tag" | "text" | "action"]> = [
   ["Environment", "environments", "ref"],
@@ -184,11 +174,10 @@ function emitVariable(v: Doc, owner: GraphNode, ownerRef: Expr, ctx: EmitContext
         ),
       ),
     );
-  } else if (REFERENCE_TYPES.has(type) && typeof v.Value === "string" && v.Value) {
-    const target = ctx.ref(v.Value, what);
-    if (target) body.push(attr("value", target));
   } else if (typeof v.Value === "string") {
-    body.push(attr("value", str(v.Value)));
+    // A typed variable (a certificate, an account, a worker pool) holds an ID: a reference.
+    const value = v.Value === "" ? str("") : ctx.field(v, "Value", what);
+    if (value) body.push(attr("value", value));
   }
   body.push(...optString("description", v.Description));
   if (scope.length) body.push(block("scope", [], scope));

@@ -110,14 +110,22 @@ function emitTenantLinks(project: GraphNode, projectRef: Expr, ctx: EmitContext)
     for (const env of byName(ctx, Object.keys(perEnv))) {
       const envRef = ctx.ref(env, `${what} variables`, { optional: true });
       if (!envRef) continue;
-      for (const [templateId, value] of Object.entries(perEnv[env] ?? {}).sort(([a], [b]) =>
-        a < b ? -1 : 1,
-      )) {
+      for (const [templateId] of Object.entries(perEnv[env] ?? {}).sort(([a], [b]) => (a < b ? -1 : 1))) {
         const template = ((docOf(project).Templates ?? []) as Doc[]).find((t) => t.Id === templateId);
         const templateRef = projectTemplateId(ctx, projectRef, project, templateId);
         if (!template || !templateRef) continue;
         const name = String(template.Name);
         const envName = ctx.graph.get(env)?.name ?? env;
+        const value = tenantValue(
+          perEnv[env]!,
+          templateId,
+          values,
+          ctx,
+          `${tenant.name} ${project.name} ${name} ${envName}`,
+          `Tenant "${tenant.name}" value of ${name} in ${envName}`,
+          `ProjectVariables.${project.id}.Variables.${env}.${templateId}`,
+        );
+        if (!value) continue;
         ctx.resource(
           "tenants.tf",
           "octopusdeploy_tenant_project_variable",
@@ -128,17 +136,7 @@ function emitTenantLinks(project: GraphNode, projectRef: Expr, ctx: EmitContext)
             attr("project_id", projectRef),
             attr("environment_id", envRef),
             attr("template_id", templateRef),
-            attr(
-              "value",
-              tenantValue(
-                value,
-                ctx,
-                `${tenant.name} ${project.name} ${name} ${envName}`,
-                `Tenant "${tenant.name}" value of ${name} in ${envName}`,
-                values.id,
-                `ProjectVariables.${project.id}.Variables.${env}.${templateId}`,
-              ),
-            ),
+            attr("value", value),
             ...after,
           ],
           { part: `Tenants[Id=${tenant.id}].ProjectVariables.${env}.${templateId}` },
@@ -153,14 +151,24 @@ function emitTenantLinks(project: GraphNode, projectRef: Expr, ctx: EmitContext)
       const lvs = ctx.graph.get(lvsId);
       if (!lvs) continue;
       const lvsTemplates = (docOf(lvs).Templates ?? []) as Doc[];
-      for (const [templateId, value] of Object.entries(
-        (entry.Variables ?? {}) as Record<string, unknown>,
-      ).sort(([a], [b]) => (a < b ? -1 : 1))) {
+      for (const [templateId] of Object.entries((entry.Variables ?? {}) as Record<string, unknown>).sort(
+        ([a], [b]) => (a < b ? -1 : 1),
+      )) {
         const template = lvsTemplates.find((t) => t.Id === templateId);
         if (!template) continue;
         const templateRef = ctx.libraryTemplateId(lvsId, String(template.Name), `${what} library template`);
         const lvsRef = ctx.ref(lvsId, `${what} library variable set`, { optional: true });
         if (!templateRef || !lvsRef) continue;
+        const value = tenantValue(
+          entry.Variables as Record<string, unknown>,
+          templateId,
+          values,
+          ctx,
+          `${tenant.name} ${lvs.name} ${String(template.Name)}`,
+          `Tenant "${tenant.name}" value of ${String(template.Name)}`,
+          `LibraryVariables.${lvsId}.Variables.${templateId}`,
+        );
+        if (!value) continue;
         ctx.resource(
           "tenants.tf",
           "octopusdeploy_tenant_common_variable",
@@ -170,17 +178,7 @@ function emitTenantLinks(project: GraphNode, projectRef: Expr, ctx: EmitContext)
             attr("tenant_id", tenantRef),
             attr("library_variable_set_id", lvsRef),
             attr("template_id", templateRef),
-            attr(
-              "value",
-              tenantValue(
-                value,
-                ctx,
-                `${tenant.name} ${lvs.name} ${String(template.Name)}`,
-                `Tenant "${tenant.name}" value of ${String(template.Name)}`,
-                values.id,
-                `LibraryVariables.${lvsId}.Variables.${templateId}`,
-              ),
-            ),
+            attr("value", value),
             ...after,
           ],
           { part: `Tenants[Id=${tenant.id}].LibraryVariables.${lvsId}.${templateId}` },
@@ -190,16 +188,20 @@ function emitTenantLinks(project: GraphNode, projectRef: Expr, ctx: EmitContext)
   }
 }
 
+/** A tenant's value of a template: a secret, a reference (a certificate or account template), or text. */
 function tenantValue(
-  value: unknown,
+  holder: Record<string, unknown>,
+  templateId: string,
+  values: GraphNode,
   ctx: EmitContext,
   key: string,
   description: string,
-  sourceId: string,
   path: string,
-): Expr {
-  if (hasSecret(value)) return ctx.secret(key, "text", description, { key: `tenant ${key}`, sourceId, path });
-  return str(typeof value === "string" ? value : "");
+): Expr | undefined {
+  const value = holder[templateId];
+  if (hasSecret(value))
+    return ctx.secret(key, "text", description, { key: `tenant ${key}`, sourceId: values.id, path });
+  return ctx.field(holder, templateId, description, { of: values }) ?? undefined;
 }
 
 function emitDefaultChannelNote(project: GraphNode, ctx: EmitContext): void {
@@ -554,7 +556,7 @@ function actionAttributes(action: Action, ctx: EmitContext, where: string, _isSt
         entries: [
           ...(container.FeedId
             ? [
-                ["feed_id", ctx.ref(container.FeedId as string, `${where} container feed`) ?? str("")] as [
+                ["feed_id", ctx.field(container, "FeedId", `${where} container feed`) ?? str("")] as [
                   string,
                   Expr,
                 ],
@@ -586,8 +588,7 @@ function actionAttributes(action: Action, ctx: EmitContext, where: string, _isSt
           path: `${actionPath(ctx, action)}.Properties.${k}`,
         });
       }
-      if (typeof v !== "string") return undefined;
-      return ctx.idsIn(v, `${where} property ${k}`);
+      return ctx.field(properties, k, `${where} property ${k}`);
     }),
   );
   return body;
@@ -601,9 +602,9 @@ function actionPath(ctx: EmitContext, action: Action): string {
 }
 
 function packageObject(p: Doc, ctx: EmitContext, where: string): Expr {
-  const feed = typeof p.FeedId === "string" ? ctx.ref(p.FeedId, `${where} package feed`) : undefined;
+  const feed = ctx.field(p, "FeedId", `${where} package feed`);
   const entries: Array<[string, Expr]> = [
-    ["package_id", ctx.idsIn(String(p.PackageId ?? ""), `${where} package`)],
+    ["package_id", ctx.field(p, "PackageId", `${where} package`) ?? str("")],
   ];
   if (feed) entries.push(["feed_id", feed]);
   if (typeof p.AcquisitionLocation === "string")

@@ -14,19 +14,20 @@ export const actionTemplates: Converter = {
     const what = `step template "${node.name}"`;
     const parameters = (Array.isArray(d.Parameters) ? d.Parameters : []) as Doc[];
     const packages = (Array.isArray(d.Packages) ? d.Packages : []) as Doc[];
-    const properties = Object.entries((d.Properties ?? {}) as Record<string, unknown>)
-      .filter(([, v]) => typeof v === "string")
-      .sort(([a], [b]) => (a < b ? -1 : 1));
+    const props = (d.Properties ?? {}) as Record<string, unknown>;
+    const properties = Object.keys(props)
+      .sort()
+      .flatMap((k): Array<[string, Expr]> => {
+        const value = ctx.field(props, k, `${what} property ${k}`);
+        return value ? [[k, value]] : [];
+      });
     const body: BodyItem[] = [
       attr("space_id", ctx.spaceId),
       attr("name", str(node.name)),
       ...optString("description", d.Description),
       attr("action_type", str(String(d.ActionType ?? ""))),
       attr("step_package_id", str(String(d.StepPackageId ?? "Octopus.Script"))),
-      attr(
-        "properties",
-        object(properties.map(([k, v]) => [k, ctx.idsIn(v as string, `${what} property ${k}`)])),
-      ),
+      attr("properties", object(properties)),
       attr(
         "packages",
         tuple(
@@ -35,7 +36,7 @@ export const actionTemplates: Converter = {
             const entries: Array<[string, Expr]> = [
               ["name", str(String(p.Name ?? ""))],
               ["package_id", str(String(p.PackageId ?? ""))],
-              ["feed_id", ctx.ref(p.FeedId as string, `${what} package feed`) ?? str("")],
+              ["feed_id", ctx.field(p, "FeedId", `${what} package feed`) ?? str("")],
               ["acquisition_location", str(String(p.AcquisitionLocation ?? "Server"))],
               [
                 "properties",
@@ -65,8 +66,9 @@ export const actionTemplates: Converter = {
             ];
             if (typeof p.Label === "string" && p.Label) entries.push(["label", str(p.Label)]);
             if (typeof p.HelpText === "string" && p.HelpText) entries.push(["help_text", str(p.HelpText)]);
-            if (typeof p.DefaultValue === "string" && p.DefaultValue !== "")
-              entries.push(["default_value", str(p.DefaultValue)]);
+            const defaultValue =
+              p.DefaultValue !== "" && ctx.field(p, "DefaultValue", `${what} parameter ${String(p.Name)}`);
+            if (defaultValue) entries.push(["default_value", defaultValue]);
             if (hasSecret(p.DefaultValue)) {
               entries.push([
                 "default_sensitive_value",

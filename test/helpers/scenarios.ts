@@ -1,0 +1,203 @@
+import type { Sandbox } from "../../src/sandbox/server.js";
+import { DUMMY_CERTIFICATE, DUMMY_CERTIFICATE_PASSWORD } from "../../src/terraform/dummies.js";
+import { type Doc, RestSpace } from "./rest.js";
+
+/**
+ * Test-only: spaces built through the REST API for what the exactness tests need, and the
+ * decoys that make a destination's IDs differ from the source's.
+ */
+
+const secret = (value: string) => ({ HasValue: true, NewValue: value });
+
+/** Defaults every space has, by name. */
+async function defaults(space: RestSpace) {
+  return {
+    lifecycle: await space.named("lifecycles", "Default Lifecycle"),
+    group: await space.named("projectgroups", "Default Project Group"),
+  };
+}
+
+/**
+ * Documents in another space of the same server, so that the IDs the next space's documents
+ * get are not the ones they had in the source (IDs are unique across a server's spaces).
+ */
+export async function decoys(sandbox: Sandbox): Promise<void> {
+  const other = await RestSpace.create(sandbox, "Decoys");
+  for (const name of ["Decoy A", "Decoy B", "Decoy C"]) {
+    await other.post("environments", { Name: name });
+    await other.post("certificates", {
+      Name: name,
+      CertificateData: secret(DUMMY_CERTIFICATE),
+      Password: secret(DUMMY_CERTIFICATE_PASSWORD),
+    });
+    await other.post("accounts", {
+      Name: name,
+      AccountType: "AmazonWebServicesAccount",
+      AccessKey: "AKIADECOY",
+      SecretKey: secret("decoy-secret"),
+    });
+    await other.post("workerpools", { Name: name, WorkerPoolType: "StaticWorkerPool" });
+    await other.post("feeds", { Name: name, FeedType: "Helm", FeedUri: "https://decoy.example/charts" });
+    await other.post("tenants", { Name: name });
+  }
+  const { lifecycle, group } = await defaults(other);
+  await other.post("projects", { Name: "Decoy", LifecycleId: lifecycle.Id, ProjectGroupId: group.Id });
+}
+
+/** What `hiddenReferences` made, by what the tests ask about. */
+export interface HiddenReferences {
+  space: RestSpace;
+  certificate: Doc;
+  account: Doc;
+  pool: Doc;
+  helm: Doc;
+  library: Doc;
+  project: Doc;
+  tenant: Doc;
+}
+
+/**
+ * A space whose documents hold IDs inside values: a certificate used only as a library set
+ * template's default and a tenant's value of it; an account as a project template's default, a
+ * tenant's value of it and a typed variable's value; a worker pool as a typed variable's value;
+ * a Helm step whose feed is a variable expression; a step property naming a feed that no longer
+ * exists; a variable scoped to a runbook that no longer exists.
+ */
+export async function hiddenReferences(
+  sandbox: Sandbox,
+  name = "Hidden References",
+): Promise<HiddenReferences> {
+  const space = await RestSpace.create(sandbox, name);
+  const { lifecycle, group } = await defaults(space);
+  const dev = await space.post("environments", { Name: "Development" });
+  const prod = await space.post("environments", { Name: "Production" });
+  const certificate = await space.post("certificates", {
+    Name: "Signing",
+    CertificateData: secret(DUMMY_CERTIFICATE),
+    Password: secret(DUMMY_CERTIFICATE_PASSWORD),
+  });
+  const account = await space.post("accounts", {
+    Name: "AWS deploy",
+    AccountType: "AmazonWebServicesAccount",
+    AccessKey: "AKIAEXAMPLE",
+    SecretKey: secret("aws-secret-key"),
+  });
+  const pool = await space.post("workerpools", { Name: "Builders", WorkerPoolType: "StaticWorkerPool" });
+  const helm = await space.post("feeds", {
+    Name: "Charts",
+    FeedType: "Helm",
+    FeedUri: "https://charts.example",
+  });
+
+  const library = await space.post("libraryvariablesets", { Name: "Shared", ContentType: "Variables" });
+  const signingTemplate = {
+    Id: "0a000000-0000-4000-8000-00000000000a",
+    Name: "Signing certificate",
+    Label: "Signing certificate",
+    DefaultValue: certificate.Id,
+    DisplaySettings: { "Octopus.ControlType": "Certificate" },
+  };
+  await space.update(`libraryvariablesets/${library.Id}`, (d) => {
+    d.Templates = [signingTemplate];
+  });
+  await space.update(`variables/${String(library.VariableSetId)}`, (d) => {
+    d.Variables = [{ Name: "Shared.Certificate", Type: "Certificate", Value: certificate.Id, Scope: {} }];
+  });
+
+  const accountTemplate = {
+    Id: "0b000000-0000-4000-8000-00000000000b",
+    Name: "Deploy account",
+    Label: "Deploy account",
+    DefaultValue: account.Id,
+    DisplaySettings: { "Octopus.ControlType": "AmazonWebServicesAccount" },
+  };
+  const project = await space.post("projects", {
+    Name: "Web",
+    LifecycleId: lifecycle.Id,
+    ProjectGroupId: group.Id,
+    IncludedLibraryVariableSetIds: [library.Id],
+    TenantedDeploymentMode: "TenantedOrUntenanted",
+  });
+  await space.update(`projects/${project.Id}`, (d) => {
+    d.Templates = [accountTemplate];
+  });
+  await space.update(`deploymentprocesses/${String(project.DeploymentProcessId)}`, (d) => {
+    d.Steps = [
+      {
+        Name: "Upgrade chart",
+        Condition: "Success",
+        StartTrigger: "StartAfterPrevious",
+        PackageRequirement: "LetOctopusDecide",
+        Properties: { "Octopus.Action.TargetRoles": "k8s" },
+        Actions: [
+          {
+            Name: "Upgrade chart",
+            ActionType: "Octopus.HelmChartUpgrade",
+            Properties: {
+              "Octopus.Action.Helm.ReleaseName": "web",
+              "Octopus.Action.Package.PackageId": "web-chart",
+              "Octopus.Action.Package.FeedId": "#{HelmFeed}",
+              "Octopus.Action.Package.DownloadOnTentacle": "False",
+            },
+            Packages: [
+              {
+                PackageId: "web-chart",
+                FeedId: "#{HelmFeed}",
+                AcquisitionLocation: "Server",
+                Properties: {},
+              },
+            ],
+          },
+        ],
+      },
+      {
+        Name: "Publish",
+        Condition: "Success",
+        StartTrigger: "StartAfterPrevious",
+        PackageRequirement: "LetOctopusDecide",
+        Properties: { "Octopus.Action.TargetRoles": "web" },
+        Actions: [
+          {
+            Name: "Publish",
+            ActionType: "Octopus.AwsRunScript",
+            Properties: {
+              "Octopus.Action.Script.ScriptSource": "Inline",
+              "Octopus.Action.Script.Syntax": "Bash",
+              "Octopus.Action.Script.ScriptBody": "echo publish",
+              "Octopus.Action.AwsAccount.UseInstanceRole": "False",
+              "Octopus.Action.AwsAccount.Variable": account.Id,
+              "Octopus.Action.Aws.Region": "eu-west-1",
+              // A feed deleted since: its ID names nothing.
+              "Octopus.Action.Package.FeedId": "Feeds-9999",
+            },
+            WorkerPoolId: pool.Id,
+          },
+        ],
+      },
+    ];
+  });
+  const runbook = await space.post("runbooks", { Name: "Rotate", ProjectId: project.Id });
+  await space.update(`variables/${String(project.VariableSetId)}`, (d) => {
+    d.Variables = [
+      { Name: "Aws", Type: "AmazonWebServicesAccount", Value: account.Id, Scope: { Environment: [prod.Id] } },
+      { Name: "Pool", Type: "WorkerPool", Value: pool.Id, Scope: {} },
+      { Name: "HelmFeed", Type: "String", Value: helm.Id, Scope: {} },
+      // Scoped to a runbook deleted since, and to an environment that still exists.
+      { Name: "Gone", Type: "String", Value: "x", Scope: { ProcessOwner: ["Runbooks-9999", runbook.Id] } },
+    ];
+  });
+
+  const tenant = await space.post("tenants", {
+    Name: "Acme",
+    ProjectEnvironments: { [project.Id]: [dev.Id, prod.Id] },
+  });
+  await space.update(`tenants/${tenant.Id}/variables`, (d) => {
+    const lib = (d.LibraryVariables as Record<string, { Variables: Record<string, unknown> }>)[library.Id]!;
+    lib.Variables[signingTemplate.Id] = certificate.Id;
+    const proj = (
+      d.ProjectVariables as Record<string, { Variables: Record<string, Record<string, unknown>> }>
+    )[project.Id]!;
+    proj.Variables[prod.Id] = { [accountTemplate.Id]: account.Id };
+  });
+  return { space, certificate, account, pool, helm, library, project, tenant };
+}
