@@ -410,18 +410,34 @@ export function normaliseServer(server: string): string {
     url = new URL(server);
   } catch {
     throw new OctoportError(
-      `invalid server URL "${server}": expected something like https://octopus.example.com`,
+      `invalid server URL "${withoutCredentials(server)}": expected something like https://octopus.example.com`,
       {
         exitCode: 2,
       },
     );
   }
   if (url.protocol !== "http:" && url.protocol !== "https:") {
-    throw new OctoportError(`invalid server URL "${server}": only http and https are supported`, {
-      exitCode: 2,
-    });
+    throw new OctoportError(
+      `invalid server URL "${withoutCredentials(server)}": only http and https are supported`,
+      {
+        exitCode: 2,
+      },
+    );
+  }
+  // Credentials in the URL (http://user:pass@host) are never used (Octopus takes an API key)
+  // and never kept: not in messages, not in generated files, not in snapshots.
+  if (url.username || url.password) {
+    registerSecret(url.password);
+    registerSecret(decodeURIComponent(url.password));
+    url.username = "";
+    url.password = "";
   }
   return url.toString().replace(/\/+$/, "");
+}
+
+/** A URL-like text with anything between // and @ removed, for messages. */
+export function withoutCredentials(text: string): string {
+  return text.replace(/\/\/[^/?#]*@/, "//");
 }
 
 /** A response body as text, decoded as UTF-8 piece by piece as it arrives. */

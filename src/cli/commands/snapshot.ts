@@ -3,7 +3,7 @@ import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Argv, CommandModule } from "yargs";
 import { readSpace } from "../../graph/reader.js";
-import { SnapshotKey, snapshotKdf } from "../../snapshot/crypto.js";
+import { passwordProblem, SnapshotKey, snapshotKdf } from "../../snapshot/crypto.js";
 import {
   buildSnapshot,
   readTaskLogs,
@@ -14,7 +14,7 @@ import {
   secretsTemplate,
   selectDocuments,
 } from "../../snapshot/export.js";
-import { readSnapshot, writeSnapshot } from "../../snapshot/format.js";
+import { existingSnapshotKdf, readSnapshot, writeSnapshot } from "../../snapshot/format.js";
 import { type ImportReport, importSnapshot, rollbackImport } from "../../snapshot/import.js";
 import { journalDirectory, unfinishedJournals } from "../../snapshot/journal.js";
 import {
@@ -45,6 +45,7 @@ interface ExportArgs extends ConnectionArgs, SelectionArgs {
   secrets?: string;
   "source-db"?: string;
   "master-key-file"?: string;
+  reproducible?: boolean;
 }
 
 interface ImportArgs extends ConnectionArgs {
@@ -131,6 +132,11 @@ function snapshotExport(ctx: CliContext): CommandModule<object, ExportArgs> {
         })
         .option("out", { type: "string", describe: "a directory, or a .zip file" })
         .option("encrypt-package", { type: "boolean", describe: "seal the whole .zip with the password too" })
+        .option("reproducible", {
+          type: "boolean",
+          describe:
+            "reuse the salt of the snapshot already at --out, so the same password and content give the same bytes (see docs/reliability.md for what that gives away)",
+        })
         .option("secrets", {
           type: "string",
           describe: "sensitive values to carry: a file made by octoport secrets template, filled in",
@@ -157,6 +163,8 @@ function snapshotExport(ctx: CliContext): CommandModule<object, ExportArgs> {
     handler: async (args) => {
       if (!args.out) throw new UsageError("--out is required: a directory or a .zip file");
       const password = await readPassword(args["password-file"]);
+      const weak = passwordProblem(password);
+      if (weak) throw new OctoportError(`${weak}: change ${args["password-file"]}`);
       if (Boolean(args["source-db"]) !== Boolean(args["master-key-file"]))
         throw new UsageError("--source-db and --master-key-file go together");
       const masterKey = args["master-key-file"] ? await readMasterKey(args["master-key-file"]) : undefined;
@@ -172,7 +180,10 @@ function snapshotExport(ctx: CliContext): CommandModule<object, ExportArgs> {
         onWarning: (w) => progress.warn(w),
       });
       progress.update("deriving the key from the password", true);
-      const key = await SnapshotKey.derive(password, snapshotKdf(client.server, space.Id));
+      const previous = args.reproducible ? await existingSnapshotKdf(args.out) : undefined;
+      if (args.reproducible && !previous)
+        progress.note(`no snapshot at ${args.out} to take the salt from: a new random salt is used`);
+      const key = await SnapshotKey.derive(password, snapshotKdf(undefined, previous));
       const secrets = new Map(fromFile);
       if (dbConfig && masterKey) {
         progress.update(`reading sensitive values from the database on ${dbConfig.server}`, true);
@@ -205,11 +216,25 @@ function snapshotExport(ctx: CliContext): CommandModule<object, ExportArgs> {
 
 async function secretValues(file: string | undefined): Promise<SecretValues> {
   if (!file) return new Map();
+  let text: string;
+  try {
+    text = await readFile(file, "utf8");
+  } catch (err) {
+    throw new OctoportError(
+      `cannot read the secrets file ${file}: ${(err as NodeJS.ErrnoException).code ?? "unreadable"}`,
+    );
+  }
   let parsed: unknown;
   try {
-    parsed = JSON.parse(await readFile(file, "utf8"));
+    parsed = JSON.parse(text);
   } catch (err) {
-    throw new OctoportError(`cannot read the secrets file ${file}: ${(err as Error).message.split("\n")[0]}`);
+    // The parser's message quotes the text around the fault, which may be part of a secret:
+    // only the line is said.
+    const at = /position (\d+)/.exec((err as Error).message)?.[1];
+    const line = at === undefined ? undefined : text.slice(0, Number(at)).split("\n").length;
+    throw new OctoportError(
+      `the secrets file ${file} is not valid JSON${line ? ` (near line ${line})` : ""}; fix it, or make a new one with octoport secrets template`,
+    );
   }
   return secretsFromFile(parsed, file);
 }
