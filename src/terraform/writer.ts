@@ -144,7 +144,12 @@ export class ExportWriter {
       throw new OctoportError(`the destination ${dest} is a file; pass a directory for --dest`);
     if (kind === "none") {
       attempt(dest, () => mkdirSync(dirname(target), { recursive: true }));
-      return new ExportWriter(dest, target, "new", new Set());
+      const writer = new ExportWriter(dest, target, "new", new Set());
+      // The staging directory is made on its own, not recursively: Node's recursive mkdir
+      // loops for ever where the kernel refuses a directory in an existing parent (/proc).
+      attempt(dest, () => mkdirSync(writer.temp));
+      writer.dirs.add(writer.temp);
+      return writer;
     }
     assertExportDirectory(dest, target);
     return new ExportWriter(dest, target, "update", previousFiles(target));
@@ -157,7 +162,11 @@ export class ExportWriter {
   add(path: string, content: FileText): void {
     if (this.seen.has(path)) throw new Error(`the export makes ${path} twice`);
     this.seen.add(path);
-    attempt(this.dest, () => this.put(path, content));
+    try {
+      this.put(path, content);
+    } catch (err) {
+      throw writeError(this.dest, err, path);
+    }
     faultPoint("export-file");
   }
 
@@ -439,7 +448,8 @@ export function recoverExport(dest: string): string[] {
       } else if (STAGED.test(e.name)) leftovers.push(join(dir, e.name));
     }
   };
-  if (pathKind(target) === "directory") walk(target);
+  // Only an export's own tree is searched (never, say, /proc or a home directory).
+  if (pathKind(target) === "directory" && existsSync(join(target, MANIFEST))) walk(target);
   for (const file of leftovers) {
     attempt(dest, () => rmSync(file, { force: true }));
     removeEmptyParents(target, dirname(file));
@@ -481,9 +491,16 @@ function quietly(work: () => void): void {
   }
 }
 
-function writeError(dest: string, err: unknown): OctoportError {
+function writeError(dest: string, err: unknown, file?: string): OctoportError {
   if (err instanceof OctoportError) return err;
   const code = (err as NodeJS.ErrnoException).code ?? String(err);
+  if (file && code === "ENAMETOOLONG") {
+    const shown = file.length > 160 ? `${file.slice(0, 150)}...` : file;
+    return new OctoportError(
+      `cannot write the export to ${dest}: the file ${shown} has a name too long for the file system (ENAMETOOLONG); it is named after what it holds: give that a shorter name`,
+      { cause: err },
+    );
+  }
   const hint =
     code === "EACCES" || code === "EPERM" || code === "EROFS" ? "; choose a directory you can write to" : "";
   return new OctoportError(`cannot write the export to ${dest} (${code})${hint}`, { cause: err });
