@@ -89,7 +89,16 @@ export class FaultInjector {
     this.queued.push(...decisions);
   }
 
+  /** Faults injected so far (5xx, resets, 429s, hangs, garbage), queued or random. */
+  injected = 0;
+
   decide(): FaultDecision {
+    const decision = this.roll();
+    if (decision.kind !== "ok") this.injected++;
+    return decision;
+  }
+
+  private roll(): FaultDecision {
     const next = this.queued.shift();
     if (next) return next;
     const { throttle, failRate } = this.options;

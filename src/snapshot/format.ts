@@ -1,8 +1,9 @@
 import { createHash, randomBytes } from "node:crypto";
 import { lstat, mkdir, readdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
-import { dirname, join, relative, resolve, sep } from "node:path";
+import { basename, dirname, join, relative, resolve, sep } from "node:path";
 import { unzipSync, zipSync } from "fflate";
 import { OctoportError } from "../util/errors.js";
+import { faultPoint } from "../util/fault.js";
 import { type KdfParams, kdfProblem, SealError, SnapshotKey } from "./crypto.js";
 
 /**
@@ -139,8 +140,9 @@ export async function writeSnapshot(
   out: string,
   files: ReadonlyMap<string, string>,
   sealWith?: SnapshotKey,
-): Promise<void> {
+): Promise<string[]> {
   const target = resolve(out);
+  const notes = await removeLeftovers(out, target);
   const kind = await pathKind(target);
   const temp = `${target}.octoport-${randomBytes(4).toString("hex")}`;
   try {
@@ -151,7 +153,7 @@ export async function writeSnapshot(
       const zip = zipFiles(files);
       await writeFile(temp, sealWith ? sealPackage(sealWith, zip) : zip, { mode: 0o600 });
       await rename(temp, target);
-      return;
+      return notes;
     }
     if (sealWith) throw new OctoportError("--encrypt-package needs --out to name a .zip file");
     if (kind === "file") throw new OctoportError(`${out} is a file; give a directory (or a .zip path)`);
@@ -162,6 +164,7 @@ export async function writeSnapshot(
     for (const [path, text] of files) {
       await mkdir(dirname(join(temp, path)), { recursive: true, mode: 0o700 });
       await writeFile(join(temp, path), text, { mode: 0o600 });
+      faultPoint("snapshot-file");
     }
     if (kind === "dir") {
       const old = `${target}.octoport-old-${randomBytes(4).toString("hex")}`;
@@ -171,6 +174,7 @@ export async function writeSnapshot(
     } else {
       await rename(temp, target);
     }
+    return notes;
   } catch (err) {
     await rm(temp, { recursive: true, force: true });
     if (err instanceof OctoportError) throw err;
@@ -178,6 +182,29 @@ export async function writeSnapshot(
       `cannot write the snapshot to ${out}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
     );
   }
+}
+
+/**
+ * What an interrupted export of a snapshot to `target` left beside it (its file or directory
+ * being written, or the earlier snapshot being replaced): removed, and said. The snapshot at
+ * `target` itself is whole either way (it is only ever replaced by a rename).
+ */
+async function removeLeftovers(out: string, target: string): Promise<string[]> {
+  const prefix = `${basename(target)}.octoport-`;
+  let names: string[] = [];
+  try {
+    names = (await readdir(dirname(target))).filter(
+      (n) => n.startsWith(prefix) && /\.octoport-(old-)?[0-9a-f]{8}$/.test(n),
+    );
+  } catch {
+    return [];
+  }
+  const notes: string[] = [];
+  for (const name of names) {
+    await rm(join(dirname(target), name), { recursive: true, force: true });
+    notes.push(`removed ${join(dirname(out), name)}, left by an export of a snapshot that was interrupted`);
+  }
+  return notes;
 }
 
 async function isSnapshotDir(dir: string): Promise<boolean> {

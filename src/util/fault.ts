@@ -2,7 +2,8 @@
  * Fault points for the fault suite (npm run test:faults): with OCTOPORT_FAULT set to
  * `POINT:N:SIGNAL` (e.g. `export-rename:12:SIGKILL`), the process sends itself SIGNAL the
  * Nth time it passes POINT. Unset, each point costs a comparison. Points: `export-file`
- * (a file staged by an export), `export-rename` (a file renamed into place by its commit).
+ * (a file staged by an export), `export-rename` (a file renamed into place by its commit),
+ * `snapshot-file` (a file of a snapshot written to its staging directory).
  */
 const spec = parse(process.env.OCTOPORT_FAULT);
 const passed = new Map<string, number>();

@@ -204,8 +204,9 @@ function snapshotExport(ctx: CliContext): CommandModule<object, ExportArgs> {
           )
         : undefined;
       const built = buildSnapshot(graph, client.server, selection, key, secrets, logs);
-      await writeSnapshot(args.out, built.files, args["encrypt-package"] ? key : undefined);
+      const notes = await writeSnapshot(args.out, built.files, args["encrypt-package"] ? key : undefined);
       progress.clear();
+      for (const n of notes) progress.note(n);
       for (const m of built.missing) progress.warn(`no value for ${m.label} (${m.document} ${m.path})`);
       ctx.stdout.write(
         `Snapshot of space ${space.Name}: ${built.files.size - 1} documents, ${built.metadata.secrets.known} sensitive value(s) sealed, ${built.missing.length} not known, written to ${args.out}\n`,
