@@ -12,6 +12,7 @@ import { differences, normaliseSpace } from "../helpers/compare.js";
 import { killPoints, spawnCli } from "../helpers/kill.js";
 import { conn, filledSecrets, workspace } from "../helpers/snapshot.js";
 import { allSecrets, emptyDestination } from "../helpers/snapshot-lib.js";
+import { spreadSeed } from "../helpers/spread.js";
 import { tree, treeDiff } from "../helpers/tree.js";
 
 /**
@@ -225,6 +226,50 @@ describe("export, stopped and run again (S)", () => {
     );
     expect(readdirSync(work).filter((f) => f.startsWith("snap-killed."))).toEqual([]);
     counts.kills++;
+  });
+});
+
+describe("spread, stopped and undone", () => {
+  it("kill -9 after a variable set's write, before the journal records it: --undo restores every set", async () => {
+    const d = await new Sandbox({ seed: spreadSeed() }).start();
+    // Variable sets with their values, less the version every write bumps.
+    const sets = (s: Sandbox) =>
+      JSON.stringify(
+        s.engine.docs("VariableSets", "Spaces-1").map((v) => {
+          const {
+            Version: _v,
+            ScopeValues: _s,
+            ...rest
+          } = s.reveal("VariableSets", String(v.Id)) as Record<string, unknown>;
+          return rest;
+        }),
+      );
+    try {
+      const before = sets(d);
+      const dry = await run(["spread", ...conn(d), "--dry-run"]);
+      expect(dry.code, dry.stderr).toBe(0);
+      for (const n of [1, 2]) {
+        const journal = join(work, `spread-${n}.json`);
+        const child = spawnCli(["spread", ...conn(d), "--apply", "--journal", journal]);
+        d.faults.onWrite = async (k, phase) => {
+          if (k === n && phase === "after") {
+            child.child.kill("SIGKILL");
+            await child.done;
+          }
+        };
+        const r = await child.done;
+        d.faults.onWrite = undefined;
+        printed.push(r.stdout, r.stderr);
+        expect(r.signal).toBe("SIGKILL");
+        expect(sets(d)).not.toBe(before);
+        const undo = await run(["spread", ...conn(d), "--undo", journal]);
+        expect(undo.code, undo.stderr).toBe(0);
+        expect(sets(d), `killed after write ${n}`).toBe(before);
+        counts.kills++;
+      }
+    } finally {
+      await d.close();
+    }
   });
 });
 
