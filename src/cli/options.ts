@@ -10,6 +10,7 @@ export interface ConnectionArgs {
   space?: string;
   insecureTls?: boolean;
   concurrency?: number;
+  requestTimeout?: number;
 }
 
 export function connectionOptions<T>(y: Argv<T>): Argv<T & ConnectionArgs> {
@@ -46,6 +47,13 @@ export function connectionOptions<T>(y: Argv<T>): Argv<T & ConnectionArgs> {
       describe: "requests in flight at once",
       default: DEFAULT_CONCURRENCY,
       group: "Connection:",
+    })
+    .option("request-timeout", {
+      type: "number",
+      describe:
+        "seconds to wait for the server to answer one request; one that gets no answer is tried once more, then the command stops",
+      default: 60,
+      group: "Connection:",
     }) as Argv<T & ConnectionArgs>;
 }
 
@@ -54,17 +62,27 @@ export function clientFrom(args: ConnectionArgs, progress?: Progress): OctopusCl
   if (args.concurrency !== undefined && (!Number.isInteger(args.concurrency) || args.concurrency < 1)) {
     throw new UsageError(`--concurrency must be a whole number of at least 1, not ${args.concurrency}`);
   }
+  if (args.requestTimeout !== undefined && !(args.requestTimeout > 0)) {
+    throw new UsageError(`--request-timeout must be more than 0 seconds, not ${args.requestTimeout}`);
+  }
   return new OctopusClient({
     server: args.server ?? "",
     apiKey: args.apiKey,
     accessToken: args.apiKey ? undefined : process.env.OCTOPUS_ACCESS_TOKEN,
     insecureTls: args.insecureTls,
     concurrency: args.concurrency,
-    onRetry: (r) =>
-      progress?.update(
-        `retrying ${r.method} ${r.path.split("?")[0]} (${r.reason}, attempt ${r.attempt})`,
-        true,
-      ),
+    timeoutMs: args.requestTimeout === undefined ? undefined : args.requestTimeout * 1000,
+    onRetry: (r) => {
+      const what = `${r.method} ${r.path.split("?")[0]}`;
+      // A server that does not answer is said on its own line, whether or not stderr is a terminal.
+      if (r.kind === "timeout") progress?.warn(`${r.reason} to ${what}; trying once more`);
+      else if (r.kind === "throttled")
+        progress?.update(
+          `the server is throttling: waiting ${Math.ceil(r.delayMs / 1000)} s before ${what}`,
+          true,
+        );
+      else progress?.update(`retrying ${what} (${r.reason}, attempt ${r.attempt})`, true);
+    },
   });
 }
 
@@ -111,6 +129,7 @@ export function destinationClient(
       apiKey: args["dest-api-key"],
       insecureTls: args.insecureTls,
       concurrency: args.concurrency,
+      requestTimeout: args.requestTimeout,
     },
     progress,
   );

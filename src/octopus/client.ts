@@ -12,6 +12,7 @@ import {
   RETRYABLE_STATUS,
   type RetryPolicy,
   retryDelay,
+  TIMEOUT_CODES,
 } from "./retry.js";
 import {
   type Collection,
@@ -33,6 +34,7 @@ export interface ClientOptions {
   concurrency?: number;
   /** Page size asked for when listing collections. */
   pageSize?: number;
+  /** How long one attempt may wait for an answer (ms); 60 s by default. */
   timeoutMs?: number;
   retry?: Partial<RetryPolicy>;
   /** Called before each retry, for progress output. */
@@ -42,6 +44,8 @@ export interface ClientOptions {
     attempt: number;
     delayMs: number;
     reason: string;
+    /** "failure" counts against the retries; "throttled" and "timeout" are said differently. */
+    kind: "failure" | "throttled" | "timeout";
   }) => void;
 }
 
@@ -69,7 +73,10 @@ export class OctopusApiError extends OctoportError {
 
 export interface ClientStats {
   requests: number;
+  /** Retries after failures (5xx, resets, timeouts). */
   retries: number;
+  /** Waits the server asked for (429, or 503 with Retry-After). */
+  throttled: number;
   byRoute: Map<string, number>;
 }
 
@@ -79,7 +86,8 @@ export interface ClientStats {
  */
 export class OctopusClient {
   readonly server: string;
-  readonly stats: ClientStats = { requests: 0, retries: 0, byRoute: new Map() };
+  readonly stats: ClientStats = { requests: 0, retries: 0, throttled: 0, byRoute: new Map() };
+  private readonly timeoutMs: number;
   private readonly http: AxiosInstance;
   private readonly limit: LimitFunction;
   private readonly retry: RetryPolicy;
@@ -102,13 +110,14 @@ export class OctopusClient {
     this.retry = { ...DEFAULT_RETRY, ...options.retry };
     this.pageSize = options.pageSize ?? DEFAULT_PAGE_SIZE;
     this.onRetry = options.onRetry;
+    this.timeoutMs = options.timeoutMs ?? 60_000;
     const headers: Record<string, string> = { Accept: "application/json", "User-Agent": "octoport" };
     if (options.apiKey) headers["X-Octopus-ApiKey"] = options.apiKey;
     else if (options.accessToken) headers.Authorization = `Bearer ${options.accessToken}`;
     this.http = axios.create({
       baseURL: this.server,
       headers,
-      timeout: options.timeoutMs ?? 60_000,
+      timeout: this.timeoutMs,
       validateStatus: () => true,
       // Read as a stream and decoded piece by piece (readText): axios's "text" joins each body
       // into one Buffer first, and at 2,000 projects those few-MB buffers left some 100 MB of
@@ -226,11 +235,24 @@ export class OctopusClient {
     return items;
   }
 
+  /**
+   * One request with retries. Three kinds of trouble, each bounded on its own: failures (5xx
+   * that may pass, resets) are retried with backoff up to maxRetries; throttling (429, or 503
+   * with Retry-After) waits as long as the server asks, is no failure, and is bounded by
+   * throttleDeadlineMs; an attempt with no answer within the timeout is retried, up to
+   * maxTimeouts attempts in all. A GET's 500 is retried too (reading twice is harmless); a
+   * write's is not (it may have been applied).
+   */
   private async request(method: string, path: string, body?: unknown): Promise<AxiosResponse<string>> {
     const route = routeKey(method, path);
-    for (let attempt = 0; ; attempt++) {
+    const started = Date.now();
+    let failures = 0;
+    let timeouts = 0;
+    let throttles = 0;
+    for (;;) {
       let reason: string;
       let retryAfter: number | undefined;
+      let kind: "failure" | "throttled" | "timeout" = "failure";
       try {
         const res = await this.limit(async (): Promise<AxiosResponse<string>> => {
           this.stats.requests++;
@@ -245,24 +267,49 @@ export class OctopusClient {
           return { ...streamed, data: await readText(streamed.data) };
         });
         if (res.status >= 200 && res.status < 300) return res;
-        if (!RETRYABLE_STATUS.has(res.status) || attempt >= this.retry.maxRetries) {
-          throw this.httpError(method, path, res, attempt);
+        retryAfter = parseRetryAfter(headerValue(res.headers["retry-after"]));
+        const throttled = res.status === 429 || (res.status === 503 && retryAfter !== undefined);
+        const retryable = RETRYABLE_STATUS.has(res.status) || (res.status === 500 && method === "GET");
+        if (throttled) {
+          kind = "throttled";
+          const wait = retryAfter ?? retryDelay(throttles + 1, this.retry, undefined);
+          if (Date.now() - started + wait > this.retry.throttleDeadlineMs)
+            throw this.httpError(method, path, res, failures + throttles, Date.now() - started);
+        } else if (!retryable || failures >= this.retry.maxRetries) {
+          throw this.httpError(method, path, res, failures);
         }
         reason = `HTTP ${res.status}`;
-        retryAfter = parseRetryAfter(headerValue(res.headers["retry-after"]));
       } catch (err) {
         if (err instanceof OctoportError) throw err;
         const code = networkCode(err);
-        if (!code || !RETRYABLE_CODES.has(code) || attempt >= this.retry.maxRetries) {
-          throw this.networkError(method, path, err, attempt);
+        if (code && TIMEOUT_CODES.has(code)) {
+          timeouts++;
+          kind = "timeout";
+          if (timeouts >= this.retry.maxTimeouts) throw this.timeoutError(method, path, timeouts);
+        } else if (!code || !RETRYABLE_CODES.has(code) || failures >= this.retry.maxRetries) {
+          throw this.networkError(method, path, err, failures);
         }
-        reason = code;
+        reason = kind === "timeout" ? `no answer in ${duration(this.timeoutMs)}` : code!;
       }
-      const delayMs = retryDelay(attempt + 1, this.retry, retryAfter);
-      this.stats.retries++;
-      this.onRetry?.({ method, path, attempt: attempt + 1, delayMs, reason });
+      let delayMs: number;
+      if (kind === "throttled") {
+        throttles++;
+        this.stats.throttled++;
+        delayMs = Math.min(retryAfter ?? retryDelay(throttles, this.retry, undefined), 120_000);
+      } else {
+        failures++;
+        this.stats.retries++;
+        delayMs = retryDelay(failures, this.retry, retryAfter);
+      }
+      this.onRetry?.({ method, path, attempt: failures + throttles + timeouts, delayMs, reason, kind });
       await sleep(delayMs);
     }
+  }
+
+  private timeoutError(method: string, path: string, attempts: number): OctoportError {
+    return new OctoportError(
+      `the server at ${this.server} accepted ${method} ${path.split("?")[0]} but did not answer within ${duration(this.timeoutMs)} (${attempts} attempts); check the server, or give it longer with --request-timeout`,
+    );
   }
 
   private parse<T>(method: string, path: string, res: AxiosResponse<string>, schema?: z.ZodType<T>): T {
@@ -294,6 +341,7 @@ export class OctopusClient {
     path: string,
     res: AxiosResponse<string>,
     retries: number,
+    throttledMs?: number,
   ): OctopusApiError {
     let body: unknown = res.data;
     try {
@@ -316,7 +364,9 @@ export class OctopusClient {
         message = `not found: ${where} (HTTP 404)${detail}`;
         break;
       default:
-        if (res.status >= 500 || RETRYABLE_STATUS.has(res.status)) {
+        if (throttledMs !== undefined) {
+          message = `the server kept throttling ${where} (HTTP ${res.status}) for ${Math.round(throttledMs / 1000)} s${detail}; try again later or lower --concurrency`;
+        } else if (res.status >= 500 || RETRYABLE_STATUS.has(res.status)) {
           message = `the server failed ${where} (HTTP ${res.status})${after}${detail}; try again later or lower --concurrency`;
         } else {
           message = `the server rejected ${where} (HTTP ${res.status})${detail}`;
@@ -410,18 +460,34 @@ export function normaliseServer(server: string): string {
     url = new URL(server);
   } catch {
     throw new OctoportError(
-      `invalid server URL "${server}": expected something like https://octopus.example.com`,
+      `invalid server URL "${withoutCredentials(server)}": expected something like https://octopus.example.com`,
       {
         exitCode: 2,
       },
     );
   }
   if (url.protocol !== "http:" && url.protocol !== "https:") {
-    throw new OctoportError(`invalid server URL "${server}": only http and https are supported`, {
-      exitCode: 2,
-    });
+    throw new OctoportError(
+      `invalid server URL "${withoutCredentials(server)}": only http and https are supported`,
+      {
+        exitCode: 2,
+      },
+    );
+  }
+  // Credentials in the URL (http://user:pass@host) are never used (Octopus takes an API key)
+  // and never kept: not in messages, not in generated files, not in snapshots.
+  if (url.username || url.password) {
+    registerSecret(url.password);
+    registerSecret(decodeURIComponent(url.password));
+    url.username = "";
+    url.password = "";
   }
   return url.toString().replace(/\/+$/, "");
+}
+
+/** A URL-like text with anything between // and @ removed, for messages. */
+export function withoutCredentials(text: string): string {
+  return text.replace(/\/\/[^/?#]*@/, "//");
 }
 
 /** A response body as text, decoded as UTF-8 piece by piece as it arrives. */
@@ -430,6 +496,10 @@ async function readText(body: AsyncIterable<Buffer>): Promise<string> {
   let text = "";
   for await (const chunk of body) text += decoder.decode(chunk, { stream: true });
   return text + decoder.decode();
+}
+
+function duration(ms: number): string {
+  return ms < 1000 ? `${ms} ms` : `${Math.round(ms / 1000)} s`;
 }
 
 function sleep(ms: number): Promise<void> {

@@ -14,12 +14,35 @@ export const RETRYABLE_CODES = new Set([
 ]);
 
 export interface RetryPolicy {
+  /** Failures (5xx, resets, timeouts) retried before giving up. Throttling does not count. */
   maxRetries: number;
   baseDelayMs: number;
   maxDelayMs: number;
+  /**
+   * How long one request may keep being throttled (429, or 503 with Retry-After) before it
+   * gives up: a throttled request waits as the server asks and is not a failure, so this,
+   * not maxRetries, bounds it.
+   */
+  throttleDeadlineMs: number;
+  /** Attempts that got no answer within the timeout, after which the request gives up. */
+  maxTimeouts: number;
 }
 
-export const DEFAULT_RETRY: RetryPolicy = { maxRetries: 5, baseDelayMs: 300, maxDelayMs: 30_000 };
+export const DEFAULT_RETRY: RetryPolicy = {
+  maxRetries: 5,
+  baseDelayMs: 300,
+  maxDelayMs: 30_000,
+  throttleDeadlineMs: 10 * 60_000,
+  maxTimeouts: 2,
+};
+
+/** Network codes of an attempt that got no answer in time. */
+export const TIMEOUT_CODES = new Set([
+  "ECONNABORTED",
+  "ETIMEDOUT",
+  "ESOCKETTIMEDOUT",
+  "ERR_SOCKET_CONNECTION_TIMEOUT",
+]);
 
 /**
  * Parses a Retry-After header: delta seconds or an HTTP date. Returns milliseconds, or

@@ -7,6 +7,14 @@ export interface FaultOptions {
   failRate?: number;
   /** Requests per second allowed; more get 429 with Retry-After. */
   throttle?: number;
+  /** Share of requests (0..1) answered 500, 502, 503 or 504 (beside failRate's mix). */
+  errorRate?: number;
+  /** Share of requests (0..1) whose connection is reset without an answer. */
+  resetRate?: number;
+  /** Share of requests (0..1) answered 429 with Retry-After (beside the per-second throttle). */
+  throttleRate?: number;
+  /** Seconds a 429 of throttleRate asks the client to wait (Retry-After); 1 by default. */
+  retryAfterSeconds?: number;
   /** Seed for the failure dice, so fault runs repeat. */
   faultSeed?: number;
 }
@@ -16,7 +24,9 @@ export type FaultDecision =
   | { kind: "status"; status: number }
   | { kind: "reset" }
   | { kind: "throttle"; retryAfterSeconds: number }
-  | { kind: "garbage" };
+  | { kind: "garbage" }
+  /** Accepts the request and never answers (until the server closes). */
+  | { kind: "hang" };
 
 /** mulberry32: a small seeded PRNG, enough for fault dice. */
 export function seededRandom(seed: number): () => number {
@@ -52,6 +62,19 @@ export class FaultInjector {
     this.failingWrite = n;
   }
 
+  /**
+   * Called for every write (POST, PUT, DELETE), numbered from 1, before it is applied and
+   * again after (before its answer is sent); the request waits for what it returns. Tests
+   * use it to kill a client at a chosen write, with or without the write applied.
+   */
+  onWrite: ((n: number, phase: "before" | "after") => Promise<void> | void) | undefined;
+  private writesSeen = 0;
+
+  /** Numbers a write for onWrite. */
+  nextWrite(): number {
+    return ++this.writesSeen;
+  }
+
   /** Counts a write; true when it is the one that must fail. */
   writeFails(): boolean {
     if (!this.failingWrite) return false;
@@ -66,7 +89,16 @@ export class FaultInjector {
     this.queued.push(...decisions);
   }
 
+  /** Faults injected so far (5xx, resets, 429s, hangs, garbage), queued or random. */
+  injected = 0;
+
   decide(): FaultDecision {
+    const decision = this.roll();
+    if (decision.kind !== "ok") this.injected++;
+    return decision;
+  }
+
+  private roll(): FaultDecision {
     const next = this.queued.shift();
     if (next) return next;
     const { throttle, failRate } = this.options;
@@ -83,6 +115,18 @@ export class FaultInjector {
           retryAfterSeconds: Math.max(1, Math.ceil((this.windowStart + 1000 - t) / 1000)),
         };
       }
+    }
+    const { errorRate, resetRate, throttleRate } = this.options;
+    if (errorRate || resetRate || throttleRate) {
+      // One die for the three shares, so each share is what was asked whatever the others are.
+      const roll = this.random();
+      const e = errorRate ?? 0;
+      const r = e + (resetRate ?? 0);
+      const t = r + (throttleRate ?? 0);
+      if (roll < e)
+        return { kind: "status", status: [500, 502, 503, 504][Math.floor(this.random() * 4)] ?? 503 };
+      if (roll < r) return { kind: "reset" };
+      if (roll < t) return { kind: "throttle", retryAfterSeconds: this.options.retryAfterSeconds ?? 1 };
     }
     if (failRate && failRate > 0 && this.random() < failRate) {
       const pick = Math.floor(this.random() * 4);

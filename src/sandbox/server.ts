@@ -104,20 +104,44 @@ export class Sandbox {
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const method = (req.method ?? "GET").toUpperCase();
     const url = new URL(req.url ?? "/", "http://sandbox");
-    const segments = url.pathname
-      .split("/")
-      .filter(Boolean)
-      .map((s) => decodeURIComponent(s));
     const raw = await readBody(req);
     const body = raw.toString("utf8");
+    let segments: string[];
+    try {
+      segments = url.pathname
+        .split("/")
+        .filter(Boolean)
+        .map((s) => decodeURIComponent(s));
+    } catch {
+      // A malformed percent-escape (%zz) is the client's mistake: 400, as ASP.NET answers it.
+      this.send(res, 400, {
+        ErrorMessage: "The request path is not valid.",
+        Errors: ["The request path is not valid."],
+      });
+      return;
+    }
     this.count(method, segments);
     if (this.options.latencyMs) await sleep(this.options.latencyMs);
+
+    // The key is checked before any fault: a client with a wrong key learns it at once, and
+    // a fault never hides a 401 (nor is a 401 retried as if it were a fault).
+    if (!this.authorised(req, url)) {
+      this.send(res, 401, {
+        ErrorMessage:
+          "You must be logged in to perform this action. Please provide a valid API key or log in again.",
+        Errors: [
+          "You must be logged in to perform this action. Please provide a valid API key or log in again.",
+        ],
+      });
+      return;
+    }
 
     const decision = this.faults.decide();
     if (decision.kind === "reset") {
       req.socket.destroy();
       return;
     }
+    if (decision.kind === "hang") return;
     if (decision.kind === "status") {
       this.send(res, decision.status, { ErrorMessage: "Injected fault", Errors: ["Injected fault"] });
       return;
@@ -137,19 +161,12 @@ export class Sandbox {
       return;
     }
 
-    if (!this.authorised(req, url)) {
-      this.send(res, 401, {
-        ErrorMessage:
-          "You must be logged in to perform this action. Please provide a valid API key or log in again.",
-        Errors: [
-          "You must be logged in to perform this action. Please provide a valid API key or log in again.",
-        ],
-      });
-      return;
-    }
+    const write = method !== "GET" && this.faults.onWrite ? this.faults.nextWrite() : 0;
+    if (write) await this.faults.onWrite?.(write, "before");
     try {
       if (await this.migrationRoutes(method, segments, req, res, raw)) return;
       const result = this.route(method, segments, url.searchParams, body);
+      if (write) await this.faults.onWrite?.(write, "after");
       this.send(res, result.status ?? 200, result.body);
     } catch (err) {
       if (err instanceof ApiError) this.send(res, err.status, err.body());

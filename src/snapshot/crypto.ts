@@ -1,8 +1,8 @@
 import {
   createDecipheriv,
-  createHash,
   createHmac,
   hkdfSync,
+  randomBytes,
   scrypt as scryptCallback,
   timingSafeEqual,
 } from "node:crypto";
@@ -31,6 +31,42 @@ export interface KdfParams {
 /** 128 MiB of memory per derivation: costly to guess at, about a second to derive. */
 export const DEFAULT_KDF_COST = { N: 2 ** 17, r: 8, p: 1 } as const;
 
+/**
+ * What a snapshot may ask of scrypt. The parameters come from the file, before the password
+ * is checked, so a hostile file must not make octoport spend gigabytes or minutes: N a power
+ * of two from 2^10 to 2^18, r 1..16, p 1..4, at most 256 MiB (128 * N * r), a salt of 16 to
+ * 64 bytes. Octoport writes N = 2^17, r = 8, p = 1 (128 MiB).
+ */
+export const KDF_BOUNDS = {
+  minLogN: 10,
+  maxLogN: 18,
+  maxR: 16,
+  maxP: 4,
+  maxMemory: 256 * 1024 * 1024,
+} as const;
+
+/** One line saying why these key-derivation parameters are refused, or undefined when they are accepted. */
+export function kdfProblem(kdf: unknown): string | undefined {
+  if (!kdf || typeof kdf !== "object") return "it has no key-derivation parameters";
+  const k = kdf as Partial<Record<keyof KdfParams, unknown>>;
+  if (k.name !== "scrypt")
+    return `it asks for an unknown key derivation (${JSON.stringify(k.name)?.slice(0, 20)})`;
+  const { N, r, p, salt } = k;
+  const int = (v: unknown): v is number => typeof v === "number" && Number.isSafeInteger(v);
+  if (!int(N) || N < 2 ** KDF_BOUNDS.minLogN || N > 2 ** KDF_BOUNDS.maxLogN || (N & (N - 1)) !== 0)
+    return `scrypt N=${String(N).slice(0, 20)} is outside what octoport accepts (a power of two from 2^${KDF_BOUNDS.minLogN} to 2^${KDF_BOUNDS.maxLogN})`;
+  if (!int(r) || r < 1 || r > KDF_BOUNDS.maxR)
+    return `scrypt r=${String(r).slice(0, 20)} is outside what octoport accepts (1 to ${KDF_BOUNDS.maxR})`;
+  if (!int(p) || p < 1 || p > KDF_BOUNDS.maxP)
+    return `scrypt p=${String(p).slice(0, 20)} is outside what octoport accepts (1 to ${KDF_BOUNDS.maxP})`;
+  if (128 * N * r > KDF_BOUNDS.maxMemory)
+    return `scrypt N=${N}, r=${r} would take ${Math.round((128 * N * r) / 2 ** 20)} MiB, more than the ${KDF_BOUNDS.maxMemory / 2 ** 20} MiB octoport allows`;
+  const bytes =
+    typeof salt === "string" && /^[A-Za-z0-9+/]*={0,2}$/.test(salt) ? Buffer.from(salt, "base64").length : 0;
+  if (bytes < 16 || bytes > 64) return "its salt is not 16 to 64 bytes of base64";
+  return undefined;
+}
+
 /** Thrown when a value or package does not open: wrong password, or changed bytes. */
 export class SealError extends OctoportError {}
 
@@ -46,7 +82,11 @@ export class SnapshotKey {
 
   /** Derives the keys from a password (normalised to Unicode NFC, so it types the same everywhere). */
   static async derive(password: string, kdf: KdfParams): Promise<SnapshotKey> {
-    if (kdf.name !== "scrypt") throw new OctoportError(`unknown key derivation ${String(kdf.name)}`);
+    const problem = kdfProblem(kdf);
+    if (problem)
+      throw new OctoportError(
+        `the snapshot's key derivation is refused: ${problem}; the file was changed, or was not made by octoport`,
+      );
     if (!password) throw new OctoportError("the password is empty; put the password in the --password-file");
     const salt = Buffer.from(kdf.salt, "base64");
     const master = await new Promise<Buffer>((resolve, reject) =>
@@ -125,19 +165,32 @@ export class SnapshotKey {
 }
 
 /**
- * A salt that follows from what is exported (server and space), so exporting the same space
- * with the same password gives the same bytes; it is stored beside what it protects.
+ * Key-derivation parameters for a new snapshot: a random 16-byte salt, stored in the
+ * snapshot's metadata (and a sealed package's header). A salt that followed from public data
+ * (the server and space) would let anyone precompute password guesses for a space before its
+ * snapshot exists, and would be shared by every snapshot of it. `reuse` takes the salt and
+ * cost of an earlier snapshot instead (export --reproducible), so the same password and
+ * content give the same bytes as that snapshot.
  */
 export function snapshotKdf(
-  server: string,
-  spaceId: string,
   cost: Omit<KdfParams, "name" | "salt"> = DEFAULT_KDF_COST,
+  reuse?: KdfParams,
 ): KdfParams {
-  const salt = createHash("sha256")
-    .update(`octoport-snapshot-salt/v1\0${server}\0${spaceId}`)
-    .digest()
-    .subarray(0, 16);
-  return { name: "scrypt", N: cost.N, r: cost.r, p: cost.p, salt: salt.toString("base64") };
+  if (reuse) return { name: "scrypt", N: reuse.N, r: reuse.r, p: reuse.p, salt: reuse.salt };
+  return { name: "scrypt", N: cost.N, r: cost.r, p: cost.p, salt: randomBytes(16).toString("base64") };
+}
+
+/** The shortest password a new snapshot may be sealed with. */
+export const MIN_PASSWORD_LENGTH = 12;
+
+/** One line saying why a password is too weak to seal a new snapshot, or undefined. */
+export function passwordProblem(password: string): string | undefined {
+  const length = [...password.normalize("NFC")].length;
+  if (length < MIN_PASSWORD_LENGTH)
+    return `the password is ${length} character(s) long; a snapshot's password must have at least ${MIN_PASSWORD_LENGTH} (a passphrase of four or more random words is best)`;
+  if (new Set(password).size < 4)
+    return "the password repeats too few characters; choose a passphrase of several words";
+  return undefined;
 }
 
 /**

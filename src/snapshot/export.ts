@@ -47,12 +47,25 @@ export function secretKey(document: string, path: string): string {
  * can run on; without, the whole space. The --ignore-* flags leave their types out.
  */
 export function selectDocuments(graph: SpaceGraph, selection: SnapshotSelection): GraphNode[] {
+  return selectWithReasons(graph, selection).nodes;
+}
+
+/**
+ * The selection, and for each document it took, the one that brought it in (none for the
+ * projects asked for and, without --project, for everything): to say why a project that was
+ * not asked for comes along.
+ */
+export function selectWithReasons(
+  graph: SpaceGraph,
+  selection: SnapshotSelection,
+): { nodes: GraphNode[]; via: Map<string, string> } {
+  const via = new Map<string, string>();
   const ignored = (node: GraphNode) => {
     const flag = docType(node.type)?.ignoredBy;
     return flag ? selection[flag] === true : false;
   };
   const all = [...graph.nodes.values()].filter((n) => !ignored(n));
-  if (!selection.projects?.length) return sortNodes(all);
+  if (!selection.projects?.length) return { nodes: sortNodes(all), via };
 
   const projects = graph.ofType("Projects");
   const start = selection.projects.map((wanted) => {
@@ -70,24 +83,41 @@ export function selectDocuments(graph: SpaceGraph, selection: SnapshotSelection)
     if (n.projectId && n.type !== "Projects") owned.set(n.projectId, [...(owned.get(n.projectId) ?? []), n]);
   const chosen = new Set<string>();
   const queue: GraphNode[] = [...start];
-  const visit = (node: GraphNode | undefined) => {
-    if (node && !chosen.has(node.id) && !ignored(node)) queue.push(node);
+  const visit = (node: GraphNode | undefined, from?: GraphNode) => {
+    if (node && !chosen.has(node.id) && !ignored(node)) {
+      if (from && !via.has(node.id)) via.set(node.id, from.id);
+      queue.push(node);
+    }
+  };
+  // Tags are referred to by canonical name ("Tag set/Tag"), not by ID: their tag set comes along.
+  const tagSets = new Map(graph.ofType("TagSets").map((t) => [t.name, t]));
+  const tagSetsOf = (doc: unknown, out: Set<GraphNode>) => {
+    if (typeof doc === "string") {
+      const slash = doc.indexOf("/");
+      const set = slash > 0 ? tagSets.get(doc.slice(0, slash)) : undefined;
+      if (set) out.add(set);
+    } else if (Array.isArray(doc)) for (const v of doc) tagSetsOf(v, out);
+    else if (isObject(doc)) for (const v of Object.values(doc)) tagSetsOf(v, out);
   };
   const drain = () => {
     while (queue.length) {
       const node = queue.pop()!;
       if (chosen.has(node.id)) continue;
       chosen.add(node.id);
-      for (const ref of graph.referencesFrom(node.id)) visit(graph.get(ref.to));
-      if (node.type === "Projects") for (const child of owned.get(node.id) ?? []) visit(child);
-      if (node.type === "Tenants") visit(graph.get(`TenantVariables-${node.id}`));
+      for (const ref of graph.referencesFrom(node.id)) visit(graph.get(ref.to), node);
+      if (node.type === "Projects") for (const child of owned.get(node.id) ?? []) visit(child, node);
+      if (node.type === "Tenants") visit(graph.get(`TenantVariables-${node.id}`), node);
+      const sets = new Set<GraphNode>();
+      tagSetsOf(node.doc, sets);
+      for (const set of sets) visit(set, node);
     }
   };
   drain();
   // Tenants connected to a chosen project.
   for (const tenant of graph.ofType("Tenants")) {
     const connected = Object.keys(((tenant.doc as JsonObject).ProjectEnvironments ?? {}) as object);
-    if (connected.some((p) => chosen.has(p))) visit(tenant);
+    const by = connected.find((p) => chosen.has(p));
+    if (by) visit(tenant, graph.get(by));
   }
   drain();
   // Targets in chosen environments with a role a chosen step runs on; workers in chosen pools.
@@ -104,14 +134,37 @@ export function selectDocuments(graph: SpaceGraph, selection: SnapshotSelection)
     const d = machine.doc as JsonObject;
     const envs = (d.EnvironmentIds ?? []) as string[];
     const machineRoles = (d.Roles ?? []) as string[];
-    if (envs.some((e) => chosen.has(e)) && machineRoles.some((r) => roles.has(r))) visit(machine);
+    if (envs.some((e) => chosen.has(e)) && machineRoles.some((r) => roles.has(r)))
+      visit(machine, graph.get(envs.find((e) => chosen.has(e))!));
   }
   for (const worker of graph.ofType("Workers")) {
-    if (((worker.doc as JsonObject).WorkerPoolIds as string[] | undefined)?.some((p) => chosen.has(p)))
-      visit(worker);
+    const pool = ((worker.doc as JsonObject).WorkerPoolIds as string[] | undefined)?.find((p) =>
+      chosen.has(p),
+    );
+    if (pool) visit(worker, graph.get(pool));
   }
   drain();
-  return sortNodes([...chosen].map((id) => graph.get(id)!));
+  return { nodes: sortNodes([...chosen].map((id) => graph.get(id)!)), via };
+}
+
+/**
+ * The projects a --project selection takes that were not asked for, each with the chain that
+ * brought it in: `project "C" (via tenant "T" of project "A")`.
+ */
+export function projectsAlong(graph: SpaceGraph, selection: SnapshotSelection): string[] {
+  if (!selection.projects?.length) return [];
+  const { nodes, via } = selectWithReasons(graph, selection);
+  const label = (n: GraphNode) => `${singularOf(n.type)} "${n.name}"`;
+  const out: string[] = [];
+  for (const p of nodes.filter((n) => n.type === "Projects" && via.has(n.id))) {
+    const chain: string[] = [];
+    for (let id = via.get(p.id); id !== undefined && chain.length < 8; id = via.get(id)) {
+      const n = graph.get(id);
+      if (n) chain.push(label(n));
+    }
+    out.push(`project "${p.name}" (through ${chain.join(" of ")})`);
+  }
+  return out;
 }
 
 function sortNodes(nodes: GraphNode[]): GraphNode[] {

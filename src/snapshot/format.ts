@@ -1,9 +1,10 @@
 import { createHash, randomBytes } from "node:crypto";
-import { lstat, mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
-import { dirname, join, relative, resolve, sep } from "node:path";
+import { lstat, mkdir, readdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
+import { basename, dirname, join, relative, resolve, sep } from "node:path";
 import { unzipSync, zipSync } from "fflate";
 import { OctoportError } from "../util/errors.js";
-import { type KdfParams, SealError, SnapshotKey } from "./crypto.js";
+import { faultPoint } from "../util/fault.js";
+import { type KdfParams, kdfProblem, SealError, SnapshotKey } from "./crypto.js";
 
 /**
  * The snapshot on disk: `metadata.json` and one file per document, `<Type>/<Id>.json`, as
@@ -46,6 +47,25 @@ export interface Snapshot {
   /** Other files (task logs) by path. */
   extras: Map<string, string>;
 }
+
+/**
+ * What a snapshot read from outside may hold, checked before anything is inflated or read
+ * whole: a zip's declared sizes are checked against these before its first entry is inflated,
+ * and an entry is never inflated past its declared size (so a lying header only truncates it,
+ * and its hash then fails). An L space (2,000 projects) snapshots to some 60 MB of JSON.
+ */
+export const SNAPSHOT_LIMITS = {
+  /** The file (zip or sealed zip) on disk. */
+  fileBytes: 1024 * 1024 * 1024,
+  /** Files in the snapshot. */
+  entries: 200_000,
+  /** One file, inflated. */
+  entryBytes: 128 * 1024 * 1024,
+  /** All files, inflated. */
+  totalBytes: 1024 * 1024 * 1024,
+  /** How much larger than its compressed size a file over 1 MiB may inflate. */
+  ratio: 200,
+} as const;
 
 const CHECK_CONTEXT = "octoport password check";
 const CHECK_VALUE = "octoport";
@@ -120,8 +140,9 @@ export async function writeSnapshot(
   out: string,
   files: ReadonlyMap<string, string>,
   sealWith?: SnapshotKey,
-): Promise<void> {
+): Promise<string[]> {
   const target = resolve(out);
+  const notes = await removeLeftovers(out, target);
   const kind = await pathKind(target);
   const temp = `${target}.octoport-${randomBytes(4).toString("hex")}`;
   try {
@@ -132,7 +153,7 @@ export async function writeSnapshot(
       const zip = zipFiles(files);
       await writeFile(temp, sealWith ? sealPackage(sealWith, zip) : zip, { mode: 0o600 });
       await rename(temp, target);
-      return;
+      return notes;
     }
     if (sealWith) throw new OctoportError("--encrypt-package needs --out to name a .zip file");
     if (kind === "file") throw new OctoportError(`${out} is a file; give a directory (or a .zip path)`);
@@ -143,6 +164,7 @@ export async function writeSnapshot(
     for (const [path, text] of files) {
       await mkdir(dirname(join(temp, path)), { recursive: true, mode: 0o700 });
       await writeFile(join(temp, path), text, { mode: 0o600 });
+      faultPoint("snapshot-file");
     }
     if (kind === "dir") {
       const old = `${target}.octoport-old-${randomBytes(4).toString("hex")}`;
@@ -152,6 +174,7 @@ export async function writeSnapshot(
     } else {
       await rename(temp, target);
     }
+    return notes;
   } catch (err) {
     await rm(temp, { recursive: true, force: true });
     if (err instanceof OctoportError) throw err;
@@ -159,6 +182,29 @@ export async function writeSnapshot(
       `cannot write the snapshot to ${out}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
     );
   }
+}
+
+/**
+ * What an interrupted export of a snapshot to `target` left beside it (its file or directory
+ * being written, or the earlier snapshot being replaced): removed, and said. The snapshot at
+ * `target` itself is whole either way (it is only ever replaced by a rename).
+ */
+async function removeLeftovers(out: string, target: string): Promise<string[]> {
+  const prefix = `${basename(target)}.octoport-`;
+  let names: string[] = [];
+  try {
+    names = (await readdir(dirname(target))).filter(
+      (n) => n.startsWith(prefix) && /\.octoport-(old-)?[0-9a-f]{8}$/.test(n),
+    );
+  } catch {
+    return [];
+  }
+  const notes: string[] = [];
+  for (const name of names) {
+    await rm(join(dirname(target), name), { recursive: true, force: true });
+    notes.push(`removed ${join(dirname(out), name)}, left by an export of a snapshot that was interrupted`);
+  }
+  return notes;
 }
 
 async function isSnapshotDir(dir: string): Promise<boolean> {
@@ -203,11 +249,25 @@ export async function readSnapshot(
   } catch {
     throw new OctoportError(`${src}: ${METADATA} is not valid JSON; the snapshot is damaged`);
   }
-  if (typeof metadata.format !== "string" || !metadata.format.startsWith("octoport-snapshot/"))
+  if (
+    !metadata ||
+    typeof metadata !== "object" ||
+    typeof metadata.format !== "string" ||
+    !metadata.format.startsWith("octoport-snapshot/")
+  )
     throw new OctoportError(`${src} is not an octoport snapshot`);
   if (metadata.format !== SNAPSHOT_FORMAT)
     throw new OctoportError(
-      `${src} is a snapshot of format ${metadata.format}; this octoport reads ${SNAPSHOT_FORMAT}: use the octoport version that wrote it`,
+      `${src} is a snapshot of format ${metadata.format.slice(0, 60)}; this octoport reads ${SNAPSHOT_FORMAT}: use the octoport version that wrote it`,
+    );
+  const problem = kdfProblem(metadata.kdf);
+  if (problem)
+    throw new OctoportError(
+      `${src} is refused: ${problem}; the snapshot was changed, or not made by octoport`,
+    );
+  if (typeof metadata.check !== "string" || !metadata.files || typeof metadata.files !== "object")
+    throw new OctoportError(
+      `${src}: ${METADATA} lacks its check value or file list; the snapshot is damaged`,
     );
   const key = await SnapshotKey.derive(password, metadata.kdf);
   try {
@@ -231,8 +291,13 @@ export async function readSnapshot(
     if (text === undefined) throw new OctoportError(`${src}: ${path} is missing; the snapshot is incomplete`);
     if (sha256(text) !== hash)
       throw new OctoportError(`${src}: ${path} was changed after export; the snapshot cannot be trusted`);
-    if (path.endsWith(".json")) documents.set(path, JSON.parse(text) as Record<string, unknown>);
-    else extras.set(path, text);
+    if (path.endsWith(".json")) {
+      try {
+        documents.set(path, JSON.parse(text) as Record<string, unknown>);
+      } catch {
+        throw new OctoportError(`${src}: ${path} is not valid JSON; the snapshot is damaged`);
+      }
+    } else extras.set(path, text);
   }
   return { snapshot: { metadata, documents, extras }, key };
 }
@@ -240,14 +305,78 @@ export async function readSnapshot(
 async function readFiles(src: string, password: string): Promise<Map<string, string>> {
   const kind = await pathKind(src);
   if (kind === "none") throw new OctoportError(`${src} does not exist`);
+  const limits = SNAPSHOT_LIMITS;
   if (kind === "dir") {
     const out = new Map<string, string>();
-    for (const path of await walk(src)) out.set(path, await readFile(join(src, path), "utf8"));
+    const paths = await walk(src);
+    if (paths.length > limits.entries) throw tooBig(src, `${paths.length} files (at most ${limits.entries})`);
+    let total = 0;
+    for (const path of paths) {
+      const size = (await stat(join(src, path))).size;
+      total += size;
+      if (size > limits.entryBytes)
+        throw tooBig(src, `${path} is ${mib(size)} (at most ${mib(limits.entryBytes)})`);
+      if (total > limits.totalBytes) throw tooBig(src, `its files are over ${mib(limits.totalBytes)}`);
+    }
+    for (const path of paths) out.set(path, await readFile(join(src, path), "utf8"));
     return out;
   }
+  const size = (await stat(src)).size;
+  if (size > limits.fileBytes) throw tooBig(src, `it is ${mib(size)} (at most ${mib(limits.fileBytes)})`);
   let data: Uint8Array = await readFile(src);
   if (Buffer.from(data.subarray(0, SEALED_MAGIC.length)).toString("utf8") === SEALED_MAGIC) {
     data = await openPackage(src, data, password);
+  }
+  return unzipBounded(src, data);
+}
+
+function tooBig(src: string, why: string): OctoportError {
+  return new OctoportError(`${src} is refused: ${why}; a snapshot this large is not one octoport wrote`);
+}
+
+function mib(bytes: number): string {
+  return `${Math.round((bytes / 2 ** 20) * 10) / 10} MiB`;
+}
+
+/**
+ * Unzips with every declared size checked before the first entry is inflated (count, each
+ * entry, the total, the ratio), and no entry inflated past its declared size.
+ */
+function unzipBounded(src: string, data: Uint8Array): Map<string, string> {
+  const limits = SNAPSHOT_LIMITS;
+  const declared: Array<{ name: string; size: number; originalSize: number }> = [];
+  try {
+    // A first pass that inflates nothing: the filter sees each entry's declared sizes.
+    unzipSync(data, {
+      filter: (f) => {
+        declared.push({ name: f.name, size: f.size, originalSize: f.originalSize });
+        if (declared.length > limits.entries)
+          throw new ZipRefused(`it holds more than ${limits.entries} files`);
+        return false;
+      },
+    });
+  } catch (err) {
+    if (err instanceof ZipRefused) throw tooBig(src, err.message);
+    throw new OctoportError(`${src} is not a complete zip (truncated or damaged); export it again`);
+  }
+  let total = 0;
+  for (const e of declared) {
+    if (e.name.split("/").includes("..") || e.name.startsWith("/") || e.name.includes("\\"))
+      throw new OctoportError(
+        `${src} holds a file outside the snapshot (${e.name.slice(0, 100)}); refusing it`,
+      );
+    total += e.originalSize;
+    if (e.originalSize > limits.entryBytes)
+      throw tooBig(
+        src,
+        `${e.name.slice(0, 100)} inflates to ${mib(e.originalSize)} (at most ${mib(limits.entryBytes)})`,
+      );
+    if (e.originalSize > 2 ** 20 && e.originalSize > e.size * limits.ratio)
+      throw tooBig(
+        src,
+        `${e.name.slice(0, 100)} inflates ${Math.round(e.originalSize / Math.max(1, e.size))} times its size (at most ${limits.ratio})`,
+      );
+    if (total > limits.totalBytes) throw tooBig(src, `its files inflate to over ${mib(limits.totalBytes)}`);
   }
   let entries: Record<string, Uint8Array>;
   try {
@@ -258,11 +387,37 @@ async function readFiles(src: string, password: string): Promise<Map<string, str
   const out = new Map<string, string>();
   for (const [path, bytes] of Object.entries(entries)) {
     if (path.endsWith("/")) continue;
-    if (path.split("/").includes("..") || path.startsWith("/"))
-      throw new OctoportError(`${src} holds a file outside the snapshot (${path}); refusing it`);
     out.set(path, Buffer.from(bytes).toString("utf8"));
   }
   return out;
+}
+
+class ZipRefused extends Error {}
+
+/**
+ * The key-derivation parameters of the snapshot at `path` (a directory, a zip or a sealed
+ * zip), to export again with the same salt (--reproducible); undefined when there is none.
+ */
+export async function existingSnapshotKdf(path: string): Promise<KdfParams | undefined> {
+  const kind = await pathKind(path);
+  try {
+    if (kind === "dir") return kdfOf(JSON.parse(await readFile(join(path, METADATA), "utf8")));
+    if (kind !== "file" || (await stat(path)).size > SNAPSHOT_LIMITS.fileBytes) return undefined;
+    const data = await readFile(path);
+    if (Buffer.from(data.subarray(0, SEALED_MAGIC.length)).toString("utf8") === SEALED_MAGIC) {
+      const rest = data.subarray(SEALED_MAGIC.length);
+      return kdfOf(JSON.parse(Buffer.from(rest.subarray(0, rest.indexOf(10))).toString("utf8")));
+    }
+    const meta = unzipBounded(path, data).get(METADATA);
+    return meta ? kdfOf(JSON.parse(meta)) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function kdfOf(parsed: unknown): KdfParams | undefined {
+  const kdf = (parsed as { kdf?: KdfParams } | null)?.kdf;
+  return kdfProblem(kdf) ? undefined : kdf;
 }
 
 async function openPackage(src: string, data: Uint8Array, password: string): Promise<Uint8Array> {
@@ -275,6 +430,9 @@ async function openPackage(src: string, data: Uint8Array, password: string): Pro
   } catch {
     throw new OctoportError(`${src} is a sealed snapshot whose header is damaged`);
   }
+  const problem = kdfProblem(header?.kdf);
+  if (problem)
+    throw new OctoportError(`${src} is refused: ${problem}; the file was changed, or not made by octoport`);
   const key = await SnapshotKey.derive(password, header.kdf);
   try {
     return key.openBytes("snapshot package", rest.subarray(newline + 1));

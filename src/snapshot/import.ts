@@ -1,14 +1,15 @@
-import { appendFileSync, writeFileSync } from "node:fs";
 import { type GraphNode, SpaceGraph } from "../graph/graph.js";
 import { IdentityIndex } from "../graph/identity.js";
 import { readSpace } from "../graph/reader.js";
-import { OctopusApiError, type OctopusClient } from "../octopus/client.js";
+import type { OctopusClient } from "../octopus/client.js";
 import type { Space } from "../octopus/schemas.js";
 import { docType, REGISTRY } from "../registry/index.js";
 import { OctoportError } from "../util/errors.js";
 import type { SnapshotKey } from "./crypto.js";
 import { secretKey } from "./export.js";
 import type { Snapshot } from "./format.js";
+import { findMade, ImportJournal, undoWrites } from "./journal.js";
+import { MASKED, MASKED_NEW, maskSecrets, scrubText } from "./mask.js";
 import { isObject, type Json, type JsonObject, locate, secretSpots } from "./paths.js";
 
 /**
@@ -16,17 +17,27 @@ import { isObject, type Json, type JsonObject, locate, secretSpots } from "./pat
  * their project, owner or tenant), never by ID; references are remapped to the destination's
  * IDs; what exists is skipped, or with `overwrite` replaced wholly, except variable sets,
  * which are merged (variables only the destination has are kept). Every write is journaled
- * (created IDs, before-images); on any failure the journal is rolled back in reverse.
+ * ahead of itself (see journal.ts); on any failure, or when `signal` aborts, the journal is
+ * rolled back in reverse. An import stopped harder than that (kill -9) is finished with
+ * `resume` (the documents its journal made count as made by this import, so they and what
+ * they own are written as a clean import writes them) or undone with rollbackImport.
  */
 
 export interface ImportOptions {
   dryRun?: boolean;
   overwrite?: boolean;
   allowVersionMismatch?: boolean;
-  /** Where to keep the journal on disk while importing (mode 0600); in memory only when absent. */
+  /** Where to keep the journal on disk while importing (mode 0600, never overwritten); in memory only when absent. */
   journalFile?: string;
+  /** An interrupted import's journal to finish (appended to; its overwrite choice is kept). */
+  resume?: string;
+  /** Stops the import before its next write and rolls it back (Ctrl-C, SIGTERM). */
+  signal?: AbortSignal;
   onProgress?: (text: string) => void;
 }
+
+/** The import was stopped by its signal; everything it wrote was rolled back. */
+export class ImportInterrupted extends OctoportError {}
 
 export type ActionKind = "create" | "update" | "merge" | "skip";
 
@@ -46,6 +57,10 @@ export interface ImportReport {
   dryRun: boolean;
   /** Writes made (0 on a dry run). */
   writes: number;
+  /** Documents left as they are (their owner exists) that differ from the snapshot. */
+  differing: number;
+  /** The journal file, when on disk. */
+  journal?: string;
 }
 
 /** The order documents are written in: the registry's (each only refers to types before it). */
@@ -61,10 +76,6 @@ const BOOKKEEPING = new Set([
   "LastModifiedBy",
   "ScopeValues",
 ]);
-
-type JournalEntry =
-  | { op: "create"; type: string; path: string; id: string; what: string }
-  | { op: "update"; type: string; path: string; before: JsonObject; what: string };
 
 export async function importSnapshot(
   client: OctopusClient,
@@ -83,8 +94,94 @@ export async function importSnapshot(
   options.onProgress?.(`reading the destination space ${space.Name}`);
   const destination = await readSpace(client, space, { snapshot: true });
   const source = snapshotGraph(snapshot);
-  const run = new ImportRun(client, space, source, destination, snapshot, key, options);
-  return run.execute();
+  let journal: ImportJournal | undefined;
+  if (!options.dryRun) {
+    if (options.resume) {
+      journal = ImportJournal.reopen(options.resume);
+      checkResumable(journal, options.resume, client, space, snapshot);
+      journal.note({ op: "resumed", at: new Date().toISOString() });
+      // Writes whose answer was lost: what they made is found by name, and recorded.
+      for (const w of journal.writes)
+        if (w.method === "POST" && !w.done) {
+          const id = await findMade(client, w);
+          if (id !== undefined) journal.done(w.seq, id);
+        }
+    } else {
+      journal = ImportJournal.create(options.journalFile, {
+        server: client.server,
+        space: { Id: space.Id, Name: String(space.Name) },
+        snapshot: snapshot.metadata.mac,
+        overwrite: options.overwrite === true,
+      });
+    }
+  }
+  const overwrite = options.overwrite === true || journal?.header.overwrite === true;
+  const run = new ImportRun(
+    client,
+    space,
+    source,
+    destination,
+    snapshot,
+    key,
+    { ...options, overwrite },
+    journal,
+  );
+  try {
+    return await run.execute();
+  } finally {
+    journal?.close();
+  }
+}
+
+function checkResumable(
+  journal: ImportJournal,
+  file: string,
+  client: OctopusClient,
+  space: Space,
+  snapshot: Snapshot,
+): void {
+  const h = journal.header;
+  if (journal.status === "complete")
+    throw new OctoportError(
+      `the journal ${file} records an import that finished; there is nothing to resume`,
+    );
+  if (journal.status === "rolled-back")
+    throw new OctoportError(`the journal ${file} records an import that was rolled back; run a new import`);
+  if (h.server !== client.server || h.space.Id !== space.Id)
+    throw new OctoportError(
+      `the journal ${file} is of an import into space ${h.space.Name} (${h.space.Id}) on ${h.server}; resume it there`,
+    );
+  if (h.snapshot !== snapshot.metadata.mac)
+    throw new OctoportError(
+      `the journal ${file} is of an import of another snapshot; resume it with that snapshot`,
+    );
+}
+
+/**
+ * Undoes an import from its journal (an interrupted one, or a finished one whose journal was
+ * kept): everything it made is deleted, everything it changed put back.
+ */
+export async function rollbackImport(
+  client: OctopusClient,
+  file: string,
+  options: { stop?: () => boolean; onProgress?: (text: string) => void } = {},
+): Promise<{ done: number; failed: string[]; stopped: boolean; space: { Id: string; Name: string } }> {
+  const journal = ImportJournal.reopen(file);
+  try {
+    const h = journal.header;
+    if (h.server !== client.server)
+      throw new OctoportError(
+        `the journal ${file} is of an import into ${h.server}; pass --server ${h.server}`,
+      );
+    if (journal.status === "rolled-back") return { done: 0, failed: [], stopped: false, space: h.space };
+    const result = await undoWrites(client, journal, {
+      stop: options.stop,
+      onProgress: (done, total) => options.onProgress?.(`rolling back: ${done}/${total}`),
+    });
+    return { ...result, space: h.space };
+  } finally {
+    journal.close();
+  }
 }
 
 /** The snapshot's documents as a graph, to name them and find what they refer to. */
@@ -104,7 +201,11 @@ function snapshotGraph(snapshot: Snapshot): SpaceGraph {
 
 class ImportRun {
   private readonly ids = new Map<string, string>();
-  private readonly journal: JournalEntry[] = [];
+  private readonly journal: ImportJournal;
+  /** Destination IDs an earlier, interrupted run of this import made (--resume). */
+  private readonly madeBefore: Set<string>;
+  private differing = 0;
+  private readonly openedValues = new Set<string>();
   private readonly actions: PlannedAction[] = [];
   private readonly warnings: string[] = [];
   private readonly created = new Set<string>();
@@ -120,16 +221,27 @@ class ImportRun {
     private readonly snapshot: Snapshot,
     private readonly key: SnapshotKey,
     private readonly options: ImportOptions,
+    journal: ImportJournal | undefined,
   ) {
+    this.journal =
+      journal ??
+      ImportJournal.create(undefined, {
+        server: client.server,
+        space: { Id: space.Id, Name: String(space.Name) },
+        snapshot: snapshot.metadata.mac,
+        overwrite: options.overwrite === true,
+      });
+    this.madeBefore = new Set(
+      this.journal.writes
+        .filter((w) => w.method === "POST" && w.id !== undefined && !w.undone)
+        .map((w) => w.id!),
+    );
     this.index = new IdentityIndex(destination);
     this.base = `/api/${space.Id}`;
     this.ids.set(source.space.Id, space.Id);
   }
 
   async execute(): Promise<ImportReport> {
-    if (this.options.journalFile && !this.options.dryRun) {
-      writeFileSync(this.options.journalFile, "", { mode: 0o600 });
-    }
     try {
       for (const type of ORDER) {
         for (const node of this.source.ofType(type)) await this.importOne(node);
@@ -149,20 +261,40 @@ class ImportRun {
         this.warnings.push(
           `${missing} sensitive value(s) were not in the snapshot (see its metadata.json); set them on the destination`,
         );
+      if (this.differing)
+        this.warnings.push(
+          `${this.differing} document(s) whose owner exists differ from the snapshot and were left as they are; --overwrite replaces them`,
+        );
     } catch (err) {
       if (this.options.dryRun) throw err;
-      const undone = await this.rollback();
-      const cause = err instanceof Error ? err.message : String(err);
-      throw new OctoportError(
-        `the import failed (${cause}); ${undone.failed.length ? `rolling back left ${undone.failed.length} change(s) in place: ${undone.failed.join("; ")}` : `all ${undone.done} change(s) were rolled back, so the destination is as it was`}`,
-        { cause: err },
+      const interrupted = err instanceof ImportInterrupted;
+      this.options.onProgress?.(
+        interrupted ? "interrupted: rolling back" : "the import failed: rolling back",
       );
+      const undone = await undoWrites(this.client, this.journal, {
+        onProgress: (done, total) => this.options.onProgress?.(`rolling back: ${done}/${total}`),
+      });
+      // A server may echo what it was sent: no sensitive value reaches the message.
+      const cause = scrubText(err instanceof Error ? err.message : String(err), this.openedValues);
+      const file = this.journal.file;
+      const outcome = undone.failed.length
+        ? `rolling back left ${undone.failed.length} change(s) in place: ${scrubText(undone.failed.slice(0, 5).join("; "), this.openedValues)}${file ? `; retry with --rollback ${file}` : ""}`
+        : `all ${undone.done} change(s) were rolled back, so the destination is as it was`;
+      const message = interrupted
+        ? `the import was interrupted; ${outcome}`
+        : `the import failed (${cause}); ${outcome}`;
+      throw interrupted
+        ? new ImportInterrupted(message, { exitCode: (err as ImportInterrupted).exitCode, cause: err })
+        : new OctoportError(message, { cause: err });
     }
+    if (!this.options.dryRun) this.journal.end("complete");
     return {
       actions: this.actions,
       warnings: this.warnings,
       dryRun: this.options.dryRun === true,
       writes: this.writes,
+      differing: this.differing,
+      journal: this.journal.file,
     };
   }
 
@@ -201,16 +333,17 @@ class ImportRun {
       this.ids.set(node.id, existing.id);
       this.mapOwned(node, existing.doc as JsonObject);
       this.mapSubIds(node, existing.doc as JsonObject);
-      if (existing.madeWithOwner) {
-        // The server made it with a project this import created (its Default channel): it is part of the new project.
+      if (existing.madeWithOwner || this.madeBefore.has(existing.id) || this.ownerIsNew(node)) {
+        // Made by this import: with an owner it created (a project's Default channel), or by
+        // the interrupted run this one resumes. It is written as a clean import writes it.
         this.created.add(node.id);
         const body = this.body(node, existing.doc as JsonObject);
-        this.actions.push({
-          kind: "update",
-          type: node.type,
-          what,
-          diff: diffDocs(existing.doc as JsonObject, body),
-        });
+        const diff = diffDocs(existing.doc as JsonObject, body);
+        if (!diff.length) {
+          this.actions.push({ kind: "skip", type: node.type, what, diff, reason: "unchanged" });
+          return;
+        }
+        this.actions.push({ kind: "update", type: node.type, what, diff });
         await this.put(
           node.type,
           `${this.base}/${collection}/${existing.id}`,
@@ -234,6 +367,13 @@ class ImportRun {
       await this.put(node.type, `${this.base}/${collection}/${existing.id}`, body, what);
       return;
     }
+    if (this.options.dryRun && this.defaultChannelOfNew(node)) {
+      // The server makes this channel with the project; the real run updates it.
+      this.ids.set(node.id, `(new ${node.id})`);
+      this.created.add(node.id);
+      this.actions.push({ kind: "update", type: node.type, what, diff: ["(made with its project)"] });
+      return;
+    }
     this.actions.push({ kind: "create", type: node.type, what, diff: [] });
     const body = this.body(node, undefined);
     for (const owned of ["VariableSetId", "DeploymentProcessId", "RunbookProcessId"]) delete body[owned];
@@ -242,14 +382,27 @@ class ImportRun {
       this.created.add(node.id);
       return;
     }
-    const made = (await this.write("POST", `${this.base}/${collection}`, body)) as JsonObject;
+    const path = `${this.base}/${collection}`;
+    const made = (await this.write("POST", path, body, {
+      type: node.type,
+      what,
+      match: matchFields(node.type, body),
+    })) as JsonObject;
     const id = String(made.Id);
-    this.journal.push({ op: "create", type: node.type, path: `${this.base}/${collection}/${id}`, id, what });
-    this.record(this.journal.at(-1)!);
     this.ids.set(node.id, id);
     this.created.add(node.id);
     this.mapOwned(node, made);
     this.mapSubIds(node, made);
+  }
+
+  /** A channel of a project this import made: the server made it along with the project. */
+  private ownerIsNew(node: GraphNode): boolean {
+    return node.type === "Channels" && this.created.has(String((node.doc as JsonObject).ProjectId));
+  }
+
+  /** Dry run: the channel a new project gets from the server (Octopus names it "Default"). */
+  private defaultChannelOfNew(node: GraphNode): boolean {
+    return this.ownerIsNew(node) && node.name === "Default";
   }
 
   /**
@@ -281,12 +434,9 @@ class ImportRun {
       this.warnings.push(`${what} is skipped: its owner was not imported`);
       return;
     }
-    if (!ownerCreated && !this.options.overwrite) {
-      this.actions.push({ kind: "skip", type: node.type, what, diff: [], reason: "its owner exists" });
-      return;
-    }
     const current = (await this.client.get(path)) as JsonObject;
     const body = this.body(node, current);
+    if (!ownerCreated && !this.options.overwrite) return this.leave(node, what, current, body);
     const diff = diffDocs(current, body);
     if (!diff.length) {
       this.actions.push({ kind: "skip", type: node.type, what, diff, reason: "unchanged" });
@@ -309,10 +459,6 @@ class ImportRun {
       this.warnings.push(`${what} is skipped: its owner was not imported`);
       return;
     }
-    if (!ownerCreated && !this.options.overwrite) {
-      this.actions.push({ kind: "skip", type: node.type, what, diff: [], reason: "its owner exists" });
-      return;
-    }
     const path = `${this.base}/variables/${setId}`;
     const current = (await this.client.get(path)) as JsonObject;
     const incoming = this.body(node, current);
@@ -330,6 +476,7 @@ class ImportRun {
     }
     const kept = destVars.filter((v) => !taken.has(signature(v)));
     const body = { ...incoming, Variables: [...merged, ...kept] };
+    if (!ownerCreated && !this.options.overwrite) return this.leave(node, what, current, body);
     const diff = diffDocs(current, body);
     if (!diff.length) {
       this.actions.push({ kind: "skip", type: node.type, what, diff, reason: "unchanged" });
@@ -337,6 +484,22 @@ class ImportRun {
     }
     this.actions.push({ kind: ownerCreated ? "update" : "merge", type: node.type, what, diff });
     await this.put(node.type, path, body, what, current);
+  }
+
+  /**
+   * An owned document whose owner exists, left as it is (no --overwrite): compared all the
+   * same, so a difference is reported, never hidden behind "its owner exists".
+   */
+  private leave(node: GraphNode, what: string, current: JsonObject, body: JsonObject): void {
+    const diff = diffDocs(current, body, { secrets: "ignore" });
+    if (diff.length) this.differing++;
+    this.actions.push({
+      kind: "skip",
+      type: node.type,
+      what,
+      diff,
+      reason: diff.length ? "its owner exists; it differs from the snapshot" : "its owner exists; unchanged",
+    });
   }
 
   /** A user is server-wide: matched by username, created (without a password) when missing, never changed. */
@@ -359,11 +522,12 @@ class ImportRun {
     const body: JsonObject = {};
     for (const k of ["Username", "DisplayName", "EmailAddress", "IsService", "IsActive"])
       if (k in d) body[k] = d[k]!;
-    const made = (await this.write("POST", "/api/users", body)) as JsonObject;
-    const id = String(made.Id);
-    this.journal.push({ op: "create", type: node.type, path: `/api/users/${id}`, id, what });
-    this.record(this.journal.at(-1)!);
-    this.ids.set(node.id, id);
+    const made = (await this.write("POST", "/api/users", body, {
+      type: node.type,
+      what,
+      match: { Username: username },
+    })) as JsonObject;
+    this.ids.set(node.id, String(made.Id));
   }
 
   /** Teams: created, or (with --overwrite) merged: the destination's own members and groups are kept. */
@@ -470,15 +634,21 @@ class ImportRun {
       if (spot.kind === "variable") {
         const sealed = at.parent.SealedValue;
         delete at.parent.SealedValue;
-        at.parent.Value = typeof sealed === "string" ? this.key.open(context, sealed) : null;
+        at.parent.Value = typeof sealed === "string" ? this.opened(this.key.open(context, sealed)) : null;
       } else {
         const value = at.parent[at.key] as JsonObject;
         at.parent[at.key] =
           typeof value.Sealed === "string"
-            ? { HasValue: true, NewValue: this.key.open(context, value.Sealed) }
+            ? { HasValue: true, NewValue: this.opened(this.key.open(context, value.Sealed)) }
             : { HasValue: value.HasValue ?? false, NewValue: null };
       }
     }
+  }
+
+  /** A value opened to be sent: kept to be scrubbed from any error the server answers with. */
+  private opened(value: string): string {
+    this.openedValues.add(value);
+    return value;
   }
 
   /** Every source ID (as a value, a key, or inside text) made the destination's. */
@@ -516,45 +686,39 @@ class ImportRun {
   ): Promise<void> {
     if (this.options.dryRun) return;
     const current = before ?? ((await this.client.get(path)) as JsonObject);
-    await this.write("PUT", path, body);
-    this.journal.push({ op: "update", type, path, before: current, what });
-    this.record(this.journal.at(-1)!);
+    await this.write("PUT", path, body, { type, what, before: current });
   }
 
-  private async write(method: "POST" | "PUT", path: string, body: JsonObject): Promise<unknown> {
+  /**
+   * One write, journaled ahead of itself: its intent (with the before-image, or what finds
+   * what it makes) is on the disk before the request leaves, its outcome after it answers.
+   */
+  private async write(
+    method: "POST" | "PUT",
+    path: string,
+    body: JsonObject,
+    intent: { type: string; what: string; match?: Record<string, string>; before?: JsonObject },
+  ): Promise<unknown> {
+    const signal = this.options.signal;
+    if (signal?.aborted)
+      throw new ImportInterrupted(`interrupted by ${String(signal.reason ?? "a signal")}`, {
+        exitCode: signal.reason === "SIGTERM" ? 143 : 130,
+      });
+    const seq = this.journal.intent({ method, path, ...intent });
     this.writes++;
     this.options.onProgress?.(`${this.writes} writes`);
-    return method === "POST" ? this.client.post(path, body) : this.client.put(path, body);
+    const made = method === "POST" ? await this.client.post(path, body) : await this.client.put(path, body);
+    this.journal.done(seq, method === "POST" ? String((made as JsonObject).Id) : undefined);
+    return made;
   }
+}
 
-  /** Appends to the on-disk journal (never a secret: before-images hold {HasValue} only). */
-  private record(entry: JournalEntry): void {
-    if (this.options.journalFile) appendFileSync(this.options.journalFile, `${JSON.stringify(entry)}\n`);
-  }
-
-  /** Undoes the journal in reverse: created documents deleted, updated ones put back. */
-  private async rollback(): Promise<{ done: number; failed: string[] }> {
-    const failed: string[] = [];
-    let done = 0;
-    for (const entry of [...this.journal].reverse()) {
-      try {
-        if (entry.op === "create") {
-          await this.client.delete(entry.path).catch((err: unknown) => {
-            if (!(err instanceof OctopusApiError && err.status === 404)) throw err;
-          });
-        } else {
-          const now = (await this.client.get(entry.path)) as JsonObject;
-          const before = { ...entry.before };
-          if (now.Version !== undefined) before.Version = now.Version;
-          await this.client.put(entry.path, before);
-        }
-        done++;
-      } catch (err) {
-        failed.push(`${entry.op} of ${entry.what}: ${err instanceof Error ? err.message : String(err)}`);
-      }
-    }
-    return { done, failed };
-  }
+/** The fields that find a document an import POSTed, when the server's answer was lost. */
+function matchFields(type: string, body: JsonObject): Record<string, string> {
+  const out: Record<string, string> = {};
+  const keys = type === "Releases" ? ["Version", "ProjectId"] : ["Name", "ProjectId", "OwnerId", "TenantId"];
+  for (const k of keys) if (typeof body[k] === "string") out[k] = body[k] as string;
+  return out;
 }
 
 function describe(graph: SpaceGraph, node: GraphNode): string {
@@ -599,8 +763,20 @@ function scopeSignature(graph: SpaceGraph, scope: unknown, ids: ReadonlyMap<stri
     .join(";");
 }
 
-/** Fields that differ between what is there and what would be written (paths, a few levels deep). */
-export function diffDocs(current: JsonObject, next: JsonObject): string[] {
+/**
+ * Fields that differ between what is there and what would be written (paths, a few levels
+ * deep). Sensitive values never appear: a changed one reads `(sensitive) -> (sensitive, new
+ * value)`; with `secrets: "ignore"` (comparing only) they are not compared at all.
+ */
+export function diffDocs(
+  current: JsonObject,
+  next: JsonObject,
+  options: { secrets?: "show-change" | "ignore" } = {},
+): string[] {
+  const mode = options.secrets === "ignore" ? "keep-shape" : "display";
+  // Keys sorted: the server may give them in another order than the snapshot holds them.
+  const a0 = sorted(maskSecrets(current, mode));
+  const b0 = sorted(maskSecrets(next, mode));
   const out: string[] = [];
   const walk = (a: Json | undefined, b: Json | undefined, path: string, depth: number) => {
     if (JSON.stringify(a) === JSON.stringify(b)) return;
@@ -613,13 +789,24 @@ export function diffDocs(current: JsonObject, next: JsonObject): string[] {
     }
     out.push(`${path}: ${short(a)} -> ${short(b)}`);
   };
-  walk(current, next, "", 0);
+  walk(a0, b0, "", 0);
   return out;
+}
+
+function sorted(value: Json): Json {
+  if (Array.isArray(value)) return value.map(sorted);
+  if (isObject(value)) {
+    const out: JsonObject = {};
+    for (const k of Object.keys(value).sort()) out[k] = sorted(value[k]!);
+    return out;
+  }
+  return value;
 }
 
 function short(v: Json | undefined): string {
   if (v === undefined) return "(none)";
-  if (isObject(v) && "HasValue" in v) return "(sensitive)";
+  if (v === MASKED || v === MASKED_NEW) return v;
+  if (isObject(v) && "HasValue" in v) return MASKED;
   const text = JSON.stringify(v);
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }

@@ -394,8 +394,21 @@ export async function undoSpread(
       `${journalFile} has already been undone (nothing to restore); nothing was changed`,
     );
   const base = `/api/${journal.space.id}`;
-  const applied = journal.sets.filter((s) => s.applied);
   const current = new Map<string, VariableSetDoc>();
+  // A spread stopped between a set's write and the journal's record of it (kill -9) left that
+  // set spread but not marked: found by its spread names, it is restored with the rest.
+  if (journal.state === "applying") {
+    for (const set of journal.sets.filter((s) => !s.applied)) {
+      const doc = (await client.get(`${base}/variables/${set.variableSetId}`)) as VariableSetDoc;
+      const spread = set.changes.some((c) =>
+        doc.Variables.some(
+          (v) => v.Id === c.variableId && v.Name === c.spreadName && c.spreadName !== c.original.Name,
+        ),
+      );
+      if (spread) set.applied = true;
+    }
+  }
+  const applied = journal.sets.filter((s) => s.applied);
   for (const set of applied) {
     const doc = (await client.get(`${base}/variables/${set.variableSetId}`)) as VariableSetDoc;
     for (const c of set.changes) {

@@ -1,3 +1,5 @@
+import { OctoportError } from "../util/errors.js";
+import { exitCodeOf, watchInterrupt } from "../util/interrupt.js";
 import type { HclChecker } from "./hcl/check.js";
 import { type ExportFile, type Manifest, wholeText } from "./manifest.js";
 import { ExportWriter, type FileChanges, isHclFile } from "./writer.js";
@@ -31,6 +33,17 @@ export async function streamExport(
 ): Promise<{ manifest: Manifest; changes: FileChanges }> {
   const { checker } = options;
   const writer = await ExportWriter.open(dest, options.mode ?? "write");
+  // Ctrl-C or SIGTERM while files are staged: stop at the next file, remove what was staged,
+  // and leave the previous export as it was. The commit itself is not interruptible (it runs
+  // without yielding; a kill -9 during it is finished by the next run from its record).
+  const interrupt = watchInterrupt();
+  const stopIfInterrupted = () => {
+    if (interrupt.signal)
+      throw new OctoportError(
+        `interrupted: nothing was written to ${dest} (the files staged so far were removed)`,
+        { exitCode: exitCodeOf(interrupt.signal) },
+      );
+  };
   let manifest: Manifest;
   let checked: Promise<void> | undefined;
   const endCheck = async (): Promise<void> => {
@@ -59,12 +72,20 @@ export async function streamExport(
       writer.add(path, content);
       options.onFile?.(++count);
       await checker.ready();
+      stopIfInterrupted();
     }
     if (!checked) await endCheck();
+    await checked;
+    stopIfInterrupted();
   } catch (err) {
+    interrupt.dispose();
     writer.abort();
     throw err;
   }
-  const changes = await writer.commit(checked);
-  return { manifest, changes };
+  try {
+    const changes = await writer.commit(checked);
+    return { manifest, changes };
+  } finally {
+    interrupt.dispose();
+  }
 }

@@ -1,6 +1,8 @@
 import { createHash, randomBytes } from "node:crypto";
 import {
   closeSync,
+  existsSync,
+  fdatasyncSync,
   lstatSync,
   mkdirSync,
   openSync,
@@ -14,8 +16,9 @@ import {
   writeFileSync,
   writeSync,
 } from "node:fs";
-import { dirname, join, resolve, sep } from "node:path";
+import { basename, dirname, join, resolve, sep } from "node:path";
 import { OctoportError } from "../util/errors.js";
+import { faultPoint } from "../util/fault.js";
 import { checkHclFiles } from "./hcl/check.js";
 import { type FileText, type Manifest, wholeText } from "./manifest.js";
 
@@ -28,6 +31,16 @@ export interface FileChanges {
 }
 
 export const MANIFEST = "manifest.json";
+
+/**
+ * An update's commit record: written (and flushed) once every file is staged and checked,
+ * before the first rename; removed after the last. While it exists the export is part way
+ * through its commit, and the next run finishes it (every staged file is complete and
+ * checked, so finishing is always right).
+ */
+export const COMMIT_RECORD = ".octoport-commit.json";
+/** The suffix of a file staged beside its target, or of a new export's staging directory. */
+const STAGED = /\.octoport-[0-9a-f]{8}$/;
 
 /** Whether the export's file is HCL (checked with the real parser). */
 export function isHclFile(path: string): boolean {
@@ -117,13 +130,26 @@ export class ExportWriter {
   /** Starts an export to `dest`: a new directory, an update of an earlier export, or (compare) neither. */
   static async open(dest: string, mode: "write" | "compare" = "write"): Promise<ExportWriter> {
     const target = resolve(dest);
-    if (mode === "compare") return new ExportWriter(dest, target, "compare", previousFiles(target));
+    if (mode === "compare") {
+      if (existsSync(join(target, COMMIT_RECORD)))
+        throw new OctoportError(
+          `an export to ${dest} was interrupted during its commit; run octoport export without --check to finish it`,
+        );
+      return new ExportWriter(dest, target, "compare", previousFiles(target));
+    }
+    // Whatever an interrupted export left is dealt with first (the CLI has done it already, and said so).
+    recoverExport(dest);
     const kind = pathKind(target);
     if (kind === "file")
       throw new OctoportError(`the destination ${dest} is a file; pass a directory for --dest`);
     if (kind === "none") {
       attempt(dest, () => mkdirSync(dirname(target), { recursive: true }));
-      return new ExportWriter(dest, target, "new", new Set());
+      const writer = new ExportWriter(dest, target, "new", new Set());
+      // The staging directory is made on its own, not recursively: Node's recursive mkdir
+      // loops for ever where the kernel refuses a directory in an existing parent (/proc).
+      attempt(dest, () => mkdirSync(writer.temp));
+      writer.dirs.add(writer.temp);
+      return writer;
     }
     assertExportDirectory(dest, target);
     return new ExportWriter(dest, target, "update", previousFiles(target));
@@ -136,7 +162,12 @@ export class ExportWriter {
   add(path: string, content: FileText): void {
     if (this.seen.has(path)) throw new Error(`the export makes ${path} twice`);
     this.seen.add(path);
-    attempt(this.dest, () => this.put(path, content));
+    try {
+      this.put(path, content);
+    } catch (err) {
+      throw writeError(this.dest, err, path);
+    }
+    faultPoint("export-file");
   }
 
   /** The text of a file added, from wherever it is now: staged, unchanged on disk, or held. */
@@ -162,14 +193,16 @@ export class ExportWriter {
     changes.removed = [...this.previous].filter((p) => !this.seen.has(p)).sort();
     if (this.mode === "update") {
       attempt(this.dest, () => {
-        for (const path of [...this.staged].sort()) {
-          const final = join(this.target, path);
-          renameSync(final + this.suffix, final);
-        }
-        for (const path of changes.removed) {
-          rmSync(join(this.target, path), { force: true });
-          removeEmptyParents(this.target, dirname(join(this.target, path)));
-        }
+        const record = join(this.target, COMMIT_RECORD);
+        const staged = [...this.staged].sort((a, b) =>
+          a === MANIFEST ? 1 : b === MANIFEST ? -1 : a < b ? -1 : 1,
+        );
+        writeDurably(
+          record,
+          `${JSON.stringify({ suffix: this.suffix, staged, removed: changes.removed })}\n`,
+        );
+        finishCommit(this.target, this.suffix, staged, changes.removed);
+        rmSync(record, { force: true });
       });
     }
     changes.added.sort();
@@ -177,7 +210,7 @@ export class ExportWriter {
     return changes;
   }
 
-  /** Removes whatever was staged (after a failure before commit); never throws over the failure. */
+  /** Removes whatever was staged (after a failure or an interrupt before commit); never throws over the failure. */
   abort(): void {
     if (this.mode === "new") quietly(() => rmSync(this.temp, { recursive: true, force: true }));
     if (this.mode === "update") {
@@ -321,6 +354,113 @@ function previousFiles(dest: string): Set<string> {
   return new Set();
 }
 
+/**
+ * Renames the staged files into place (the manifest last: it is what the next export trusts
+ * to know what this one wrote), then removes the files the export no longer makes. Each step
+ * may already be done (a commit finished by a later run): it is skipped.
+ */
+function finishCommit(target: string, suffix: string, staged: string[], removed: string[]): number {
+  let moved = 0;
+  for (const path of staged) {
+    const final = join(target, path);
+    if (existsSync(final + suffix)) {
+      renameSync(final + suffix, final);
+      moved++;
+      faultPoint("export-rename");
+    }
+  }
+  for (const path of removed) {
+    rmSync(join(target, path), { force: true });
+    removeEmptyParents(target, dirname(join(target, path)));
+  }
+  return moved;
+}
+
+function writeDurably(file: string, text: string): void {
+  const fd = openSync(file, "w", 0o600);
+  try {
+    writeSync(fd, text);
+    fdatasyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * Finds what an interrupted export left at `dest` and deals with it, saying what it did: a
+ * commit part way (its record) is finished; a new export's staging directory beside `dest`
+ * and files staged in it by an update that stopped before its commit are removed. Run before
+ * an export reads the previous manifest.
+ */
+export function recoverExport(dest: string): string[] {
+  const target = resolve(dest);
+  const notes: string[] = [];
+  const record = join(target, COMMIT_RECORD);
+  let pending: { suffix?: unknown; staged?: unknown; removed?: unknown } | undefined;
+  try {
+    pending = JSON.parse(readFileSync(record, "utf8"));
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== "ENOENT") {
+      // A record cut short by a crash was not yet acted on: nothing was renamed.
+      quietly(() => rmSync(record, { force: true }));
+    }
+  }
+  const safe = (list: unknown) =>
+    (Array.isArray(list) ? list.map(String) : []).filter(
+      (p) => !p.split(/[\\/]/).includes("..") && !p.startsWith("/"),
+    );
+  if (pending && typeof pending.suffix === "string" && STAGED.test(pending.suffix)) {
+    const staged = safe(pending.staged);
+    const removed = safe(pending.removed);
+    const moved = attempt(dest, () => finishCommit(target, pending.suffix as string, staged, removed));
+    attempt(dest, () => rmSync(record, { force: true }));
+    notes.push(
+      `finished the commit of an earlier export to ${dest} that was interrupted: ${moved} file(s) moved into place, ${removed.length} removed`,
+    );
+  }
+  // A new export's staging directory, beside its target.
+  const parent = dirname(target);
+  const prefix = `${basename(target)}.octoport-`;
+  let siblings: string[] = [];
+  try {
+    siblings = readdirSync(parent).filter((n) => n.startsWith(prefix) && STAGED.test(n));
+  } catch {
+    // no parent yet
+  }
+  for (const name of siblings) {
+    attempt(dest, () => rmSync(join(parent, name), { recursive: true, force: true }));
+    notes.push(
+      `removed ${join(dirname(dest), name)}, the staging directory of an export that was interrupted`,
+    );
+  }
+  // Files an update staged before it was stopped (no commit record: none was moved).
+  const leftovers: string[] = [];
+  const walk = (dir: string) => {
+    let entries: import("node:fs").Dirent[];
+    try {
+      entries = readdirSync(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const e of entries) {
+      if (e.isDirectory()) {
+        if (!e.name.startsWith(".")) walk(join(dir, e.name));
+      } else if (STAGED.test(e.name)) leftovers.push(join(dir, e.name));
+    }
+  };
+  // Only an export's own tree is searched (never, say, /proc or a home directory).
+  if (pathKind(target) === "directory" && existsSync(join(target, MANIFEST))) walk(target);
+  for (const file of leftovers) {
+    attempt(dest, () => rmSync(file, { force: true }));
+    removeEmptyParents(target, dirname(file));
+  }
+  if (leftovers.length)
+    notes.push(
+      `removed ${leftovers.length} file(s) staged by an earlier export to ${dest} that was interrupted before its commit`,
+    );
+  return notes;
+}
+
 function removeEmptyParents(root: string, dir: string): void {
   let current = dir;
   while (current.startsWith(root + sep) && current !== root) {
@@ -351,9 +491,16 @@ function quietly(work: () => void): void {
   }
 }
 
-function writeError(dest: string, err: unknown): OctoportError {
+function writeError(dest: string, err: unknown, file?: string): OctoportError {
   if (err instanceof OctoportError) return err;
   const code = (err as NodeJS.ErrnoException).code ?? String(err);
+  if (file && code === "ENAMETOOLONG") {
+    const shown = file.length > 160 ? `${file.slice(0, 150)}...` : file;
+    return new OctoportError(
+      `cannot write the export to ${dest}: the file ${shown} has a name too long for the file system (ENAMETOOLONG); it is named after what it holds: give that a shorter name`,
+      { cause: err },
+    );
+  }
   const hint =
     code === "EACCES" || code === "EPERM" || code === "EROFS" ? "; choose a directory you can write to" : "";
   return new OctoportError(`cannot write the export to ${dest} (${code})${hint}`, { cause: err });

@@ -50,6 +50,18 @@ describe("help and usage", () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/--concurrency must be a whole number/);
   });
+
+  it("a bad --request-timeout or fault share is a usage error", async () => {
+    const t = await cli(["inspect", ...conn(), "--space", "Acme Retail", "--request-timeout", "0"]);
+    expect(t.code).toBe(2);
+    expect(t.stderr).toMatch(/--request-timeout must be more than 0 seconds/);
+    const share = await cli(["sandbox", "--error-rate", "1.5"]);
+    expect(share.code).toBe(2);
+    expect(share.stderr).toMatch(/--error-rate must be between 0 and 1/);
+    const sum = await cli(["sandbox", "--error-rate", "0.6", "--throttle-rate", "0.6"]);
+    expect(sum.code).toBe(2);
+    expect(sum.stderr).toMatch(/add up to more than 1/);
+  });
 });
 
 describe("inspect", () => {

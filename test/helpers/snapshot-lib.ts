@@ -47,10 +47,7 @@ export async function snapshotTo(
   const client = clientOf(source);
   const space = await client.resolveSpace("Spaces-1");
   const graph = await readSpace(client, space, { snapshot: true });
-  const key = await SnapshotKey.derive(
-    options.password ?? "pw",
-    snapshotKdf(client.server, space.Id, TEST_COST),
-  );
+  const key = await SnapshotKey.derive(options.password ?? "pw", snapshotKdf(TEST_COST));
   const secrets = options.secrets === false ? new Map() : await allSecrets(source, options.selection);
   const built = buildSnapshot(graph, client.server, options.selection ?? {}, key, secrets);
   await writeSnapshot(out, built.files, options.seal ? key : undefined);

@@ -101,6 +101,51 @@ describe("migrate (the server's Migration API)", () => {
     for (const v of sensitive) expect(v.Value).toMatch(/./);
   });
 
+  it("a --dest-space the Migration API would not import into is refused before anything is exported", async () => {
+    const source = await new Sandbox({ seed: exampleSpace(), taskStepMs: 20 }).start();
+    const target = await emptyDestination("Acme Retail", {
+      spaces: [{ Name: "Acme Retail", IsDefault: true }, { Name: "Elsewhere" }],
+    });
+    const nameless = await emptyDestination("Another Name");
+    open.push(source, target, nameless);
+    const { password } = await workspace();
+    const run = (d: Sandbox, space: string) =>
+      cli([
+        "migrate",
+        "run",
+        ...conn(source),
+        "--dest-server",
+        d.url,
+        "--dest-api-key",
+        d.apiKey,
+        "--dest-space",
+        space,
+        "--project",
+        "Orders API",
+        "--password-file",
+        password,
+        ...fast,
+      ]);
+    const wrong = await run(target, "Elsewhere");
+    expect(wrong.code).toBe(2);
+    expect(wrong.stderr).toMatch(
+      /--dest-space "Elsewhere" is not the space the Migration API imports into: it imports into the space named like the source \("Acme Retail"\)/,
+    );
+    const none = await run(nameless, "Another Name");
+    expect(none.code).toBe(1);
+    expect(none.stderr).toMatch(
+      /imports into the space named like the source \("Acme Retail"\), and .* has none/,
+    );
+    // Nothing was queued on the source.
+    expect(source.store.all("Tasks")).toEqual([]);
+    const ok = await run(target, "Acme Retail");
+    expect(ok.code, ok.stderr).toBe(0);
+    // A project that was not asked for is named, with what brought it.
+    for (const line of ok.stderr.split("\n").filter((l) => l.startsWith("also exported"))) {
+      expect(line).toMatch(/^also exported: project ".+" \(through .+\)$/);
+    }
+  });
+
   it("a dry run changes nothing on the destination", async () => {
     const { source, dest: target } = await sandboxes();
     const { password } = await workspace();

@@ -167,8 +167,10 @@ describe("retries", () => {
         retry: { maxRetries: 2, baseDelayMs: 1, maxDelayMs: 2 },
         onRetry: (r) => retries.push(r.reason),
       });
-      await expect(client.get("/api")).rejects.toThrow(/after 3 attempts/);
-      expect(retries).toEqual(["ECONNABORTED", "ECONNABORTED"]);
+      await expect(client.get("/api")).rejects.toThrow(
+        /accepted GET \/api but did not answer within 50 ms \(2 attempts\); check the server, or give it longer with --request-timeout/,
+      );
+      expect(retries).toEqual(["no answer in 50 ms"]);
     } finally {
       slow.closeAllConnections();
       slow.close();
@@ -182,6 +184,52 @@ describe("retries", () => {
     await client.get("/api/Spaces-1/environments/Environments-3");
     expect(delays).toHaveLength(1);
     expect(delays[0]).toBeGreaterThanOrEqual(1000);
+  });
+
+  it("throttling waits as asked and uses none of the failure budget, within its own deadline", async () => {
+    sandbox.faults.enqueue(
+      ...Array.from({ length: 8 }, () => ({ kind: "throttle" as const, retryAfterSeconds: 0 })),
+    );
+    const kinds: string[] = [];
+    const client = clientFor(sandbox, {
+      retry: { maxRetries: 1, baseDelayMs: 1, maxDelayMs: 2 },
+      onRetry: (r) => kinds.push(r.kind),
+    });
+    await client.get("/api/Spaces-1/environments/Environments-3");
+    expect(kinds).toEqual(Array.from({ length: 8 }, () => "throttled"));
+    expect(client.stats).toMatchObject({ throttled: 8, retries: 0 });
+
+    sandbox.faults.enqueue({ kind: "throttle", retryAfterSeconds: 5 });
+    const impatient = clientFor(sandbox, { retry: { throttleDeadlineMs: 1000 } });
+    await expect(impatient.get("/api/Spaces-1/environments/Environments-3")).rejects.toThrow(
+      /the server kept throttling GET .* \(HTTP 429\) for 0 s/,
+    );
+  });
+
+  it("a server that accepts and never answers is tried once more, then one line", async () => {
+    sandbox.faults.enqueue({ kind: "hang" });
+    const kinds: string[] = [];
+    const client = clientFor(sandbox, { timeoutMs: 300, onRetry: (r) => kinds.push(r.kind) });
+    expect((await client.get<{ Id: string }>("/api/Spaces-1/environments/Environments-3")).Id).toBe(
+      "Environments-3",
+    );
+    expect(kinds).toEqual(["timeout"]);
+    sandbox.faults.enqueue({ kind: "hang" }, { kind: "hang" });
+    await expect(client.get("/api/Spaces-1/environments/Environments-3")).rejects.toThrow(
+      /accepted GET \/api\/Spaces-1\/environments\/Environments-3 but did not answer within 300 ms \(2 attempts\)/,
+    );
+  });
+
+  it("a GET's 500 is retried; a write's is not (it may have been applied)", async () => {
+    const client = clientFor(sandbox);
+    sandbox.faults.enqueue({ kind: "status", status: 500 });
+    expect((await client.get<{ Id: string }>("/api/Spaces-1/environments/Environments-3")).Id).toBe(
+      "Environments-3",
+    );
+    expect(client.stats.retries).toBe(1);
+    sandbox.faults.enqueue({ kind: "status", status: 500 });
+    await expect(client.post("/api/Spaces-1/environments", { Name: "Never" })).rejects.toThrow(/HTTP 500/);
+    expect(client.stats.retries).toBe(1);
   });
 
   it("completes a whole listing through random 5xx, resets and throttling", async () => {

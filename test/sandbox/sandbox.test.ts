@@ -276,6 +276,59 @@ describe("faults", () => {
     }
   });
 
+  it("checks the key before any fault, and answers a malformed percent-escape with 400", async () => {
+    const s = await new Sandbox({ seed: exampleSpace(), errorRate: 1 }).start();
+    try {
+      const wrong = await fetch(`${s.url}/api`, {
+        headers: { "X-Octopus-ApiKey": "API-WRONG0000000000000" },
+      });
+      expect(wrong.status).toBe(401);
+      const right = await fetch(`${s.url}/api`, { headers: { "X-Octopus-ApiKey": s.apiKey } });
+      expect(right.status).toBeGreaterThanOrEqual(500);
+    } finally {
+      await s.close();
+    }
+    const bad = await fetch(`${sandbox.url}/api/Spaces-1/projects/%zz`, {
+      headers: { "X-Octopus-ApiKey": sandbox.apiKey },
+    });
+    expect(bad.status).toBe(400);
+  });
+
+  it("gives each fault its share: 5xx, resets and 429s, from one seed", async () => {
+    const s = await new Sandbox({
+      seed: exampleSpace(),
+      errorRate: 0.2,
+      resetRate: 0.1,
+      throttleRate: 0.2,
+      faultSeed: 3,
+    }).start();
+    const counts = { ok: 0, error: 0, reset: 0, throttled: 0 };
+    try {
+      for (let i = 0; i < 300; i++) {
+        try {
+          const r = await fetch(`${s.url}/api`, { headers: { "X-Octopus-ApiKey": s.apiKey } });
+          await r.text();
+          if (r.status === 429) {
+            counts.throttled++;
+            expect(r.headers.get("retry-after")).toBe("1");
+          } else if (r.status >= 500) counts.error++;
+          else counts.ok++;
+        } catch {
+          counts.reset++;
+        }
+      }
+    } finally {
+      await s.close();
+    }
+    // Within a wide margin of the shares asked for (300 draws).
+    expect(counts.error).toBeGreaterThan(30);
+    expect(counts.error).toBeLessThan(90);
+    expect(counts.reset).toBeGreaterThan(10);
+    expect(counts.reset).toBeLessThan(50);
+    expect(counts.throttled).toBeGreaterThan(30);
+    expect(counts.throttled).toBeLessThan(90);
+  });
+
   it("fails the same requests for the same fault seed", async () => {
     const outcomes = async () => {
       const s = await new Sandbox({ seed: exampleSpace(), failRate: 0.5, faultSeed: 42 }).start();

@@ -6,7 +6,7 @@ import { decryptMasterKeyValue, SealError, SnapshotKey, snapshotKdf } from "../.
 
 // A low scrypt cost keeps the tests quick; the cost is a parameter of the format.
 const COST = { N: 2 ** 10, r: 8, p: 1 };
-const kdf = snapshotKdf("https://octopus.example.com", "Spaces-1", COST);
+const kdf = snapshotKdf(COST);
 let key: SnapshotKey;
 let other: SnapshotKey;
 beforeAll(async () => {

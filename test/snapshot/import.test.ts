@@ -1,4 +1,4 @@
-import { readdir, readFile, stat, truncate, writeFile } from "node:fs/promises";
+import { cp, readdir, readFile, stat, truncate, writeFile } from "node:fs/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateSpace, SIZES } from "../../src/sandbox/generate.js";
 import type { SeedFile } from "../../src/sandbox/seed.js";
@@ -273,12 +273,12 @@ describe("teams", () => {
 });
 
 describe("snapshot files", () => {
-  it("the same password gives byte-identical files; another password other ciphertexts, the same structure", async () => {
+  it("--reproducible with the same password gives byte-identical files; another password other ciphertexts, the same structure", async () => {
     const { dir, password } = await workspace();
     const secrets = await filledSecrets(source, dir);
     const other = join(dir, "other.txt");
     await writeFile(other, "another password\n");
-    const run = async (out: string, pw: string) => {
+    const run = async (out: string, pw: string, ...extra: string[]) => {
       const r = await cli([
         "snapshot",
         "export",
@@ -289,14 +289,24 @@ describe("snapshot files", () => {
         out,
         "--secrets",
         secrets,
+        ...extra,
       ]);
       expect(r.code, r.stderr).toBe(0);
     };
     await run(join(dir, "a"), password);
-    await run(join(dir, "b"), password);
+    // --reproducible takes the salt of the snapshot it replaces: b starts as a copy of a.
+    await cp(join(dir, "a"), join(dir, "b"), { recursive: true });
+    await run(join(dir, "b"), password, "--reproducible");
     await run(join(dir, "c"), other);
     await run(join(dir, "a.zip"), password);
-    await run(join(dir, "b.zip"), password);
+    await cp(join(dir, "a.zip"), join(dir, "b.zip"));
+    await run(join(dir, "b.zip"), password, "--reproducible");
+    // Without it, each export draws a new random salt.
+    await run(join(dir, "fresh"), password);
+    const salt = async (d: string) =>
+      JSON.parse(await readFile(join(dir, d, "metadata.json"), "utf8")).kdf.salt;
+    expect(await salt("fresh")).not.toBe(await salt("a"));
+    expect(await salt("b")).toBe(await salt("a"));
     const files = async (d: string) =>
       (await readdir(d, { recursive: true })).filter((f) => f.endsWith(".json")).sort();
     const a = await files(join(dir, "a"));
@@ -330,7 +340,7 @@ describe("snapshot files", () => {
   it("wrong password, tampered file, truncated zip, unknown format: one clear line, nothing imported", async () => {
     const { dir, password } = await workspace();
     const wrong = join(dir, "wrong.txt");
-    await writeFile(wrong, "not it\n");
+    await writeFile(wrong, "not it, a wrong one\n");
     const out = join(dir, "snap");
     await cli(["snapshot", "export", ...conn(source), "--password-file", password, "--out", out]);
     await cli([

@@ -92,6 +92,21 @@ describe("writing an export", () => {
     expect(await readdir(base)).toEqual(["blocker"]);
   });
 
+  it("a destination under /proc is one line at once (Node's recursive mkdir loops there)", async () => {
+    await expect(writeExport("/proc/octoport-test-dest", files({ "a.tf": "" }))).rejects.toThrow(
+      /^cannot write the export to \/proc\/octoport-test-dest \(ENOENT\)/,
+    );
+  });
+
+  it("a file name too long for the file system names the file", async () => {
+    const dest = join(await tempDir(), "out");
+    const long = `modules/project_${"x".repeat(300)}/main.tf`;
+    await expect(writeExport(dest, files({ [long]: "" }))).rejects.toThrow(
+      /the file modules\/project_x+\.\.\. has a name too long for the file system \(ENAMETOOLONG\)/,
+    );
+    expect(await readdir(join(dest, ".."))).toEqual([]);
+  });
+
   it("a failure while staging leaves the previous export untouched", async () => {
     const dest = join(await tempDir(), "out");
     await writeExport(dest, files({ "a.tf": "a\n", "manifest.json": manifest(["a.tf"]) }));

@@ -9,7 +9,7 @@ import {
 import { filterOptions, filtersFrom } from "../../terraform/families.js";
 import { HclChecker } from "../../terraform/hcl/check.js";
 import { streamExport } from "../../terraform/stream.js";
-import { readManifest } from "../../terraform/writer.js";
+import { readManifest, recoverExport } from "../../terraform/writer.js";
 import { OctoportError, UsageError } from "../../util/errors.js";
 import type { CliContext } from "../context.js";
 import {
@@ -192,6 +192,8 @@ async function exportSpace(
     });
   }
   progress.update("converting, checking and writing", true);
+  // What an interrupted export left is finished or removed before the previous manifest is read.
+  if (!args.check) for (const note of recoverExport(args.dest)) progress.note(note);
   const files = exportFiles(graph, {
     layout: args.layout,
     projects: args.project,

@@ -1,4 +1,5 @@
 import type { Argv, CommandModule } from "yargs";
+import { readSpace } from "../../graph/reader.js";
 import {
   DEFAULT_PACKAGE_ID,
   type ImportParams,
@@ -11,6 +12,7 @@ import {
   waitForTask,
 } from "../../migration-api/migration-api.js";
 import type { OctopusClient } from "../../octopus/client.js";
+import { projectsAlong } from "../../snapshot/export.js";
 import { OctoportError, UsageError } from "../../util/errors.js";
 import type { CliContext } from "../context.js";
 import {
@@ -194,11 +196,53 @@ async function exportParams(
     ignoreTenants: args["ignore-tenants"],
     includeTaskLogs: args["include-task-logs"],
     encryptPackage: args["encrypt-package"],
-    destinationPackageFeed: dest ? args["dest-server"] : undefined,
+    destinationPackageFeed: dest ? dest.server : undefined,
     destinationApiKey: dest ? args["dest-api-key"] : undefined,
     destinationPackageFeedSpaceId: dest ? await spaceIdOf(dest, args["dest-space"]) : undefined,
     successCallbackUri: args["success-callback"],
     failureCallbackUri: args["failure-callback"],
+  };
+}
+
+/**
+ * Checks, before anything is exported, what the Migration API will do with the selection:
+ * the projects asked for exist, and the ones that come along with them (through a tenant,
+ * a step, a channel) are named with the reason. With a destination, the import goes into the
+ * destination's space named like the source's (the package names its space; Octopus has no
+ * parameter to choose another), so --dest-space must name that space.
+ */
+async function preflight(
+  ctx: CliContext,
+  args: ExportArgs,
+  source: OctopusClient,
+  dest: OctopusClient | undefined,
+): Promise<void> {
+  const space = await source.resolveSpace(args.space ?? "");
+  if (dest) {
+    const target = args["dest-space"] ? await dest.resolveSpace(args["dest-space"]) : undefined;
+    const sameName = await dest.resolveSpace(space.Name ?? space.Id).catch(() => undefined);
+    if (!sameName || sameName.Name !== space.Name)
+      throw new OctoportError(
+        `the Migration API imports into the space named like the source ("${space.Name}"), and ${dest.server} has none; create it there first, or use octoport snapshot export and import, which import into any space`,
+      );
+    if (target && target.Id !== sameName.Id)
+      throw new OctoportError(
+        `--dest-space "${args["dest-space"]}" is not the space the Migration API imports into: it imports into the space named like the source ("${space.Name}"); pass --dest-space "${space.Name}", or use octoport snapshot export and import to choose the space`,
+        { exitCode: 2 },
+      );
+  }
+  ctx.progress.update(`reading ${space.Name} to see what the export takes`, true);
+  const graph = await readSpace(source, space, {});
+  const along = projectsAlong(graph, { projects: args.project, ...ignored(args) });
+  for (const p of along) ctx.progress.note(`also exported: ${p}`);
+}
+
+function ignored(args: ExportArgs) {
+  return {
+    ignoreCertificates: args["ignore-certificates"],
+    ignoreMachines: args["ignore-machines"],
+    ignoreDeployments: args["ignore-deployments"],
+    ignoreTenants: args["ignore-tenants"],
   };
 }
 
@@ -246,14 +290,16 @@ function partialExportCommand(ctx: CliContext): CommandModule<object, ExportArgs
       const password = await readPassword(args["password-file"]);
       const source = clientFrom(args, ctx.progress);
       const dest = withDest ? destinationClient(args, ctx.progress) : undefined;
-      const queued = await queuePartialExport(source, await exportParams(args, source, dest, password));
+      const params = await exportParams(args, source, dest, password);
+      await preflight(ctx, args, source, dest);
+      const queued = await queuePartialExport(source, params);
       ctx.stdout.write(
         `Queued partial export ${queued.taskId}: package ${queued.packageId} ${queued.packageVersion}\n`,
       );
       if (!args.wait) return;
       await follow(ctx, source, queued.taskId, "partial export", args);
       ctx.stdout.write(
-        `Exported ${queued.packageId} ${queued.packageVersion}${withDest ? ` to the built-in feed of ${args["dest-server"]}` : ""}\n`,
+        `Exported ${queued.packageId} ${queued.packageVersion}${dest ? ` to the built-in feed of ${dest.server}` : ""}\n`,
       );
     },
   };
@@ -348,6 +394,7 @@ function runMigrationCommand(ctx: CliContext): CommandModule<object, RunArgs> {
       const source = clientFrom(args, ctx.progress);
       const dest = destinationClient(args, ctx.progress);
       const params = await exportParams(args, source, dest, password);
+      await preflight(ctx, args, source, dest);
       const queued = await queuePartialExport(source, params);
       ctx.stdout.write(
         `1/3 partial export ${queued.taskId}: package ${queued.packageId} ${queued.packageVersion}\n`,
@@ -373,7 +420,7 @@ function runMigrationCommand(ctx: CliContext): CommandModule<object, RunArgs> {
       ctx.stdout.write(`3/3 import ${importId}\n`);
       await follow(ctx, dest, importId, "import", args);
       ctx.stdout.write(
-        `Migrated ${args.project?.join(", ")} to ${args["dest-server"]} (package ${queued.packageId} ${queued.packageVersion})\n`,
+        `Migrated ${args.project?.join(", ")} to ${dest.server} (package ${queued.packageId} ${queued.packageVersion})\n`,
       );
     },
   };

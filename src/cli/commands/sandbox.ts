@@ -13,6 +13,9 @@ interface SandboxArgs {
   latency: number;
   "fail-rate": number;
   throttle: number;
+  "error-rate": number;
+  "reset-rate": number;
+  "throttle-rate": number;
   "fault-seed": number;
 }
 
@@ -50,16 +53,38 @@ export function sandboxCommand(ctx: CliContext): CommandModule<object, SandboxAr
           default: 0,
           describe: "requests per second allowed; more get 429",
         })
+        .option("error-rate", {
+          type: "number",
+          default: 0,
+          describe: "share of requests (0..1) answered 500, 502, 503 or 504",
+        })
+        .option("reset-rate", {
+          type: "number",
+          default: 0,
+          describe: "share of requests (0..1) whose connection is reset",
+        })
+        .option("throttle-rate", {
+          type: "number",
+          default: 0,
+          describe: "share of requests (0..1) answered 429 with Retry-After: 1",
+        })
         .option("fault-seed", { type: "number", default: 1, describe: "seed for the failure dice" })
         .example("$0 sandbox --seed examples/spaces/acme.json --port 8065", "serve the example space")
         .example(
           "$0 sandbox --seed examples/spaces/acme.json --latency 20 --fail-rate 0.05",
           "a slow, flaky server",
         )
+        .example(
+          "$0 sandbox --generate S --error-rate 0.1 --throttle-rate 0.05 --reset-rate 0.02",
+          "the fault suite's mix: 10% 5xx, 5% 429, 2% resets",
+        )
         .example("$0 sandbox --generate M --seed 7 --latency 20", "a generated space of 200 projects"),
     handler: async (args) => {
-      if (!(args["fail-rate"] >= 0 && args["fail-rate"] <= 1))
-        throw new UsageError("--fail-rate must be between 0 and 1");
+      for (const share of ["fail-rate", "error-rate", "reset-rate", "throttle-rate"] as const)
+        if (!(args[share] >= 0 && args[share] <= 1))
+          throw new UsageError(`--${share} must be between 0 and 1`);
+      if (args["error-rate"] + args["reset-rate"] + args["throttle-rate"] > 1)
+        throw new UsageError("--error-rate, --reset-rate and --throttle-rate add up to more than 1");
       if (!(args.latency >= 0)) throw new UsageError("--latency must be 0 or more");
       if (!(args.throttle >= 0)) throw new UsageError("--throttle must be 0 or more");
       if (!Number.isInteger(args.port) || args.port < 0 || args.port > 65535)
@@ -81,6 +106,9 @@ export function sandboxCommand(ctx: CliContext): CommandModule<object, SandboxAr
           latencyMs: args.latency,
           failRate: args["fail-rate"],
           throttle: args.throttle,
+          errorRate: args["error-rate"],
+          resetRate: args["reset-rate"],
+          throttleRate: args["throttle-rate"],
           faultSeed: args["fault-seed"],
         });
       } catch (err) {

@@ -1,7 +1,9 @@
+import { mkdirSync, rmSync } from "node:fs";
 import { readFile, writeFile } from "node:fs/promises";
+import { join } from "node:path";
 import type { Argv, CommandModule } from "yargs";
 import { readSpace } from "../../graph/reader.js";
-import { SnapshotKey, snapshotKdf } from "../../snapshot/crypto.js";
+import { passwordProblem, SnapshotKey, snapshotKdf } from "../../snapshot/crypto.js";
 import {
   buildSnapshot,
   readTaskLogs,
@@ -12,8 +14,9 @@ import {
   secretsTemplate,
   selectDocuments,
 } from "../../snapshot/export.js";
-import { readSnapshot, writeSnapshot } from "../../snapshot/format.js";
-import { type ImportReport, importSnapshot } from "../../snapshot/import.js";
+import { existingSnapshotKdf, readSnapshot, writeSnapshot } from "../../snapshot/format.js";
+import { type ImportReport, importSnapshot, rollbackImport } from "../../snapshot/import.js";
+import { journalDirectory, unfinishedJournals } from "../../snapshot/journal.js";
 import {
   connectSqlServer,
   parseConnectionString,
@@ -21,8 +24,10 @@ import {
   secretsFromDatabase,
 } from "../../snapshot/source-db.js";
 import { OctoportError, UsageError } from "../../util/errors.js";
+import { redact } from "../../util/redact.js";
 import type { CliContext } from "../context.js";
 import { type ConnectionArgs, clientFrom, connectionOptions } from "../options.js";
+import { interruptible } from "../signals.js";
 
 interface SelectionArgs {
   project?: string[];
@@ -40,6 +45,7 @@ interface ExportArgs extends ConnectionArgs, SelectionArgs {
   secrets?: string;
   "source-db"?: string;
   "master-key-file"?: string;
+  reproducible?: boolean;
 }
 
 interface ImportArgs extends ConnectionArgs {
@@ -50,6 +56,8 @@ interface ImportArgs extends ConnectionArgs {
   "skip-existing"?: boolean;
   "allow-version-mismatch"?: boolean;
   journal?: string;
+  resume?: string;
+  rollback?: string;
 }
 
 interface TemplateArgs extends ConnectionArgs, SelectionArgs {
@@ -124,6 +132,11 @@ function snapshotExport(ctx: CliContext): CommandModule<object, ExportArgs> {
         })
         .option("out", { type: "string", describe: "a directory, or a .zip file" })
         .option("encrypt-package", { type: "boolean", describe: "seal the whole .zip with the password too" })
+        .option("reproducible", {
+          type: "boolean",
+          describe:
+            "reuse the salt of the snapshot already at --out, so the same password and content give the same bytes (see docs/reliability.md for what that gives away)",
+        })
         .option("secrets", {
           type: "string",
           describe: "sensitive values to carry: a file made by octoport secrets template, filled in",
@@ -150,6 +163,8 @@ function snapshotExport(ctx: CliContext): CommandModule<object, ExportArgs> {
     handler: async (args) => {
       if (!args.out) throw new UsageError("--out is required: a directory or a .zip file");
       const password = await readPassword(args["password-file"]);
+      const weak = passwordProblem(password);
+      if (weak) throw new OctoportError(`${weak}: change ${args["password-file"]}`);
       if (Boolean(args["source-db"]) !== Boolean(args["master-key-file"]))
         throw new UsageError("--source-db and --master-key-file go together");
       const masterKey = args["master-key-file"] ? await readMasterKey(args["master-key-file"]) : undefined;
@@ -165,7 +180,10 @@ function snapshotExport(ctx: CliContext): CommandModule<object, ExportArgs> {
         onWarning: (w) => progress.warn(w),
       });
       progress.update("deriving the key from the password", true);
-      const key = await SnapshotKey.derive(password, snapshotKdf(client.server, space.Id));
+      const previous = args.reproducible ? await existingSnapshotKdf(args.out) : undefined;
+      if (args.reproducible && !previous)
+        progress.note(`no snapshot at ${args.out} to take the salt from: a new random salt is used`);
+      const key = await SnapshotKey.derive(password, snapshotKdf(undefined, previous));
       const secrets = new Map(fromFile);
       if (dbConfig && masterKey) {
         progress.update(`reading sensitive values from the database on ${dbConfig.server}`, true);
@@ -186,8 +204,9 @@ function snapshotExport(ctx: CliContext): CommandModule<object, ExportArgs> {
           )
         : undefined;
       const built = buildSnapshot(graph, client.server, selection, key, secrets, logs);
-      await writeSnapshot(args.out, built.files, args["encrypt-package"] ? key : undefined);
+      const notes = await writeSnapshot(args.out, built.files, args["encrypt-package"] ? key : undefined);
       progress.clear();
+      for (const n of notes) progress.note(n);
       for (const m of built.missing) progress.warn(`no value for ${m.label} (${m.document} ${m.path})`);
       ctx.stdout.write(
         `Snapshot of space ${space.Name}: ${built.files.size - 1} documents, ${built.metadata.secrets.known} sensitive value(s) sealed, ${built.missing.length} not known, written to ${args.out}\n`,
@@ -198,18 +217,32 @@ function snapshotExport(ctx: CliContext): CommandModule<object, ExportArgs> {
 
 async function secretValues(file: string | undefined): Promise<SecretValues> {
   if (!file) return new Map();
+  let text: string;
+  try {
+    text = await readFile(file, "utf8");
+  } catch (err) {
+    throw new OctoportError(
+      `cannot read the secrets file ${file}: ${(err as NodeJS.ErrnoException).code ?? "unreadable"}`,
+    );
+  }
   let parsed: unknown;
   try {
-    parsed = JSON.parse(await readFile(file, "utf8"));
+    parsed = JSON.parse(text);
   } catch (err) {
-    throw new OctoportError(`cannot read the secrets file ${file}: ${(err as Error).message.split("\n")[0]}`);
+    // The parser's message quotes the text around the fault, which may be part of a secret:
+    // only the line is said.
+    const at = /position (\d+)/.exec((err as Error).message)?.[1];
+    const line = at === undefined ? undefined : text.slice(0, Number(at)).split("\n").length;
+    throw new OctoportError(
+      `the secrets file ${file} is not valid JSON${line ? ` (near line ${line})` : ""}; fix it, or make a new one with octoport secrets template`,
+    );
   }
   return secretsFromFile(parsed, file);
 }
 
 function snapshotImport(ctx: CliContext): CommandModule<object, ImportArgs> {
   return {
-    command: "import <src>",
+    command: "import [src]",
     describe: "Import a snapshot into a space: matched by name, all or nothing",
     builder: (y) =>
       connectionOptions(y)
@@ -235,15 +268,30 @@ function snapshotImport(ctx: CliContext): CommandModule<object, ImportArgs> {
         })
         .option("journal", {
           type: "string",
-          describe: "keep the import journal (created IDs, before-images) in this file (mode 0600)",
+          describe:
+            "keep the import journal (each write before it is made, and its outcome) in this new file (mode 0600); by default it is kept in the state directory until the import ends",
+        })
+        .option("resume", {
+          type: "string",
+          describe: "finish an interrupted import of the same snapshot, from its journal",
+        })
+        .option("rollback", {
+          type: "string",
+          describe:
+            "undo the import a journal records (no snapshot needed): what it made is deleted, what it changed put back",
         })
         .conflicts("overwrite", "skip-existing")
+        .conflicts("rollback", ["resume", "journal", "dry-run", "overwrite"])
+        .conflicts("resume", ["journal", "dry-run"])
         .example("$0 snapshot import ./snapshot --space Default --password-file pw.txt --dry-run", "")
+        .example("$0 snapshot import orders.zip --space Default --password-file pw.txt --overwrite", "")
         .example(
-          "$0 snapshot import orders.zip --space Default --password-file pw.txt --overwrite",
-          "",
-        ) as never,
+          "$0 snapshot import orders.zip --space Default --password-file pw.txt --resume import.jsonl",
+          "finish an import that was killed",
+        )
+        .example("$0 snapshot import --space Default --rollback import.jsonl", "undo it instead") as never,
     handler: async (args) => {
+      if (args.rollback) return rollbackCommand(ctx, args, args.rollback);
       if (!args.src) throw new UsageError("give the snapshot to import: octoport snapshot import SRC");
       const password = await readPassword(args["password-file"]);
       const progress = ctx.progress;
@@ -251,18 +299,81 @@ function snapshotImport(ctx: CliContext): CommandModule<object, ImportArgs> {
       const { snapshot, key } = await readSnapshot(args.src, password);
       const client = clientFrom(args, progress);
       const space = await client.resolveSpace(args.space ?? "");
-      const report = await importSnapshot(client, space, snapshot, key, {
-        dryRun: args["dry-run"],
-        overwrite: args.overwrite,
-        allowVersionMismatch: args["allow-version-mismatch"],
-        journalFile: args.journal,
-        onProgress: (t) => progress.update(t),
-      });
+      const dryRun = args["dry-run"] === true;
+      let journalFile = args.resume ?? args.journal;
+      const kept = journalFile !== undefined;
+      if (!dryRun && !args.resume) {
+        const dir = journalDirectory();
+        const unfinished = unfinishedJournals(dir, client.server, space.Id);
+        if (unfinished.length)
+          throw new OctoportError(
+            `an earlier import into space ${space.Name} did not finish (journal ${unfinished[0]}): finish it with --resume ${unfinished[0]}, or undo it with --rollback ${unfinished[0]}`,
+          );
+        if (!journalFile) {
+          mkdirSync(dir, { recursive: true, mode: 0o700 });
+          const stamp = new Date().toISOString().replace(/[:.]/g, "-");
+          journalFile = join(dir, `import-${space.Id}-${stamp}-${process.pid}.jsonl`);
+        }
+      }
+      const report = await interruptible(
+        progress,
+        {
+          first: `interrupted: rolling back what this import wrote (interrupt again to stop at once, then run --rollback ${journalFile ?? "JOURNAL"})`,
+          second: `stopped; the import is part way: finish it with --resume ${journalFile} or undo it with --rollback ${journalFile}`,
+        },
+        (signal) =>
+          importSnapshot(client, space, snapshot, key, {
+            dryRun,
+            overwrite: args.overwrite,
+            allowVersionMismatch: args["allow-version-mismatch"],
+            journalFile: args.resume ? undefined : journalFile,
+            resume: args.resume,
+            signal,
+            onProgress: (t) => progress.update(t),
+          }).catch((err: unknown) => {
+            // A journal of the default directory that records a whole rollback is of no further use.
+            if (!kept && journalFile && /rolled back, so the destination is as it was/.test(String(err)))
+              rmSync(journalFile, { force: true });
+            throw err;
+          }),
+      );
+      if (!kept && journalFile) rmSync(journalFile, { force: true });
       progress.clear();
       for (const w of report.warnings) progress.warn(w);
-      ctx.stdout.write(formatImport(report, space.Name));
+      ctx.stdout.write(redact(formatImport(report, space.Name)));
+      if (kept && !dryRun)
+        ctx.stdout.write(`Journal: ${journalFile} (undo with --rollback ${journalFile})\n`);
     },
   };
+}
+
+async function rollbackCommand(ctx: CliContext, args: ImportArgs, file: string): Promise<void> {
+  const client = clientFrom(args, ctx.progress);
+  const result = await interruptible(
+    ctx.progress,
+    {
+      first: `interrupted: stopping the rollback after the current write (run --rollback ${file} again to finish it)`,
+      second: `stopped; run --rollback ${file} again to finish the rollback`,
+    },
+    (signal) =>
+      rollbackImport(client, file, {
+        stop: () => signal.aborted,
+        onProgress: (t) => ctx.progress.update(t),
+      }),
+  );
+  ctx.progress.clear();
+  if (result.stopped)
+    throw new OctoportError(
+      `the rollback was interrupted after undoing ${result.done} change(s); run --rollback ${file} again to finish it`,
+      { exitCode: 130 },
+    );
+  if (result.failed.length)
+    throw new OctoportError(
+      `rolling back left ${result.failed.length} change(s) in place (${result.failed.slice(0, 3).join("; ")}); run --rollback ${file} again once the cause is fixed`,
+    );
+  ctx.stdout.write(
+    `Rolled back ${result.done} change(s) of the import into space ${result.space.Name}; what it made is deleted and what it changed is as it was.\n`,
+  );
 }
 
 export function formatImport(report: ImportReport, space: string): string {
