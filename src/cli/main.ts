@@ -1,3 +1,6 @@
+import { existsSync, readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import yargs from "yargs";
 import { OctoportError, UsageError } from "../util/errors.js";
 import { Progress } from "../util/progress.js";
@@ -66,7 +69,7 @@ export async function run(given: string[], io: RunIO = {}): Promise<number> {
     .strict()
     .recommendCommands()
     .help("help", "show help (also -h)")
-    .version("version", "show the version")
+    .version(packageVersion())
     // yargs 18 (cliui 9) wraps at word boundaries; yargs 17's ESM build cut words in two.
     .wrap(helpWidth)
     .epilogue(
@@ -87,6 +90,22 @@ export async function run(given: string[], io: RunIO = {}): Promise<number> {
   } catch (err) {
     ctx.progress.clear();
     return reportError(err, stderr, debug);
+  }
+}
+
+/**
+ * The version in octoport's package.json, found upward from this code (src/cli/, or the bundle
+ * in dist/). yargs' own guess looks upward from the folder that holds its node_modules, which
+ * the bundle has none of, and then from the working directory.
+ */
+function packageVersion(): string {
+  for (let dir = dirname(fileURLToPath(import.meta.url)); ; dir = dirname(dir)) {
+    const file = join(dir, "package.json");
+    if (existsSync(file)) {
+      const pkg = JSON.parse(readFileSync(file, "utf8")) as { name?: string; version?: string };
+      if (pkg.name === "octoport" && pkg.version) return pkg.version;
+    }
+    if (dirname(dir) === dir) return "unknown";
   }
 }
 

@@ -1,6 +1,9 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { PassThrough } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { run } from "../../src/cli/main.js";
+import { ROOT } from "../helpers/examples.js";
 
 /** Runs the CLI with help text at a given width (null: not wrapped). */
 async function octoport(argv: string[], helpWidth: number | null) {
@@ -68,6 +71,12 @@ describe("--help", () => {
       for (const line of wrapped.split("\n")) expect(line.length).toBeLessThanOrEqual(width);
     }
     expect(broken).toEqual([]);
+  });
+
+  it("--version prints the package's version", async () => {
+    const { version } = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { version: string };
+    const r = await octoport(["--version"], 100);
+    expect([r.code, r.stdout]).toEqual([0, `${version}\n`]);
   });
 
   it("-h is --help and -q is --quiet (expanded, so that no help is indented for them)", async () => {
