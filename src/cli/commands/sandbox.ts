@@ -14,6 +14,7 @@ interface SandboxArgs {
   "fail-rate": number;
   throttle: number;
   "fault-seed": number;
+  "empty-space"?: string[];
 }
 
 export function sandboxCommand(ctx: CliContext): CommandModule<object, SandboxArgs> {
@@ -51,12 +52,18 @@ export function sandboxCommand(ctx: CliContext): CommandModule<object, SandboxAr
           describe: "requests per second allowed; more get 429",
         })
         .option("fault-seed", { type: "number", default: 1, describe: "seed for the failure dice" })
+        .option("empty-space", {
+          type: "string",
+          array: true,
+          describe: "also serve an empty space of this name, e.g. a destination to migrate into (repeatable)",
+        })
         .example("$0 sandbox --seed examples/spaces/acme.json --port 8065", "serve the example space")
         .example(
           "$0 sandbox --seed examples/spaces/acme.json --latency 20 --fail-rate 0.05",
           "a slow, flaky server",
         )
-        .example("$0 sandbox --generate M --seed 7 --latency 20", "a generated space of 200 projects"),
+        .example("$0 sandbox --generate M --seed 7 --latency 20", "a generated space of 200 projects")
+        .example('$0 sandbox --port 8066 --empty-space "Acme Retail"', "a destination for the example space"),
     handler: async (args) => {
       if (!(args["fail-rate"] >= 0 && args["fail-rate"] <= 1))
         throw new UsageError("--fail-rate must be between 0 and 1");
@@ -74,6 +81,11 @@ export function sandboxCommand(ctx: CliContext): CommandModule<object, SandboxAr
           : args.seed
             ? await readSeedFile(args.seed)
             : { spaces: [{ Name: "Default", IsDefault: true }] };
+        for (const name of args["empty-space"] ?? []) {
+          if (seed.spaces.some((s) => s.Name.toLowerCase() === name.toLowerCase()))
+            throw new UsageError(`--empty-space ${name}: the sandbox already has a space of that name`);
+          seed.spaces.push({ Name: name });
+        }
         sandbox = new Sandbox({
           seed,
           port: args.port,
