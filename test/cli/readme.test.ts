@@ -3,7 +3,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { mkdir, mkdtemp, readFile, stat, symlink } from "node:fs/promises";
 import { createServer } from "node:net";
 import { homedir, tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { nodeProcess } from "../helpers/cli.js";
 import { ROOT } from "../helpers/examples.js";
@@ -296,6 +296,38 @@ describe("reading the README's examples", () => {
       "cat > f <<EOF\na\n  EOF-not-yet\nEOF",
       "three &",
     ]);
+  });
+});
+
+describe("links between README.md and docs/", () => {
+  /** A heading's anchor as GitHub makes it: lower case, punctuation dropped, spaces to hyphens. */
+  const anchor = (heading: string) =>
+    heading
+      .trim()
+      .toLowerCase()
+      .replace(/[^\p{L}\p{N}_\- ]/gu, "")
+      .replaceAll(" ", "-");
+  const files = ["README.md", ...readdirSync(join(ROOT, "docs")).map((f) => `docs/${f}`)];
+
+  it("every relative link names a file of the repository, and a heading of it", () => {
+    const broken: string[] = [];
+    for (const file of files) {
+      const text = readFileSync(join(ROOT, file), "utf8");
+      for (const [, link] of text.matchAll(/\]\(([^)\s]+)\)/g)) {
+        if (/^[a-z]+:/.test(link!)) continue;
+        const [path, hash] = link!.split("#") as [string, string | undefined];
+        const target = path ? join(dirname(join(ROOT, file)), path) : join(ROOT, file);
+        if (!existsSync(target)) {
+          broken.push(`${file}: ${link} (no such file)`);
+          continue;
+        }
+        if (!hash) continue;
+        const headings = [...readFileSync(target, "utf8").matchAll(/^#+ (.*)$/gm)].map((m) => anchor(m[1]!));
+        if (!headings.includes(hash)) broken.push(`${file}: ${link} (no such heading)`);
+      }
+    }
+    expect(broken).toEqual([]);
+    expect(README.match(/\]\(docs\//g)?.length).toBeGreaterThan(10);
   });
 });
 
