@@ -1,3 +1,6 @@
+import { existsSync, readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import yargs from "yargs";
 import { OctoportError, UsageError } from "../util/errors.js";
 import { Progress } from "../util/progress.js";
@@ -10,25 +13,44 @@ import { sandboxCommand } from "./commands/sandbox.js";
 import { secretsCommand, snapshotCommand } from "./commands/snapshot.js";
 import { spreadCommand } from "./commands/spread.js";
 import type { CliContext } from "./context.js";
+import { separateGluedExtras } from "./help.js";
 
 export interface RunIO {
   stdout?: NodeJS.WritableStream;
   stderr?: NodeJS.WriteStream;
+  /** The width help text wraps at (default the terminal's, at most 110); null: no wrapping. */
+  helpWidth?: number | null;
 }
+
+/** The widest help text, so its lines stay readable on a wide terminal. */
+export const MAX_HELP_WIDTH = 110;
+
+/**
+ * The short options, expanded before yargs sees them rather than declared as aliases: yargs
+ * indents every long option by four columns in a help that shows a short one, and then at 80
+ * columns the longest (--exclude-library-variable-sets-except) no longer fits its column and
+ * is cut in two.
+ */
+const SHORT: Record<string, string> = { "-h": "--help", "-q": "--quiet" };
 
 /**
  * Runs the CLI with the given arguments and returns the exit code: 0 success, 1 failure,
  * 2 bad usage. Errors print one line; the stack only with --debug.
  */
-export async function run(argv: string[], io: RunIO = {}): Promise<number> {
+export async function run(given: string[], io: RunIO = {}): Promise<number> {
+  const argv = given.map((a) => SHORT[a] ?? a);
   const stderr = io.stderr ?? process.stderr;
   const debug = argv.includes("--debug");
-  const quiet = argv.includes("--quiet") || argv.includes("-q");
+  const quiet = argv.includes("--quiet");
   const ctx: CliContext = {
     stdout: io.stdout ?? process.stdout,
     stderr,
     progress: new Progress(stderr, { quiet }),
   };
+  const helpWidth =
+    io.helpWidth === null
+      ? null
+      : Math.min(MAX_HELP_WIDTH, io.helpWidth ?? process.stdout.columns ?? MAX_HELP_WIDTH);
   const parser = yargs()
     .scriptName("octoport")
     .usage("$0 <command> [options]\n\nMove Octopus Deploy configuration between spaces and instances.")
@@ -42,14 +64,14 @@ export async function run(argv: string[], io: RunIO = {}): Promise<number> {
     .command(migrateCommand(ctx))
     .command(sandboxCommand(ctx))
     .option("debug", { type: "boolean", describe: "show stack traces on errors", global: true })
-    .option("quiet", { alias: "q", type: "boolean", describe: "no progress output", global: true })
+    .option("quiet", { type: "boolean", describe: "no progress output (also -q)", global: true })
     .demandCommand(1, "give a command; see octoport --help")
     .strict()
     .recommendCommands()
-    .help()
-    .alias("help", "h")
-    .version()
-    .wrap(Math.min(110, process.stdout.columns ?? 110))
+    .help("help", "show help (also -h)")
+    .version(packageVersion())
+    // yargs 18 (cliui 9) wraps at word boundaries; yargs 17's ESM build cut words in two.
+    .wrap(helpWidth)
     .epilogue(
       "Environment: OCTOPUS_URL, OCTOPUS_API_KEY, OCTOPUS_SPACE. Exit codes: 0 ok, 1 failure, 2 bad usage.",
     )
@@ -63,11 +85,27 @@ export async function run(argv: string[], io: RunIO = {}): Promise<number> {
     await parser.parseAsync(argv, {}, (_err: unknown, _args: unknown, text: string) => {
       output = text;
     });
-    if (output) ctx.stdout.write(`${output}\n`);
+    if (output) ctx.stdout.write(`${helpWidth ? separateGluedExtras(output, helpWidth) : output}\n`);
     return 0;
   } catch (err) {
     ctx.progress.clear();
     return reportError(err, stderr, debug);
+  }
+}
+
+/**
+ * The version in octoport's package.json, found upward from this code (src/cli/, or the bundle
+ * in dist/). yargs' own guess looks upward from the folder that holds its node_modules, which
+ * the bundle has none of, and then from the working directory.
+ */
+function packageVersion(): string {
+  for (let dir = dirname(fileURLToPath(import.meta.url)); ; dir = dirname(dir)) {
+    const file = join(dir, "package.json");
+    if (existsSync(file)) {
+      const pkg = JSON.parse(readFileSync(file, "utf8")) as { name?: string; version?: string };
+      if (pkg.name === "octoport" && pkg.version) return pkg.version;
+    }
+    if (dirname(dir) === dir) return "unknown";
   }
 }
 

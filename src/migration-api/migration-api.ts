@@ -5,7 +5,7 @@ import { OctoportError } from "../util/errors.js";
 import { registerSecret } from "../util/redact.js";
 
 /**
- * The Octopus Server's Migration API (seed 000): POST /api/migrations/partialexport and
+ * The Octopus Server's Migration API (docs/migrate.md): POST /api/migrations/partialexport and
  * /api/migrations/import each queue a server task that runs the migrator on the server; we
  * poll /api/tasks/{id} until it completes and read its log from /api/tasks/{id}/raw.
  */

@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import pLimit from "p-limit";
 import { OctoportError } from "../util/errors.js";
+import { DEV_OVERRIDES_WARNING, declaresBackend, devOverridesFile } from "./cliconfig.js";
 import { type ExportManifest, fingerprint, type RunModule, readExport } from "./layout.js";
 import { type ActionCounts, countActions, type PlanChange, planChanges, runTf } from "./tf.js";
 
@@ -35,7 +36,9 @@ export interface RunOptions {
 
 export type RunEvent =
   | { kind: "start"; module: string; step: "init" | "plan" | "apply" }
-  | { kind: "done"; result: ModuleResult };
+  | { kind: "done"; result: ModuleResult }
+  /** Something the user should know once per run (e.g. init skipped for dev_overrides). */
+  | { kind: "notice"; message: string };
 
 export type ModuleOutcome =
   /** apply: changes applied. plan: planned. */
@@ -100,6 +103,10 @@ export async function runExport(options: RunOptions): Promise<RunReport> {
   try {
     const records = await readRecords(stateDir);
     const extra = await inputsFingerprint(options);
+    const overrides: DevOverrides = {
+      file: await devOverridesFile({ ...process.env, ...options.env }),
+      told: false,
+    };
     const results = new Map<string, Promise<ModuleResult>>();
     const limit = pLimit(options.parallelism);
     const runOne = async (mod: RunModule): Promise<ModuleResult> => {
@@ -118,7 +125,7 @@ export async function runExport(options: RunOptions): Promise<RunReport> {
         });
       }
       const pendingDeps = deps.filter((d) => d.changes.length > 0).map((d) => d.module);
-      return limit(() => runModule(options, mod, log, records, extra, pendingDeps, stateDir));
+      return limit(() => runModule(options, mod, log, records, extra, pendingDeps, stateDir, overrides));
     };
     for (const mod of modules) results.set(mod.path, runOne(mod));
     const list = await Promise.all(modules.map((m) => results.get(m.path)!));
@@ -146,6 +153,13 @@ function select(all: RunModule[], only: string[] | undefined, manifest: ExportMa
   return all.filter((m) => wanted.has(m.path));
 }
 
+/** Whether the CLI configuration has provider dev_overrides, and whether the user was told. */
+interface DevOverrides {
+  /** The CLI configuration file that sets them (or "the CLI configuration" once init said so). */
+  file: string | undefined;
+  told: boolean;
+}
+
 function finish(options: RunOptions, result: ModuleResult): ModuleResult {
   options.onEvent?.({ kind: "done", result });
   return result;
@@ -159,6 +173,7 @@ async function runModule(
   extra: string[],
   pendingDeps: string[],
   stateDir: string,
+  overrides: DevOverrides,
 ): Promise<ModuleResult> {
   const started = Date.now();
   const print = await fingerprint(mod, extra);
@@ -205,8 +220,8 @@ async function runModule(
   const backend = (options.backendConfig ?? []).map(
     (c) => `-backend-config=${c.replaceAll("{module}", mod.path || "root")}`,
   );
-  const init = await tf(["init", "-input=false", "-no-color", ...backend]);
-  if (init.code !== 0) return fail(failure("init", init.error));
+  const ready = await prepare(options, mod, overrides, backend, tf);
+  if (ready) return fail(ready);
 
   // The plan file holds input values, secrets included: keep it in a private temp directory.
   const planDir = await mkdtemp(join(tmpdir(), "octoport-plan-"));
@@ -251,6 +266,40 @@ async function runModule(
   } finally {
     await rm(planDir, { recursive: true, force: true });
   }
+}
+
+/**
+ * Makes a module's directory ready to plan: `init`, or under provider dev_overrides (with which
+ * init fails without a registry, and is not needed) `get`, which installs the modules alone.
+ * A backend needs init, so a module with one gets init and, if it fails for the overrides, a
+ * reason that says so. Returns why it failed, or undefined.
+ */
+async function prepare(
+  options: RunOptions,
+  mod: RunModule,
+  overrides: DevOverrides,
+  backend: string[],
+  tf: (args: string[]) => ReturnType<typeof runTf>,
+): Promise<string | undefined> {
+  const hasBackend = backend.length > 0 || (await declaresBackend(mod.root));
+  if (!overrides.file || hasBackend) {
+    const init = await tf(["init", "-input=false", "-no-color", ...backend]);
+    if (init.code === 0) return undefined;
+    if (!DEV_OVERRIDES_WARNING.test(init.output)) return failure("init", init.error);
+    overrides.file ??= "the CLI configuration";
+    if (hasBackend) {
+      return `init failed: ${overrides.file} has provider dev_overrides, with which init cannot install providers without a registry, and this module's backend needs init; install the provider from a filesystem_mirror instead (docs/apply.md)`;
+    }
+  }
+  if (!overrides.told) {
+    overrides.told = true;
+    options.onEvent?.({
+      kind: "notice",
+      message: `${overrides.file} has provider dev_overrides: init skipped (it needs a registry), modules installed with get`,
+    });
+  }
+  const get = await tf(["get", "-no-color"]);
+  return get.code === 0 ? undefined : failure("get", get.error);
 }
 
 function failure(step: string, error: string | undefined): string {

@@ -40,6 +40,8 @@ async function which(name: string): Promise<string | undefined> {
 export interface TfRun {
   code: number;
   stdout: string;
+  /** The end of what it printed (stderr, and stdout unless captured), secrets redacted. */
+  output: string;
   /** The first error Terraform reported, in one line (when it failed). */
   error?: string;
 }
@@ -76,12 +78,12 @@ export function runTf(
     });
     child.on("error", (err) => {
       options.log(`could not start ${bin}: ${err.message}\n`);
-      resolve({ code: 127, stdout: "" });
+      resolve({ code: 127, stdout: "", output: "" });
     });
     child.on("close", (code, signal) => {
       if (signal) options.log(`${bin} stopped by ${signal}\n`);
       options.log(`(exit ${code ?? signal})\n\n`);
-      const result: TfRun = { code: code ?? 1, stdout: Buffer.concat(chunks).toString("utf8") };
+      const result: TfRun = { code: code ?? 1, stdout: Buffer.concat(chunks).toString("utf8"), output: tail };
       if (result.code !== 0) {
         const error = firstError(tail);
         if (error) result.error = error;

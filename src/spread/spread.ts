@@ -6,7 +6,7 @@ import type { Space } from "../octopus/schemas.js";
 import { OctoportError } from "../util/errors.js";
 
 /**
- * Variable spreading (SPEC 4.5), on the source space. Octopus hands a sensitive value to a
+ * Variable spreading (docs/spread.md), on the source space. Octopus hands a sensitive value to a
  * process only by name, so one that is scoped, or whose name is not unique in the space,
  * cannot be passed into a Terraform module. Spreading renames each such sensitive variable
  * to a unique, stable name and removes its scope (it keeps its value: the value is never read),

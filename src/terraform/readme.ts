@@ -35,6 +35,8 @@ function compiled(): Handlebars.TemplateDelegate {
     const text = readFileSync(templatePath("README.md.hbs"), "utf8");
     const hb = Handlebars.create();
     hb.registerHelper("inc", (n: number) => n + 1);
+    // From a module's directory back to the export's: "space" -> "../", "projects/x" -> "../../".
+    hb.registerHelper("up", (path: string) => "../".repeat(path.split("/").length));
     template = hb.compile(text, { noEscape: true, strict: false });
   }
   return template;

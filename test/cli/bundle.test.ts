@@ -26,6 +26,8 @@ describe("the bundled CLI (bin/octoport.js)", () => {
     for (const command of ["export", "inspect", "plan", "apply", "snapshot", "migrate", "sandbox"])
       expect(help.stdout).toContain(`octoport ${command}`);
     expect((await octoport(["--bogus"])).code).toBe(2);
+    const { version } = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { version: string };
+    expect((await octoport(["--version"])).stdout).toBe(`${version}\n`);
   });
 
   it("exports a space: the HCL check finds its parser and the README its template from the bundle", async () => {

@@ -202,6 +202,12 @@ describe("sandbox command", () => {
     expect(r.stderr).toMatch(/seed file .* is not valid JSON/);
   });
 
+  it("--empty-space with the name of a space it already has is a usage error", async () => {
+    const r = await cli(["sandbox", "--seed", "examples/spaces/acme.json", "--empty-space", "acme retail"]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("--empty-space acme retail: the sandbox already has a space of that name");
+  });
+
   it("serves on loopback, prints URL and key, stops on SIGTERM", async () => {
     const { spawn } = await import("node:child_process");
     const { ROOT } = await import("../helpers/examples.js");
@@ -216,6 +222,8 @@ describe("sandbox command", () => {
         "examples/spaces/acme.json",
         "--api-key",
         "API-SERVE000000000000000001",
+        "--empty-space",
+        "Acme Copy",
       ],
       { cwd: ROOT },
     );
@@ -234,7 +242,13 @@ describe("sandbox command", () => {
     const ok = await fetch(`${url}/api/spaces`, {
       headers: { "X-Octopus-ApiKey": "API-SERVE000000000000000001" },
     });
-    expect(((await ok.json()) as { Items: Array<{ Name: string }> }).Items[0]!.Name).toBe("Acme Retail");
+    const spaces = ((await ok.json()) as { Items: Array<{ Id: string; Name: string }> }).Items;
+    expect(spaces.map((x) => x.Name).sort()).toEqual(["Acme Copy", "Acme Retail"]);
+    const copyId = spaces.find((x) => x.Name === "Acme Copy")!.Id;
+    const copy = await fetch(`${url}/api/${copyId}/projects`, {
+      headers: { "X-Octopus-ApiKey": "API-SERVE000000000000000001" },
+    });
+    expect(((await copy.json()) as { Items: unknown[] }).Items).toEqual([]);
     const closed = new Promise<number | null>((r) => child.on("close", r));
     child.kill("SIGTERM");
     expect(await closed).toBe(0);

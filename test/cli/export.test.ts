@@ -108,6 +108,12 @@ describe("octoport export", () => {
     expect(await readFile(join(dest, "projects/storefront/module/lookups.tf"), "utf8")).toMatch(
       /data "octopusdeploy_lifecycles" "standard_release"/,
     );
+    // Its README's incremental example starts in the module there is, not in a space/ there is not.
+    const readme = await readFile(join(dest, "README.md"), "utf8");
+    expect(readme).toContain(
+      "cd projects/storefront && tofu init && tofu apply -var-file=../../terraform.tfvars\n",
+    );
+    expect(readme).not.toContain("cd space");
   });
 
   it("--project alone also writes the space-level resources it uses", async () => {

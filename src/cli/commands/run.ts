@@ -106,6 +106,10 @@ export function runCommand(ctx: CliContext, mode: RunMode): CommandModule<object
         only: args.module,
         force: args.force,
         onEvent: (e) => {
+          if (e.kind === "notice") {
+            progress.note(e.message);
+            return;
+          }
           if (e.kind === "start") running.set(e.module, e.step);
           else {
             running.delete(e.result.module);

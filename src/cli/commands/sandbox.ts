@@ -17,6 +17,7 @@ interface SandboxArgs {
   "reset-rate": number;
   "throttle-rate": number;
   "fault-seed": number;
+  "empty-space"?: string[];
 }
 
 export function sandboxCommand(ctx: CliContext): CommandModule<object, SandboxArgs> {
@@ -69,6 +70,11 @@ export function sandboxCommand(ctx: CliContext): CommandModule<object, SandboxAr
           describe: "share of requests (0..1) answered 429 with Retry-After: 1",
         })
         .option("fault-seed", { type: "number", default: 1, describe: "seed for the failure dice" })
+        .option("empty-space", {
+          type: "string",
+          array: true,
+          describe: "also serve an empty space of this name, e.g. a destination to migrate into (repeatable)",
+        })
         .example("$0 sandbox --seed examples/spaces/acme.json --port 8065", "serve the example space")
         .example(
           "$0 sandbox --seed examples/spaces/acme.json --latency 20 --fail-rate 0.05",
@@ -78,7 +84,8 @@ export function sandboxCommand(ctx: CliContext): CommandModule<object, SandboxAr
           "$0 sandbox --generate S --error-rate 0.1 --throttle-rate 0.05 --reset-rate 0.02",
           "the fault suite's mix: 10% 5xx, 5% 429, 2% resets",
         )
-        .example("$0 sandbox --generate M --seed 7 --latency 20", "a generated space of 200 projects"),
+        .example("$0 sandbox --generate M --seed 7 --latency 20", "a generated space of 200 projects")
+        .example('$0 sandbox --port 8066 --empty-space "Acme Retail"', "a destination for the example space"),
     handler: async (args) => {
       for (const share of ["fail-rate", "error-rate", "reset-rate", "throttle-rate"] as const)
         if (!(args[share] >= 0 && args[share] <= 1))
@@ -99,6 +106,11 @@ export function sandboxCommand(ctx: CliContext): CommandModule<object, SandboxAr
           : args.seed
             ? await readSeedFile(args.seed)
             : { spaces: [{ Name: "Default", IsDefault: true }] };
+        for (const name of args["empty-space"] ?? []) {
+          if (seed.spaces.some((s) => s.Name.toLowerCase() === name.toLowerCase()))
+            throw new UsageError(`--empty-space ${name}: the sandbox already has a space of that name`);
+          seed.spaces.push({ Name: name });
+        }
         sandbox = new Sandbox({
           seed,
           port: args.port,
