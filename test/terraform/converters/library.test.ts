@@ -402,6 +402,77 @@ describe("variables", () => {
   });
 });
 
+describe("a project's variables", () => {
+  const PROJECT: Documents = {
+    Lifecycles: [{ Id: "Lifecycles-1", Name: "Default Lifecycle" }],
+    ProjectGroups: [{ Id: "ProjectGroups-1", Name: "Default Project Group" }],
+    Projects: [
+      {
+        Id: "Projects-1",
+        Name: "Web",
+        LifecycleId: "Lifecycles-1",
+        ProjectGroupId: "ProjectGroups-1",
+        VariableSetId: "variableset-Projects-1",
+      },
+    ],
+    Channels: [{ Id: "Channels-2", Name: "Hotfix", ProjectId: "Projects-1" }],
+    Runbooks: [{ Id: "Runbooks-1", Name: "Restart", ProjectId: "Projects-1" }],
+    DeploymentProcesses: [
+      {
+        Id: "deploymentprocess-Projects-1",
+        ProjectId: "Projects-1",
+        Steps: [
+          {
+            Id: "s-1",
+            Name: "Deploy",
+            Actions: [{ Id: "a-1", Name: "Deploy", ActionType: "Octopus.Script", Properties: {} }],
+          },
+        ],
+      },
+    ],
+  };
+  const variables = (list: Array<Record<string, unknown>>): Documents => ({
+    ...PROJECT,
+    VariableSets: [{ Id: "variableset-Projects-1", OwnerId: "Projects-1", Variables: list }],
+  });
+
+  it("scopes to channels, steps and process owners by reference", async () => {
+    const out = convert(
+      variables([
+        {
+          Id: "v-1",
+          Name: "Mode",
+          Value: "fast",
+          Scope: { Channel: ["Channels-2"], Action: ["a-1"], ProcessOwner: ["Runbooks-1", "Projects-1"] },
+        },
+      ]),
+      { layout: "modules" },
+    );
+    expect(await out.resource("octopusdeploy_variable", "mode_hotfix_deploy_restart_web")).toEqual({
+      space_id: SPACE_ID,
+      owner_id: "${octopusdeploy_project.web.id}",
+      name: "Mode",
+      type: "String",
+      value: "fast",
+      scope: [
+        {
+          channels: ["${octopusdeploy_channel.hotfix.id}"],
+          actions: ["${octopusdeploy_process_step.deployment_deploy.action_id}"],
+          processes: ["${octopusdeploy_runbook.restart.id}", "${octopusdeploy_project.web.id}"],
+        },
+      ],
+    });
+    expect(out.text("projects/web/module/octopus_variables.tf")).toContain("octopusdeploy_variable");
+    expect(await out.schemaProblems()).toEqual([]);
+  });
+
+  it("in the single layout, names them after the project twice", async () => {
+    const out = convert(variables([{ Id: "v-1", Name: "Mode", Value: "fast" }]));
+    // Both the variable's key and the project's prefix name the project.
+    expect(Object.keys(await out.resources("octopusdeploy_variable"))).toEqual(["web_web_mode"]);
+  });
+});
+
 describe("tenants", () => {
   it("writes a tenant with its tags", async () => {
     const out = convert({
