@@ -128,15 +128,20 @@ export function convert(space: Documents | SpaceGraph, options: Partial<ExportOp
 
 /**
  * The test a converter test file ends with: every resource type the descriptors of its
- * converters' document types list was written by one of the file's exports. Tests of a file
+ * converters' document types list was written by one of the file's exports (and nothing
+ * else: what a type writes is in its descriptor). Tests of a file
  * run in order, so it sees what the tests above it wrote (run with -t, it sees only those).
  */
 export function itWritesEveryResourceType(converters: Record<string, unknown>): void {
   const mine = CONVERTERS.filter((c) => Object.values(converters).includes(c));
   it(`has a test writing each resource type of ${mine.flatMap((c) => c.types).join(", ")}`, () => {
-    const missing = unwritten(mine);
     if (mine.length === 0) throw new Error("no converter of CONVERTERS in this module");
+    const missing = unwritten(mine);
     if (missing.length) throw new Error(`no test writes: ${missing.join(", ")}`);
+    const unlisted = [...written].flatMap(([type, resources]) =>
+      [...resources].filter((r) => !docType(type)?.resources?.[r]).map((r) => `${type} ${r}`),
+    );
+    if (unlisted.length) throw new Error(`written, but not in the type's descriptor: ${unlisted.join(", ")}`);
   });
 }
 
