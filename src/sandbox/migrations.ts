@@ -7,7 +7,7 @@ import { RESOURCE_DEFS } from "./resources/index.js";
 import type { Json, JsonObject } from "./secrets.js";
 
 /**
- * The Migration API (seed 000): POST /api/migrations/partialexport queues a task that
+ * The Migration API (docs/migrate.md): POST /api/migrations/partialexport queues a task that
  * exports projects with their dependencies into a package (sensitive values encrypted with
  * the password, optionally the whole package too) and pushes it to a destination server's
  * built-in feed; POST /api/migrations/import queues a task that imports such a package from

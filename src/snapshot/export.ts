@@ -12,7 +12,7 @@ import {
 } from "./format.js";
 import { isObject, type Json, type JsonObject, locate, secretSpots } from "./paths.js";
 
-/** What goes into a snapshot (SPEC 5.1). */
+/** What goes into a snapshot (docs/snapshot.md). */
 export interface SnapshotSelection {
   /** Projects by name or ID, with everything they depend on; none: the whole space. */
   projects?: string[];

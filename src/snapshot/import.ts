@@ -13,7 +13,7 @@ import { MASKED, MASKED_NEW, maskSecrets, scrubText } from "./mask.js";
 import { isObject, type Json, type JsonObject, locate, secretSpots } from "./paths.js";
 
 /**
- * Snapshot import (SPEC 5.2): documents are matched to the destination's by name (within
+ * Snapshot import (docs/snapshot.md): documents are matched to the destination's by name (within
  * their project, owner or tenant), never by ID; references are remapped to the destination's
  * IDs; what exists is skipped, or with `overwrite` replaced wholly, except variable sets,
  * which are merged (variables only the destination has are kept). Every write is journaled

@@ -738,7 +738,7 @@ function moduleCall(name: string, source: string, builder: ModuleBuilder, depend
     body.push(blank, comment(`Uses what these create, so applies after them: ${dependsOn.join(", ")}`));
     const ids = dependsOn.map((p) => ref("module", moduleName(p), "ids"));
     body.push(attr("octoport_ids", ids.length === 1 ? ids[0]! : call("merge", ...ids)));
-    // Projects this one deploys releases of (SPEC 4.6) are also explicit. Only those: depends_on
+    // Projects this one deploys releases of (docs/export.md) are also explicit. Only those: depends_on
     // defers a module's data sources while its dependencies have changes, so the space module,
     // which every project uses, stays an implicit dependency through the IDs alone.
     const projects = dependsOn.filter((p) => p.startsWith("projects/"));

@@ -5,7 +5,7 @@ import Handlebars from "handlebars";
 import type { SpaceGraph } from "../graph/graph.js";
 import type { Manifest } from "./manifest.js";
 
-/** The manual steps every migration needs (SPEC section 2: not reachable through the API). */
+/** The manual steps every migration needs (docs/limits.md: not reachable through the API). */
 const POST_MIGRATION = [
   "Users, teams and user roles, and their scoping to this space",
   "Authentication providers and settings",
