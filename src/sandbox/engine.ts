@@ -54,6 +54,11 @@ export interface ResourceDef {
   deletable?: boolean;
   /** Default ordering of lists (default: by Name, then Id). */
   sort?: (a: JsonObject, b: JsonObject) => number;
+  /**
+   * Documents every server has before anyone writes (built-in user roles and teams): made
+   * once, when the engine starts, after every type is registered.
+   */
+  init?: (ctx: EngineContext) => void;
 }
 
 /** The generic document operations every resource type shares. */
@@ -70,6 +75,7 @@ export class Engine {
       this.defs.set(def.type, def);
       for (const seg of [def.collection, ...(def.aliases ?? [])]) this.bySegment.set(seg.toLowerCase(), def);
     }
+    for (const def of defs) def.init?.(this.ctx(undefined));
   }
 
   def(type: string): ResourceDef {

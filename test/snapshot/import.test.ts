@@ -254,13 +254,18 @@ describe("teams", () => {
         'create Users "alice"',
         'skip Users "bob"',
       ]);
-      expect(byName()).toEqual({ Auditors: ["bob"], "Release managers": ["carol"] });
+      // Every space has its built-in Space Managers team, on both sides: matched by name, left alone.
+      expect(byName()).toEqual({ Auditors: ["bob"], "Release managers": ["carol"], "Space Managers": [] });
       // The destination's own bob (under its ID), not a copy.
       expect(dst.engine.docs("Teams", "Spaces-1").find((t) => t.Name === "Auditors")?.MemberUserIds).toEqual([
         bob2.Id,
       ]);
       await importInto(dst, join(dir, "teams"), { overwrite: true });
-      expect(byName()).toEqual({ Auditors: ["bob"], "Release managers": ["alice", "bob", "carol"] });
+      expect(byName()).toEqual({
+        Auditors: ["bob"],
+        "Release managers": ["alice", "bob", "carol"],
+        "Space Managers": [],
+      });
       expect(dst.store.all("Users").filter((u) => String(u.Username).toLowerCase() === "bob")).toHaveLength(
         1,
       );

@@ -3,6 +3,7 @@ import type { Route } from "../routes.js";
 import { accounts, certificates, gitCredentials } from "./accounts.js";
 import { environments } from "./environments.js";
 import { feeds } from "./feeds.js";
+import { deploymentFreezes, freezeRoutes } from "./freezes.js";
 import {
   lifecycles,
   machinePolicies,
@@ -16,11 +17,14 @@ import { machines, workers } from "./machines.js";
 import { deploymentProcesses, runbookProcesses } from "./processes.js";
 import { channels, deployments, projectTriggers, releases, runbooks } from "./project-children.js";
 import { projectRoutes, projects } from "./projects.js";
+import { retentionPolicies, retentionRoutes } from "./retention.js";
 import { spaces } from "./spaces.js";
+import { subscriptions } from "./subscriptions.js";
 import { packages, tasks } from "./tasks.js";
-import { teams, users } from "./teams.js";
+import { users } from "./teams.js";
 import { actionTemplates, templateRoutes } from "./templates.js";
 import { tenantRoutes, tenants, tenantVariables } from "./tenants.js";
+import { scopedUserRoles, teamRoutes, teams, userRoles } from "./user-roles.js";
 import { variableSets } from "./variables.js";
 
 /** The Octopus Server version the sandbox reports (the provider gates features on 2025.3+). */
@@ -33,6 +37,7 @@ export const SERVER_VERSION = "2025.4.10000";
 export const RESOURCE_DEFS: readonly ResourceDef[] = [
   spaces,
   users,
+  userRoles,
   environments,
   projectGroups,
   lifecycles,
@@ -60,6 +65,10 @@ export const RESOURCE_DEFS: readonly ResourceDef[] = [
   releases,
   deployments,
   teams,
+  scopedUserRoles,
+  subscriptions,
+  retentionPolicies,
+  deploymentFreezes,
   packages,
   tasks,
 ];
@@ -106,4 +115,7 @@ export const ROUTES: readonly Route[] = [
   ...projectRoutes,
   ...tenantRoutes,
   ...templateRoutes,
+  ...teamRoutes,
+  ...retentionRoutes,
+  ...freezeRoutes,
 ];

@@ -1,5 +1,7 @@
 import type { ResourceDef } from "../engine.js";
 import type { JsonObject } from "../secrets.js";
+import { createDefaultRetentionPolicies } from "./retention.js";
+import { createSpaceManagers } from "./user-roles.js";
 
 /** The documents Octopus creates with every new space; looked up by name, never exported. */
 export const SPACE_DEFAULTS = {
@@ -42,6 +44,8 @@ export const spaces: ResourceDef = {
     engine.create("Feeds", spaceId, builtInFeed(spaceId), { keepId: true });
     engine.create("Feeds", spaceId, releasesFeed(spaceId), { keepId: true });
     engine.create("ProjectGroups", spaceId, { Name: SPACE_DEFAULTS.projectGroup, Description: "" });
+    createSpaceManagers(ctx, spaceId);
+    createDefaultRetentionPolicies(ctx, spaceId);
   },
   beforeDelete: (space, ctx) => {
     for (const def of ctx.engine.defs.values()) {

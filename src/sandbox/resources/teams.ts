@@ -1,7 +1,7 @@
 import type { ResourceDef } from "../engine.js";
 import { badRequest } from "../errors.js";
 
-/** Users: server-wide, identified by Username. */
+/** Users: server-wide, identified by Username. Teams, which hold them, are in user-roles.ts. */
 export const users: ResourceDef = {
   type: "Users",
   collection: "users",
@@ -36,29 +36,4 @@ export const users: ResourceDef = {
       ),
   },
   sort: (a, b) => String(a.Username).localeCompare(String(b.Username)),
-};
-
-/** Teams of a space; members are users (by ID). */
-export const teams: ResourceDef = {
-  type: "Teams",
-  collection: "teams",
-  idPrefix: "Teams",
-  scope: "space",
-  link: "Teams",
-  required: ["Name"],
-  defaults: () => ({
-    Description: "",
-    MemberUserIds: [],
-    ExternalSecurityGroups: [],
-    CanBeDeleted: true,
-    CanBeRenamed: true,
-    CanChangeRoles: true,
-    CanChangeMembers: true,
-  }),
-  normalise: (doc, ctx) => {
-    const members = Array.isArray(doc.MemberUserIds) ? doc.MemberUserIds : [];
-    for (const id of members)
-      if (!ctx.engine.store.get("Users", String(id)))
-        throw badRequest(`The team '${String(doc.Name)}' has a member '${String(id)}' that is not a user.`);
-  },
 };
