@@ -137,6 +137,8 @@ export const tenantVariables: DocType = {
     ownerField: "TenantId",
   },
   identity: "tenant",
+  // Its library set values; its project template values are written with each project.
+  resources: { octopusdeploy_tenant_common_variable: "tenant-common-variable" },
   ignoredBy: "ignoreTenants",
   secrets: [{ path: "LibraryVariables.*.Variables.*" }, { path: "ProjectVariables.*.Variables.*.*" }],
   ids: [

@@ -15,10 +15,9 @@ export const projects: DocType = {
   resources: {
     octopusdeploy_project: "document",
     octopusdeploy_project_versioning_strategy: "setting",
-    // A project's tenants: the link and the tenants' values of its templates and of its library sets'.
+    // A project's tenants: the connection, and the tenants' values of the project's templates.
     octopusdeploy_tenant_project: "setting",
     octopusdeploy_tenant_project_variable: "tenant-project-variable",
-    octopusdeploy_tenant_common_variable: "tenant-common-variable",
   },
   secrets: [TEMPLATE_SECRETS, { path: "PersistenceSettings.Credentials.Password" }],
   ids: [

@@ -68,7 +68,10 @@ export async function readExport(dir: string): Promise<{ manifest: ExportManifes
 export async function fingerprint(mod: RunModule, extra: string[]): Promise<string> {
   const hash = createHash("sha256");
   for (const e of extra) hash.update(`${e}\0`);
-  const skipDirs = mod.path === "" ? new Set(["space", "projects", "space_creation"]) : new Set<string>();
+  const skipDirs =
+    mod.path === ""
+      ? new Set(["space", "projects", "space_creation", "tenant-variables"])
+      : new Set<string>();
   for (const file of await walk(mod.root, "", skipDirs)) {
     hash.update(`${file}\0`);
     hash.update(await readFile(join(mod.root, file)));

@@ -1,6 +1,6 @@
 import type { GraphNode, SpaceGraph } from "../graph/graph.js";
 import { type IdMatch, idFields, isExpression } from "../registry/fields.js";
-import { docType, lookupOf, singularOf } from "../registry/index.js";
+import { type Doc, docType, lookupOf, singularOf } from "../registry/index.js";
 import {
   attr,
   type Block,
@@ -641,12 +641,38 @@ export class EmitContext {
   }
 
   /**
-   * The project that carries a tenant's values for a library variable set's templates: the
-   * first, in apply order, of the exported projects the tenant is connected to that include
-   * the set (those values can only be set once such a connection exists).
+   * The exported projects, in apply order, that connect a tenant and include a library
+   * variable set: the tenant's values of the set's templates can be set once one of those
+   * connections exists on the destination.
    */
-  commonVariablesHome(tenantId: string, libraryVariableSetId: string): string | undefined {
-    return this.state.commonHome(this.plan, tenantId, libraryVariableSetId);
+  commonVariableCarriers(tenantId: string, libraryVariableSetId: string): string[] {
+    const tenant = this.graph.get(tenantId);
+    const connected = ((tenant?.doc as Doc | undefined)?.ProjectEnvironments ?? {}) as Record<
+      string,
+      unknown
+    >;
+    return this.plan.projectOrder.filter((projectId) => {
+      if (!Object.hasOwn(connected, projectId) || this.plan.home.get(projectId) === undefined) return false;
+      const sets = (this.graph.get(projectId)?.doc as Doc | undefined)?.IncludedLibraryVariableSetIds;
+      return Array.isArray(sets) && sets.includes(libraryVariableSetId);
+    });
+  }
+
+  /** Records the resource that connects a tenant to a project, for what must be written after it. */
+  tenantLink(tenantId: string, projectId: string, label: Lazy): void {
+    this.state.tenantLinks.set(`${tenantId} ${projectId}`, { label, module: this.module.path });
+  }
+
+  /**
+   * What must apply before a tenant's values that need its connection to a project: the
+   * connection itself when it is in this module, else the project's module.
+   */
+  afterTenantLink(tenantId: string, projectId: string): Expr | undefined {
+    const link = this.state.tenantLinks.get(`${tenantId} ${projectId}`);
+    if (link && link.module === this.module.path) return ref("octopusdeploy_tenant_project", link.label);
+    const home = this.plan.home.get(projectId);
+    if (home !== undefined && home !== this.module.path) this.module.dependsOn.add(home);
+    return undefined;
   }
 
   /** The destination ID of a library variable set's template, by the template's name. */
@@ -699,7 +725,8 @@ export class ExportState {
   readonly primaries = new Map<string, Primary>();
   readonly tagLabels = new Map<string, Lazy>();
   readonly actionNames = new Map<string, string>();
-  private readonly commonHomes = new Map<string, string | undefined>();
+  /** Each tenant's connection to a project, by `tenantId projectId`: its label and module. */
+  readonly tenantLinks = new Map<string, { label: Lazy; module: string }>();
   private readonly secretNames = new Namespace().reserve(...STANDARD_INPUTS, IDS_INPUT);
   /** How many variables of the space's variable sets have each name (lowercase). */
   readonly variableNames = new Map<string, number>();
@@ -725,24 +752,6 @@ export class ExportState {
       this.secrets.set(key, secret);
     }
     return secret;
-  }
-
-  commonHome(plan: ExportPlan, tenantId: string, lvsId: string): string | undefined {
-    const key = `${tenantId} ${lvsId}`;
-    if (!this.commonHomes.has(key)) {
-      const tenant = plan.graph.get(tenantId);
-      const connected =
-        (tenant?.doc as { ProjectEnvironments?: Record<string, unknown> } | undefined)?.ProjectEnvironments ??
-        {};
-      const home = plan.projectOrder.find((projectId) => {
-        if (!Object.hasOwn(connected, projectId) || plan.home.get(projectId) === undefined) return false;
-        const sets = (plan.graph.get(projectId)?.doc as { IncludedLibraryVariableSetIds?: unknown })
-          ?.IncludedLibraryVariableSetIds;
-        return Array.isArray(sets) && sets.includes(lvsId);
-      });
-      this.commonHomes.set(key, home);
-    }
-    return this.commonHomes.get(key);
   }
 
   /** The registry's ID field at `holder[key]` in document `of`, if it is one. */

@@ -20,6 +20,13 @@ export interface SelectionOptions {
   spreadSecrets?: boolean;
 }
 
+/**
+ * The module of tenants' values of library variable set templates: they belong to the tenants
+ * (space-level), but the server takes them only once the tenants are connected to projects, so
+ * they apply after the project modules.
+ */
+export const TENANT_VARIABLES = "tenant-variables";
+
 export interface Plan extends ExportPlan {
   /** Module paths and titles, in apply order (space first, then project levels). */
   modules: Array<{ path: string; title: string; projectId?: string }>;
@@ -83,7 +90,11 @@ export function planExport(graph: SpaceGraph, options: SelectionOptions): Plan {
       };
       for (const t of graph.ofType("Tenants")) {
         const pe = (t.doc as { ProjectEnvironments?: Record<string, unknown> }).ProjectEnvironments ?? {};
-        if (selected.some((p) => Object.hasOwn(pe, p))) add(t.id);
+        if (selected.some((p) => Object.hasOwn(pe, p))) {
+          add(t.id);
+          // Its values of library sets' templates go with it.
+          if (graph.get(`TenantVariables-${t.id}`)) add(`TenantVariables-${t.id}`);
+        }
       }
       while (queue.length) {
         const id = queue.shift()!;
@@ -102,7 +113,7 @@ export function planExport(graph: SpaceGraph, options: SelectionOptions): Plan {
   for (const node of graph.nodes.values()) {
     if (node.projectId && node.projectId !== node.id && excluded.has(node.projectId)) excluded.add(node.id);
     const d = node.doc as Record<string, unknown>;
-    for (const owner of [d.OwnerId, d.RunbookId])
+    for (const owner of [d.OwnerId, d.RunbookId, d.TenantId])
       if (typeof owner === "string" && excluded.has(owner)) excluded.add(node.id);
   }
 
@@ -123,6 +134,7 @@ export function planExport(graph: SpaceGraph, options: SelectionOptions): Plan {
     )
       continue;
     if (options.layout === "single") home.set(id, "");
+    else if (node.type === "TenantVariables") home.set(id, TENANT_VARIABLES);
     else if (node.klass === "space") home.set(id, "space");
     else if (node.projectId) home.set(id, `projects/${dirs.get(node.projectId)}`);
   }
@@ -142,6 +154,8 @@ export function planExport(graph: SpaceGraph, options: SelectionOptions): Plan {
       const path = `projects/${dirs.get(id)}`;
       if (used.has(path)) modules.push({ path, title: `project ${graph.get(id)?.name}`, projectId: id });
     }
+    if (used.has(TENANT_VARIABLES))
+      modules.push({ path: TENANT_VARIABLES, title: "tenants' values of library variable sets" });
     if (options.runbook) {
       const projectId = selected[0]!;
       const path = `projects/${dirs.get(projectId) ?? projectDirectories(graph, [projectId]).get(projectId)}`;

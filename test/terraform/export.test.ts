@@ -63,6 +63,7 @@ describe("the modules layout", () => {
       "projects/orders-api",
       "projects/payments-service",
       "projects/storefront",
+      "tenant-variables",
     ]);
     expect(files.has("space/module/environments.tf")).toBe(true);
     expect(files.get("projects/orders-api/module/project.tf")).toMatch(
@@ -72,6 +73,8 @@ describe("the modules layout", () => {
       ["space"],
       ["projects/orders-api", "projects/payments-service"],
       ["projects/storefront"],
+      // Tenants' values of library sets apply once the projects have connected the tenants.
+      ["tenant-variables"],
     ]);
     expect(manifest.modules.find((m) => m.path === "projects/storefront")?.dependsOn).toEqual([
       "projects/orders-api",

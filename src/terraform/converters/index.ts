@@ -1,6 +1,6 @@
 import { accounts, certificates } from "./accounts.js";
 import type { Converter } from "./converter.js";
-import { libraryVariableSets, scriptModules, tenants, variableSets } from "./library.js";
+import { libraryVariableSets, scriptModules, tenants, tenantVariables, variableSets } from "./library.js";
 import { channels, processes, projects, runbooks, triggers } from "./projects.js";
 import {
   environments,
@@ -16,7 +16,7 @@ import {
 import { machines, workers } from "./targets.js";
 import { actionTemplates } from "./templates.js";
 
-/** Every converter. A new resource family is a converter file and a line here. */
+/** Every converter: one per exported document type (docs/design.md, "Adding a document type"). */
 export const CONVERTERS: readonly Converter[] = [
   environments,
   projectGroups,
@@ -41,6 +41,7 @@ export const CONVERTERS: readonly Converter[] = [
   processes,
   triggers,
   variableSets,
+  tenantVariables,
 ];
 
 const BY_TYPE = new Map<string, Converter>(CONVERTERS.flatMap((c) => c.types.map((t) => [t, c] as const)));

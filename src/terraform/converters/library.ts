@@ -310,3 +310,82 @@ export function projectTemplateId(
   }
   return undefined;
 }
+
+/**
+ * A tenant's values of library variable set templates (common variables). They belong to the
+ * tenant, a space-level document: in the modules layout they go to a module of their own that
+ * applies after the projects, because the server takes a tenant's values of a set only once the
+ * tenant is connected to a project that includes the set. Values of sets that no exported
+ * project connects the tenant to are left to the export that has such a project.
+ */
+export const tenantVariables: Converter = {
+  types: ["TenantVariables"],
+  file: "tenant_common_variables.tf",
+  emit(node, ctx) {
+    const d = docOf(node);
+    const tenant = ctx.graph.get(String(d.TenantId ?? ""));
+    if (!tenant) return;
+    const what = `tenant "${tenant.name}"`;
+    const entries = Object.entries((d.LibraryVariables ?? {}) as Record<string, Doc>).sort(([a], [b]) =>
+      a < b ? -1 : 1,
+    );
+    for (const [lvsId, entry] of entries) {
+      const carriers = ctx.commonVariableCarriers(tenant.id, lvsId);
+      const lvs = ctx.graph.get(lvsId);
+      if (!lvs || carriers.length === 0) continue;
+      const tenantRef = ctx.ref(tenant.id, what, { optional: true });
+      const lvsRef = ctx.ref(lvsId, `${what} library variable set`, { optional: true });
+      if (!tenantRef || !lvsRef) continue;
+      const after = carriers.flatMap((p) => ctx.afterTenantLink(tenant.id, p) ?? []);
+      const lvsTemplates = (docOf(lvs).Templates ?? []) as Doc[];
+      const holder = (entry.Variables ?? {}) as Record<string, unknown>;
+      for (const templateId of Object.keys(holder).sort()) {
+        const template = lvsTemplates.find((t) => t.Id === templateId);
+        if (!template) continue;
+        const name = String(template.Name);
+        const templateRef = ctx.libraryTemplateId(lvsId, name, `${what} library template`);
+        if (!templateRef) continue;
+        const value = tenantValue(
+          holder,
+          templateId,
+          node,
+          ctx,
+          `${tenant.name} ${lvs.name} ${name}`,
+          `Tenant "${tenant.name}" value of ${name}`,
+          `LibraryVariables.${lvsId}.Variables.${templateId}`,
+        );
+        if (!value) continue;
+        ctx.resource(
+          this.file,
+          "octopusdeploy_tenant_common_variable",
+          `${tenant.name} ${lvs.name} ${name}`,
+          [
+            attr("space_id", ctx.spaceId),
+            attr("tenant_id", tenantRef),
+            attr("library_variable_set_id", lvsRef),
+            attr("template_id", templateRef),
+            attr("value", value),
+            ...(after.length ? [attr("depends_on", tuple(after))] : []),
+          ],
+          { part: `Tenants[Id=${tenant.id}].LibraryVariables.${lvsId}.${templateId}` },
+        );
+      }
+    }
+  },
+};
+
+/** A tenant's value of a template: a secret, a reference (a certificate or account template), or text. */
+export function tenantValue(
+  holder: Record<string, unknown>,
+  templateId: string,
+  values: GraphNode,
+  ctx: EmitContext,
+  key: string,
+  description: string,
+  path: string,
+): Expr | undefined {
+  const value = holder[templateId];
+  if (hasSecret(value))
+    return ctx.secret(key, "text", description, { key: `tenant ${key}`, sourceId: values.id, path });
+  return ctx.field(holder, templateId, description, { of: values }) ?? undefined;
+}

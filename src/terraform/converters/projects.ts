@@ -13,7 +13,7 @@ import {
   optString,
   optStrings,
 } from "./converter.js";
-import { projectTemplateId, templates } from "./library.js";
+import { projectTemplateId, templates, tenantValue } from "./library.js";
 
 /** Projects, their channels, runbooks and triggers, and their tenants' links and variables. */
 
@@ -100,6 +100,7 @@ function emitTenantLinks(project: GraphNode, projectRef: Expr, ctx: EmitContext)
       ],
       { part: `Tenants[Id=${tenant.id}]` },
     );
+    ctx.tenantLink(tenant.id, project.id, link);
     const after = [attr("depends_on", tuple([ref("octopusdeploy_tenant_project", link)]))];
     const values = ctx.graph.get(`TenantVariables-${tenant.id}`);
     if (!values) continue;
@@ -143,65 +144,7 @@ function emitTenantLinks(project: GraphNode, projectRef: Expr, ctx: EmitContext)
         );
       }
     }
-    // Library template values (common variables) this project is designated to carry.
-    for (const [lvsId, entry] of Object.entries((v.LibraryVariables ?? {}) as Record<string, Doc>).sort(
-      ([a], [b]) => (a < b ? -1 : 1),
-    )) {
-      if (ctx.commonVariablesHome(tenant.id, lvsId) !== project.id) continue;
-      const lvs = ctx.graph.get(lvsId);
-      if (!lvs) continue;
-      const lvsTemplates = (docOf(lvs).Templates ?? []) as Doc[];
-      for (const [templateId] of Object.entries((entry.Variables ?? {}) as Record<string, unknown>).sort(
-        ([a], [b]) => (a < b ? -1 : 1),
-      )) {
-        const template = lvsTemplates.find((t) => t.Id === templateId);
-        if (!template) continue;
-        const templateRef = ctx.libraryTemplateId(lvsId, String(template.Name), `${what} library template`);
-        const lvsRef = ctx.ref(lvsId, `${what} library variable set`, { optional: true });
-        if (!templateRef || !lvsRef) continue;
-        const value = tenantValue(
-          entry.Variables as Record<string, unknown>,
-          templateId,
-          values,
-          ctx,
-          `${tenant.name} ${lvs.name} ${String(template.Name)}`,
-          `Tenant "${tenant.name}" value of ${String(template.Name)}`,
-          `LibraryVariables.${lvsId}.Variables.${templateId}`,
-        );
-        if (!value) continue;
-        ctx.resource(
-          "tenants.tf",
-          "octopusdeploy_tenant_common_variable",
-          `${tenant.name} ${lvs.name} ${String(template.Name)}`,
-          [
-            attr("space_id", ctx.spaceId),
-            attr("tenant_id", tenantRef),
-            attr("library_variable_set_id", lvsRef),
-            attr("template_id", templateRef),
-            attr("value", value),
-            ...after,
-          ],
-          { part: `Tenants[Id=${tenant.id}].LibraryVariables.${lvsId}.${templateId}` },
-        );
-      }
-    }
   }
-}
-
-/** A tenant's value of a template: a secret, a reference (a certificate or account template), or text. */
-function tenantValue(
-  holder: Record<string, unknown>,
-  templateId: string,
-  values: GraphNode,
-  ctx: EmitContext,
-  key: string,
-  description: string,
-  path: string,
-): Expr | undefined {
-  const value = holder[templateId];
-  if (hasSecret(value))
-    return ctx.secret(key, "text", description, { key: `tenant ${key}`, sourceId: values.id, path });
-  return ctx.field(holder, templateId, description, { of: values }) ?? undefined;
 }
 
 function emitDefaultChannelNote(project: GraphNode, ctx: EmitContext): void {

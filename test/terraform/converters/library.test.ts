@@ -524,4 +524,99 @@ describe("tenants", () => {
   });
 });
 
+describe("tenants' values of library sets' templates (common variables)", () => {
+  const TENANTED: Documents = {
+    Lifecycles: [{ Id: "Lifecycles-1", Name: "Default Lifecycle" }],
+    ProjectGroups: [{ Id: "ProjectGroups-1", Name: "Default Project Group" }],
+    Environments: [{ Id: "Environments-1", Name: "Production" }],
+    LibraryVariableSets: [
+      {
+        Id: "LibraryVariableSets-1",
+        Name: "Mail",
+        Templates: [
+          { Id: "lt-1", Name: "Smtp.Host" },
+          { Id: "lt-2", Name: "Smtp.Password" },
+        ],
+      },
+      { Id: "LibraryVariableSets-2", Name: "Unused", Templates: [{ Id: "lt-3", Name: "Other" }] },
+    ],
+    Projects: [
+      {
+        Id: "Projects-1",
+        Name: "Web",
+        LifecycleId: "Lifecycles-1",
+        ProjectGroupId: "ProjectGroups-1",
+        IncludedLibraryVariableSetIds: ["LibraryVariableSets-1"],
+      },
+    ],
+    Tenants: [{ Id: "Tenants-1", Name: "Acme", ProjectEnvironments: { "Projects-1": ["Environments-1"] } }],
+    TenantVariables: [
+      {
+        Id: "TenantVariables-Tenants-1",
+        TenantId: "Tenants-1",
+        LibraryVariables: {
+          "LibraryVariableSets-1": {
+            LibraryVariableSetId: "LibraryVariableSets-1",
+            Variables: { "lt-1": "smtp.acme.example", "lt-2": { HasValue: true } },
+          },
+          // No exported project connects the tenant and includes this set: not written here.
+          "LibraryVariableSets-2": {
+            LibraryVariableSetId: "LibraryVariableSets-2",
+            Variables: { "lt-3": "x" },
+          },
+        },
+      },
+    ],
+  };
+
+  it("are written after the tenant's connection to a project that includes the set", async () => {
+    const out = convert(TENANTED);
+    const templateIds = "${octopusdeploy_library_variable_set.mail.template_ids";
+    expect(await out.resources("octopusdeploy_tenant_common_variable")).toEqual({
+      acme_mail_smtp_host: {
+        space_id: SPACE_ID,
+        tenant_id: "${octopusdeploy_tenant.acme.id}",
+        library_variable_set_id: "${octopusdeploy_library_variable_set.mail.id}",
+        template_id: `${templateIds}["Smtp.Host"]}`,
+        value: "smtp.acme.example",
+        depends_on: ["${octopusdeploy_tenant_project.web_acme}"],
+      },
+      acme_mail_smtp_password: {
+        space_id: SPACE_ID,
+        tenant_id: "${octopusdeploy_tenant.acme.id}",
+        library_variable_set_id: "${octopusdeploy_library_variable_set.mail.id}",
+        template_id: `${templateIds}["Smtp.Password"]}`,
+        value: "${var.tenant_acme_mail_smtp_password}",
+        depends_on: ["${octopusdeploy_tenant_project.web_acme}"],
+      },
+    });
+    expect(out.secrets).toContainEqual(
+      expect.objectContaining({
+        variable: "tenant_acme_mail_smtp_password",
+        sourceId: "TenantVariables-Tenants-1",
+        path: "LibraryVariables.LibraryVariableSets-1.Variables.lt-2",
+      }),
+    );
+    expect(await out.schemaProblems()).toEqual([]);
+  });
+
+  it("belong to the space, in a module of their own after the projects, never to a project module", async () => {
+    const out = convert(TENANTED, { layout: "modules" });
+    const paths = out.manifest.modules.map((m) => m.path);
+    expect(paths).toEqual(["space", "projects/web", "tenant-variables"]);
+    expect(out.manifest.modules.find((m) => m.path === "tenant-variables")?.dependsOn).toEqual([
+      "projects/web",
+      "space",
+    ]);
+    const owners = out.manifest.resources
+      .filter((r) => r.type === "octopusdeploy_tenant_common_variable")
+      .map((r) => r.module);
+    expect(owners).toEqual(["tenant-variables", "tenant-variables"]);
+    expect(out.text("tenant-variables/module/tenant_common_variables.tf")).toContain(
+      'resource "octopusdeploy_tenant_common_variable" "acme_mail_smtp_host"',
+    );
+    expect(await out.schemaProblems()).toEqual([]);
+  });
+});
+
 itWritesEveryResourceType(library);

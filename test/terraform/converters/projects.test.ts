@@ -293,30 +293,6 @@ describe("a project's tenants", () => {
     expect(await out.schemaProblems()).toEqual([]);
   });
 
-  it("writes the tenant's values of its library sets' templates with the project that includes the set", async () => {
-    const out = convert(TENANTED);
-    const templateIds = "${octopusdeploy_library_variable_set.mail.template_ids";
-    expect(await out.resources("octopusdeploy_tenant_common_variable")).toEqual({
-      acme_mail_smtp_host: {
-        space_id: SPACE_ID,
-        tenant_id: "${octopusdeploy_tenant.acme.id}",
-        library_variable_set_id: "${octopusdeploy_library_variable_set.mail.id}",
-        template_id: `${templateIds}["Smtp.Host"]}`,
-        value: "smtp.acme.example",
-        depends_on: ["${octopusdeploy_tenant_project.web_acme}"],
-      },
-      acme_mail_smtp_password: {
-        space_id: SPACE_ID,
-        tenant_id: "${octopusdeploy_tenant.acme.id}",
-        library_variable_set_id: "${octopusdeploy_library_variable_set.mail.id}",
-        template_id: `${templateIds}["Smtp.Password"]}`,
-        value: "${var.tenant_acme_mail_smtp_password}",
-        depends_on: ["${octopusdeploy_tenant_project.web_acme}"],
-      },
-    });
-    expect(await out.schemaProblems()).toEqual([]);
-  });
-
   it("writes no values of a library set the project does not include", async () => {
     const out = convert({ ...TENANTED, Projects: [project({ Templates: [] })] });
     expect(out.types).toContain("octopusdeploy_tenant_project");
