@@ -116,6 +116,8 @@ const CHECKS: Array<[RegExp, (r: Ran) => void | Promise<void>]> = [
         "projects/payments-service",
         "projects/storefront",
         "space",
+        // Acme Corp's values of the library sets' templates: the tenant's, applied after the projects.
+        "tenant-variables",
       ]);
     },
   ],
@@ -142,7 +144,7 @@ const CHECKS: Array<[RegExp, (r: Ran) => void | Promise<void>]> = [
   [
     /^octoport apply \.\/octopus --server http:\/\/127.0.0.1:8066 /,
     async (r) => {
-      expect(r.stdout.split("\n").filter((l) => / applied$/.test(l))).toHaveLength(4);
+      expect(r.stdout.split("\n").filter((l) => / applied$/.test(l))).toHaveLength(5);
       expect(await destinationProjects(r.env)).toEqual(["Orders API", "Payments Service", "Storefront"]);
     },
   ],
