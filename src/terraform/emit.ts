@@ -736,7 +736,11 @@ export class ExportState {
   private readonly indexed = new WeakSet<object>();
 
   /** Counted before any module is converted: documents may be released as modules are written. */
-  constructor(graph: SpaceGraph) {
+  constructor(
+    graph: SpaceGraph,
+    /** Each secret input's name in an earlier export, by `sourceId path`: a secret keeps it. */
+    private readonly earlierNames: ReadonlyMap<string, string> = new Map(),
+  ) {
     for (const set of graph.ofType("VariableSets")) {
       for (const v of (set.doc as { Variables?: Array<{ Name?: unknown }> }).Variables ?? []) {
         const key = String(v.Name).toLowerCase();
@@ -748,6 +752,8 @@ export class ExportState {
   secret(key: string, fields: Omit<Secret, "name" | "key">): Secret {
     let secret = this.secrets.get(key);
     if (!secret) {
+      const earlier = this.earlierNames.get(`${fields.sourceId} ${fields.path}`);
+      if (earlier) this.secretNames.pin(key, earlier);
       secret = { ...fields, key, name: new Name(this.secretNames, key) };
       this.secrets.set(key, secret);
     }

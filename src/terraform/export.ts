@@ -87,10 +87,12 @@ export function buildExport(graph: SpaceGraph, options: ExportOptions): ExportRe
  * come last.
  */
 export function* exportFiles(graph: SpaceGraph, options: ExportOptions): Generator<ExportFile, Manifest> {
-  const plan = planExport(graph, options);
+  // What an earlier export into the same directory named, so that renames keep their names.
+  const earlier = sameExport(options.previous, { spaceId: graph.space.Id, layout: options.layout });
+  const plan = planExport(graph, { ...options, keepDirectories: earlierDirectories(earlier) });
   const releasing = options.releaseGraph === true && !options.adoptFrom;
   if (releasing) graph.dropReferences();
-  const state = new ExportState(graph);
+  const state = new ExportState(graph, earlierSecretNames(earlier));
   // Read from every project's process now: the roots are made after the processes are released.
   const projectDependencies = projectDependencyNames(plan);
   const modules = new Map<string, ModuleBuilder>();
@@ -205,10 +207,32 @@ const LAYOUT_FILES = new Set([
 ]);
 
 /** The previous export, when it is of the same space in the same layout (else renames mean nothing). */
-function sameExport(previous: Manifest | undefined, current: Manifest): Manifest | undefined {
-  if (!previous || previous.source?.spaceId !== current.source.spaceId || previous.layout !== current.layout)
+function sameExport(
+  previous: Manifest | undefined,
+  current: { spaceId: string; layout: Manifest["layout"] },
+): Manifest | undefined {
+  if (!previous || previous.source?.spaceId !== current.spaceId || previous.layout !== current.layout)
     return undefined;
-  return { ...previous, resources: previous.resources ?? [], moved: previous.moved ?? [] };
+  return {
+    ...previous,
+    resources: previous.resources ?? [],
+    moved: previous.moved ?? [],
+    secrets: previous.secrets ?? [],
+  };
+}
+
+/** Each project's module directory in an earlier export, by project ID: a renamed project keeps it. */
+function earlierDirectories(earlier: Manifest | undefined): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const r of earlier?.resources ?? [])
+    if (r.sourceType === "Projects" && r.type === "octopusdeploy_project" && r.module.startsWith("projects/"))
+      out.set(r.sourceId, r.module.slice("projects/".length));
+  return out;
+}
+
+/** Each secret input's name in an earlier export, by where its value is (document and path). */
+function earlierSecretNames(earlier: Manifest | undefined): Map<string, string> {
+  return new Map((earlier?.secrets ?? []).map((s) => [`${s.sourceId} ${s.path}`, s.variable]));
 }
 
 /**
@@ -623,7 +647,14 @@ function* rootFiles(
     moved: [],
     files: [],
   };
-  const previous = sameExport(options.previous, manifest);
+  const previous = sameExport(options.previous, {
+    spaceId: manifest.source.spaceId,
+    layout: manifest.layout,
+  });
+  if (previous) {
+    manifest.warnings.push(...renamedInputs(previous, manifest));
+    manifest.warnings.sort((a, b) => cmp(`${a.subject} ${a.message}`, `${b.subject} ${b.message}`));
+  }
   manifest.moved = previous
     ? movesSince({ resources: trackedResources(previous), moved: previous.moved }, trackedResources(manifest))
     : [];
@@ -866,4 +897,26 @@ function tfvarsExample(secrets: Secret[], options: ExportOptions): string {
     items.push(blank, comment(s.description), attr(s.name.resolve(), str("")));
   }
   return file(items);
+}
+
+/**
+ * Secret inputs an earlier export named that this one names otherwise, or no longer has:
+ * tfvars files and CI secrets that set them must change with them. (A renamed document keeps
+ * its input's name; only a name taken by another input, or a value that is gone, changes.)
+ */
+function renamedInputs(previous: Manifest, current: Manifest): Manifest["warnings"] {
+  const now = new Map(current.secrets.map((s) => [`${s.sourceId} ${s.path}`, s.variable]));
+  const out: Manifest["warnings"] = [];
+  for (const s of previous.secrets) {
+    const name = now.get(`${s.sourceId} ${s.path}`);
+    if (name === s.variable) continue;
+    out.push({
+      subject: `input "${s.variable}"`,
+      message:
+        name === undefined
+          ? `is no longer needed (${s.description}: gone from the source); remove it from tfvars files and CI secrets`
+          : `is now "${name}" (${s.description}); rename it in tfvars files and CI secrets`,
+    });
+  }
+  return out;
 }

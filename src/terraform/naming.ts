@@ -35,11 +35,24 @@ export function shortHash(text: string, length = 4): string {
 export class Namespace {
   private readonly wanted = new Map<string, Set<string>>();
   private readonly reserved = new Set<string>();
+  private readonly pinned = new Map<string, string>();
   private resolved: Map<string, string> | undefined;
 
   /** Identifiers no claim may take (e.g. inputs every module declares). */
   reserve(...identifiers: string[]): this {
     for (const id of identifiers) this.reserved.add(id);
+    return this;
+  }
+
+  /**
+   * Gives `key` the identifier it had before (in an earlier export), so that what is named
+   * after something keeps its name when that thing is renamed. The first key to pin an
+   * identifier keeps it; a later one is named as usual.
+   */
+  pin(key: string, identifier: string): this {
+    if (this.resolved) throw new Error("Namespace.pin after resolve");
+    if (![...this.pinned.values()].includes(identifier) && !this.reserved.has(identifier))
+      this.pinned.set(key, identifier);
     return this;
   }
 
@@ -66,11 +79,17 @@ export class Namespace {
     if (this.resolved) return this.resolved;
     const out = new Map<string, string>();
     const used = new Set(this.reserved);
-    // Plain identifiers first, so a suffixed one can never take a plain one's place.
+    // Identifiers kept from an earlier export first: nothing new may take them.
+    for (const [key, id] of this.pinned) {
+      if (![...this.wanted.values()].some((keys) => keys.has(key))) continue;
+      out.set(key, id);
+      used.add(id);
+    }
+    // Plain identifiers next, so a suffixed one can never take a plain one's place.
     const suffixed: Array<[string, string]> = [];
     for (const [base, keys] of [...this.wanted.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
-      const sorted = [...keys].sort();
-      const plain = this.reserved.has(base)
+      const sorted = [...keys].sort().filter((k) => !out.has(k));
+      const plain = used.has(base)
         ? undefined
         : sorted.length === 1
           ? sorted[0]

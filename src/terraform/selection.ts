@@ -18,6 +18,8 @@ export interface SelectionOptions {
   detachStepTemplates?: boolean;
   /** Name each sensitive variable's Terraform input after the variable alone (after octoport spread). */
   spreadSecrets?: boolean;
+  /** Each project's module directory in an earlier export into the same place: a renamed project keeps it. */
+  keepDirectories?: ReadonlyMap<string, string>;
 }
 
 /**
@@ -120,7 +122,7 @@ export function planExport(graph: SpaceGraph, options: SelectionOptions): Plan {
   const chosenProjects = options.projects?.length ? selected : projects.map((p) => p.id);
   const emittedProjects = chosenProjects.filter((p) => !excluded.has(p));
   const order = projectOrder(graph, emittedProjects);
-  const dirs = projectDirectories(graph, emittedProjects);
+  const dirs = projectDirectories(graph, emittedProjects, options.keepDirectories);
   const home = new Map<string, string>();
   for (const id of [...candidates].sort()) {
     const node = graph.get(id)!;
@@ -212,15 +214,24 @@ function excludedIds(graph: SpaceGraph, filters: Filters | undefined): Set<strin
   return out;
 }
 
-/** One directory per project, from its name: unique, stable, lowercase with dashes. */
-function projectDirectories(graph: SpaceGraph, ids: readonly string[]): Map<string, string> {
+/**
+ * One directory per project, from its name: unique, lowercase with dashes. A project keeps the
+ * directory an earlier export gave it (`keep`), so a renamed project's module, and the state
+ * beside it, stay where they are and Terraform updates the project in place.
+ */
+function projectDirectories(
+  graph: SpaceGraph,
+  ids: readonly string[],
+  keep: ReadonlyMap<string, string> = new Map(),
+): Map<string, string> {
   const ns = new Namespace();
   const all = graph.ofType("Projects");
-  for (const p of all) ns.claim(p.name);
-  return new Map(
-    ids.map((id) => {
-      const name = graph.get(id)?.name ?? id;
-      return [id, ns.get(name).replace(/^_+/, "").replace(/_/g, "-")];
-    }),
-  );
+  const toDir = (identifier: string) => identifier.replace(/^_+/, "").replace(/_/g, "-");
+  const toIdentifier = (dir: string) => dir.replace(/-/g, "_");
+  for (const p of all) {
+    const kept = keep.get(p.id);
+    if (kept) ns.pin(p.name, toIdentifier(kept));
+    ns.claim(p.name);
+  }
+  return new Map(ids.map((id) => [id, toDir(ns.get(graph.get(id)?.name ?? id))]));
 }

@@ -34,6 +34,8 @@ export const projects: Converter = {
     const body: BodyItem[] = [
       attr("space_id", ctx.spaceId),
       attr("name", str(node.name)),
+      // Kept, so a project recreated on the destination keeps its URLs.
+      ...optString("slug", d.Slug),
       ...optString("description", d.Description),
       ...optExpr("lifecycle_id", lifecycle),
       ...optExpr("project_group_id", group),

@@ -25,6 +25,7 @@ export const environments: Converter = {
     const body: BodyItem[] = [
       attr("space_id", ctx.spaceId),
       attr("name", str(node.name)),
+      ...optString("slug", d.Slug),
       ...optString("description", d.Description),
       ...optNumber("sort_order", d.SortOrder),
       ...optBool("use_guided_failure", d.UseGuidedFailure),
@@ -77,6 +78,7 @@ export const projectGroups: Converter = {
     ctx.resource(this.file, "octopusdeploy_project_group", node.name, [
       attr("space_id", ctx.spaceId),
       attr("name", str(node.name)),
+      ...optString("slug", d.Slug),
       ...optString("description", d.Description),
     ]);
   },

@@ -1,6 +1,7 @@
 resource "octopusdeploy_project" "web_site" {
   space_id                             = var.octopus_space_id
   name                                 = "Web Site"
+  slug                                 = "web-site"
   lifecycle_id                         = octopusdeploy_lifecycle.test_then_production.id
   project_group_id                     = local.project_group_default_project_group_id
   default_guided_failure_mode          = "EnvironmentDefault"

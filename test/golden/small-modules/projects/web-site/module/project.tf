@@ -1,6 +1,7 @@
 resource "octopusdeploy_project" "web_site" {
   space_id                             = var.octopus_space_id
   name                                 = "Web Site"
+  slug                                 = "web-site"
   lifecycle_id                         = local.lifecycle_test_then_production_id
   project_group_id                     = local.project_group_default_project_group_id
   default_guided_failure_mode          = "EnvironmentDefault"
