@@ -67,7 +67,7 @@ async function build(source: Sandbox, name: string): Promise<Built> {
         Type: "Sensitive",
         IsSensitive: true,
         Value: "s3cret-checkout-db",
-        Scope: { Environment: [environments.Development, environments.Test] },
+        Scope: { Environment: [environments.Development!, environments.Test!] },
       },
       { Name: "Greeting", Type: "String", Value: "hello", Scope: {} },
     ];
@@ -94,7 +94,7 @@ async function rename(built: Built): Promise<void> {
     const db = (d.Variables as Array<{ Name: string; Scope: Record<string, string[]> }>).find(
       (v) => v.Name === "DbPassword",
     )!;
-    db.Scope = { Environment: [environments.Development, environments.Production] };
+    db.Scope = { Environment: [environments.Development!, environments.Production!] };
   });
 }
 
