@@ -63,6 +63,8 @@ export type Identity =
   | "tenant"
   /** Its version within its project (releases). */
   | "version-in-project"
+  /** Its kind, one per space (a space's default retention policies, by RetentionType). */
+  | "retention-type"
   /** The username, case-insensitively (users). */
   | "username"
   /** Nothing identifies it across spaces (deployments). */

@@ -51,3 +51,27 @@ export const deploymentFreezes: DocType = {
     { path: "TenantProjectEnvironmentScope[].EnvironmentId", to: "Environments" },
   ],
 };
+
+/** The provider resource of each kind of a space's default retention policy. */
+export const RETENTION_RESOURCES: Readonly<Record<string, string>> = {
+  LifecycleRelease: "octopusdeploy_space_default_lifecycle_release_retention_policy",
+  LifecycleTentacle: "octopusdeploy_space_default_lifecycle_tentacle_retention_policy",
+  RunbookRetention: "octopusdeploy_space_default_runbook_retention_policy",
+};
+
+/**
+ * A space's default retention policies (Octopus 2025.4 and later): one per kind, made with the
+ * space and never created or deleted through the API (the provider's
+ * resource_space_default_*_retention_policy.go), so each is a setting of the space. An older
+ * server has no collection: the reader warns and reads none.
+ */
+export const retentionPolicies: DocType = {
+  type: "RetentionPolicies",
+  label: "default retention policies",
+  singular: "default retention policy",
+  klass: "space",
+  read: { kind: "collection", path: "retentionpolicies", scope: "space" },
+  identity: "retention-type",
+  family: { name: "retention-policies", label: "the space's default retention policies (by name)" },
+  resources: Object.fromEntries(Object.values(RETENTION_RESOURCES).map((r) => [r, "setting" as const])),
+};

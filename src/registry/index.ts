@@ -1,6 +1,6 @@
 import { accounts, certificates } from "./accounts.js";
 import type { DocType, LookupSpec } from "./descriptor.js";
-import { deploymentFreezes } from "./governance.js";
+import { deploymentFreezes, retentionPolicies } from "./governance.js";
 import { deployments, releases, teams, users } from "./history.js";
 import {
   actionTemplates,
@@ -54,6 +54,7 @@ export const REGISTRY: readonly DocType[] = [
   environments,
   projectGroups,
   lifecycles,
+  retentionPolicies,
   machinePolicies,
   proxies,
   workerPools,

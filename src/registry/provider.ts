@@ -68,10 +68,4 @@ export const NOT_YET: Readonly<Record<string, string>> = {
   octopusdeploy_user_role: "user roles: not read or converted yet",
   octopusdeploy_scoped_user_role: "scoped user roles: not read or converted yet",
   octopusdeploy_subscription: "subscriptions: not read or converted yet",
-  octopusdeploy_space_default_lifecycle_release_retention_policy:
-    "the space's default retention policies: not read or converted yet",
-  octopusdeploy_space_default_lifecycle_tentacle_retention_policy:
-    "the space's default retention policies: not read or converted yet",
-  octopusdeploy_space_default_runbook_retention_policy:
-    "the space's default retention policies: not read or converted yet",
 };

@@ -1,4 +1,5 @@
 import type { GraphNode } from "../../graph/graph.js";
+import { RETENTION_RESOURCES } from "../../registry/governance.js";
 import type { EmitContext } from "../emit.js";
 import { attr, type BodyItem, block, type Expr, num, object, ref, str, tuple } from "../hcl/model.js";
 import { byName, type Converter, type Doc, docOf, optList } from "./converter.js";
@@ -153,3 +154,32 @@ function emitServerFreeze(node: GraphNode, ctx: EmitContext): void {
     previous = ref("octopusdeploy_deployment_freeze_tenant", label);
   }
 }
+
+/**
+ * A space's default retention policies, each a setting of the space: applying it replaces the
+ * destination's policy of the same kind.
+ */
+export const retentionPolicies: Converter = {
+  types: ["RetentionPolicies"],
+  file: "retention_policies.tf",
+  emit(node, ctx) {
+    const d = docOf(node);
+    const type = RETENTION_RESOURCES[String(d.RetentionType)];
+    if (!type) {
+      ctx.warn(`is of a kind octoport does not know (${String(d.RetentionType)}); not carried`);
+      return;
+    }
+    const count = d.Strategy === "Count";
+    const kind = String(d.RetentionType).replace(/([a-z])([A-Z])/g, "$1 $2");
+    ctx.resource(this.file, type, kind, [
+      attr("space_id", ctx.spaceId),
+      attr("strategy", str(count ? "Count" : "Forever")),
+      ...(count
+        ? [
+            attr("quantity_to_keep", num(Number(d.QuantityToKeep ?? 0))),
+            attr("unit", str(String(d.Unit ?? "Days"))),
+          ]
+        : []),
+    ]);
+  },
+};

@@ -1,6 +1,6 @@
 import { accounts, certificates } from "./accounts.js";
 import type { Converter } from "./converter.js";
-import { deploymentFreezes } from "./governance.js";
+import { deploymentFreezes, retentionPolicies } from "./governance.js";
 import { libraryVariableSets, scriptModules, tenants, tenantVariables, variableSets } from "./library.js";
 import { channels, processes, projects, runbooks, triggers } from "./projects.js";
 import {
@@ -22,6 +22,7 @@ export const CONVERTERS: readonly Converter[] = [
   environments,
   projectGroups,
   lifecycles,
+  retentionPolicies,
   machinePolicies,
   proxies,
   workerPools,

@@ -163,4 +163,65 @@ describe("deployment freezes", () => {
   });
 });
 
+describe("a space's default retention policies", () => {
+  it("writes each kind as the setting it is: a count with its unit, or forever", async () => {
+    const out = convert({
+      RetentionPolicies: [
+        {
+          Id: "RetentionPolicies-1",
+          Name: "Default Lifecycle Release Retention Policy",
+          RetentionType: "LifecycleRelease",
+          Strategy: "Count",
+          QuantityToKeep: 12,
+          Unit: "Items",
+        },
+        {
+          Id: "RetentionPolicies-2",
+          Name: "Default Lifecycle Tentacle Retention Policy",
+          RetentionType: "LifecycleTentacle",
+          Strategy: "Forever",
+          QuantityToKeep: 0,
+          Unit: null,
+        },
+        {
+          Id: "RetentionPolicies-3",
+          Name: "Default Runbook Retention Policy",
+          RetentionType: "RunbookRetention",
+          Strategy: "Count",
+          QuantityToKeep: 100,
+          Unit: "Items",
+        },
+      ],
+    });
+    expect(await out.resource("octopusdeploy_space_default_lifecycle_release_retention_policy")).toEqual({
+      space_id: "${var.octopus_space_id}",
+      strategy: "Count",
+      quantity_to_keep: 12,
+      unit: "Items",
+    });
+    expect(await out.resources("octopusdeploy_space_default_lifecycle_tentacle_retention_policy")).toEqual({
+      lifecycle_tentacle: { space_id: "${var.octopus_space_id}", strategy: "Forever" },
+    });
+    expect(await out.resources("octopusdeploy_space_default_runbook_retention_policy")).toEqual({
+      runbook_retention: {
+        space_id: "${var.octopus_space_id}",
+        strategy: "Count",
+        quantity_to_keep: 100,
+        unit: "Items",
+      },
+    });
+    expect(await out.schemaProblems()).toEqual([]);
+  });
+
+  it("says so when a kind is new to octoport", () => {
+    const out = convert({
+      RetentionPolicies: [
+        { Id: "RetentionPolicies-9", Name: "Future", RetentionType: "Artifacts", Strategy: "Forever" },
+      ],
+    });
+    expect(out.types).toEqual([]);
+    expect(out.warnings).toEqual([expect.stringMatching(/Future.*Artifacts.*not carried/)]);
+  });
+});
+
 itWritesEveryResourceType(governance);

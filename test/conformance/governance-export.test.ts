@@ -8,10 +8,11 @@ import { exportTo, tfvars } from "./flow.js";
 import { locateTools, TofuDir, type Tools } from "./harness.js";
 
 /**
- * Deployment freezes, exported from a space built through the REST API and applied by the
- * real provider into a destination whose IDs decoys shifted: the destination's freezes equal
- * the source's by names (scopes, windows, a project's recurrence), freezes of other spaces
- * stay out, and a second plan is empty.
+ * Governance documents (deployment freezes, the space's default retention policies), exported
+ * from a space built through the REST API and applied by the real provider into a destination
+ * whose IDs decoys shifted: the destination's freezes equal the source's by names (scopes,
+ * windows, a project's recurrence), freezes of other spaces stay out, the retention policies
+ * are the source's, and a second plan is empty.
  */
 const tools = locateTools();
 
@@ -60,7 +61,15 @@ async function freezesByName(sandbox: Sandbox, space: RestSpace): Promise<unknow
     .sort((a, b) => (String(a.Name) < String(b.Name) ? -1 : 1));
 }
 
-describe.skipIf(typeof tools === "string")("deployment freezes, with the real provider", () => {
+/** The space's default retention policies, by kind. */
+async function retention(space: RestSpace): Promise<Record<string, unknown>> {
+  const out: Record<string, unknown> = {};
+  for (const p of await space.list("retentionpolicies"))
+    out[String(p.RetentionType)] = { Strategy: p.Strategy, QuantityToKeep: p.QuantityToKeep, Unit: p.Unit };
+  return out;
+}
+
+describe.skipIf(typeof tools === "string")("governance documents, with the real provider", () => {
   let source: Sandbox;
   let space: RestSpace;
   beforeAll(async () => {
@@ -106,6 +115,18 @@ describe.skipIf(typeof tools === "string")("deployment freezes, with the real pr
         EndAfterOccurrences: 10,
       },
     });
+    // Retention policies other than a new space's.
+    for (const policy of await space.list("retentionpolicies")) {
+      if (policy.RetentionType === "LifecycleRelease")
+        await space.put(`retentionpolicies/${policy.Id}`, {
+          ...policy,
+          Strategy: "Count",
+          QuantityToKeep: 12,
+          Unit: "Items",
+        });
+      if (policy.RetentionType === "RunbookRetention")
+        await space.put(`retentionpolicies/${policy.Id}`, { ...policy, Strategy: "Forever" });
+    }
     // A freeze of another space: not this space's to export.
     const other = await RestSpace.create(source, "Elsewhere");
     const otherLifecycle = await other.named("lifecycles", "Default Lifecycle");
@@ -124,7 +145,7 @@ describe.skipIf(typeof tools === "string")("deployment freezes, with the real pr
   });
   afterAll(() => source.close());
 
-  it("arrive with their scopes and recurrence, in a module applied after the projects", async () => {
+  it("freezes arrive with their scopes and recurrence, in a module applied after the projects; retention policies as set", async () => {
     const destination = await new Sandbox({
       seed: { spaces: [{ Name: "Default", IsDefault: true }] },
     }).start();
@@ -160,6 +181,9 @@ describe.skipIf(typeof tools === "string")("deployment freezes, with the real pr
       const want = await freezesByName(source, space);
       expect(want).toHaveLength(2);
       expect(await freezesByName(destination, target)).toEqual(want);
+      const policies = await retention(space);
+      expect(policies.LifecycleRelease).toEqual({ Strategy: "Count", QuantityToKeep: 12, Unit: "Items" });
+      expect(await retention(target)).toEqual(policies);
     } finally {
       await destination.close();
     }
