@@ -14,12 +14,117 @@ import { importInto, join, snapshotTo } from "../helpers/snapshot-lib.js";
  * and an ID that names nothing is dropped with a warning naming the document and the field.
  */
 
+/**
+ * More places IDs hide, added to the hidden-references space: a step template whose parameter
+ * defaults to the certificate (imported before certificates) and whose feed property names the
+ * Helm feed; a project whose steps deploy a release of Web (its project ID as a property and as
+ * a package), use the step template (its ID, and the certificate as the parameter's value), and
+ * check out a repository with a git credential; a Certificate variable; an Azure account
+ * variable whose account no longer exists.
+ */
+async function moreReferences(built: HiddenReferences): Promise<void> {
+  const { space, certificate, helm, project: web } = built;
+  const { Id: lifecycle } = await space.named("lifecycles", "Default Lifecycle");
+  const { Id: group } = await space.named("projectgroups", "Default Project Group");
+  const { Id: releases } = await space.named("feeds", "Octopus Server Releases (built-in)");
+  const credential = await space.post("git-credentials", {
+    Name: "Repo bot",
+    Details: {
+      Type: "UsernamePassword",
+      Username: "bot",
+      Password: { HasValue: true, NewValue: "pw-repo-bot" },
+    },
+  });
+  const template = await space.post("actiontemplates", {
+    Name: "Notify",
+    ActionType: "Octopus.Script",
+    Properties: {
+      "Octopus.Action.Script.ScriptSource": "Inline",
+      "Octopus.Action.Script.Syntax": "Bash",
+      "Octopus.Action.Script.ScriptBody": "echo notify",
+      "Octopus.Action.Package.FeedId": helm.Id,
+    },
+    Parameters: [
+      {
+        Id: "0e000000-0000-4000-8000-00000000000e",
+        Name: "Notify.Certificate",
+        Label: "Certificate",
+        DefaultValue: certificate.Id,
+        DisplaySettings: { "Octopus.ControlType": "Certificate" },
+      },
+    ],
+  });
+  const orchestrator = await space.post("projects", {
+    Name: "Orchestrator",
+    LifecycleId: lifecycle,
+    ProjectGroupId: group,
+  });
+  const step = (name: string, action: Record<string, unknown>) => ({
+    Name: name,
+    Condition: "Success",
+    StartTrigger: "StartAfterPrevious",
+    PackageRequirement: "LetOctopusDecide",
+    Properties: {},
+    Actions: [{ Name: name, ...action }],
+  });
+  await space.update(`deploymentprocesses/${String(orchestrator.DeploymentProcessId)}`, (d) => {
+    d.Steps = [
+      step("Deploy Web", {
+        ActionType: "Octopus.DeployRelease",
+        Properties: {
+          "Octopus.Action.DeployRelease.ProjectId": web.Id,
+          "Octopus.Action.Package.PackageId": web.Id,
+          "Octopus.Action.Package.FeedId": releases,
+        },
+        Packages: [{ Name: "", PackageId: web.Id, FeedId: releases, Properties: {} }],
+      }),
+      step("Notify", {
+        ActionType: "Octopus.Script",
+        Properties: {
+          "Octopus.Action.Template.Id": template.Id,
+          "Octopus.Action.Template.Version": String(template.Version),
+          "Octopus.Action.Script.ScriptSource": "Inline",
+          "Octopus.Action.Script.Syntax": "Bash",
+          "Octopus.Action.Script.ScriptBody": "echo notify",
+          "Notify.Certificate": certificate.Id,
+        },
+      }),
+      step("Checkout", {
+        ActionType: "Octopus.Script",
+        Properties: {
+          "Octopus.Action.Script.ScriptSource": "Inline",
+          "Octopus.Action.Script.Syntax": "Bash",
+          "Octopus.Action.Script.ScriptBody": "ls",
+        },
+        GitDependencies: [
+          {
+            Name: "",
+            RepositoryUri: "https://git.example/app.git",
+            DefaultBranch: "main",
+            GitCredentialType: "Library",
+            GitCredentialId: credential.Id,
+            FilePathFilters: [],
+          },
+        ],
+      }),
+    ];
+  });
+  await space.update(`variables/${String(orchestrator.VariableSetId)}`, (d) => {
+    d.Variables = [
+      { Name: "Cert", Type: "Certificate", Value: certificate.Id, Scope: {} },
+      // An account deleted since.
+      { Name: "Azure", Type: "AzureAccount", Value: "Accounts-9999", Scope: {} },
+    ];
+  });
+}
+
 let source: Sandbox;
 let built: HiddenReferences;
 let snapshot: string;
 beforeAll(async () => {
   source = await new Sandbox({ seed: { spaces: [{ Name: "Default", IsDefault: true }] } }).start();
   built = await hiddenReferences(source);
+  await moreReferences(built);
   const { dir } = await workspace();
   snapshot = join(dir, "snap");
   await snapshotTo(source, snapshot, { space: built.space.spaceId });
@@ -35,7 +140,11 @@ async function decoyed(): Promise<{ destination: Sandbox; target: RestSpace }> {
 }
 
 /** What the source held that named nothing, and is dropped. */
-const DROPPED = [/Octopus\.Action\.Package\.FeedId: "Feeds-9999"/, /Scope\.ProcessOwner: .*"Runbooks-9999"/];
+const DROPPED = [
+  /Octopus\.Action\.Package\.FeedId: "Feeds-9999"/,
+  /Scope\.ProcessOwner: .*"Runbooks-9999"/,
+  /VariableSets:Orchestrator.*"Accounts-9999"/,
+];
 
 describe("IDs hidden in values, snapshot import", () => {
   it("arrive as the destination's IDs of the same documents, by name", async () => {
@@ -102,9 +211,39 @@ describe("IDs hidden in values, snapshot import", () => {
       expect(report.warnings).toContainEqual(
         expect.stringMatching(/VariableSets of Web.*Gone.*Scope\.ProcessOwner.*Runbooks-9999.*dropped/),
       );
+      expect(report.warnings).toContainEqual(
+        expect.stringMatching(
+          /VariableSets of Orchestrator: Variables\[Azure\]\.Value holds Accounts-9999.*dropped/,
+        ),
+      );
+
+      // A step template's parameter default (a forward reference) and feed property.
+      const notify = await target.named("actiontemplates", "Notify");
+      expect((notify.Parameters as Doc[]).map((p) => p.DefaultValue)).toEqual([cert.Id]);
+      expect((notify.Properties as Doc)["Octopus.Action.Package.FeedId"]).toBe(feed.Id);
+      // Steps that deploy a release of Web, use the step template and a git credential.
+      const orchestrator = await target.named("projects", "Orchestrator");
+      const steps = (
+        (await target.get(`deploymentprocesses/${String(orchestrator.DeploymentProcessId)}`)).Steps as Doc[]
+      ).flatMap((s) => s.Actions as Doc[]);
+      const action = (name: string) => steps.find((a) => a.Name === name)!;
+      const props = (name: string) => action(name).Properties as Doc;
+      expect(props("Deploy Web")["Octopus.Action.DeployRelease.ProjectId"]).toBe(project.Id);
+      expect(props("Deploy Web")["Octopus.Action.Package.PackageId"]).toBe(project.Id);
+      expect((action("Deploy Web").Packages as Doc[])[0]!.PackageId).toBe(project.Id);
+      expect(props("Notify")["Octopus.Action.Template.Id"]).toBe(notify.Id);
+      expect(props("Notify")["Notify.Certificate"]).toBe(cert.Id);
+      const credential = await target.named("git-credentials", "Repo bot");
+      expect((action("Checkout").GitDependencies as Doc[])[0]!.GitCredentialId).toBe(credential.Id);
+      const orchestratorVars = (await target.get(`variables/${String(orchestrator.VariableSetId)}`))
+        .Variables as Doc[];
+      expect(orchestratorVars.find((v) => v.Name === "Cert")?.Value).toBe(cert.Id);
+      expect(orchestratorVars.find((v) => v.Name === "Azure")?.Value ?? null).toBeNull();
+
       const all = JSON.stringify(destination.dump({ secrets: false }));
       expect(all).not.toContain("Feeds-9999");
       expect(all).not.toContain("Runbooks-9999");
+      expect(all).not.toContain("Accounts-9999");
     } finally {
       await destination.close();
     }
