@@ -281,4 +281,26 @@ describe("IDs hidden in values, snapshot import", () => {
       await destination.close();
     }
   });
+
+  it("a reference to a type the snapshot leaves out is dropped, and the warning says why", async () => {
+    const { dir } = await workspace();
+    await snapshotTo(source, join(dir, "no-certs"), {
+      space: built.space.spaceId,
+      selection: { ignoreCertificates: true },
+    });
+    const { destination, target } = await decoyed();
+    try {
+      const report = await importInto(destination, join(dir, "no-certs"), { space: target.spaceId });
+      expect(report.warnings).toContainEqual(
+        `VariableSets of Shared: Variables[Shared.Certificate].Value holds ${built.certificate.Id}, which is a certificate, and the snapshot leaves them out (--ignore-certificates); dropped`,
+      );
+      const library = await target.named("libraryvariablesets", "Shared");
+      expect((library.Templates as Doc[]).map((t) => t.DefaultValue ?? null)).toEqual([null]);
+      // The decoy certificate that has the source's ID is named by nothing in the space.
+      const everything = JSON.stringify(destination.engine.docs("LibraryVariableSets", target.spaceId));
+      expect(everything).not.toContain(`"${built.certificate.Id}"`);
+    } finally {
+      await destination.close();
+    }
+  });
 });
