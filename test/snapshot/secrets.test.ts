@@ -26,6 +26,7 @@ const SEEDED = {
   librarySensitive: "library-sensitive-3307",
   templateDefault: "template-default-6642",
   tenantValue: "tenant-value-1209",
+  tenantProjectValue: "tenant-project-value-8315",
   stepProperty: "step-property-4471",
   proxyPassword: "proxy-password-2280",
 };
@@ -100,9 +101,16 @@ async function seededSpace(sandbox: Sandbox): Promise<RestSpace> {
     const action = (publish.Actions as Doc[])[0]!;
     (action.Properties as Doc)["Octopus.Action.Script.Password"] = secret(SEEDED.stepProperty) as never;
   });
+  const production = await space.named("environments", "Production");
   await space.update(`tenants/${tenant.Id}/variables`, (d) => {
     const lib = (d.LibraryVariables as Record<string, { Variables: Record<string, unknown> }>)[library.Id]!;
     lib.Variables[smtp.Id] = secret(SEEDED.tenantValue);
+    const proj = (
+      d.ProjectVariables as Record<string, { Variables: Record<string, Record<string, unknown>> }>
+    )[project.Id]!;
+    proj.Variables[production.Id]!["0d000000-0000-4000-8000-00000000000d"] = secret(
+      SEEDED.tenantProjectValue,
+    );
   });
   return space;
 }
@@ -215,6 +223,14 @@ describe("no secret in any output of the snapshot commands", () => {
         1,
       );
       expect(failed.stderr).toMatch(/rolled back/);
+      // The overwrite undone from its journal: the before-images go back.
+      await run("import --rollback", [
+        "snapshot",
+        "import",
+        ...conn(destination, target.spaceId),
+        "--rollback",
+        join(dir, "second.journal"),
+      ]);
     } finally {
       await destination.close();
     }
@@ -240,6 +256,13 @@ describe("no secret in any output of the snapshot commands", () => {
       'tenant "Acme": value of template "Smtp.Password" of library variable set "Shared"',
     );
     expect(labels).toContainEqual('project "Web": default value of template "Api.Key"');
+    expect(labels).toContainEqual(
+      'tenant "Acme": value of template "Api.Key" of project "Web" in environment "Production"',
+    );
+    expect(labels).toContainEqual(
+      'deployment process of project "Web": step "Publish", property Octopus.Action.Script.Password',
+    );
+    expect(labels).toContainEqual('sensitive variable "Db.Password" of project "Web"');
     for (const label of labels) {
       expect(label).not.toMatch(/[0-9a-f]{8}-[0-9a-f]{4}-/);
       expect(label).not.toMatch(/[A-Za-z]+-\d+/);
