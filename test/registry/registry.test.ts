@@ -11,7 +11,7 @@ import { NOT_YET, OUT_OF_SCOPE, WRITTEN_BY_EXPORT } from "../../src/registry/pro
 import { generateSpace, SIZES } from "../../src/sandbox/generate.js";
 import type { SeedFile } from "../../src/sandbox/seed.js";
 import { Sandbox } from "../../src/sandbox/server.js";
-import { secretSpots } from "../../src/snapshot/paths.js";
+import { sensitiveShapes } from "../../src/snapshot/paths.js";
 import { CONVERTERS } from "../../src/terraform/converters/index.js";
 import { exampleSpace, ROOT } from "../helpers/examples.js";
 import { exportSeed } from "../helpers/export.js";
@@ -223,7 +223,7 @@ describe("the registry's field tables against real documents", () => {
     for (const { name, graph } of graphs) {
       for (const node of graph.nodes.values()) {
         const table = new Set([...secretFields(node.type, node.doc)].map((m) => m.path));
-        for (const spot of secretSpots(node.doc as never))
+        for (const spot of sensitiveShapes(node.doc as never))
           if (!table.has(spot.path)) missed.push(`${name}: ${node.type} ${spot.path}`);
       }
     }
