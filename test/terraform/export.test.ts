@@ -9,7 +9,7 @@ import { parseHcl } from "../../src/terraform/hcl/parse.js";
 import type { Manifest } from "../../src/terraform/manifest.js";
 import { validateHcl } from "../../src/terraform/writer.js";
 import { exampleSpace } from "../helpers/examples.js";
-import { exportSeed } from "../helpers/export.js";
+import { exportFrom, exportSeed } from "../helpers/export.js";
 import { schemaProblems } from "../helpers/schema.js";
 
 const SECRETS = [
@@ -51,6 +51,34 @@ describe.each(["modules", "single"] as const)("exporting the example space, %s l
     expect(manifest.secrets.length).toBeGreaterThanOrEqual(SECRETS.length - 1);
     for (const s of manifest.secrets) {
       expect(all).toMatch(new RegExp(`variable "${s.variable}" \\{[^}]*sensitive\\s+= true`, "s"));
+    }
+  });
+});
+
+describe("the source server's URL", () => {
+  it("stays out of the Terraform files: the same space served at another URL gives the same .tf bytes", async () => {
+    // Two servers holding the same space at different ports, as two runs of the demo would be.
+    const exports = [];
+    for (let i = 0; i < 2; i++) {
+      const sandbox = await new Sandbox({ seed: exampleSpace() }).start();
+      try {
+        exports.push({
+          url: sandbox.url,
+          ...(await exportFrom(sandbox, { source: { server: sandbox.url } })),
+        });
+      } finally {
+        await sandbox.close();
+      }
+    }
+    const [a, b] = exports as [(typeof exports)[0], (typeof exports)[0]];
+    expect(a.url).not.toBe(b.url);
+    // Only the manifest and the README say where the files came from.
+    expect(a.manifest.source.server).toBe(a.url);
+    const tf = [...a.files.keys()].filter((p) => p.endsWith(".tf"));
+    expect(tf.length).toBeGreaterThan(10);
+    for (const path of tf) {
+      expect(a.files.get(path), path).not.toContain(a.url);
+      expect(b.files.get(path), path).toBe(a.files.get(path));
     }
   });
 });
