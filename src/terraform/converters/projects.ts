@@ -1,4 +1,5 @@
 import type { GraphNode } from "../../graph/graph.js";
+import { isBuiltIn } from "../../registry/index.js";
 import type { EmitContext } from "../emit.js";
 import { attr, type BodyItem, block, bool, type Expr, num, ref, str, tuple } from "../hcl/model.js";
 import {
@@ -152,7 +153,7 @@ function emitTenantLinks(project: GraphNode, projectRef: Expr, ctx: EmitContext)
 function emitDefaultChannelNote(project: GraphNode, ctx: EmitContext): void {
   const channel = ctx.graph
     .ofType("Channels")
-    .find((c) => c.projectId === project.id && docOf(c).IsDefault === true);
+    .find((c) => c.projectId === project.id && isBuiltIn(c.type, docOf(c), c.name));
   if (!channel) return;
   const d = docOf(channel);
   if (
@@ -203,7 +204,9 @@ export const channels: Converter = {
       attr("name", str(node.name)),
       ...optString("description", d.Description),
       ...optExpr("lifecycle_id", ctx.ref(d.LifecycleId as string, `${what} lifecycle`, { optional: true })),
-      attr("is_default", bool(false)),
+      // The project's default channel when it is not the built-in one: creating it with
+      // is_default makes the server clear the flag on the built-in channel.
+      attr("is_default", bool(d.IsDefault === true)),
       ...optList("tenant_tags", ctx.tags(d.TenantTags, `${what} tenant tags`)),
       ...rules.map((r) =>
         block(

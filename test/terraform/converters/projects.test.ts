@@ -349,6 +349,38 @@ describe("channels", () => {
     expect(await out.schemaProblems()).toEqual([]);
   });
 
+  it("tells the built-in Default channel from the one marked default: looks the first up, writes the second as default", async () => {
+    // The project's default is "Stable": the built-in "Default" channel, no longer default,
+    // exists in every project on the destination too, so it is looked up, never created.
+    const out = convert(
+      withProject({
+        Channels: [
+          { Id: "Channels-1", Name: "Default", ProjectId: "Projects-1", IsDefault: false },
+          { Id: "Channels-2", Name: "Stable", ProjectId: "Projects-1", IsDefault: true },
+        ],
+      }),
+    );
+    expect(await out.resources("octopusdeploy_channel")).toEqual({
+      web_stable: { space_id: SPACE_ID, project_id: PROJECT_ID, name: "Stable", is_default: true },
+    });
+    expect(out.warnings).toEqual([]);
+    expect(await out.schemaProblems()).toEqual([]);
+  });
+
+  it("warns about the built-in Default channel's settings when another channel is the default", () => {
+    const out = convert(
+      withProject({
+        Channels: [
+          { Id: "Channels-1", Name: "Default", ProjectId: "Projects-1", LifecycleId: "Lifecycles-2" },
+          { Id: "Channels-2", Name: "Stable", ProjectId: "Projects-1", IsDefault: true },
+        ],
+      }),
+    );
+    expect(out.warnings).toEqual([
+      'project "Web" its Default channel has a lifecycle, version rules or tenant tags; the Default channel is looked up, not managed, so set those by hand',
+    ]);
+  });
+
   it("warns when the Default channel has settings it cannot carry", () => {
     const out = convert(
       withProject({
