@@ -1,6 +1,7 @@
 import type { z } from "zod";
 import { OctopusApiError, type OctopusClient } from "../octopus/client.js";
 import {
+  COLLECTION_SCHEMAS,
   checked,
   documentSchema,
   type OctopusDocument,
@@ -90,7 +91,10 @@ export async function readSpace(
     for (const item of lists[i] ?? []) {
       const doc = lean(checked(documentSchema, item));
       const spec = specs.find((t) => t.read.kind !== "subset" || t.read.when(doc));
-      if (spec) graph.add(spec.type, doc);
+      if (!spec) continue;
+      const schema = COLLECTION_SCHEMAS[spec.type];
+      if (schema) checked(schema, doc);
+      graph.add(spec.type, doc);
     }
   });
 
