@@ -516,6 +516,8 @@ function actionAttributes(action: Action, ctx: EmitContext, where: string, _isSt
     );
   }
   if (!templated) {
+    // A templated step's Git dependencies, like its packages, come from its template.
+    body.push(...gitDependencies(action, ctx, where));
     if (primary) body.push(attr("primary_package", packageObject(primary, ctx, where)));
     if (others.length) {
       body.push(
@@ -547,6 +549,47 @@ function actionPath(ctx: EmitContext, action: Action): string {
   const steps = (docOf(ctx.node).Steps ?? []) as Step[];
   const step = steps.find((s) => (s.Actions ?? []).includes(action));
   return `Steps[Id=${String(step?.Id ?? "")}].Actions[Id=${String(action.Id ?? "")}]`;
+}
+
+/**
+ * A step's Git dependencies (the Git equivalent of packages), keyed by name as the provider's
+ * git_dependencies map is ("" the primary one). github_connection_id is always written: the
+ * provider reads it back as "" when there is none, and an optional attribute left out would
+ * differ from that.
+ */
+function gitDependencies(action: Action, ctx: EmitContext, where: string): BodyItem[] {
+  const deps = (Array.isArray(action.GitDependencies) ? action.GitDependencies : []) as Doc[];
+  if (!deps.length) return [];
+  const entries = [...deps]
+    .sort((a, b) => String(a.Name ?? "").localeCompare(String(b.Name ?? "")))
+    .map((dep): [string, Expr] => {
+      const name = String(dep.Name ?? "");
+      const credential = ctx.field(dep, "GitCredentialId", `${where} Git dependency "${name}" credential`);
+      if (dep.GitHubConnectionId)
+        ctx.warn(
+          `${where} Git dependency "${name}" uses a GitHub App connection, which the API cannot carry: connect it on the destination and set it by hand`,
+        );
+      const filters = (Array.isArray(dep.FilePathFilters) ? dep.FilePathFilters : []).filter(
+        (f): f is string => typeof f === "string",
+      );
+      return [
+        name,
+        {
+          kind: "object",
+          entries: [
+            ["repository_uri", str(String(dep.RepositoryUri ?? ""))],
+            ["default_branch", str(String(dep.DefaultBranch ?? ""))],
+            ["git_credential_type", str(String(dep.GitCredentialType ?? "Anonymous"))],
+            ...(credential ? [["git_credential_id", credential] as [string, Expr]] : []),
+            ["github_connection_id", str("")],
+            ...(filters.length
+              ? [["file_path_filters", tuple(filters.sort().map(str))] as [string, Expr]]
+              : []),
+          ],
+        },
+      ];
+    });
+  return [attr("git_dependencies", { kind: "object", entries })];
 }
 
 function packageObject(p: Doc, ctx: EmitContext, where: string): Expr {
