@@ -10,7 +10,7 @@ import { locateTools, TofuDir, type Tools } from "./harness.js";
 /**
  * Values in the forms the API really sends and that the converters once dropped: an AWS OIDC
  * account's SessionDuration as text ("3600"), a step's Git dependencies (one with a library
- * Git credential, one anonymous). Built through the REST API, exported, applied by the real
+ * Git credential, one anonymous), a step template's Git dependency. Built through the REST API, exported, applied by the real
  * provider into a new space: the destination must equal the source and plan no changes.
  */
 const tools = locateTools();
@@ -38,6 +38,24 @@ describe.skipIf(typeof tools === "string")("values in the API's own forms, with 
         Username: "bot",
         Password: { HasValue: true, NewValue: "git-token" },
       },
+    });
+    await space.post("actiontemplates", {
+      Name: "Run from Git",
+      ActionType: "Octopus.Script",
+      Properties: {
+        "Octopus.Action.Script.ScriptSource": "GitRepository",
+        "Octopus.Action.Script.ScriptFileName": "run.sh",
+      },
+      GitDependencies: [
+        {
+          Name: "",
+          RepositoryUri: "https://git.example/tools.git",
+          DefaultBranch: "main",
+          GitCredentialType: "Library",
+          GitCredentialId: credential.Id,
+          FilePathFilters: [],
+        },
+      ],
     });
     const project = await space.post("projects", {
       Name: "Infra",
