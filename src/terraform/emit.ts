@@ -97,6 +97,8 @@ export class ModuleBuilder {
   private readonly lookups = new Map<string, Expr>();
   private readonly addresses = new Set<string>();
   private readonly lookupLabels = new Map<string, Lazy>();
+  /** Lookups that are never passed in, so have no count: always one data source. */
+  private readonly uncounted = new Set<string>();
   private readonly inputs = new Namespace().reserve("octopus_space_id", IDS_INPUT);
   private readonly inputNames = new Map<Secret, Lazy>();
   /** The documents whose primary resource is in this module. */
@@ -136,6 +138,7 @@ export class ModuleBuilder {
     this.files.clear();
     this.lookups.clear();
     this.lookupLabels.clear();
+    this.uncounted.clear();
     this.addresses.clear();
     this.actions.clear();
     this.namespaces.clear();
@@ -213,8 +216,21 @@ export class ModuleBuilder {
           "data",
           [spec.data, label],
           [
-            // Not needed when the root module passes the ID in (every module in one apply).
-            attr("count", { kind: "conditional", condition: provided, whenTrue: num(0), whenFalse: num(1) }),
+            // Not needed when the root module passes the ID in (every module in one apply). Only
+            // what a module of this export creates can be passed in: anything else (a built-in,
+            // what is outside the export) is always looked up, without naming var.octoport_ids,
+            // whose every source would otherwise count as this lookup's dependency (a data
+            // source with a postcondition is read at apply whenever one has changes).
+            ...(home === undefined
+              ? []
+              : [
+                  attr("count", {
+                    kind: "conditional",
+                    condition: provided,
+                    whenTrue: num(0),
+                    whenFalse: num(1),
+                  }),
+                ]),
             attr("space_id", ref("var", "octopus_space_id")),
             filter,
             ...extra,
@@ -249,11 +265,11 @@ export class ModuleBuilder {
           ? { kind: "getattr", target: index(collection(d), 0), name: field }
           : index(forList("x", collection(d), ref("x", field), eq(ref("x", "name"), str(node.name))), 0);
     const passed = index(ref("var", "octoport_ids"), str(attribute === "id" ? key : `${key}/${attribute}`));
-    const expr = call(
-      "try",
-      passed,
-      call("one", forList("d", ref("data", spec.data, label), pick(ref("d")))),
-    );
+    const expr =
+      home === undefined
+        ? pick(ref("data", spec.data, label))
+        : call("try", passed, call("one", forList("d", ref("data", spec.data, label), pick(ref("d")))));
+    if (home === undefined) this.uncounted.add(node.id);
     const local = this.name("local", "", `${what} ${owner ? `${owner} ` : ""}${node.name} ${attribute}`);
     const dataLabel = label;
     this.add("lookups.tf", {
@@ -268,6 +284,11 @@ export class ModuleBuilder {
   /** The data block label a node was looked up under in this module. */
   lookupLabel(id: string): Lazy | undefined {
     return this.lookupLabels.get(id);
+  }
+
+  /** Whether a node's lookup is one data source (no count): it is never passed in. */
+  lookupUncounted(id: string): boolean {
+    return this.uncounted.has(id);
   }
 }
 
@@ -665,7 +686,8 @@ export class EmitContext {
 
   /**
    * What must apply before a tenant's values that need its connection to a project: the
-   * connection itself when it is in this module, else the project's module.
+   * connection itself when it is in this module, else the project's module (in one apply, the
+   * connection's ID comes in var.octoport_ids, which the values read through their lookups).
    */
   afterTenantLink(tenantId: string, projectId: string): Expr | undefined {
     const link = this.state.tenantLinks.get(`${tenantId} ${projectId}`);
@@ -688,28 +710,31 @@ export class EmitContext {
     // Passed in by the root module, or picked out of the looked-up set's templates by name.
     const spec = lookupOf("LibraryVariableSets")!;
     const label = this.module.lookupLabel(lvsId)!;
-    const set = index(
-      forList(
-        "x",
-        { kind: "getattr", target: ref("d"), name: spec.collection },
-        ref("x"),
-        eq(ref("x", "name"), str(lvs.name)),
-      ),
-      0,
-    );
-    const template = index(
-      forList(
-        "t",
-        { kind: "getattr", target: set, name: "template" },
-        ref("t", "id"),
-        eq(ref("t", "name"), str(templateName)),
-      ),
-      0,
-    );
+    const templateOf = (d: Expr): Expr => {
+      const set = index(
+        forList(
+          "x",
+          { kind: "getattr", target: d, name: spec.collection },
+          ref("x"),
+          eq(ref("x", "name"), str(lvs.name)),
+        ),
+        0,
+      );
+      return index(
+        forList(
+          "t",
+          { kind: "getattr", target: set, name: "template" },
+          ref("t", "id"),
+          eq(ref("t", "name"), str(templateName)),
+        ),
+        0,
+      );
+    };
+    if (this.module.lookupUncounted(lvsId)) return templateOf(ref("data", spec.data, label));
     return call(
       "try",
       index(ref("var", "octoport_ids"), str(`${idKey(lvs)}/template/${templateName}`)),
-      call("one", forList("d", ref("data", spec.data, label), template)),
+      call("one", forList("d", ref("data", spec.data, label), templateOf(ref("d")))),
     );
   }
 

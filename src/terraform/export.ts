@@ -768,13 +768,10 @@ function moduleCall(name: string, source: string, builder: ModuleBuilder, depend
   if (dependsOn.length) {
     body.push(blank, comment(`Uses what these create, so applies after them: ${dependsOn.join(", ")}`));
     const ids = dependsOn.map((p) => ref("module", moduleName(p), "ids"));
+    // No depends_on on whole modules: the IDs order the apply, and depends_on would defer this
+    // module's data sources whenever anything in the other changes, so its plan would show
+    // in-place updates (known after apply) for changes that are not its own.
     body.push(attr("octoport_ids", ids.length === 1 ? ids[0]! : call("merge", ...ids)));
-    // Projects this one deploys releases of (docs/export.md) are also explicit. Only those: depends_on
-    // defers a module's data sources while its dependencies have changes, so the space module,
-    // which every project uses, stays an implicit dependency through the IDs alone.
-    const projects = dependsOn.filter((p) => p.startsWith("projects/"));
-    if (projects.length)
-      body.push(attr("depends_on", tuple(projects.map((p) => ref("module", moduleName(p))))));
   }
   return block("module", [name], body);
 }
@@ -816,6 +813,20 @@ function idsOutput(plan: Plan, state: ExportState, builder: ModuleBuilder): Bloc
         ]);
       }
     }
+  }
+  // A tenant's connections to this module's project: a module that writes the tenant's values of
+  // library sets (which the server takes only once the tenant is connected) reads these IDs, so it
+  // applies after them without depends_on on this whole module.
+  for (const [key, link] of state.tenantLinks) {
+    if (link.module !== builder.path) continue;
+    const [tenantId, projectId] = key.split(" ");
+    const tenant = plan.graph.get(tenantId ?? "")?.name;
+    const project = plan.graph.get(projectId ?? "")?.name;
+    if (tenant && project)
+      entries.push([
+        `TenantProjects:${tenant}/${project}`,
+        ref("octopusdeploy_tenant_project", link.label, "id"),
+      ]);
   }
   entries.sort(([a], [b]) => cmp(a, b));
   return block(

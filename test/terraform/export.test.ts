@@ -108,12 +108,18 @@ describe("the modules layout", () => {
       "projects/orders-api",
       "space",
     ]);
-    // The root module orders the modules the same way: IDs flow from what each one uses, and
-    // a project that deploys a release of another names it in depends_on.
+    // The root module orders the modules the same way: IDs flow from what each one uses. No
+    // depends_on on a whole module, even one whose release it deploys: that would defer the
+    // module's data sources, and show in-place updates, whenever the other changes.
     const root = (await parseHcl("main.tf", files.get("main.tf")!)) as {
       module: Record<string, Array<{ depends_on?: string[]; octoport_ids?: string }>>;
     };
-    expect(root.module.project_storefront?.[0]?.depends_on).toEqual(["${module.project_orders_api}"]);
+    expect(root.module.project_storefront?.[0]?.depends_on).toBeUndefined();
+    // Tenants' values of library sets apply after the tenants' connections, whose IDs they are passed.
+    expect(root.module.tenant_variables?.[0]?.depends_on).toBeUndefined();
+    expect(files.get("projects/storefront/module/outputs.tf")).toMatch(
+      /"TenantProjects:Acme Corp\/Storefront"\s+= octopusdeploy_tenant_project\.\w+\.id/,
+    );
     expect(root.module.project_storefront?.[0]?.octoport_ids).toBe(
       "${merge(module.project_orders_api.ids, module.space.ids)}",
     );

@@ -56,7 +56,6 @@ locals {
 }
 
 data "octopusdeploy_project_groups" "default_project_group" {
-  count        = contains(keys(var.octoport_ids), "ProjectGroups:Default Project Group") ? 0 : 1
   space_id     = var.octopus_space_id
   partial_name = "Default Project Group"
   skip         = 0
@@ -71,5 +70,5 @@ data "octopusdeploy_project_groups" "default_project_group" {
 }
 
 locals {
-  project_group_default_project_group_id = try(var.octoport_ids["ProjectGroups:Default Project Group"], one([for d in data.octopusdeploy_project_groups.default_project_group : [for x in d.project_groups : x.id if x.name == "Default Project Group"][0]]))
+  project_group_default_project_group_id = [for x in data.octopusdeploy_project_groups.default_project_group.project_groups : x.id if x.name == "Default Project Group"][0]
 }
