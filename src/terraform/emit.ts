@@ -179,7 +179,14 @@ export class ModuleBuilder {
    * data block per node) checked with a postcondition that names what is missing. The local
    * follows its data block in lookups.tf, and resources refer to it by name.
    */
-  lookup(node: GraphNode, extra: BodyItem[] = [], owner?: string, home?: string, attribute = "id"): Expr {
+  lookup(
+    node: GraphNode,
+    extra: BodyItem[] = [],
+    owner?: string,
+    home?: string,
+    attribute = "id",
+    absent = "it is outside this export",
+  ): Expr {
     const cacheKey = `${node.id} ${attribute}`;
     const cached = this.lookups.get(cacheKey);
     if (cached) return cached;
@@ -207,8 +214,7 @@ export class ModuleBuilder {
             ),
             num(1),
           );
-      const hint =
-        home === undefined ? "every space has it, or it is outside this export" : `apply ${home} first`;
+      const hint = home === undefined ? absent : `apply ${home} first`;
       const provided = call("contains", call("keys", ref("var", "octoport_ids")), str(key));
       this.add(
         "lookups.tf",
@@ -417,6 +423,7 @@ export class EmitContext {
     if (this.plan.excluded.has(id))
       this.warn(`${what}: ${describe(target)} is left out by a filter; it must exist in the destination`);
     if (home !== undefined && home !== this.module.path) this.module.dependsOn.add(home);
+    const absent = this.whyAbsent(target);
     if (target.type === "Channels") {
       const project = this.ref(target.projectId, what);
       const owner = this.graph.get(target.projectId ?? "")?.name;
@@ -426,9 +433,26 @@ export class EmitContext {
         owner,
         home,
         options.attribute,
+        absent,
       );
     }
-    return this.module.lookup(target, [], undefined, home, options.attribute);
+    return this.module.lookup(target, [], undefined, home, options.attribute, absent);
+  }
+
+  /**
+   * Why a document no module of this export writes should already be on the destination, and
+   * what to apply first, for the message of its lookup's postcondition.
+   */
+  private whyAbsent(target: GraphNode): string {
+    if (this.plan.defaults.has(target.id))
+      return target.klass === "project" ? "every project has it" : "every space has it";
+    if (this.plan.excluded.has(target.id))
+      return "a filter left it out of this export: create it there first";
+    const projectId = target.type === "Projects" ? target.id : target.projectId;
+    const project = projectId ? this.graph.get(projectId) : undefined;
+    if (project)
+      return `it is outside this export: export project "${project.name}" (--project) and apply its module first`;
+    return "it is outside this export: apply the space module of an export that writes it first";
   }
 
   /** References to each of `ids`, dropping (with a warning) those that cannot be made. */

@@ -162,6 +162,29 @@ describe("the modules layout", () => {
   });
 });
 
+describe("what a module looks up", () => {
+  it("says in each postcondition what to apply first, or why it is already there", async () => {
+    const { files } = await exportSeed(exampleSpace(), {
+      projects: ["Storefront"],
+      lookupDependencies: true,
+    });
+    const lookups = files.get("projects/storefront/module/lookups.tf")!.replace(/\\"/g, '"');
+    // Another project's, outside this export: which module to apply first.
+    expect(lookups).toContain(
+      'The project "Orders API" was not found in the destination space (it is outside this export: export project "Orders API" (--project) and apply its module first).',
+    );
+    // Space-level, looked up (--lookup-dependencies).
+    expect(lookups).toContain(
+      'The environment "Production" was not found in the destination space (it is outside this export: apply the space module of an export that writes it first).',
+    );
+    // Built in.
+    expect(lookups).toContain(
+      'The feed "Octopus Server (built-in)" was not found in the destination space (every space has it).',
+    );
+    expect(lookups).not.toContain("every space has it, or it is outside this export");
+  });
+});
+
 describe("names", () => {
   it("keeps two resources whose names sanitise alike", async () => {
     const { files } = await exportSeed({

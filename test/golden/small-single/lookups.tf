@@ -7,7 +7,7 @@ data "octopusdeploy_project_groups" "default_project_group" {
   lifecycle {
     postcondition {
       condition     = length([for x in self.project_groups : x if x.name == "Default Project Group"]) == 1
-      error_message = "The project group \"Default Project Group\" was not found in the destination space (every space has it, or it is outside this export)."
+      error_message = "The project group \"Default Project Group\" was not found in the destination space (every space has it)."
     }
   }
 }
