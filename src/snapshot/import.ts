@@ -322,7 +322,13 @@ class ImportRun {
   /** A document of its own collection: created, or matched and skipped or overwritten. */
   private async importDocument(node: GraphNode, what: string): Promise<void> {
     const read = docType(node.type)?.read;
-    const collection = read?.kind === "collection" || read?.kind === "subset" ? read.path : undefined;
+    // Server-wide documents (deployment freezes) are written outside the space.
+    const collection =
+      read?.kind === "collection" && read.scope === "server"
+        ? `/api/${read.path}`
+        : read?.kind === "collection" || read?.kind === "subset"
+          ? `${this.base}/${read.path}`
+          : undefined;
     if (!collection) {
       this.warnings.push(`${what} cannot be imported: octoport has no path for ${node.type}`);
       return;
@@ -344,13 +350,7 @@ class ImportRun {
           return;
         }
         this.actions.push({ kind: "update", type: node.type, what, diff });
-        await this.put(
-          node.type,
-          `${this.base}/${collection}/${existing.id}`,
-          body,
-          what,
-          existing.doc as JsonObject,
-        );
+        await this.put(node.type, `${collection}/${existing.id}`, body, what, existing.doc as JsonObject);
         return;
       }
       if (!this.options.overwrite) {
@@ -364,7 +364,7 @@ class ImportRun {
         return;
       }
       this.actions.push({ kind: "update", type: node.type, what, diff });
-      await this.put(node.type, `${this.base}/${collection}/${existing.id}`, body, what);
+      await this.put(node.type, `${collection}/${existing.id}`, body, what);
       return;
     }
     if (this.options.dryRun && this.defaultChannelOfNew(node)) {
@@ -382,7 +382,7 @@ class ImportRun {
       this.created.add(node.id);
       return;
     }
-    const path = `${this.base}/${collection}`;
+    const path = collection;
     const made = (await this.write("POST", path, body, {
       type: node.type,
       what,
