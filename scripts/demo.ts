@@ -2,7 +2,7 @@
  * `npm run demo`: serves the example space from the embedded sandbox and exports it to
  * ./out with octoport, so a new user sees the main job work with nothing else installed.
  *
- * The sandbox listens on a fixed port with a fixed API key: the generated files name the
+ * The sandbox listens on a fixed port with a fixed API key: the manifest and README name the
  * server they came from, so a random port made every run rewrite them; and README.md's
  * examples run against the same sandbox (`octoport sandbox` with this port and key).
  */

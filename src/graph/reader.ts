@@ -1,6 +1,7 @@
 import type { z } from "zod";
 import { OctopusApiError, type OctopusClient } from "../octopus/client.js";
 import {
+  COLLECTION_SCHEMAS,
   checked,
   documentSchema,
   type OctopusDocument,
@@ -95,6 +96,8 @@ export async function readSpace(
       const doc = lean(checked(documentSchema, item));
       const spec = specs.find((t) => t.read.kind !== "subset" || t.read.when(doc));
       if (!spec) continue;
+      const schema = COLLECTION_SCHEMAS[spec.type];
+      if (schema) checked(schema, doc);
       const belongs = spec.read.kind === "collection" ? spec.read.belongs : undefined;
       if (!belongs) graph.add(spec.type, doc);
       else later.push(() => belongs(doc, (id) => graph.get(id) !== undefined) && graph.add(spec.type, doc));

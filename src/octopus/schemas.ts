@@ -15,6 +15,30 @@ export function checked<T>(schema: z.ZodType<T>, json: unknown): T {
   return json as T;
 }
 
+/**
+ * Scalars as the API really sends them: some numbers arrive as their decimal text (an AWS OIDC
+ * account's SessionDuration is a string in go-octopusdeploy's AwsOIDCAccount, and the provider
+ * converts it with strconv), and some booleans as "True"/"False" (a target's AdminLogin, step
+ * properties). The schemas accept both forms, and readNumber/readBoolean read either, so a
+ * converter never drops a value because it came as text.
+ */
+const NUMBER_TEXT = /^-?\d+(\.\d+)?$/;
+const BOOLEAN_TEXT = /^(true|false)$/i;
+export const apiNumber = z.union([z.number(), z.string().regex(NUMBER_TEXT), z.literal("")]);
+export const apiBoolean = z.union([z.boolean(), z.string().regex(BOOLEAN_TEXT)]);
+
+/** A number sent as a number or as its decimal text; undefined for anything else. */
+export function readNumber(value: unknown): number | undefined {
+  if (typeof value === "number") return Number.isFinite(value) ? value : undefined;
+  return typeof value === "string" && NUMBER_TEXT.test(value) ? Number(value) : undefined;
+}
+
+/** A boolean sent as a boolean or as "True"/"False" (any case); undefined for anything else. */
+export function readBoolean(value: unknown): boolean | undefined {
+  if (typeof value === "boolean") return value;
+  return typeof value === "string" && BOOLEAN_TEXT.test(value) ? value.toLowerCase() === "true" : undefined;
+}
+
 export const linksSchema = z.record(z.string(), z.string());
 
 export const documentSchema = z.looseObject({
@@ -95,3 +119,16 @@ export const projectSchema = z.looseObject({
   PersistenceSettings: z.looseObject({ Type: z.string().optional() }).nullish(),
 });
 export type Project = z.infer<typeof projectSchema>;
+
+/** Accounts: the fields whose form varies (SessionDuration: text in the API, a number in Terraform). */
+export const accountSchema = z.looseObject({
+  Id: z.string(),
+  Name: z.string(),
+  AccountType: z.string().optional(),
+  SessionDuration: apiNumber.nullish(),
+});
+
+/** Schemas for documents of a collection beyond documentSchema, by graph type. */
+export const COLLECTION_SCHEMAS: Readonly<Record<string, z.ZodType<OctopusDocument>>> = {
+  Accounts: accountSchema,
+};

@@ -68,6 +68,7 @@ export const actionTemplates: DocType = {
   ids: [
     { path: "Properties['Octopus.Action.Package.FeedId']", to: "Feeds", expression: true },
     { path: "Packages[].FeedId", to: "Feeds", expression: true },
+    { path: "GitDependencies[].GitCredentialId", to: "GitCredentials" },
     { path: "Parameters[].DefaultValue", to: (parameter) => templateValueType(parameter) },
   ],
 };

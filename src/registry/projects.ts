@@ -34,6 +34,9 @@ export const projects: DocType = {
   ],
 };
 
+/** The channel every new project has (not always its default one). */
+export const BUILT_IN_CHANNEL = "Default";
+
 export const channels: DocType = {
   type: "Channels",
   label: "channels",
@@ -42,7 +45,11 @@ export const channels: DocType = {
   read: { kind: "collection", path: "channels", scope: "space" },
   identity: "name-in-project",
   family: { name: "channels" },
-  builtIn: (doc) => doc.IsDefault === true,
+  // Every new project gets a channel named "Default", marked default. Another channel may be
+  // made the default later (the server then clears the flag on the old one), so the built-in
+  // channel is told by its name, not by IsDefault; a channel marked default is written with
+  // is_default. (Octoterra's channel_converter.go also looks the channel named Default up.)
+  builtIn: (_doc, name) => name === BUILT_IN_CHANNEL,
   lookup: { data: "octopusdeploy_channels", collection: "channels", exactName: false },
   resources: { octopusdeploy_channel: "document" },
   ids: [

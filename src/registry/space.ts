@@ -72,6 +72,9 @@ export const proxies: DocType = {
   secrets: [{ path: "Password" }],
 };
 
+/** The worker pool every new space has (not always its default one). */
+export const BUILT_IN_WORKER_POOL = "Default Worker Pool";
+
 export const workerPools: DocType = {
   type: "WorkerPools",
   label: "worker pools",
@@ -80,7 +83,11 @@ export const workerPools: DocType = {
   read: collection("workerpools"),
   identity: "name",
   family: { name: "worker-pools" },
-  builtIn: (doc) => doc.IsDefault === true,
+  // Every new space gets a static pool named "Default Worker Pool", marked default. Another pool
+  // may be made the default later (the server then clears the flag on the old one), so the
+  // built-in pool is told by what it is, not by IsDefault; a pool marked default is written
+  // with is_default. (Octoterra's worker_pool_converter.go also looks that pool up by name.)
+  builtIn: (doc, name) => name === BUILT_IN_WORKER_POOL && doc.WorkerPoolType !== "DynamicWorkerPool",
   lookup: { data: "octopusdeploy_worker_pools", collection: "worker_pools", exactName: true },
   resources: { octopusdeploy_static_worker_pool: "document", octopusdeploy_dynamic_worker_pool: "document" },
 };

@@ -97,6 +97,8 @@ export class ModuleBuilder {
   private readonly lookups = new Map<string, Expr>();
   private readonly addresses = new Set<string>();
   private readonly lookupLabels = new Map<string, Lazy>();
+  /** Lookups that are never passed in, so have no count: always one data source. */
+  private readonly uncounted = new Set<string>();
   private readonly inputs = new Namespace().reserve("octopus_space_id", IDS_INPUT);
   private readonly inputNames = new Map<Secret, Lazy>();
   /** The documents whose primary resource is in this module. */
@@ -136,6 +138,7 @@ export class ModuleBuilder {
     this.files.clear();
     this.lookups.clear();
     this.lookupLabels.clear();
+    this.uncounted.clear();
     this.addresses.clear();
     this.actions.clear();
     this.namespaces.clear();
@@ -176,7 +179,14 @@ export class ModuleBuilder {
    * data block per node) checked with a postcondition that names what is missing. The local
    * follows its data block in lookups.tf, and resources refer to it by name.
    */
-  lookup(node: GraphNode, extra: BodyItem[] = [], owner?: string, home?: string, attribute = "id"): Expr {
+  lookup(
+    node: GraphNode,
+    extra: BodyItem[] = [],
+    owner?: string,
+    home?: string,
+    attribute = "id",
+    absent = "it is outside this export",
+  ): Expr {
     const cacheKey = `${node.id} ${attribute}`;
     const cached = this.lookups.get(cacheKey);
     if (cached) return cached;
@@ -204,8 +214,7 @@ export class ModuleBuilder {
             ),
             num(1),
           );
-      const hint =
-        home === undefined ? "every space has it, or it is outside this export" : `apply ${home} first`;
+      const hint = home === undefined ? absent : `apply ${home} first`;
       const provided = call("contains", call("keys", ref("var", "octoport_ids")), str(key));
       this.add(
         "lookups.tf",
@@ -213,8 +222,21 @@ export class ModuleBuilder {
           "data",
           [spec.data, label],
           [
-            // Not needed when the root module passes the ID in (every module in one apply).
-            attr("count", { kind: "conditional", condition: provided, whenTrue: num(0), whenFalse: num(1) }),
+            // Not needed when the root module passes the ID in (every module in one apply). Only
+            // what a module of this export creates can be passed in: anything else (a built-in,
+            // what is outside the export) is always looked up, without naming var.octoport_ids,
+            // whose every source would otherwise count as this lookup's dependency (a data
+            // source with a postcondition is read at apply whenever one has changes).
+            ...(home === undefined
+              ? []
+              : [
+                  attr("count", {
+                    kind: "conditional",
+                    condition: provided,
+                    whenTrue: num(0),
+                    whenFalse: num(1),
+                  }),
+                ]),
             attr("space_id", ref("var", "octopus_space_id")),
             filter,
             ...extra,
@@ -249,11 +271,11 @@ export class ModuleBuilder {
           ? { kind: "getattr", target: index(collection(d), 0), name: field }
           : index(forList("x", collection(d), ref("x", field), eq(ref("x", "name"), str(node.name))), 0);
     const passed = index(ref("var", "octoport_ids"), str(attribute === "id" ? key : `${key}/${attribute}`));
-    const expr = call(
-      "try",
-      passed,
-      call("one", forList("d", ref("data", spec.data, label), pick(ref("d")))),
-    );
+    const expr =
+      home === undefined
+        ? pick(ref("data", spec.data, label))
+        : call("try", passed, call("one", forList("d", ref("data", spec.data, label), pick(ref("d")))));
+    if (home === undefined) this.uncounted.add(node.id);
     const local = this.name("local", "", `${what} ${owner ? `${owner} ` : ""}${node.name} ${attribute}`);
     const dataLabel = label;
     this.add("lookups.tf", {
@@ -268,6 +290,11 @@ export class ModuleBuilder {
   /** The data block label a node was looked up under in this module. */
   lookupLabel(id: string): Lazy | undefined {
     return this.lookupLabels.get(id);
+  }
+
+  /** Whether a node's lookup is one data source (no count): it is never passed in. */
+  lookupUncounted(id: string): boolean {
+    return this.uncounted.has(id);
   }
 }
 
@@ -396,6 +423,7 @@ export class EmitContext {
     if (this.plan.excluded.has(id))
       this.warn(`${what}: ${describe(target)} is left out by a filter; it must exist in the destination`);
     if (home !== undefined && home !== this.module.path) this.module.dependsOn.add(home);
+    const absent = this.whyAbsent(target);
     if (target.type === "Channels") {
       const project = this.ref(target.projectId, what);
       const owner = this.graph.get(target.projectId ?? "")?.name;
@@ -405,9 +433,26 @@ export class EmitContext {
         owner,
         home,
         options.attribute,
+        absent,
       );
     }
-    return this.module.lookup(target, [], undefined, home, options.attribute);
+    return this.module.lookup(target, [], undefined, home, options.attribute, absent);
+  }
+
+  /**
+   * Why a document no module of this export writes should already be on the destination, and
+   * what to apply first, for the message of its lookup's postcondition.
+   */
+  private whyAbsent(target: GraphNode): string {
+    if (this.plan.defaults.has(target.id))
+      return target.klass === "project" ? "every project has it" : "every space has it";
+    if (this.plan.excluded.has(target.id))
+      return "a filter left it out of this export: create it there first";
+    const projectId = target.type === "Projects" ? target.id : target.projectId;
+    const project = projectId ? this.graph.get(projectId) : undefined;
+    if (project)
+      return `it is outside this export: export project "${project.name}" (--project) and apply its module first`;
+    return "it is outside this export: apply the space module of an export that writes it first";
   }
 
   /** References to each of `ids`, dropping (with a warning) those that cannot be made. */
@@ -665,7 +710,8 @@ export class EmitContext {
 
   /**
    * What must apply before a tenant's values that need its connection to a project: the
-   * connection itself when it is in this module, else the project's module.
+   * connection itself when it is in this module, else the project's module (in one apply, the
+   * connection's ID comes in var.octoport_ids, which the values read through their lookups).
    */
   afterTenantLink(tenantId: string, projectId: string): Expr | undefined {
     const link = this.state.tenantLinks.get(`${tenantId} ${projectId}`);
@@ -688,28 +734,31 @@ export class EmitContext {
     // Passed in by the root module, or picked out of the looked-up set's templates by name.
     const spec = lookupOf("LibraryVariableSets")!;
     const label = this.module.lookupLabel(lvsId)!;
-    const set = index(
-      forList(
-        "x",
-        { kind: "getattr", target: ref("d"), name: spec.collection },
-        ref("x"),
-        eq(ref("x", "name"), str(lvs.name)),
-      ),
-      0,
-    );
-    const template = index(
-      forList(
-        "t",
-        { kind: "getattr", target: set, name: "template" },
-        ref("t", "id"),
-        eq(ref("t", "name"), str(templateName)),
-      ),
-      0,
-    );
+    const templateOf = (d: Expr): Expr => {
+      const set = index(
+        forList(
+          "x",
+          { kind: "getattr", target: d, name: spec.collection },
+          ref("x"),
+          eq(ref("x", "name"), str(lvs.name)),
+        ),
+        0,
+      );
+      return index(
+        forList(
+          "t",
+          { kind: "getattr", target: set, name: "template" },
+          ref("t", "id"),
+          eq(ref("t", "name"), str(templateName)),
+        ),
+        0,
+      );
+    };
+    if (this.module.lookupUncounted(lvsId)) return templateOf(ref("data", spec.data, label));
     return call(
       "try",
       index(ref("var", "octoport_ids"), str(`${idKey(lvs)}/template/${templateName}`)),
-      call("one", forList("d", ref("data", spec.data, label), template)),
+      call("one", forList("d", ref("data", spec.data, label), templateOf(ref("d")))),
     );
   }
 

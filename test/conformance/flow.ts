@@ -18,6 +18,10 @@ export const KNOWN_GAPS: Array<[RegExp, string]> = [
     "steps of the new step framework cannot be written by the provider; the export skips them with a warning (the snapshot path carries them)",
   ],
   [
+    /\.GitDependencies\.#order\.\d+: /,
+    "a step's Git dependencies are a map in the provider (by name), so their order is Go's map order: the server gives the order no meaning",
+  ],
+  [
     /^Projects:Legacy Git App\.(IsVersionControlled|PersistenceSettings)/,
     "Config-as-Code projects are exported as database projects (with their default branch's process and variables)",
   ],

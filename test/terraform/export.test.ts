@@ -9,7 +9,7 @@ import { parseHcl } from "../../src/terraform/hcl/parse.js";
 import type { Manifest } from "../../src/terraform/manifest.js";
 import { validateHcl } from "../../src/terraform/writer.js";
 import { exampleSpace } from "../helpers/examples.js";
-import { exportSeed } from "../helpers/export.js";
+import { exportFrom, exportSeed } from "../helpers/export.js";
 import { schemaProblems } from "../helpers/schema.js";
 
 const SECRETS = [
@@ -55,6 +55,34 @@ describe.each(["modules", "single"] as const)("exporting the example space, %s l
   });
 });
 
+describe("the source server's URL", () => {
+  it("stays out of the Terraform files: the same space served at another URL gives the same .tf bytes", async () => {
+    // Two servers holding the same space at different ports, as two runs of the demo would be.
+    const exports = [];
+    for (let i = 0; i < 2; i++) {
+      const sandbox = await new Sandbox({ seed: exampleSpace() }).start();
+      try {
+        exports.push({
+          url: sandbox.url,
+          ...(await exportFrom(sandbox, { source: { server: sandbox.url } })),
+        });
+      } finally {
+        await sandbox.close();
+      }
+    }
+    const [a, b] = exports as [(typeof exports)[0], (typeof exports)[0]];
+    expect(a.url).not.toBe(b.url);
+    // Only the manifest and the README say where the files came from.
+    expect(a.manifest.source.server).toBe(a.url);
+    const tf = [...a.files.keys()].filter((p) => p.endsWith(".tf"));
+    expect(tf.length).toBeGreaterThan(10);
+    for (const path of tf) {
+      expect(a.files.get(path), path).not.toContain(a.url);
+      expect(b.files.get(path), path).toBe(a.files.get(path));
+    }
+  });
+});
+
 describe("the modules layout", () => {
   it("puts space-level resources in space/ and each project in projects/<slug>/", async () => {
     const { files, manifest } = await exportSeed(exampleSpace());
@@ -80,12 +108,18 @@ describe("the modules layout", () => {
       "projects/orders-api",
       "space",
     ]);
-    // The root module orders the modules the same way: IDs flow from what each one uses, and
-    // a project that deploys a release of another names it in depends_on.
+    // The root module orders the modules the same way: IDs flow from what each one uses. No
+    // depends_on on a whole module, even one whose release it deploys: that would defer the
+    // module's data sources, and show in-place updates, whenever the other changes.
     const root = (await parseHcl("main.tf", files.get("main.tf")!)) as {
       module: Record<string, Array<{ depends_on?: string[]; octoport_ids?: string }>>;
     };
-    expect(root.module.project_storefront?.[0]?.depends_on).toEqual(["${module.project_orders_api}"]);
+    expect(root.module.project_storefront?.[0]?.depends_on).toBeUndefined();
+    // Tenants' values of library sets apply after the tenants' connections, whose IDs they are passed.
+    expect(root.module.tenant_variables?.[0]?.depends_on).toBeUndefined();
+    expect(files.get("projects/storefront/module/outputs.tf")).toMatch(
+      /"TenantProjects:Acme Corp\/Storefront"\s+= octopusdeploy_tenant_project\.\w+\.id/,
+    );
     expect(root.module.project_storefront?.[0]?.octoport_ids).toBe(
       "${merge(module.project_orders_api.ids, module.space.ids)}",
     );
@@ -125,6 +159,29 @@ describe("the modules layout", () => {
     expect(new Set(addresses.map((a) => a.split(".")[1])).size).toBeGreaterThan(2);
     expect(addresses).toEqual([...addresses].sort());
     expect(manifest.resources.map((r) => r.address)).toEqual(addresses);
+  });
+});
+
+describe("what a module looks up", () => {
+  it("says in each postcondition what to apply first, or why it is already there", async () => {
+    const { files } = await exportSeed(exampleSpace(), {
+      projects: ["Storefront"],
+      lookupDependencies: true,
+    });
+    const lookups = files.get("projects/storefront/module/lookups.tf")!.replace(/\\"/g, '"');
+    // Another project's, outside this export: which module to apply first.
+    expect(lookups).toContain(
+      'The project "Orders API" was not found in the destination space (it is outside this export: export project "Orders API" (--project) and apply its module first).',
+    );
+    // Space-level, looked up (--lookup-dependencies).
+    expect(lookups).toContain(
+      'The environment "Production" was not found in the destination space (it is outside this export: apply the space module of an export that writes it first).',
+    );
+    // Built in.
+    expect(lookups).toContain(
+      'The feed "Octopus Server (built-in)" was not found in the destination space (every space has it).',
+    );
+    expect(lookups).not.toContain("every space has it, or it is outside this export");
   });
 });
 

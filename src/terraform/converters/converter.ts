@@ -1,4 +1,5 @@
 import type { GraphNode } from "../../graph/graph.js";
+import { readBoolean, readNumber } from "../../octopus/schemas.js";
 import type { EmitContext, ExportPlan } from "../emit.js";
 import { attr, type BodyItem, bool, type Expr, fromJson, num, str, tuple } from "../hcl/model.js";
 
@@ -32,13 +33,16 @@ export function optString(name: string, value: unknown): BodyItem[] {
   return typeof value === "string" && value !== "" ? [attr(name, str(value))] : [];
 }
 
-/** A boolean attribute, written when the document has one. */
+/** A boolean attribute, written when the document has one (true or "True": as the API sends it). */
 export function optBool(name: string, value: unknown): BodyItem[] {
-  return typeof value === "boolean" ? [attr(name, bool(value))] : [];
+  const b = readBoolean(value);
+  return b === undefined ? [] : [attr(name, bool(b))];
 }
 
+/** A number attribute, written when the document has one (3600 or "3600": as the API sends it). */
 export function optNumber(name: string, value: unknown): BodyItem[] {
-  return typeof value === "number" ? [attr(name, num(value))] : [];
+  const n = readNumber(value);
+  return n === undefined ? [] : [attr(name, num(n))];
 }
 
 /** A list of strings, sorted (the API's lists of names and roles are unordered), left out when empty. */

@@ -1,4 +1,5 @@
 import type { GraphNode } from "../../graph/graph.js";
+import { isBuiltIn } from "../../registry/index.js";
 import type { EmitContext } from "../emit.js";
 import { attr, type BodyItem, block, bool, type Expr, num, ref, str, tuple } from "../hcl/model.js";
 import {
@@ -152,7 +153,7 @@ function emitTenantLinks(project: GraphNode, projectRef: Expr, ctx: EmitContext)
 function emitDefaultChannelNote(project: GraphNode, ctx: EmitContext): void {
   const channel = ctx.graph
     .ofType("Channels")
-    .find((c) => c.projectId === project.id && docOf(c).IsDefault === true);
+    .find((c) => c.projectId === project.id && isBuiltIn(c.type, docOf(c), c.name));
   if (!channel) return;
   const d = docOf(channel);
   if (
@@ -203,7 +204,9 @@ export const channels: Converter = {
       attr("name", str(node.name)),
       ...optString("description", d.Description),
       ...optExpr("lifecycle_id", ctx.ref(d.LifecycleId as string, `${what} lifecycle`, { optional: true })),
-      attr("is_default", bool(false)),
+      // The project's default channel when it is not the built-in one: creating it with
+      // is_default makes the server clear the flag on the built-in channel.
+      attr("is_default", bool(d.IsDefault === true)),
       ...optList("tenant_tags", ctx.tags(d.TenantTags, `${what} tenant tags`)),
       ...rules.map((r) =>
         block(
@@ -513,6 +516,8 @@ function actionAttributes(action: Action, ctx: EmitContext, where: string, _isSt
     );
   }
   if (!templated) {
+    // A templated step's Git dependencies, like its packages, come from its template.
+    body.push(...gitDependencies(action, ctx, where));
     if (primary) body.push(attr("primary_package", packageObject(primary, ctx, where)));
     if (others.length) {
       body.push(
@@ -544,6 +549,47 @@ function actionPath(ctx: EmitContext, action: Action): string {
   const steps = (docOf(ctx.node).Steps ?? []) as Step[];
   const step = steps.find((s) => (s.Actions ?? []).includes(action));
   return `Steps[Id=${String(step?.Id ?? "")}].Actions[Id=${String(action.Id ?? "")}]`;
+}
+
+/**
+ * A step's Git dependencies (the Git equivalent of packages), keyed by name as the provider's
+ * git_dependencies map is ("" the primary one). github_connection_id is always written: the
+ * provider reads it back as "" when there is none, and an optional attribute left out would
+ * differ from that.
+ */
+function gitDependencies(action: Action, ctx: EmitContext, where: string): BodyItem[] {
+  const deps = (Array.isArray(action.GitDependencies) ? action.GitDependencies : []) as Doc[];
+  if (!deps.length) return [];
+  const entries = [...deps]
+    .sort((a, b) => String(a.Name ?? "").localeCompare(String(b.Name ?? "")))
+    .map((dep): [string, Expr] => {
+      const name = String(dep.Name ?? "");
+      const credential = ctx.field(dep, "GitCredentialId", `${where} Git dependency "${name}" credential`);
+      if (dep.GitHubConnectionId)
+        ctx.warn(
+          `${where} Git dependency "${name}" uses a GitHub App connection, which the API cannot carry: connect it on the destination and set it by hand`,
+        );
+      const filters = (Array.isArray(dep.FilePathFilters) ? dep.FilePathFilters : []).filter(
+        (f): f is string => typeof f === "string",
+      );
+      return [
+        name,
+        {
+          kind: "object",
+          entries: [
+            ["repository_uri", str(String(dep.RepositoryUri ?? ""))],
+            ["default_branch", str(String(dep.DefaultBranch ?? ""))],
+            ["git_credential_type", str(String(dep.GitCredentialType ?? "Anonymous"))],
+            ...(credential ? [["git_credential_id", credential] as [string, Expr]] : []),
+            ["github_connection_id", str("")],
+            ...(filters.length
+              ? [["file_path_filters", tuple(filters.sort().map(str))] as [string, Expr]]
+              : []),
+          ],
+        },
+      ];
+    });
+  return [attr("git_dependencies", { kind: "object", entries })];
 }
 
 function packageObject(p: Doc, ctx: EmitContext, where: string): Expr {

@@ -1,4 +1,5 @@
 import type { GraphNode } from "../../graph/graph.js";
+import { readNumber } from "../../octopus/schemas.js";
 import type { EmitContext } from "../emit.js";
 import { attr, type BodyItem, block, bool, num, str, tuple } from "../hcl/model.js";
 import {
@@ -9,6 +10,7 @@ import {
   optBool,
   optExpr,
   optList,
+  optNumber,
   optString,
 } from "./converter.js";
 
@@ -126,8 +128,8 @@ function kubernetes(node: GraphNode, ctx: EmitContext, what: string): BodyItem[]
             ...optString("assumed_role_arn", a.AssumedRoleArn),
             ...optString("assumed_role_session", a.AssumedRoleSession),
             ...optString("assume_role_external_id", a.AssumeRoleExternalId),
-            ...(typeof a.AssumeRoleSessionDurationSeconds === "number" && a.AssumeRoleSessionDurationSeconds
-              ? [attr("assume_role_session_duration", num(a.AssumeRoleSessionDurationSeconds))]
+            ...(readNumber(a.AssumeRoleSessionDurationSeconds)
+              ? optNumber("assume_role_session_duration", a.AssumeRoleSessionDurationSeconds)
               : []),
             ...optBool("use_instance_role", a.UseInstanceRole),
           ],

@@ -91,6 +91,39 @@ export const actionTemplates: Converter = {
         ),
       ),
     ];
+    const gitDependencies = (Array.isArray(d.GitDependencies) ? d.GitDependencies : []) as Doc[];
+    if (gitDependencies.length) {
+      body.push(
+        attr(
+          "git_dependencies",
+          tuple(
+            gitDependencies.map((g) => {
+              const name = String(g.Name ?? "");
+              if (g.GitHubConnectionId)
+                ctx.warn(
+                  `Git dependency "${name}" uses a GitHub App connection, which the provider cannot set on a step template: set it on the destination by hand`,
+                );
+              const credential = ctx.field(
+                g,
+                "GitCredentialId",
+                `${what} Git dependency "${name}" credential`,
+              );
+              const filters = (Array.isArray(g.FilePathFilters) ? g.FilePathFilters : []).filter(
+                (f): f is string => typeof f === "string",
+              );
+              return object([
+                ["name", str(name)],
+                ["repository_uri", str(String(g.RepositoryUri ?? ""))],
+                ["default_branch", str(String(g.DefaultBranch ?? ""))],
+                ["git_credential_type", str(String(g.GitCredentialType ?? "Anonymous"))],
+                ...(credential ? [["git_credential_id", credential] as [string, Expr]] : []),
+                ...(filters.length ? [["file_path_filters", tuple(filters.map(str))] as [string, Expr]] : []),
+              ]);
+            }),
+          ),
+        ),
+      );
+    }
     ctx.resource(this.file, "octopusdeploy_step_template", node.name, body);
   },
 };

@@ -1,5 +1,4 @@
 data "octopusdeploy_project_groups" "default_project_group" {
-  count        = contains(keys(var.octoport_ids), "ProjectGroups:Default Project Group") ? 0 : 1
   space_id     = var.octopus_space_id
   partial_name = "Default Project Group"
   skip         = 0
@@ -8,11 +7,11 @@ data "octopusdeploy_project_groups" "default_project_group" {
   lifecycle {
     postcondition {
       condition     = length([for x in self.project_groups : x if x.name == "Default Project Group"]) == 1
-      error_message = "The project group \"Default Project Group\" was not found in the destination space (every space has it, or it is outside this export)."
+      error_message = "The project group \"Default Project Group\" was not found in the destination space (every space has it)."
     }
   }
 }
 
 locals {
-  project_group_default_project_group_id = try(var.octoport_ids["ProjectGroups:Default Project Group"], one([for d in data.octopusdeploy_project_groups.default_project_group : [for x in d.project_groups : x.id if x.name == "Default Project Group"][0]]))
+  project_group_default_project_group_id = [for x in data.octopusdeploy_project_groups.default_project_group.project_groups : x.id if x.name == "Default Project Group"][0]
 }

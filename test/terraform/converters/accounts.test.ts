@@ -112,7 +112,8 @@ describe("accounts", () => {
       resource: "octopusdeploy_aws_openid_connect_account",
       fields: {
         RoleArn: "arn:aws:iam::1:role/deploy",
-        SessionDuration: 3600,
+        // As the API sends it: text (go-octopusdeploy's AwsOIDCAccount.SessionDuration is a string).
+        SessionDuration: "3600",
         Region: "us-east-1",
         DeploymentSubjectKeys: ["space"],
         CustomClaims: { team: "web", env: "prod" },

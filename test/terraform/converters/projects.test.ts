@@ -349,6 +349,38 @@ describe("channels", () => {
     expect(await out.schemaProblems()).toEqual([]);
   });
 
+  it("tells the built-in Default channel from the one marked default: looks the first up, writes the second as default", async () => {
+    // The project's default is "Stable": the built-in "Default" channel, no longer default,
+    // exists in every project on the destination too, so it is looked up, never created.
+    const out = convert(
+      withProject({
+        Channels: [
+          { Id: "Channels-1", Name: "Default", ProjectId: "Projects-1", IsDefault: false },
+          { Id: "Channels-2", Name: "Stable", ProjectId: "Projects-1", IsDefault: true },
+        ],
+      }),
+    );
+    expect(await out.resources("octopusdeploy_channel")).toEqual({
+      web_stable: { space_id: SPACE_ID, project_id: PROJECT_ID, name: "Stable", is_default: true },
+    });
+    expect(out.warnings).toEqual([]);
+    expect(await out.schemaProblems()).toEqual([]);
+  });
+
+  it("warns about the built-in Default channel's settings when another channel is the default", () => {
+    const out = convert(
+      withProject({
+        Channels: [
+          { Id: "Channels-1", Name: "Default", ProjectId: "Projects-1", LifecycleId: "Lifecycles-2" },
+          { Id: "Channels-2", Name: "Stable", ProjectId: "Projects-1", IsDefault: true },
+        ],
+      }),
+    );
+    expect(out.warnings).toEqual([
+      'project "Web" its Default channel has a lifecycle, version rules or tenant tags; the Default channel is looked up, not managed, so set those by hand',
+    ]);
+  });
+
   it("warns when the Default channel has settings it cannot carry", () => {
     const out = convert(
       withProject({
@@ -486,6 +518,97 @@ describe("processes", () => {
       ],
     });
     expect(await out.schemaProblems()).toEqual([]);
+  });
+
+  it("writes a step's Git dependencies, by name, with the credential as a reference", async () => {
+    const out = convert(
+      deployment(
+        [
+          step("Apply", [
+            action("Apply", {
+              GitDependencies: [
+                {
+                  Name: "",
+                  RepositoryUri: "https://git.example/infra.git",
+                  DefaultBranch: "main",
+                  GitCredentialType: "Library",
+                  GitCredentialId: "GitCredentials-1",
+                  FilePathFilters: ["charts/**", "README.md"],
+                },
+                {
+                  Name: "scripts",
+                  RepositoryUri: "https://git.example/s.git",
+                  DefaultBranch: "dev",
+                  GitCredentialType: "Anonymous",
+                },
+              ],
+            }),
+          ]),
+        ],
+        {
+          GitCredentials: [
+            {
+              Id: "GitCredentials-1",
+              Name: "Infra",
+              Details: { Username: "bot", Password: { HasValue: true } },
+            },
+          ],
+        },
+      ),
+    );
+    expect((await out.resource("octopusdeploy_process_step")).git_dependencies).toEqual({
+      "": {
+        repository_uri: "https://git.example/infra.git",
+        default_branch: "main",
+        git_credential_type: "Library",
+        git_credential_id: "${octopusdeploy_git_credential.infra.id}",
+        github_connection_id: "",
+        file_path_filters: ["README.md", "charts/**"],
+      },
+      scripts: {
+        repository_uri: "https://git.example/s.git",
+        default_branch: "dev",
+        git_credential_type: "Anonymous",
+        github_connection_id: "",
+      },
+    });
+    expect(out.warnings).toEqual([]);
+    expect(await out.schemaProblems()).toEqual([]);
+  });
+
+  it("keeps a package feed given as a variable expression (#{HelmFeed}), in packages, container and properties", async () => {
+    const out = convert(
+      deployment([
+        step("Upgrade", [
+          action("Upgrade", {
+            ActionType: "Octopus.HelmChartUpgrade",
+            Packages: [{ Name: "", PackageId: "web", FeedId: "#{HelmFeed}", AcquisitionLocation: "Server" }],
+            Container: { Image: "tools:1", FeedId: "#{ToolsFeed}" },
+            Properties: {
+              "Octopus.Action.Package.FeedId": "#{HelmFeed}",
+              "Octopus.Action.Package.PackageId": "web",
+            },
+          }),
+        ]),
+      ]),
+    );
+    const upgrade = await out.resource("octopusdeploy_process_step");
+    expect(upgrade.primary_package).toEqual({
+      package_id: "web",
+      feed_id: "#{HelmFeed}",
+      acquisition_location: "Server",
+    });
+    expect(upgrade.container).toEqual({ feed_id: "#{ToolsFeed}", image: "tools:1" });
+    expect(out.warnings).toEqual([]);
+    expect(await out.schemaProblems()).toEqual([]);
+  });
+
+  it("drops tenant tags of a step that are not in the space, with a warning naming the step", async () => {
+    const out = convert(deployment([step("Notify", [action("Notify", { TenantTags: ["Gone/Tag"] })])]));
+    expect((await out.resource("octopusdeploy_process_step")).tenant_tags).toBeUndefined();
+    expect(out.warnings).toEqual([
+      expect.stringMatching(/Notify.*tenant tags: tag "Gone\/Tag" is not in the space; dropped/),
+    ]);
   });
 
   it("writes a step's settings, its action's settings and properties", async () => {

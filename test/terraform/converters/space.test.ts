@@ -344,6 +344,27 @@ describe("worker pools", () => {
     });
     expect(await out.schemaProblems()).toEqual([]);
   });
+
+  it("tells the built-in Default Worker Pool from the pool marked default: looks the first up, writes the second as default", async () => {
+    const out = convert({
+      WorkerPools: [
+        // Built into every space, but no longer its default: it exists on the destination too.
+        {
+          Id: "WorkerPools-1",
+          Name: "Default Worker Pool",
+          WorkerPoolType: "StaticWorkerPool",
+          IsDefault: false,
+        },
+        { Id: "WorkerPools-2", Name: "Linux", WorkerPoolType: "StaticWorkerPool", IsDefault: true },
+      ],
+      DeploymentProcesses: [],
+    });
+    expect(out.types).not.toContain("octopusdeploy_dynamic_worker_pool");
+    expect(await out.resources("octopusdeploy_static_worker_pool")).toEqual({
+      linux: { space_id: SPACE_ID, name: "Linux", is_default: true },
+    });
+    expect(await out.schemaProblems()).toEqual([]);
+  });
 });
 
 describe("machine proxies", () => {

@@ -102,6 +102,44 @@ describe("step templates", () => {
     expect(await out.schemaProblems()).toEqual([]);
   });
 
+  it("writes the template's Git dependencies, the credential as a reference", async () => {
+    const out = convert({
+      GitCredentials: [
+        { Id: "GitCredentials-1", Name: "Infra", Details: { Username: "bot", Password: { HasValue: true } } },
+      ],
+      ActionTemplates: [
+        {
+          Id: "ActionTemplates-1",
+          Name: "Run from Git",
+          ActionType: "Octopus.Script",
+          Properties: { "Octopus.Action.Script.ScriptSource": "GitRepository" },
+          GitDependencies: [
+            {
+              Name: "",
+              RepositoryUri: "https://git.example/infra.git",
+              DefaultBranch: "main",
+              GitCredentialType: "Library",
+              GitCredentialId: "GitCredentials-1",
+              FilePathFilters: ["scripts/**"],
+            },
+          ],
+        },
+      ],
+    });
+    expect((await out.resource("octopusdeploy_step_template")).git_dependencies).toEqual([
+      {
+        name: "",
+        repository_uri: "https://git.example/infra.git",
+        default_branch: "main",
+        git_credential_type: "Library",
+        git_credential_id: "${octopusdeploy_git_credential.infra.id}",
+        file_path_filters: ["scripts/**"],
+      },
+    ]);
+    expect(out.warnings).toEqual([]);
+    expect(await out.schemaProblems()).toEqual([]);
+  });
+
   it("makes IDs in properties references: a whole value, or IDs quoted in JSON", async () => {
     const out = convert({
       Feeds: FEEDS,
