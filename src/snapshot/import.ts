@@ -209,6 +209,8 @@ class ImportRun {
   private readonly actions: PlannedAction[] = [];
   private readonly warnings: string[] = [];
   private readonly created = new Set<string>();
+  /** Projects written without their automatic release creation, turned on at the end. */
+  private readonly releaseCreationHeld = new Set<string>();
   private readonly index: IdentityIndex;
   private readonly base: string;
   private writes = 0;
@@ -246,6 +248,7 @@ class ImportRun {
       for (const type of ORDER) {
         for (const node of this.source.ofType(type)) await this.importOne(node);
       }
+      await this.releaseCreation();
       for (const type of new Set([...this.source.nodes.values()].map((n) => n.type))) {
         if (!ORDER.includes(type))
           this.warnings.push(
@@ -593,9 +596,43 @@ class ImportRun {
     byName(s.Tags, t.Tags);
   }
 
+  /**
+   * A project's automatic release creation names a channel and a step of its process, which
+   * are imported after the project: the project goes in without it, and releaseCreation()
+   * turns it on once they are there (the server refuses it without its package, and works
+   * the step's ID out from the action's name).
+   */
+  private async releaseCreation(): Promise<void> {
+    for (const node of this.source.ofType("Projects")) {
+      const doc = node.doc as JsonObject;
+      const id = this.ids.get(node.id);
+      if (!this.releaseCreationHeld.has(node.id) || !id) continue;
+      const what = `Projects ${describe(this.source, node)} automatic release creation`;
+      this.actions.push({ kind: "update", type: node.type, what, diff: ["AutoCreateRelease"] });
+      if (this.options.dryRun) continue;
+      const path = `${this.base}/projects/${id}`;
+      const current = (await this.client.get(path)) as JsonObject;
+      const strategy = this.remap(structuredClone(doc.ReleaseCreationStrategy ?? {}) as Json) as JsonObject;
+      delete strategy.ReleaseCreationPackageStepId;
+      await this.put(
+        node.type,
+        path,
+        { ...current, AutoCreateRelease: true, ReleaseCreationStrategy: strategy },
+        what,
+        current,
+      );
+    }
+  }
+
   /** What to send: the snapshot document, references remapped, secrets opened, bookkeeping dropped. */
   private body(node: GraphNode, current: JsonObject | undefined): JsonObject {
     const doc = structuredClone(node.doc) as JsonObject;
+    if (node.type === "Projects" && doc.AutoCreateRelease === true) {
+      // Turned on by releaseCreation(), after the channel and the process.
+      this.releaseCreationHeld.add(node.id);
+      doc.AutoCreateRelease = current?.AutoCreateRelease ?? false;
+      doc.ReleaseCreationStrategy = current?.ReleaseCreationStrategy ?? null;
+    }
     this.openSecrets(node, doc);
     if (node.type === "DeploymentProcesses" || node.type === "RunbookProcesses") this.mapSteps(node, current);
     const out = this.remap(doc) as JsonObject;
