@@ -28,6 +28,8 @@ export function identityOf(graph: SpaceGraph, node: GraphNode): string | undefin
     }
     case "tenant":
       return [node.type, name(d.TenantId)].join(sep);
+    case "retention-type":
+      return [node.type, String(d.RetentionType)].join(sep);
     case "username":
       return [node.type, String(d.Username ?? "").toLowerCase()].join(sep);
     case "none":

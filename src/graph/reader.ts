@@ -71,10 +71,12 @@ export async function readSpace(
     byPath.set(path, [...(byPath.get(path) ?? []), spec]);
   }
   const lists = await Promise.all(
-    [...byPath].map(([path, specs]) =>
-      track(
+    [...byPath].map(([path, specs]) => {
+      const first = specs[0]!.read;
+      const under = first.kind === "collection" ? first.list : undefined;
+      return track(
         "collections",
-        client.list(path).catch((err: unknown) => {
+        (under ? client.listUnder(path, under) : client.list(path)).catch((err: unknown) => {
           if (err instanceof OctopusApiError && err.status === 404) {
             options.onWarning?.(
               `the server has no ${specs.map((s) => s.label).join(" or ")} collection (${path}); none read`,
@@ -83,16 +85,22 @@ export async function readSpace(
           }
           throw err;
         }),
-      ),
-    ),
+      );
+    }),
   );
+  // Server-wide documents that belong to the space (by the IDs of its own) go in last.
+  const later: Array<() => void> = [];
   [...byPath.values()].forEach((specs, i) => {
     for (const item of lists[i] ?? []) {
       const doc = lean(checked(documentSchema, item));
       const spec = specs.find((t) => t.read.kind !== "subset" || t.read.when(doc));
-      if (spec) graph.add(spec.type, doc);
+      if (!spec) continue;
+      const belongs = spec.read.kind === "collection" ? spec.read.belongs : undefined;
+      if (!belongs) graph.add(spec.type, doc);
+      else later.push(() => belongs(doc, (id) => graph.get(id) !== undefined) && graph.add(spec.type, doc));
     }
   });
+  for (const add of later) add();
 
   const reads: Array<Promise<void>> = [];
   const read = (

@@ -186,6 +186,27 @@ export class OctopusClient {
     return items;
   }
 
+  /**
+   * Every item of a list that is not a page of `Items` but `{<key>: [...], Count}` (deployment
+   * freezes, as go-octopusdeploy's deploymentfreezes package reads them), with skip and take.
+   */
+  async listUnder<T extends OctopusDocument = OctopusDocument>(path: string, key: string): Promise<T[]> {
+    const items: T[] = [];
+    const sep = path.includes("?") ? "&" : "?";
+    for (;;) {
+      const answer = (await this.get(`${path}${sep}skip=${items.length}&take=${this.pageSize}`)) as Record<
+        string,
+        unknown
+      >;
+      const batch = answer?.[key];
+      if (!Array.isArray(batch))
+        throw new OctoportError(`${path} did not answer a list under "${key}"; is this an Octopus server?`);
+      items.push(...(batch as T[]));
+      const count = typeof answer.Count === "number" ? answer.Count : items.length;
+      if (!batch.length || items.length >= count) return items;
+    }
+  }
+
   /** Resolves a space by ID (Spaces-N) or by name (exact, then case-insensitive). */
   async resolveSpace(nameOrId: string): Promise<Space> {
     if (!nameOrId)

@@ -14,7 +14,21 @@ export type Doc = Record<string, unknown>;
 /** How the documents of a type are read from a space. */
 export type ReadSpec =
   /** Listed with every page: `/api/{spaceId}/{path}`, or `/api/{path}` for server-wide documents. */
-  | { kind: "collection"; path: string; scope: "space" | "server" }
+  | {
+      kind: "collection";
+      path: string;
+      scope: "space" | "server";
+      /**
+       * The list is not a page of `Items` but `{<list>: [...], Count}`, read with skip and
+       * take (deployment freezes).
+       */
+      list?: string;
+      /**
+       * For server-wide documents: whether one belongs to the space being read, given which
+       * IDs the space's own documents have (a freeze scoped to its projects or tenants).
+       */
+      belongs?: (doc: Doc, inSpace: (id: string) => boolean) => boolean;
+    }
   /** Documents of another type's collection that are of this type (script modules among library sets). */
   | { kind: "subset"; of: string; path: string; when: (doc: Doc) => boolean }
   /**
@@ -49,6 +63,8 @@ export type Identity =
   | "tenant"
   /** Its version within its project (releases). */
   | "version-in-project"
+  /** Its kind, one per space (a space's default retention policies, by RetentionType). */
+  | "retention-type"
   /** The username, case-insensitively (users). */
   | "username"
   /** Nothing identifies it across spaces (deployments). */
@@ -142,6 +158,12 @@ export interface DocType {
   identity: Identity;
   /** Read only for snapshots (history, teams, users), never exported to Terraform. */
   snapshotOnly?: boolean;
+  /**
+   * Space-level documents written into a module of their own, applied after the project
+   * modules because they refer to projects (tenants' values of library set templates, the
+   * space's deployment freezes). `path` is the module's directory.
+   */
+  afterProjects?: { path: string; title: string };
   /** The filter family (`--exclude-<name>`, ...) the type belongs to. */
   family?: { name: string; label?: string };
   /**

@@ -1,5 +1,6 @@
 import { accounts, certificates } from "./accounts.js";
 import type { DocType, LookupSpec } from "./descriptor.js";
+import { deploymentFreezes, retentionPolicies } from "./governance.js";
 import { deployments, releases, teams, users } from "./history.js";
 import {
   actionTemplates,
@@ -53,6 +54,7 @@ export const REGISTRY: readonly DocType[] = [
   environments,
   projectGroups,
   lifecycles,
+  retentionPolicies,
   machinePolicies,
   proxies,
   workerPools,
@@ -75,6 +77,7 @@ export const REGISTRY: readonly DocType[] = [
   variableSets,
   projectTriggers,
   tenantVariables,
+  deploymentFreezes,
   teams,
   releases,
   deployments,
@@ -102,6 +105,14 @@ export function lookupOf(type: string): LookupSpec | undefined {
 export function singularOf(type: string): string {
   return BY_TYPE.get(type)?.singular ?? type;
 }
+
+/**
+ * The modules of space-level documents applied after the projects, in apply order, by type
+ * (`afterProjects` of the descriptors).
+ */
+export const AFTER_PROJECTS: ReadonlyArray<{ type: string; path: string; title: string }> = REGISTRY.flatMap(
+  (t) => (t.afterProjects ? [{ type: t.type, ...t.afterProjects }] : []),
+);
 
 /** Whether a document is one every space or project has built in (looked up, never created). */
 export function isBuiltIn(type: string, doc: Record<string, unknown>, name: string): boolean {

@@ -137,6 +137,8 @@ export const tenantVariables: DocType = {
     ownerField: "TenantId",
   },
   identity: "tenant",
+  // The server takes the values only once the tenants are connected to projects.
+  afterProjects: { path: "tenant-variables", title: "tenants' values of library variable sets" },
   // Its library set values; its project template values are written with each project.
   resources: { octopusdeploy_tenant_common_variable: "tenant-common-variable" },
   ignoredBy: "ignoreTenants",

@@ -50,10 +50,20 @@ export interface Match {
   keys: string[];
   /** Where it is, readable and stable under reordering: `Steps[Id=...].Actions[Name=Deploy].Properties.X`. */
   path: string;
+  /** Where it is, for people: items by their Name where they have one, `Steps[Publish].Actions[Publish].Properties.X`. */
+  named: string;
   /** Where it is by position, as the graph names a reference's place: `Steps[0].Actions[1].Properties.X`, a key's `ProjectEnvironments.Projects-1{key}`. */
   at: string;
   /** Whether the value is an object key (a `{}` match). */
   isKey: boolean;
+}
+
+function namedSegment(item: unknown, index: number): string {
+  if (item && typeof item === "object" && !Array.isArray(item)) {
+    const o = item as Doc;
+    if (typeof o.Name === "string" && o.Name) return `[${o.Name}]`;
+  }
+  return `[${index}]`;
 }
 
 function segmentOf(item: unknown, index: number): string {
@@ -78,9 +88,10 @@ export function* matches(doc: unknown, pattern: string): Generator<Match> {
     keys: string[],
     path: string,
     at: string,
+    named: string,
   ): Generator<Match> {
     if (i === segments.length) {
-      yield { value, holder, key, keys, path, at, isKey: false };
+      yield { value, holder, key, keys, path, named, at, isKey: false };
       return;
     }
     const dot = (k: string) => (at ? `${at}.${k}` : k);
@@ -95,6 +106,7 @@ export function* matches(doc: unknown, pattern: string): Generator<Match> {
         keys,
         path ? `${path}.${s.name}` : s.name,
         dot(s.name),
+        named ? `${named}.${s.name}` : s.name,
       );
     } else if (s.kind === "items") {
       if (!Array.isArray(value)) return;
@@ -109,12 +121,13 @@ export function* matches(doc: unknown, pattern: string): Generator<Match> {
           keys,
           `${path}${segmentOf(value[n], n)}`,
           `${at}[${n}]`,
+          `${named}${namedSegment(value[n], n)}`,
         );
       }
     } else if (s.kind === "values") {
       if (!isObject(value)) return;
       for (const [k, v] of Object.entries(value))
-        yield* walk(v, value, k, i + 1, [...keys, k], `${path}.${k}`, dot(k));
+        yield* walk(v, value, k, i + 1, [...keys, k], `${path}.${k}`, dot(k), `${named}.${k}`);
     } else {
       if (!isObject(value) || i !== segments.length - 1) return;
       for (const k of Object.keys(value))
@@ -124,10 +137,11 @@ export function* matches(doc: unknown, pattern: string): Generator<Match> {
           key: k,
           keys: [...keys, k],
           path: `${path}{${k}}`,
+          named: `${named}{${k}}`,
           at: `${dot(k)}{key}`,
           isKey: true,
         };
     }
   }
-  yield* walk(doc, {}, "", 0, [], "", "");
+  yield* walk(doc, {}, "", 0, [], "", "", "");
 }

@@ -62,18 +62,8 @@ export const NOT_YET: Readonly<Record<string, string>> = {
   octopusdeploy_kubernetes_agent_worker: "Kubernetes agent workers: not read or converted yet",
   octopusdeploy_parent_environment: "parent environments: not read or converted yet",
   octopusdeploy_community_step_template: "community step templates: not read or converted yet",
-  octopusdeploy_deployment_freeze: "deployment freezes: not read or converted yet",
-  octopusdeploy_deployment_freeze_project: "deployment freezes' project scopes: not read or converted yet",
-  octopusdeploy_deployment_freeze_tenant: "deployment freezes' tenant scopes: not read or converted yet",
-  octopusdeploy_project_deployment_freeze: "project deployment freezes: not read or converted yet",
   octopusdeploy_team: "teams: not read or converted yet",
   octopusdeploy_user_role: "user roles: not read or converted yet",
   octopusdeploy_scoped_user_role: "scoped user roles: not read or converted yet",
   octopusdeploy_subscription: "subscriptions: not read or converted yet",
-  octopusdeploy_space_default_lifecycle_release_retention_policy:
-    "the space's default retention policies: not read or converted yet",
-  octopusdeploy_space_default_lifecycle_tentacle_retention_policy:
-    "the space's default retention policies: not read or converted yet",
-  octopusdeploy_space_default_runbook_retention_policy:
-    "the space's default retention policies: not read or converted yet",
 };

@@ -70,7 +70,7 @@ export async function fingerprint(mod: RunModule, extra: string[]): Promise<stri
   for (const e of extra) hash.update(`${e}\0`);
   const skipDirs =
     mod.path === ""
-      ? new Set(["space", "projects", "space_creation", "tenant-variables"])
+      ? new Set(["space", "projects", "space_creation", "tenant-variables", "deployment-freezes"])
       : new Set<string>();
   for (const file of await walk(mod.root, "", skipDirs)) {
     hash.update(`${file}\0`);

@@ -1,6 +1,7 @@
 import type { GraphNode, SpaceGraph } from "../graph/graph.js";
 import type { OctopusClient } from "../octopus/client.js";
 import { docType, singularOf } from "../registry/index.js";
+import { templateOf } from "../registry/typed-values.js";
 import { OctoportError } from "../util/errors.js";
 import type { SnapshotKey } from "./crypto.js";
 import {
@@ -10,7 +11,7 @@ import {
   type SnapshotMetadata,
   snapshotFiles,
 } from "./format.js";
-import { isObject, type Json, type JsonObject, locate, secretSpots } from "./paths.js";
+import { isObject, type Json, type JsonObject, locate, type SecretSpot, secretSpots } from "./paths.js";
 
 /** What goes into a snapshot (docs/snapshot.md). */
 export interface SnapshotSelection {
@@ -175,40 +176,80 @@ function sortNodes(nodes: GraphNode[]): GraphNode[] {
   });
 }
 
-/** Every sensitive value the selected documents hold, labelled. */
+/** Every sensitive value the selected documents hold (by the registry's secret fields), labelled. */
 export function secretInventory(graph: SpaceGraph, nodes: readonly GraphNode[]): SecretEntry[] {
   const out: SecretEntry[] = [];
   for (const node of nodes) {
     const document = documentPath(node.type, node.id);
-    for (const spot of secretSpots(node.doc as Json)) {
-      out.push({
-        document,
-        path: spot.path,
-        label: labelOf(graph, node, spot.path, spot.kind),
-        hasValue: spot.hasValue,
-      });
+    for (const spot of secretSpots(node.type, node.doc as Json)) {
+      out.push({ document, path: spot.path, label: labelOf(graph, node, spot), hasValue: spot.hasValue });
     }
   }
   return out;
 }
 
-function labelOf(graph: SpaceGraph, node: GraphNode, path: string, kind: "value" | "variable"): string {
-  if (kind === "variable") {
-    const owner = graph.get(String((node.doc as JsonObject).OwnerId ?? ""));
-    const spot = locate(node.doc as Json, path);
-    const variable = spot?.parent ?? {};
+/**
+ * What a sensitive value is, for people, by names: `account "AWS production": SecretKey`,
+ * `tenant "Acme": value of template "Smtp.Password" of library variable set "Shared"`,
+ * `deployment process of project "Web": step "Publish", property Octopus.Action.X`.
+ */
+function labelOf(graph: SpaceGraph, node: GraphNode, spot: SecretSpot): string {
+  const doc = node.doc as JsonObject;
+  const named = (id: unknown) => {
+    const n = typeof id === "string" ? graph.get(id) : undefined;
+    return n ? `${singularOf(n.type)} "${n.name}"` : String(id);
+  };
+  const m = spot.match;
+  if (node.type === "VariableSets" && spot.kind === "variable") {
+    const variable = isObject(m?.holder) ? (m.holder as JsonObject) : (locate(doc, spot.path)?.parent ?? {});
     const scope = isObject(variable.Scope)
       ? Object.values(variable.Scope)
           .flatMap((ids) => (Array.isArray(ids) ? ids : []))
           .map((id) => graph.get(String(id))?.name ?? String(id))
       : [];
-    return `sensitive variable "${String(variable.Name)}"${scope.length ? ` [${scope.join(", ")}]` : ""} of ${owner ? `${singularOf(owner.type)} "${owner.name}"` : node.id}`;
+    return `sensitive variable "${String(variable.Name)}"${scope.length ? ` [${scope.join(", ")}]` : ""} of ${named(doc.OwnerId)}`;
   }
-  const name =
+  const subject =
     node.type === "TenantVariables"
-      ? `of tenant "${graph.get(String((node.doc as JsonObject).TenantId))?.name}"`
-      : `"${node.name}"`;
-  return `${singularOf(node.type)} ${name}: ${path}`;
+      ? named(doc.TenantId)
+      : node.type === "DeploymentProcesses"
+        ? `deployment process of ${named(doc.ProjectId)}`
+        : node.type === "RunbookProcesses"
+          ? `runbook process of ${named(doc.RunbookId)} of ${named(doc.ProjectId)}`
+          : `${singularOf(node.type)} "${node.name}"`;
+  if (!m) return `${subject}: ${spot.path}`;
+  const holder = m.holder as JsonObject;
+  const pattern = m.field.path;
+  if (node.type === "TenantVariables") {
+    // A tenant's value, by the template's name (of the library set or project that has it).
+    const [ownerId = "", second = "", third = ""] = m.keys;
+    const library = pattern.startsWith("LibraryVariables");
+    const templateId = library ? second : third;
+    const ownerDoc = graph.get(ownerId)?.doc as JsonObject | undefined;
+    const copy = (library ? doc.LibraryVariables : doc.ProjectVariables) as JsonObject | undefined;
+    const template =
+      templateOf(ownerDoc, templateId) ??
+      templateOf(isObject(copy) ? (copy[ownerId] as JsonObject) : undefined, templateId);
+    const name = template ? `template "${String(template.Name)}"` : `a template (${templateId})`;
+    return library
+      ? `${subject}: value of ${name} of ${named(ownerId)}`
+      : `${subject}: value of ${name} of ${named(ownerId)} in ${named(second)}`;
+  }
+  if (pattern === "Templates[].DefaultValue")
+    return `${subject}: default value of template "${String(holder.Name)}"`;
+  if (pattern === "Parameters[].DefaultValue")
+    return `${subject}: default value of parameter "${String(holder.Name)}"`;
+  const step = /^Steps\[(\d+)\](?:\.Actions\[(\d+)\])?\.Properties\./.exec(m.at);
+  if (step) {
+    const s = ((doc.Steps ?? []) as JsonObject[])[Number(step[1])];
+    const a = step[2] === undefined ? undefined : ((s?.Actions ?? []) as JsonObject[])[Number(step[2])];
+    const where = [
+      `step "${String(s?.Name)}"`,
+      ...(a && a.Name !== s?.Name ? [`action "${String(a.Name)}"`] : []),
+    ];
+    return `${subject}: ${where.join(", ")}, property ${m.key}`;
+  }
+  return `${subject}: ${spot.path}`;
 }
 
 export interface BuiltSnapshot {

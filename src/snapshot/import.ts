@@ -3,14 +3,15 @@ import { IdentityIndex } from "../graph/identity.js";
 import { readSpace } from "../graph/reader.js";
 import type { OctopusClient } from "../octopus/client.js";
 import type { Space } from "../octopus/schemas.js";
-import { docType, REGISTRY } from "../registry/index.js";
+import { type IdMatch, idFields, isExpression } from "../registry/fields.js";
+import { type Doc, docType, REGISTRY, singularOf } from "../registry/index.js";
 import { OctoportError } from "../util/errors.js";
 import type { SnapshotKey } from "./crypto.js";
 import { secretKey } from "./export.js";
 import type { Snapshot } from "./format.js";
 import { findMade, ImportJournal, undoWrites } from "./journal.js";
 import { MASKED, MASKED_NEW, maskSecrets, scrubText } from "./mask.js";
-import { isObject, type Json, type JsonObject, locate, secretSpots } from "./paths.js";
+import { isObject, type Json, type JsonObject, locate, secretSpots, sensitiveShapes } from "./paths.js";
 
 /**
  * Snapshot import (docs/snapshot.md): documents are matched to the destination's by name (within
@@ -76,6 +77,36 @@ const BOOKKEEPING = new Set([
   "LastModifiedBy",
   "ScopeValues",
 ]);
+
+/** Fields a document's owned documents' IDs are in: the server sets them, the import maps them by owner. */
+const OWNED_FIELDS = new Set(["VariableSetId", "DeploymentProcessId", "RunbookProcessId"]);
+
+/** Why a document is written a second time. */
+const SECOND_PASS = "references documents imported after it";
+
+/** A reference to a document of the snapshot that has no destination ID yet (imported later). */
+interface Pending {
+  /** Where, for people: `Templates[Signing certificate].DefaultValue`. */
+  path: string;
+  target: GraphNode;
+}
+
+/** A value (or key) removed from what is sent. */
+const DROP: unique symbol = Symbol("drop");
+
+/** What a document's ID-holding places become, by the object or array holding each. */
+interface Resolved {
+  values: Map<object, Map<string, Json | typeof DROP>>;
+  keys: Map<object, Map<string, string | typeof DROP>>;
+  pending: Pending[];
+  /** The document, for warnings. */
+  what: string;
+  /** The last pass: a reference still without a destination ID is dropped with a warning. */
+  final: boolean;
+}
+
+/** IDs of built-in documents (`feeds-builtin`, `teams-administrators`) are the same on every server. */
+const isWellKnown = (id: string) => !/-\d+$/.test(id);
 
 export async function importSnapshot(
   client: OctopusClient,
@@ -214,6 +245,11 @@ class ImportRun {
   private readonly index: IdentityIndex;
   private readonly base: string;
   private writes = 0;
+  /** References of each document to documents imported after it, from its last body. */
+  private readonly pending = new Map<string, Pending[]>();
+  /** Where each document was written (on a dry run, where it would be). */
+  private readonly writtenAt = new Map<string, string>();
+  private readonly warned = new Set<string>();
 
   constructor(
     private readonly client: OctopusClient,
@@ -245,9 +281,16 @@ class ImportRun {
 
   async execute(): Promise<ImportReport> {
     try {
+      // What the destination has already, by identity: a reference to it needs no second pass.
+      for (const node of this.source.nodes.values()) {
+        if (!ORDER.includes(node.type)) continue;
+        const there = this.index.counterpart(this.source, node);
+        if (there) this.ids.set(node.id, there.id);
+      }
       for (const type of ORDER) {
         for (const node of this.source.ofType(type)) await this.importOne(node);
       }
+      await this.secondPass();
       await this.releaseCreation();
       for (const type of new Set([...this.source.nodes.values()].map((n) => n.type))) {
         if (!ORDER.includes(type))
@@ -325,7 +368,13 @@ class ImportRun {
   /** A document of its own collection: created, or matched and skipped or overwritten. */
   private async importDocument(node: GraphNode, what: string): Promise<void> {
     const read = docType(node.type)?.read;
-    const collection = read?.kind === "collection" || read?.kind === "subset" ? read.path : undefined;
+    // Server-wide documents (deployment freezes) are written outside the space.
+    const collection =
+      read?.kind === "collection" && read.scope === "server"
+        ? `/api/${read.path}`
+        : read?.kind === "collection" || read?.kind === "subset"
+          ? `${this.base}/${read.path}`
+          : undefined;
     if (!collection) {
       this.warnings.push(`${what} cannot be imported: octoport has no path for ${node.type}`);
       return;
@@ -341,19 +390,13 @@ class ImportRun {
         // the interrupted run this one resumes. It is written as a clean import writes it.
         this.created.add(node.id);
         const body = this.body(node, existing.doc as JsonObject);
-        const diff = diffDocs(existing.doc as JsonObject, body);
+        const diff = diffDocs(node.type, existing.doc as JsonObject, body);
         if (!diff.length) {
           this.actions.push({ kind: "skip", type: node.type, what, diff, reason: "unchanged" });
           return;
         }
         this.actions.push({ kind: "update", type: node.type, what, diff });
-        await this.put(
-          node.type,
-          `${this.base}/${collection}/${existing.id}`,
-          body,
-          what,
-          existing.doc as JsonObject,
-        );
+        await this.put(node, `${collection}/${existing.id}`, body, what, existing.doc as JsonObject);
         return;
       }
       if (!this.options.overwrite) {
@@ -361,13 +404,13 @@ class ImportRun {
         return;
       }
       const body = this.body(node, existing.doc as JsonObject);
-      const diff = diffDocs(existing.doc as JsonObject, body);
+      const diff = diffDocs(node.type, existing.doc as JsonObject, body);
       if (!diff.length) {
         this.actions.push({ kind: "skip", type: node.type, what, diff, reason: "unchanged" });
         return;
       }
       this.actions.push({ kind: "update", type: node.type, what, diff });
-      await this.put(node.type, `${this.base}/${collection}/${existing.id}`, body, what);
+      await this.put(node, `${collection}/${existing.id}`, body, what);
       return;
     }
     if (this.options.dryRun && this.defaultChannelOfNew(node)) {
@@ -383,9 +426,10 @@ class ImportRun {
     if (this.options.dryRun) {
       this.ids.set(node.id, `(new ${node.id})`);
       this.created.add(node.id);
+      this.writtenAt.set(node.id, "(new)");
       return;
     }
-    const path = `${this.base}/${collection}`;
+    const path = collection;
     const made = (await this.write("POST", path, body, {
       type: node.type,
       what,
@@ -393,6 +437,7 @@ class ImportRun {
     })) as JsonObject;
     const id = String(made.Id);
     this.ids.set(node.id, id);
+    this.writtenAt.set(node.id, `${path}/${id}`);
     this.created.add(node.id);
     this.mapOwned(node, made);
     this.mapSubIds(node, made);
@@ -431,6 +476,8 @@ class ImportRun {
     const ownerCreated = ownerId !== undefined && this.created.has(ownerId);
     if (this.options.dryRun && ownerCreated) {
       this.actions.push({ kind: "update", type: node.type, what, diff: ["(new, with its owner)"] });
+      this.body(node, undefined); // for its warnings and its references to later documents
+      this.writtenAt.set(node.id, "(new)");
       return;
     }
     if (!path || !ownerId) {
@@ -440,13 +487,13 @@ class ImportRun {
     const current = (await this.client.get(path)) as JsonObject;
     const body = this.body(node, current);
     if (!ownerCreated && !this.options.overwrite) return this.leave(node, what, current, body);
-    const diff = diffDocs(current, body);
+    const diff = diffDocs(node.type, current, body);
     if (!diff.length) {
       this.actions.push({ kind: "skip", type: node.type, what, diff, reason: "unchanged" });
       return;
     }
     this.actions.push({ kind: "update", type: node.type, what, diff });
-    await this.put(node.type, path, body, what, current);
+    await this.put(node, path, body, what, current);
   }
 
   /** Variables: created with their owner, or merged into the destination's (its own variables kept). */
@@ -455,6 +502,8 @@ class ImportRun {
     const ownerCreated = ownerId !== undefined && this.created.has(ownerId);
     if (this.options.dryRun && ownerCreated) {
       this.actions.push({ kind: "update", type: node.type, what, diff: ["(new, with its owner)"] });
+      this.body(node, undefined); // for its warnings and its references to later documents
+      this.writtenAt.set(node.id, "(new)");
       return;
     }
     const setId = ownerId ? this.ids.get(node.id) : undefined;
@@ -464,7 +513,19 @@ class ImportRun {
     }
     const path = `${this.base}/variables/${setId}`;
     const current = (await this.client.get(path)) as JsonObject;
-    const incoming = this.body(node, current);
+    const body = this.mergeVariables(current, this.body(node, current));
+    if (!ownerCreated && !this.options.overwrite) return this.leave(node, what, current, body);
+    const diff = diffDocs(node.type, current, body);
+    if (!diff.length) {
+      this.actions.push({ kind: "skip", type: node.type, what, diff, reason: "unchanged" });
+      return;
+    }
+    this.actions.push({ kind: ownerCreated ? "update" : "merge", type: node.type, what, diff });
+    await this.put(node, path, body, what, current);
+  }
+
+  /** The snapshot's variables over the destination's: matched by name and scope, the destination's own kept. */
+  private mergeVariables(current: JsonObject, incoming: JsonObject): JsonObject {
     const destVars = (Array.isArray(current.Variables) ? current.Variables : []) as JsonObject[];
     const signature = (v: JsonObject) =>
       `${String(v.Name)}\u0000${scopeSignature(this.destination, v.Scope, this.ids)}`;
@@ -478,15 +539,41 @@ class ImportRun {
       merged.push(match ? { ...v, Id: match.Id ?? null } : v);
     }
     const kept = destVars.filter((v) => !taken.has(signature(v)));
-    const body = { ...incoming, Variables: [...merged, ...kept] };
-    if (!ownerCreated && !this.options.overwrite) return this.leave(node, what, current, body);
-    const diff = diffDocs(current, body);
-    if (!diff.length) {
-      this.actions.push({ kind: "skip", type: node.type, what, diff, reason: "unchanged" });
-      return;
+    return { ...incoming, Variables: [...merged, ...kept] };
+  }
+
+  /**
+   * Documents that referred to documents imported after them (a library set's template
+   * defaulting to a certificate, a project's to an account) are written again, now that those
+   * have destination IDs; a reference that still has none is dropped with a warning.
+   */
+  private async secondPass(): Promise<void> {
+    for (const [id, refs] of [...this.pending]) {
+      const path = this.writtenAt.get(id);
+      const node = this.source.get(id);
+      if (!refs.length || path === undefined || !node) continue;
+      const what = `${node.type} ${describe(this.source, node)}`;
+      if (this.options.dryRun) {
+        this.body(node, undefined, true);
+        const resolved = refs.filter((r) => this.ids.has(r.target.id));
+        if (resolved.length)
+          this.actions.push({
+            kind: "update",
+            type: node.type,
+            what,
+            diff: resolved.map((r) => `${r.path}: -> ${singularOf(r.target.type)} "${r.target.name}"`),
+            reason: SECOND_PASS,
+          });
+        continue;
+      }
+      const current = (await this.client.get(path)) as JsonObject;
+      let body = this.body(node, current, true);
+      if (node.type === "VariableSets") body = this.mergeVariables(current, body);
+      const diff = diffDocs(node.type, current, body);
+      if (!diff.length) continue;
+      this.actions.push({ kind: "update", type: node.type, what, diff, reason: SECOND_PASS });
+      await this.put(node, path, body, what, current);
     }
-    this.actions.push({ kind: ownerCreated ? "update" : "merge", type: node.type, what, diff });
-    await this.put(node.type, path, body, what, current);
   }
 
   /**
@@ -494,7 +581,7 @@ class ImportRun {
    * same, so a difference is reported, never hidden behind "its owner exists".
    */
   private leave(node: GraphNode, what: string, current: JsonObject, body: JsonObject): void {
-    const diff = diffDocs(current, body, { secrets: "ignore" });
+    const diff = diffDocs(node.type, current, body, { secrets: "ignore" });
     if (diff.length) this.differing++;
     this.actions.push({
       kind: "skip",
@@ -547,13 +634,13 @@ class ImportRun {
     const groups = new Map(list(current.ExternalSecurityGroups).map((g) => [groupKey(g), g]));
     for (const g of list(body.ExternalSecurityGroups)) groups.set(groupKey(g), g);
     body.ExternalSecurityGroups = [...groups.values()];
-    const diff = diffDocs(current, body);
+    const diff = diffDocs(node.type, current, body);
     if (!diff.length) {
       this.actions.push({ kind: "skip", type: node.type, what, diff, reason: "unchanged" });
       return;
     }
     this.actions.push({ kind: "merge", type: node.type, what, diff });
-    await this.put(node.type, path, body, what, current);
+    await this.put(node, path, body, what, current);
   }
 
   private ownerOf(node: GraphNode): string | undefined {
@@ -612,10 +699,15 @@ class ImportRun {
       if (this.options.dryRun) continue;
       const path = `${this.base}/projects/${id}`;
       const current = (await this.client.get(path)) as JsonObject;
-      const strategy = this.remap(structuredClone(doc.ReleaseCreationStrategy ?? {}) as Json) as JsonObject;
-      delete strategy.ReleaseCreationPackageStepId;
+      const source = (doc.ReleaseCreationStrategy ?? {}) as JsonObject;
+      const channel = typeof source.ChannelId === "string" ? this.ids.get(source.ChannelId) : undefined;
+      // The step's ID is left to the server, which works it out from the action's name.
+      const strategy = {
+        ChannelId: channel ?? null,
+        ReleaseCreationPackage: source.ReleaseCreationPackage ?? null,
+      };
       await this.put(
-        node.type,
+        node,
         path,
         { ...current, AutoCreateRelease: true, ReleaseCreationStrategy: strategy },
         what,
@@ -624,8 +716,12 @@ class ImportRun {
     }
   }
 
-  /** What to send: the snapshot document, references remapped, secrets opened, bookkeeping dropped. */
-  private body(node: GraphNode, current: JsonObject | undefined): JsonObject {
+  /**
+   * What to send: the snapshot document, references remapped, secrets opened, bookkeeping
+   * dropped. Its references to documents imported after it are left out and noted (`pending`)
+   * for the second pass; with `final`, one that still has no destination ID is dropped with a warning.
+   */
+  private body(node: GraphNode, current: JsonObject | undefined, final = false): JsonObject {
     const doc = structuredClone(node.doc) as JsonObject;
     if (node.type === "Projects" && doc.AutoCreateRelease === true) {
       // Turned on by releaseCreation(), after the channel and the process.
@@ -635,7 +731,10 @@ class ImportRun {
     }
     this.openSecrets(node, doc);
     if (node.type === "DeploymentProcesses" || node.type === "RunbookProcesses") this.mapSteps(node, current);
-    const out = this.remap(doc) as JsonObject;
+    const resolved = this.resolveIds(node, doc, final);
+    const out = this.remap(doc, resolved, "") as JsonObject;
+    if (resolved.pending.length) this.pending.set(node.id, resolved.pending);
+    else this.pending.delete(node.id);
     // A release's Version is its identity, not a concurrency token.
     for (const k of BOOKKEEPING) if (!(k === "Version" && node.type === "Releases")) delete out[k];
     if (current) {
@@ -646,6 +745,83 @@ class ImportRun {
     }
     out.SpaceId = this.space.Id;
     return out;
+  }
+
+  /**
+   * The places the registry's ID-field table (src/registry/fields.ts, shared with the
+   * Terraform path) says hold IDs, each made the destination's ID of the same document: a
+   * variable expression stays text; an ID that names nothing in the snapshot, or a document of
+   * another type than the field takes, is dropped with a warning naming the document and the
+   * field; one of a document imported later is left out until the second pass.
+   */
+  private resolveIds(node: GraphNode, doc: JsonObject, final: boolean): Resolved {
+    const r: Resolved = {
+      values: new Map(),
+      keys: new Map(),
+      pending: [],
+      what: `${node.type} ${describe(this.source, node)}`,
+      final,
+    };
+    const find = (id: string) => this.source.get(id)?.doc as Doc | undefined;
+    for (const m of idFields(node.type, doc, find)) {
+      // The server sets an owner's owned documents; they are mapped by their owner (mapOwned).
+      if (OWNED_FIELDS.has(m.field.path)) continue;
+      const value = m.value as string;
+      if (isExpression(value)) {
+        setValue(r, m, value);
+        continue;
+      }
+      const kept: string[] = [];
+      for (const id of m.ids) {
+        const to = this.resolveId(id, m, r);
+        if (to !== undefined) kept.push(to);
+      }
+      if (m.isKey) {
+        const keys = r.keys.get(m.holder) ?? new Map<string, string | typeof DROP>();
+        r.keys.set(m.holder, keys);
+        keys.set(m.key, kept[0] ?? DROP);
+      } else if (kept.length) setValue(r, m, m.field.list ? kept.join(m.field.list) : kept[0]!);
+      else setValue(r, m, dropped(m));
+    }
+    return r;
+  }
+
+  /** One ID of an ID field, as the destination's; undefined when it is dropped or pending. */
+  private resolveId(id: string, m: IdMatch, r: Resolved): string | undefined {
+    const target = this.source.get(id);
+    if (!target) {
+      if (isWellKnown(id)) return id;
+      const left = leftOut(m.types, this.snapshot);
+      this.warn(
+        `${r.what}: ${m.named} holds ${id}, which ${left ? `is a ${singularOf(left.type)}, and the snapshot leaves them out (${left.option})` : "names nothing in the snapshot"}; dropped`,
+      );
+      return undefined;
+    }
+    if (!m.types.includes(target.type)) {
+      this.warn(
+        `${r.what}: ${m.named} holds ${id}, which is a ${singularOf(target.type)}, not a ${m.types.map(singularOf).join(" or ")}; dropped`,
+      );
+      return undefined;
+    }
+    const mapped = this.ids.get(id);
+    if (mapped !== undefined) return mapped;
+    this.later(target, m.named, r);
+    return undefined;
+  }
+
+  /** A reference to a snapshot document with no destination ID yet: pending, or on the last pass dropped. */
+  private later(target: GraphNode, path: string, r: Resolved): void {
+    if (r.final)
+      this.warn(
+        `${r.what}: ${path} holds ${singularOf(target.type)} "${target.name}", which was not imported; dropped`,
+      );
+    else r.pending.push({ path, target });
+  }
+
+  private warn(text: string): void {
+    if (this.warned.has(text)) return;
+    this.warned.add(text);
+    this.warnings.push(text);
   }
 
   /** A matched process keeps the destination's step and action IDs, found by name. */
@@ -662,18 +838,25 @@ class ImportRun {
     }
   }
 
+  /**
+   * Opens the sealed values: where the registry's secret-field table says a secret is, and
+   * anything else a snapshot sealed (an older one, made before the table decided it).
+   */
   private openSecrets(node: GraphNode, doc: JsonObject): void {
     const document = `${node.type}/${node.id}.json`;
-    for (const spot of secretSpots(doc as Json)) {
+    const spots = new Map(secretSpots(node.type, doc as Json).map((s) => [s.path, s]));
+    for (const spot of sensitiveShapes(doc as Json)) if (!spots.has(spot.path)) spots.set(spot.path, spot);
+    for (const spot of spots.values()) {
       const at = locate(doc as Json, spot.path);
       if (!at) continue;
       const context = secretKey(document, spot.path);
-      if (spot.kind === "variable") {
+      const value = at.parent[at.key];
+      if (spot.kind === "variable" || !isObject(value)) {
+        if (!("SealedValue" in at.parent)) continue;
         const sealed = at.parent.SealedValue;
         delete at.parent.SealedValue;
         at.parent.Value = typeof sealed === "string" ? this.opened(this.key.open(context, sealed)) : null;
       } else {
-        const value = at.parent[at.key] as JsonObject;
         at.parent[at.key] =
           typeof value.Sealed === "string"
             ? { HasValue: true, NewValue: this.opened(this.key.open(context, value.Sealed)) }
@@ -688,13 +871,44 @@ class ImportRun {
     return value;
   }
 
-  /** Every source ID (as a value, a key, or inside text) made the destination's. */
-  private remap(value: Json): Json {
-    if (typeof value === "string") return this.remapText(value);
-    if (Array.isArray(value)) return value.map((v) => this.remap(v));
+  /**
+   * Every source ID made the destination's: the ID fields as `resolveIds` decided, and
+   * elsewhere IDs the import knows (a template's, a step's), as a value, a key or inside text.
+   * A value elsewhere that is a snapshot document's ID with no destination ID yet waits for the
+   * second pass like an ID field.
+   */
+  private remap(value: Json, r: Resolved, path: string): Json {
+    if (typeof value === "string") {
+      const target = this.ids.has(value) ? undefined : this.source.get(value);
+      if (target) {
+        this.later(target, path, r);
+        return null;
+      }
+      return this.remapText(value);
+    }
+    const values = isObject(value) || Array.isArray(value) ? r.values.get(value) : undefined;
+    if (Array.isArray(value)) {
+      const out: Json[] = [];
+      value.forEach((v, i) => {
+        const set = values?.get(String(i));
+        if (set === DROP) return;
+        const name = isObject(v) && typeof v.Name === "string" ? v.Name : String(i);
+        out.push(set !== undefined ? set : this.remap(v, r, `${path}[${name}]`));
+      });
+      return out;
+    }
     if (isObject(value)) {
+      const keys = r.keys.get(value);
       const out: JsonObject = {};
-      for (const [k, v] of Object.entries(value)) out[this.ids.get(k) ?? k] = this.remap(v);
+      for (const [k, v] of Object.entries(value)) {
+        const key = keys?.has(k) ? keys.get(k)! : (this.ids.get(k) ?? k);
+        const set = values?.get(k);
+        if (key === DROP || set === DROP) continue;
+        // Its own ID, and its owned documents' (set by the server): mapped when known, never pending.
+        if (!path && (BOOKKEEPING.has(k) || OWNED_FIELDS.has(k)) && typeof v === "string")
+          out[key] = this.remapText(v);
+        else out[key] = set !== undefined ? set : this.remap(v, r, path ? `${path}.${k}` : k);
+      }
       return out;
     }
     return value;
@@ -715,15 +929,16 @@ class ImportRun {
   }
 
   private async put(
-    type: string,
+    node: GraphNode,
     path: string,
     body: JsonObject,
     what: string,
     before?: JsonObject,
   ): Promise<void> {
+    this.writtenAt.set(node.id, path);
     if (this.options.dryRun) return;
     const current = before ?? ((await this.client.get(path)) as JsonObject);
-    await this.write("PUT", path, body, { type, what, before: current });
+    await this.write("PUT", path, body, { type: node.type, what, before: current });
   }
 
   /**
@@ -748,6 +963,34 @@ class ImportRun {
     this.journal.done(seq, method === "POST" ? String((made as JsonObject).Id) : undefined);
     return made;
   }
+}
+
+/** Sets what an ID field's place becomes. */
+function setValue(r: Resolved, m: IdMatch, value: Json | typeof DROP): void {
+  const values = r.values.get(m.holder) ?? new Map<string, Json | typeof DROP>();
+  r.values.set(m.holder, values);
+  values.set(m.key, value);
+}
+
+/**
+ * What a dropped ID leaves: nothing in a list, a map of values (tenants' values) or step
+ * properties; null in a field of its own (a template's default, a variable's value).
+ */
+function dropped(m: IdMatch): null | typeof DROP {
+  if (Array.isArray(m.holder)) return DROP;
+  if (m.keys.length && m.keys[m.keys.length - 1] === m.key) return DROP;
+  return /(^|\.)Properties\.$/.test(m.named.slice(0, m.named.length - m.key.length)) ? DROP : null;
+}
+
+/** The type of `types` the snapshot leaves out by its selection (--ignore-machines), with the option. */
+function leftOut(types: readonly string[], snapshot: Snapshot): { type: string; option: string } | undefined {
+  const selection = snapshot.metadata.selection as unknown as Record<string, unknown> | undefined;
+  for (const type of types) {
+    const flag = docType(type)?.ignoredBy;
+    if (flag && selection?.[flag] === true)
+      return { type, option: `--${flag.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}` };
+  }
+  return undefined;
 }
 
 /** The fields that find a document an import POSTed, when the server's answer was lost. */
@@ -806,14 +1049,15 @@ function scopeSignature(graph: SpaceGraph, scope: unknown, ids: ReadonlyMap<stri
  * value)`; with `secrets: "ignore"` (comparing only) they are not compared at all.
  */
 export function diffDocs(
+  type: string,
   current: JsonObject,
   next: JsonObject,
   options: { secrets?: "show-change" | "ignore" } = {},
 ): string[] {
   const mode = options.secrets === "ignore" ? "keep-shape" : "display";
   // Keys sorted: the server may give them in another order than the snapshot holds them.
-  const a0 = sorted(maskSecrets(current, mode));
-  const b0 = sorted(maskSecrets(next, mode));
+  const a0 = sorted(maskSecrets(type, current, mode));
+  const b0 = sorted(maskSecrets(type, next, mode));
   const out: string[] = [];
   const walk = (a: Json | undefined, b: Json | undefined, path: string, depth: number) => {
     if (JSON.stringify(a) === JSON.stringify(b)) return;

@@ -121,7 +121,9 @@ export class ImportJournal {
   /** Records a write about to be made; returns its number. */
   intent(intent: WriteIntent): number {
     const seq = ++this.seq;
-    const entry: WriteIntent = intent.before ? { ...intent, before: maskSecrets(intent.before) } : intent;
+    const entry: WriteIntent = intent.before
+      ? { ...intent, before: maskSecrets(intent.type, intent.before) }
+      : intent;
     this.writes.push({ ...entry, seq, done: false, undone: false });
     this.append({ seq, op: "intent", ...entry });
     return seq;

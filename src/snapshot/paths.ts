@@ -4,6 +4,8 @@
  * Array items are named by their Id (else Name, else index), so a path survives reordering.
  */
 
+import { type SecretMatch, secretFields } from "../registry/fields.js";
+
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 export type JsonObject = { [key: string]: Json };
 
@@ -30,14 +32,35 @@ function segment(item: Json, index: number): string {
 
 export interface SecretSpot {
   path: string;
-  /** `value`: a {HasValue} object; `variable`: a sensitive variable's Value. */
+  /** `value`: a {HasValue} object; `variable`: a plain value that is sensitive (a sensitive variable's Value). */
   kind: "value" | "variable";
   /** Whether the server says it holds a value. */
   hasValue: boolean;
+  /** The registry's field that says it is sensitive, and where it matched (for labels). */
+  match?: SecretMatch;
 }
 
-/** Every place in a document that holds a sensitive value. */
-export function secretSpots(doc: Json): SecretSpot[] {
+const spotOf = (match: SecretMatch): SecretSpot =>
+  isObject(match.value) && "HasValue" in match.value
+    ? { path: match.path, kind: "value", hasValue: match.value.HasValue === true, match }
+    : { path: match.path, kind: "variable", hasValue: true, match };
+
+/**
+ * Every place in a document of `type` that holds a sensitive value, by the type registry's
+ * secret-field table (src/registry/fields.ts), the same table the Terraform path uses.
+ */
+export function secretSpots(type: string, doc: Json): SecretSpot[] {
+  return [...secretFields(type, doc)].map(spotOf);
+}
+
+/**
+ * Every place in a document that is shaped as a sensitive value, whatever its type: a
+ * `{HasValue, NewValue}` object, or the Value of a variable that says it is sensitive. Not how
+ * octoport decides what is sensitive (that is the registry's table, `secretSpots`): a safety
+ * net for masking, the way to open values an older snapshot sealed, and what the registry's
+ * test holds the table against.
+ */
+export function sensitiveShapes(doc: Json): SecretSpot[] {
   const out: SecretSpot[] = [];
   const walk = (value: Json, path: string) => {
     if (isSensitiveValue(value)) {

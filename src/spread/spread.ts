@@ -267,6 +267,33 @@ export function spreadVariables(variables: VariableDoc[], changes: Change[]): Va
   return out;
 }
 
+/**
+ * How the replacement variable a spread made for `c` differs from what the spread wrote, or
+ * undefined when it is as written (or already gone). Never shows a value that is not the
+ * replacement's own reference text.
+ */
+export function replacementEdit(variables: VariableDoc[], c: Change): string | undefined {
+  const r = variables.find((v) => v.Id === c.replacementId);
+  if (!r) return undefined;
+  const changed: string[] = [];
+  if (r.Name !== c.original.Name) changed.push(`renamed to "${String(r.Name)}"`);
+  if (r.Value !== `#{${c.spreadName}}`)
+    changed.push(r.IsSensitive ? "its value changed" : `value now "${String(r.Value)}"`);
+  if (JSON.stringify(sortedScope(r.Scope)) !== JSON.stringify(sortedScope(c.original.Scope)))
+    changed.push("rescoped");
+  if ((r.Description ?? null) !== (c.original.Description ?? null)) changed.push("description changed");
+  if (r.IsSensitive) changed.push("made sensitive");
+  return changed.length ? `"${c.original.Name}" ${changed.join(", ")}` : undefined;
+}
+
+function sortedScope(scope: unknown): Array<[string, string[]]> {
+  if (!scope || typeof scope !== "object") return [];
+  return Object.entries(scope as Record<string, unknown>)
+    .filter(([, v]) => Array.isArray(v) && v.length)
+    .map(([k, v]) => [k, [...(v as string[])].sort()] as [string, string[]])
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
 /** The variable set after undoing: replacements gone, each spread variable as it was. */
 export function unspreadVariables(variables: VariableDoc[], changes: Change[]): VariableDoc[] {
   const byId = new Map(changes.map((c) => [c.variableId, c]));
@@ -379,6 +406,7 @@ export async function undoSpread(
   journalFile: string,
   spaceId: string | undefined,
   onSet?: (set: Journal["sets"][number]) => void,
+  options: { force?: boolean } = {},
 ): Promise<Journal> {
   const journal = await readJournal(journalFile);
   if (normaliseUrl(journal.server) !== normaliseUrl(client.server))
@@ -409,6 +437,7 @@ export async function undoSpread(
     }
   }
   const applied = journal.sets.filter((s) => s.applied);
+  const edits: string[] = [];
   for (const set of applied) {
     const doc = (await client.get(`${base}/variables/${set.variableSetId}`)) as VariableSetDoc;
     for (const c of set.changes) {
@@ -417,9 +446,16 @@ export async function undoSpread(
         throw new OctoportError(
           `the spread variable "${c.spreadName}" of ${set.owner.kind} "${set.owner.name}" is no longer there, so it cannot be restored; nothing was changed`,
         );
+      const edit = replacementEdit(doc.Variables, c);
+      if (edit) edits.push(`${set.owner.kind} "${set.owner.name}": ${edit}`);
     }
     current.set(set.variableSetId, doc);
   }
+  // Undoing removes the replacements: what someone changed in them since would go silently.
+  if (edits.length && !options.force)
+    throw new OctoportError(
+      `${edits.length} replacement variable(s) were edited since the spread, and undoing removes them (${edits.slice(0, 3).join("; ")}${edits.length > 3 ? "; ..." : ""}); carry those edits to the original variables by hand, then undo with --force; nothing was changed`,
+    );
   for (const set of [...applied].reverse()) {
     const doc = current.get(set.variableSetId)!;
     await client.put(`${base}/variables/${set.variableSetId}`, {

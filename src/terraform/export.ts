@@ -35,7 +35,7 @@ import {
 } from "./manifest.js";
 import { movesSince, type TrackedResource } from "./moves.js";
 import { renderReadme } from "./readme.js";
-import { type Plan, planExport, type SelectionOptions, TENANT_VARIABLES } from "./selection.js";
+import { type Plan, planExport, type SelectionOptions } from "./selection.js";
 
 export type SecretDefaults = "none" | "dummy" | "octostache";
 export type Backend = "s3" | "azurerm" | "gcs" | "local";
@@ -828,11 +828,10 @@ function idsOutput(plan: Plan, state: ExportState, builder: ModuleBuilder): Bloc
   );
 }
 
-/** "space" -> space, "projects/orders-api" -> project_orders_api. */
+/** "space" -> space, "projects/orders-api" -> project_orders_api, "tenant-variables" -> tenant_variables. */
 export function moduleName(path: string): string {
-  if (path === "space") return "space";
-  if (path === TENANT_VARIABLES) return "tenant_variables";
-  return `project_${path.replace(/^projects\//, "").replace(/-/g, "_")}`;
+  if (path.startsWith("projects/")) return `project_${path.slice("projects/".length).replace(/-/g, "_")}`;
+  return path.replace(/-/g, "_");
 }
 
 /** Modules in levels: each only after the modules it looks things up from. */

@@ -47,11 +47,15 @@ export class Namespace {
   /**
    * Gives `key` the identifier it had before (in an earlier export), so that what is named
    * after something keeps its name when that thing is renamed. The first key to pin an
-   * identifier keeps it; a later one is named as usual.
+   * identifier keeps it, and a key keeps its first pin; a later one is named as usual.
    */
   pin(key: string, identifier: string): this {
     if (this.resolved) throw new Error("Namespace.pin after resolve");
-    if (![...this.pinned.values()].includes(identifier) && !this.reserved.has(identifier))
+    if (
+      !this.pinned.has(key) &&
+      ![...this.pinned.values()].includes(identifier) &&
+      !this.reserved.has(identifier)
+    )
       this.pinned.set(key, identifier);
     return this;
   }

@@ -1,6 +1,6 @@
 import { projectOrder } from "../graph/dependencies.js";
 import type { GraphNode, SpaceGraph } from "../graph/graph.js";
-import { isBuiltIn } from "../registry/index.js";
+import { AFTER_PROJECTS, isBuiltIn } from "../registry/index.js";
 import { OctoportError } from "../util/errors.js";
 import { converterFor } from "./converters/index.js";
 import type { ExportPlan } from "./emit.js";
@@ -21,13 +21,6 @@ export interface SelectionOptions {
   /** Each project's module directory in an earlier export into the same place: a renamed project keeps it. */
   keepDirectories?: ReadonlyMap<string, string>;
 }
-
-/**
- * The module of tenants' values of library variable set templates: they belong to the tenants
- * (space-level), but the server takes them only once the tenants are connected to projects, so
- * they apply after the project modules.
- */
-export const TENANT_VARIABLES = "tenant-variables";
 
 export interface Plan extends ExportPlan {
   /** Module paths and titles, in apply order (space first, then project levels). */
@@ -124,6 +117,7 @@ export function planExport(graph: SpaceGraph, options: SelectionOptions): Plan {
   const order = projectOrder(graph, emittedProjects);
   const dirs = projectDirectories(graph, emittedProjects, options.keepDirectories);
   const home = new Map<string, string>();
+  const afterProjects = new Map(AFTER_PROJECTS.map((a) => [a.type, a.path]));
   for (const id of [...candidates].sort()) {
     const node = graph.get(id)!;
     if (excluded.has(id) || defaults.has(id) || !converterFor(node.type)) continue;
@@ -136,7 +130,8 @@ export function planExport(graph: SpaceGraph, options: SelectionOptions): Plan {
     )
       continue;
     if (options.layout === "single") home.set(id, "");
-    else if (node.type === "TenantVariables") home.set(id, TENANT_VARIABLES);
+    else if (afterProjects.has(node.type) && node.klass === "space")
+      home.set(id, afterProjects.get(node.type)!);
     else if (node.klass === "space") home.set(id, "space");
     else if (node.projectId) home.set(id, `projects/${dirs.get(node.projectId)}`);
   }
@@ -156,8 +151,9 @@ export function planExport(graph: SpaceGraph, options: SelectionOptions): Plan {
       const path = `projects/${dirs.get(id)}`;
       if (used.has(path)) modules.push({ path, title: `project ${graph.get(id)?.name}`, projectId: id });
     }
-    if (used.has(TENANT_VARIABLES))
-      modules.push({ path: TENANT_VARIABLES, title: "tenants' values of library variable sets" });
+    // Space-level documents that refer to projects, each type in a module of its own.
+    for (const after of AFTER_PROJECTS)
+      if (used.has(after.path)) modules.push({ path: after.path, title: after.title });
     if (options.runbook) {
       const projectId = selected[0]!;
       const path = `projects/${dirs.get(projectId) ?? projectDirectories(graph, [projectId]).get(projectId)}`;

@@ -189,11 +189,20 @@ export function secretValue(sandbox: Sandbox, sourceId: string, path: string): s
     doc = sandbox.reveal(found.type, sourceId);
   }
   let cur: unknown = doc;
-  for (const seg of docPath.match(/[^.[\]]+(?:=[^\]]+)?|\[[^\]]+\]/g) ?? []) {
+  const segs = docPath.match(/[^.[\]]+(?:=[^\]]+)?|\[[^\]]+\]/g) ?? [];
+  for (let i = 0; i < segs.length; i++) {
+    const seg = segs[i]!;
     const m = /^\[?(\w+)=([^\]]+)\]?$/.exec(seg);
     if (m && Array.isArray(cur)) cur = cur.find((x) => x && (x as Record<string, unknown>)[m[1]!] === m[2]);
-    else if (cur && typeof cur === "object") cur = (cur as Record<string, unknown>)[seg];
-    else return undefined;
+    else if (cur && typeof cur === "object") {
+      // A property whose name has dots (a step property) is the rest of the path.
+      const rest = segs.slice(i).join(".");
+      if (i < segs.length - 1 && rest in (cur as object)) {
+        cur = (cur as Record<string, unknown>)[rest];
+        break;
+      }
+      cur = (cur as Record<string, unknown>)[seg];
+    } else return undefined;
   }
   if (cur && typeof cur === "object" && "NewValue" in (cur as object))
     return String((cur as { NewValue: unknown }).NewValue ?? "");

@@ -26,9 +26,10 @@ export function clientOf(s: Sandbox): OctopusClient {
 export async function allSecrets(
   source: Sandbox,
   selection: SnapshotSelection = {},
+  spaceId = "Spaces-1",
 ): Promise<Map<string, string>> {
   const client = clientOf(source);
-  const graph = await readSpace(client, await client.resolveSpace("Spaces-1"), { snapshot: true });
+  const graph = await readSpace(client, await client.resolveSpace(spaceId), { snapshot: true });
   const out = new Map<string, string>();
   for (const e of secretInventory(graph, selectDocuments(graph, selection))) {
     const id = e.document.slice(e.document.indexOf("/") + 1).replace(/\.json$/, "");
@@ -42,13 +43,20 @@ export async function allSecrets(
 export async function snapshotTo(
   source: Sandbox,
   out: string,
-  options: { password?: string; selection?: SnapshotSelection; secrets?: boolean; seal?: boolean } = {},
+  options: {
+    password?: string;
+    selection?: SnapshotSelection;
+    secrets?: boolean;
+    seal?: boolean;
+    space?: string;
+  } = {},
 ): Promise<void> {
   const client = clientOf(source);
-  const space = await client.resolveSpace("Spaces-1");
+  const space = await client.resolveSpace(options.space ?? "Spaces-1");
   const graph = await readSpace(client, space, { snapshot: true });
   const key = await SnapshotKey.derive(options.password ?? "pw", snapshotKdf(TEST_COST));
-  const secrets = options.secrets === false ? new Map() : await allSecrets(source, options.selection);
+  const secrets =
+    options.secrets === false ? new Map() : await allSecrets(source, options.selection, space.Id);
   const built = buildSnapshot(graph, client.server, options.selection ?? {}, key, secrets);
   await writeSnapshot(out, built.files, options.seal ? key : undefined);
 }
@@ -57,11 +65,17 @@ export async function snapshotTo(
 export async function importInto(
   destination: Sandbox,
   src: string,
-  options: ImportOptions & { password?: string } = {},
+  options: ImportOptions & { password?: string; space?: string } = {},
 ): Promise<ImportReport> {
   const { snapshot, key } = await readSnapshot(src, options.password ?? "pw");
   const client = clientOf(destination);
-  return importSnapshot(client, await client.resolveSpace("Spaces-1"), snapshot, key, options);
+  return importSnapshot(
+    client,
+    await client.resolveSpace(options.space ?? "Spaces-1"),
+    snapshot,
+    key,
+    options,
+  );
 }
 
 export function emptyDestination(name = "Acme Retail", seed?: SeedFile): Promise<Sandbox> {

@@ -29,9 +29,14 @@ export const conn = (s: Sandbox, space = "Spaces-1") => [
  * `octoport secrets template`, then every value filled in from the sandbox's stored secrets
  * (test-only reveal hook), as a user would from their password manager.
  */
-export async function filledSecrets(source: Sandbox, dir: string, extra: string[] = []): Promise<string> {
+export async function filledSecrets(
+  source: Sandbox,
+  dir: string,
+  extra: string[] = [],
+  space = "Spaces-1",
+): Promise<string> {
   const file = join(dir, `secrets-${Math.random().toString(36).slice(2)}.json`);
-  const made = await cli(["secrets", "template", ...conn(source), "--out", file, ...extra]);
+  const made = await cli(["secrets", "template", ...conn(source, space), "--out", file, ...extra]);
   if (made.code !== 0) throw new Error(made.stderr);
   const template = JSON.parse(await readFile(file, "utf8")) as SecretsFile;
   for (const s of template.secrets) {

@@ -11,7 +11,7 @@ import { NOT_YET, OUT_OF_SCOPE, WRITTEN_BY_EXPORT } from "../../src/registry/pro
 import { generateSpace, SIZES } from "../../src/sandbox/generate.js";
 import type { SeedFile } from "../../src/sandbox/seed.js";
 import { Sandbox } from "../../src/sandbox/server.js";
-import { secretSpots } from "../../src/snapshot/paths.js";
+import { sensitiveShapes } from "../../src/snapshot/paths.js";
 import { CONVERTERS } from "../../src/terraform/converters/index.js";
 import { exampleSpace, ROOT } from "../helpers/examples.js";
 import { exportSeed } from "../helpers/export.js";
@@ -38,6 +38,13 @@ describe("the registry", () => {
     expect(new Set(names).size).toBe(names.length);
     const problems: string[] = [];
     const families = new Set<string>();
+    const referredTo = new Set(
+      REGISTRY.flatMap((t) =>
+        (t.ids ?? []).flatMap((f) =>
+          typeof f.to === "function" ? [] : typeof f.to === "string" ? [f.to] : f.to,
+        ),
+      ),
+    );
     for (const t of REGISTRY) {
       if (t.family) {
         if (families.has(t.family.name)) problems.push(`${t.type}: family ${t.family.name} taken twice`);
@@ -45,9 +52,9 @@ describe("the registry", () => {
       }
       if (!t.snapshotOnly && t.family && !t.resources)
         problems.push(`${t.type}: can be filtered but has no resources`);
-      // A project module finds what the space module made by name.
-      if (!t.snapshotOnly && t.klass === "space" && t.family && !t.lookup)
-        problems.push(`${t.type}: a space-level type with no lookup`);
+      // A project module finds what the space module made, and other documents refer to, by name.
+      if (!t.snapshotOnly && t.klass === "space" && t.family && !t.lookup && referredTo.has(t.type))
+        problems.push(`${t.type}: a space-level type others refer to, with no lookup`);
       const r = t.read;
       const from =
         r.kind === "by-reference" ? r.from.map((f) => f.type) : r.kind === "per-document" ? [r.of] : [];
@@ -63,6 +70,9 @@ describe("the registry", () => {
         if (!data) problems.push(`${t.type}: no data source ${t.lookup.data}`);
         else if (!data.block.attributes?.[t.lookup.collection])
           problems.push(`${t.type}: ${t.lookup.data} has no attribute ${t.lookup.collection}`);
+        // Every lookup is written with the space's ID.
+        else if (!data.block.attributes?.space_id)
+          problems.push(`${t.type}: ${t.lookup.data} takes no space_id`);
       }
       for (const resource of Object.keys(t.resources ?? {}))
         if (!provider.resource_schemas[resource]) problems.push(`${t.type}: no resource ${resource}`);
@@ -213,7 +223,7 @@ describe("the registry's field tables against real documents", () => {
     for (const { name, graph } of graphs) {
       for (const node of graph.nodes.values()) {
         const table = new Set([...secretFields(node.type, node.doc)].map((m) => m.path));
-        for (const spot of secretSpots(node.doc as never))
+        for (const spot of sensitiveShapes(node.doc as never))
           if (!table.has(spot.path)) missed.push(`${name}: ${node.type} ${spot.path}`);
       }
     }

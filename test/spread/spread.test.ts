@@ -122,6 +122,38 @@ describe("octoport spread", () => {
     expect(JSON.parse(await readFile(journal, "utf8")).state).toBe("undone");
   });
 
+  it("--undo refuses when a replacement was edited since, naming it; --force undoes anyway", async () => {
+    const before = variableSets(source);
+    const journal = join(dir, "spread.json");
+    expect((await cli(["spread", ...conn(), "--apply", "--journal", journal])).code).toBe(0);
+    const recorded = JSON.parse(await readFile(journal, "utf8")) as {
+      sets: Array<{ variableSetId: string; changes: Array<{ replacementId: string }> }>;
+    };
+    const set = recorded.sets[0]!;
+    const url = `${source.url}/api/Spaces-1/variables/${set.variableSetId}`;
+    const headers = { "X-Octopus-ApiKey": source.apiKey, "Content-Type": "application/json" };
+    const doc = (await (await fetch(url, { headers })).json()) as { Variables: Var[] };
+    const replacement = doc.Variables.find((v) => v.Id === set.changes[0]!.replacementId)!;
+    replacement.Value = "#{Something.Else}";
+    expect((await fetch(url, { method: "PUT", headers, body: JSON.stringify(doc) })).ok).toBe(true);
+    const edited = variableSets(source);
+
+    const refused = await cli(["spread", ...conn(), "--undo", journal]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(
+      new RegExp(
+        `^octoport: error: 1 replacement variable\\(s\\) were edited since the spread.*"${replacement.Name.replace(/\./g, "\\.")}" value now "#\\{Something\\.Else\\}".*--force; nothing was changed\n$`,
+      ),
+    );
+    expect(variableSets(source)).toEqual(edited);
+    expect(JSON.parse(await readFile(journal, "utf8")).state).toBe("applied");
+
+    const forced = await cli(["spread", ...conn(), "--undo", journal, "--force"]);
+    expect(forced.code, forced.stderr).toBe(0);
+    expect(variableSets(source)).toEqual(before);
+    expect((await cli(["spread", ...conn(), "--dry-run", "--force"])).code).toBe(2);
+  });
+
   it("--project and --library-set spread only those", async () => {
     const result = await cli(["spread", ...conn(), "--dry-run", "--library-set", "Shared settings"]);
     expect(result.stdout).toContain('library set "Shared settings":');

@@ -91,6 +91,47 @@ describe("Namespace", () => {
   });
 });
 
+describe("Namespace.pin", () => {
+  it("gives a renamed thing the identifier it had, and nothing new takes it", () => {
+    const ns = new Namespace();
+    ns.pin("Orders Service", "orders_api");
+    for (const n of ["Orders Service", "Orders API"]) ns.claim(n);
+    expect(ns.get("Orders Service")).toBe("orders_api");
+    // The new name that would sanitise to the pinned identifier gets another one.
+    expect(ns.get("Orders API")).toMatch(/^orders_api_[0-9a-f]{4}$/);
+  });
+
+  it("keeps identifiers distinct whatever is pinned, and the first pin of an identifier wins", () => {
+    const pins = fc.array(fc.tuple(fc.nat(40), fc.constantFrom("a", "b", "orders_api", "docker_hub")), {
+      maxLength: 10,
+    });
+    fc.assert(
+      fc.property(names, pins, (list, chosen) => {
+        const ns = new Namespace().reserve("b");
+        const pinned = new Map<string, string>();
+        for (const [i, id] of chosen) {
+          const key = list[i % Math.max(list.length, 1)];
+          if (key === undefined) continue;
+          ns.pin(key, id);
+          if (id !== "b" && ![...pinned.values()].includes(id) && !pinned.has(key)) pinned.set(key, id);
+        }
+        for (const n of list) ns.claim(n);
+        const ids = list.map((n) => ns.get(n));
+        expect(new Set(ids).size).toBe(list.length);
+        expect(ids).not.toContain("b");
+        for (const [key, id] of pinned) expect(ns.get(key)).toBe(id);
+      }),
+    );
+  });
+
+  it("ignores a pin for a key nobody claims, leaving its identifier free", () => {
+    const ns = new Namespace();
+    ns.pin("Gone", "web");
+    ns.claim("Web");
+    expect(ns.get("Web")).toBe("web");
+  });
+});
+
 describe("slug", () => {
   it("makes directory names", () => {
     expect(slug("Orders API")).toBe("orders-api");

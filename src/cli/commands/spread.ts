@@ -19,6 +19,7 @@ interface SpreadArgs extends ConnectionArgs {
   apply?: boolean;
   journal?: string;
   undo?: string;
+  force?: boolean;
 }
 
 export function spreadCommand(ctx: CliContext): CommandModule<object, SpreadArgs> {
@@ -46,7 +47,12 @@ export function spreadCommand(ctx: CliContext): CommandModule<object, SpreadArgs
         })
         .option("undo", {
           type: "string",
-          describe: "restore exactly what the journal FILE changed",
+          describe:
+            "restore exactly what the journal FILE changed; refused when a replacement variable was edited since",
+        })
+        .option("force", {
+          type: "boolean",
+          describe: "with --undo: undo even though replacement variables were edited (the edits are lost)",
         })
         .example(
           "$0 spread --server https://octopus.example.com --api-key API-XXXX --space Default --dry-run",
@@ -66,6 +72,7 @@ export function spreadCommand(ctx: CliContext): CommandModule<object, SpreadArgs
         throw new UsageError("give exactly one of --dry-run, --apply --journal FILE, --undo FILE");
       if (args.apply && !args.journal)
         throw new UsageError("--apply needs --journal FILE, so the changes can be undone");
+      if (args.force && args.undo === undefined) throw new UsageError("--force goes with --undo FILE");
       if (args.undo && (args.project?.length || args["library-set"]?.length))
         throw new UsageError(
           "--undo restores what the journal lists; --project and --library-set do not apply",
@@ -75,8 +82,12 @@ export function spreadCommand(ctx: CliContext): CommandModule<object, SpreadArgs
       if (args.undo) {
         const journal = await readJournal(args.undo);
         const spaceId = args.space ? (await client.resolveSpace(args.space)).Id : undefined;
-        await undoSpread(client, args.undo, spaceId ?? journal.space.id, (set) =>
-          progress.update(`restored ${set.owner.kind} ${set.owner.name}`, true),
+        await undoSpread(
+          client,
+          args.undo,
+          spaceId ?? journal.space.id,
+          (set) => progress.update(`restored ${set.owner.kind} ${set.owner.name}`, true),
+          { force: args.force },
         );
         progress.clear();
         ctx.stdout.write(undoSummary(journal));

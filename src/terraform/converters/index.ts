@@ -1,5 +1,6 @@
 import { accounts, certificates } from "./accounts.js";
 import type { Converter } from "./converter.js";
+import { deploymentFreezes, retentionPolicies } from "./governance.js";
 import { libraryVariableSets, scriptModules, tenants, tenantVariables, variableSets } from "./library.js";
 import { channels, processes, projects, runbooks, triggers } from "./projects.js";
 import {
@@ -21,6 +22,7 @@ export const CONVERTERS: readonly Converter[] = [
   environments,
   projectGroups,
   lifecycles,
+  retentionPolicies,
   machinePolicies,
   proxies,
   workerPools,
@@ -42,6 +44,7 @@ export const CONVERTERS: readonly Converter[] = [
   triggers,
   variableSets,
   tenantVariables,
+  deploymentFreezes,
 ];
 
 const BY_TYPE = new Map<string, Converter>(CONVERTERS.flatMap((c) => c.types.map((t) => [t, c] as const)));

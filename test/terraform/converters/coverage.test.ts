@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { docType } from "../../../src/registry/index.js";
 import * as accounts from "../../../src/terraform/converters/accounts.js";
+import * as governance from "../../../src/terraform/converters/governance.js";
 import { CONVERTERS } from "../../../src/terraform/converters/index.js";
 import * as library from "../../../src/terraform/converters/library.js";
 import * as projects from "../../../src/terraform/converters/projects.js";
@@ -20,6 +21,7 @@ import { ROOT } from "../../helpers/examples.js";
 
 const MODULES: Record<string, Record<string, unknown>> = {
   accounts,
+  governance,
   library,
   projects,
   space,
