@@ -15,6 +15,8 @@ export const projects: DocType = {
   resources: {
     octopusdeploy_project: "document",
     octopusdeploy_project_versioning_strategy: "setting",
+    // AutoCreateRelease and ReleaseCreationStrategy: releases created from the built-in feed.
+    octopusdeploy_built_in_trigger: "setting",
     // A project's tenants: the connection, and the tenants' values of the project's templates.
     octopusdeploy_tenant_project: "setting",
     octopusdeploy_tenant_project_variable: "tenant-project-variable",
@@ -177,6 +179,7 @@ export const projectTriggers: DocType = {
     octopusdeploy_project_deployment_target_trigger: "document",
     octopusdeploy_external_feed_create_release_trigger: "document",
     octopusdeploy_project_scheduled_trigger: "document",
+    octopusdeploy_git_trigger: "document",
   },
   ids: [
     { path: "ProjectId", to: "Projects" },

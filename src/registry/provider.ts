@@ -19,6 +19,8 @@ export const OUT_OF_SCOPE: Readonly<Record<string, string>> = {
     "users are server-wide people with passwords or external logins; they are looked up by name, never created",
   octopusdeploy_service_account_oidc_identity:
     "belongs to a user (a service account), not to a space; users are looked up, never created",
+  octopusdeploy_project_auto_create_release:
+    "deprecated by the provider in favour of octopusdeploy_built_in_trigger, which writes the same project setting (AutoCreateRelease and ReleaseCreationStrategy)",
   octopusdeploy_kubernetes_monitor:
     "registered by the Kubernetes agent's installation on its cluster, with a token only the cluster holds",
   octopusdeploy_platform_hub_aws_account:
@@ -59,10 +61,6 @@ export const NOT_YET: Readonly<Record<string, string>> = {
   octopusdeploy_kubernetes_agent_deployment_target: "Kubernetes agent targets: not read or converted yet",
   octopusdeploy_kubernetes_agent_worker: "Kubernetes agent workers: not read or converted yet",
   octopusdeploy_parent_environment: "parent environments: not read or converted yet",
-  octopusdeploy_built_in_trigger:
-    "automatic release creation from the built-in feed: not read or converted yet",
-  octopusdeploy_project_auto_create_release: "automatic release creation: not read or converted yet",
-  octopusdeploy_git_trigger: "git triggers: not read or converted yet",
   octopusdeploy_community_step_template: "community step templates: not read or converted yet",
   octopusdeploy_team: "teams: not read or converted yet",
   octopusdeploy_user_role: "user roles: not read or converted yet",

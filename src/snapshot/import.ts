@@ -240,6 +240,8 @@ class ImportRun {
   private readonly actions: PlannedAction[] = [];
   private readonly warnings: string[] = [];
   private readonly created = new Set<string>();
+  /** Projects written without their automatic release creation, turned on at the end. */
+  private readonly releaseCreationHeld = new Set<string>();
   private readonly index: IdentityIndex;
   private readonly base: string;
   private writes = 0;
@@ -289,6 +291,7 @@ class ImportRun {
         for (const node of this.source.ofType(type)) await this.importOne(node);
       }
       await this.secondPass();
+      await this.releaseCreation();
       for (const type of new Set([...this.source.nodes.values()].map((n) => n.type))) {
         if (!ORDER.includes(type))
           this.warnings.push(
@@ -681,12 +684,51 @@ class ImportRun {
   }
 
   /**
+   * A project's automatic release creation names a channel and a step of its process, which
+   * are imported after the project: the project goes in without it, and releaseCreation()
+   * turns it on once they are there (the server refuses it without its package, and works
+   * the step's ID out from the action's name).
+   */
+  private async releaseCreation(): Promise<void> {
+    for (const node of this.source.ofType("Projects")) {
+      const doc = node.doc as JsonObject;
+      const id = this.ids.get(node.id);
+      if (!this.releaseCreationHeld.has(node.id) || !id) continue;
+      const what = `Projects ${describe(this.source, node)} automatic release creation`;
+      this.actions.push({ kind: "update", type: node.type, what, diff: ["AutoCreateRelease"] });
+      if (this.options.dryRun) continue;
+      const path = `${this.base}/projects/${id}`;
+      const current = (await this.client.get(path)) as JsonObject;
+      const source = (doc.ReleaseCreationStrategy ?? {}) as JsonObject;
+      const channel = typeof source.ChannelId === "string" ? this.ids.get(source.ChannelId) : undefined;
+      // The step's ID is left to the server, which works it out from the action's name.
+      const strategy = {
+        ChannelId: channel ?? null,
+        ReleaseCreationPackage: source.ReleaseCreationPackage ?? null,
+      };
+      await this.put(
+        node,
+        path,
+        { ...current, AutoCreateRelease: true, ReleaseCreationStrategy: strategy },
+        what,
+        current,
+      );
+    }
+  }
+
+  /**
    * What to send: the snapshot document, references remapped, secrets opened, bookkeeping
    * dropped. Its references to documents imported after it are left out and noted (`pending`)
    * for the second pass; with `final`, one that still has no destination ID is dropped with a warning.
    */
   private body(node: GraphNode, current: JsonObject | undefined, final = false): JsonObject {
     const doc = structuredClone(node.doc) as JsonObject;
+    if (node.type === "Projects" && doc.AutoCreateRelease === true) {
+      // Turned on by releaseCreation(), after the channel and the process.
+      this.releaseCreationHeld.add(node.id);
+      doc.AutoCreateRelease = current?.AutoCreateRelease ?? false;
+      doc.ReleaseCreationStrategy = current?.ReleaseCreationStrategy ?? null;
+    }
     this.openSecrets(node, doc);
     if (node.type === "DeploymentProcesses" || node.type === "RunbookProcesses") this.mapSteps(node, current);
     const resolved = this.resolveIds(node, doc, final);

@@ -12,6 +12,7 @@ import type { Manifest } from "../../src/terraform/manifest.js";
 import { writeExport } from "../../src/terraform/writer.js";
 import { differences, normaliseSpace } from "../helpers/compare.js";
 import { exampleSpace } from "../helpers/examples.js";
+import { releaseCreation } from "../helpers/scenarios.js";
 import { emptyDestination, exportTo, tfvars, unexplained } from "./flow.js";
 import { locateTools, TofuDir, type Tools } from "./harness.js";
 
@@ -108,6 +109,35 @@ describe.skipIf(typeof tools === "string")("round trip through Terraform", () =>
       await edge.close();
     }
   });
+
+  it.each(["modules", "single"] as const)(
+    "release creation (versions from a package, automatic releases from the built-in feed, git triggers), %s layout",
+    async (layout) => {
+      const built = await new Sandbox({ seed: { spaces: [{ Name: "Default", IsDefault: true }] } }).start();
+      const destination = await emptyDestination("Release Creation");
+      try {
+        const space = await releaseCreation(built);
+        const { dir, manifest } = await exportTo(built, layout, {}, undefined, space.spaceId);
+        expect(manifest.warnings).toEqual([]);
+        const vars = join(dir, "terraform.tfvars");
+        await writeFile(vars, tfvars(built, destination, manifest), { mode: 0o600 });
+        await applyDir(dir, vars);
+        const source = normaliseSpace(built, space.spaceId);
+        const diffs = differences(source, normaliseSpace(destination, "Spaces-1"));
+        expect(unexplained(diffs)).toEqual([]);
+        // What is compared holds the settings, not empty ones on both sides.
+        const project = source.get("Projects:Web") as Record<string, unknown>;
+        expect(project.AutoCreateRelease).toBe(true);
+        expect(project.ReleaseCreationStrategy).toMatchObject({
+          ReleaseCreationPackageStepId: "@step Run migrations",
+        });
+        expect(source.get("ProjectTriggers:Web/Paused")).toMatchObject({ IsDisabled: true });
+      } finally {
+        await destination.close();
+        await built.close();
+      }
+    },
+  );
 
   it("the example space, incremental: space/, then each project module alone, in manifest order", async () => {
     const destination = await emptyDestination("Acme Retail");

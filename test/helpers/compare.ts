@@ -50,7 +50,13 @@ export function normaliseSpace(sandbox: Sandbox, spaceId: string): Map<string, N
   const guidNames = new Map<string, string>();
   for (const { type, doc } of docs.values()) {
     if (type === "DeploymentProcesses" || type === "RunbookProcesses") {
-      for (const step of (doc.Steps ?? []) as Array<{ Actions?: Array<{ Id?: string; Name?: string }> }>) {
+      for (const step of (doc.Steps ?? []) as Array<{
+        Id?: string;
+        Name?: string;
+        Actions?: Array<{ Id?: string; Name?: string }>;
+      }>) {
+        // A project's release creation names its package's step by ID.
+        if (step.Id) guidNames.set(step.Id, `step ${step.Name}`);
         for (const a of step.Actions ?? []) if (a.Id) guidNames.set(a.Id, `action ${a.Name}`);
       }
     }

@@ -201,3 +201,121 @@ export async function hiddenReferences(
   });
   return { space, certificate, account, pool, helm, library, project, tenant };
 }
+
+/**
+ * A project that creates its own releases: versions from a step's package (DonorPackage),
+ * automatic release creation from the built-in feed into a channel (AutoCreateRelease with
+ * ReleaseCreationStrategy; the server fills the step's ID), and two git triggers, one of
+ * them disabled. Built through the API, as a user of the server would: in a new space "Release
+ * Creation", or `into` an existing one.
+ */
+export async function releaseCreation(sandbox: Sandbox, into?: string): Promise<RestSpace> {
+  const space = into
+    ? RestSpace.existing(sandbox, into)
+    : await RestSpace.create(sandbox, "Release Creation");
+  const { lifecycle, group } = await defaults(space);
+  const builtIn = (await space.list("feeds")).find((f) => f.FeedType === "BuiltIn")!;
+  const project = await space.post("projects", {
+    Name: "Web",
+    LifecycleId: lifecycle.Id,
+    ProjectGroupId: group.Id,
+  });
+  const hotfix = await space.post("channels", { Name: "Hotfix", ProjectId: project.Id });
+  await space.update(`deploymentprocesses/${String(project.DeploymentProcessId)}`, (d) => {
+    d.Steps = [
+      {
+        Name: "Deploy web",
+        Condition: "Success",
+        StartTrigger: "StartAfterPrevious",
+        PackageRequirement: "LetOctopusDecide",
+        Properties: { "Octopus.Action.TargetRoles": "web" },
+        Actions: [
+          {
+            Name: "Deploy web",
+            ActionType: "Octopus.TentaclePackage",
+            Properties: {
+              "Octopus.Action.Package.PackageId": "web",
+              "Octopus.Action.Package.FeedId": builtIn.Id,
+              "Octopus.Action.Package.DownloadOnTentacle": "False",
+            },
+            Packages: [
+              {
+                Name: "",
+                PackageId: "web",
+                FeedId: builtIn.Id,
+                AcquisitionLocation: "Server",
+                Properties: {},
+              },
+            ],
+          },
+        ],
+      },
+      {
+        Name: "Run migrations",
+        Condition: "Success",
+        StartTrigger: "StartAfterPrevious",
+        PackageRequirement: "LetOctopusDecide",
+        Properties: {},
+        Actions: [
+          {
+            Name: "Run migrations",
+            ActionType: "Octopus.Script",
+            Properties: {
+              "Octopus.Action.RunOnServer": "true",
+              "Octopus.Action.Script.ScriptSource": "Inline",
+              "Octopus.Action.Script.Syntax": "Bash",
+              "Octopus.Action.Script.ScriptBody": "echo migrating",
+            },
+            Packages: [
+              {
+                Name: "tools",
+                PackageId: "db-tools",
+                FeedId: builtIn.Id,
+                AcquisitionLocation: "Server",
+                Properties: {},
+              },
+            ],
+          },
+        ],
+      },
+    ];
+  });
+  await space.update(`projects/${project.Id}`, (d) => {
+    d.VersioningStrategy = {
+      Template: null,
+      DonorPackage: { DeploymentAction: "Deploy web", PackageReference: "" },
+      DonorPackageStepId: null,
+    };
+    d.AutoCreateRelease = true;
+    d.ReleaseCreationStrategy = {
+      ChannelId: hotfix.Id,
+      ReleaseCreationPackage: { DeploymentAction: "Run migrations", PackageReference: "tools" },
+    };
+  });
+  const trigger = (triggerName: string, extra: Record<string, unknown>) =>
+    space.post("projecttriggers", {
+      Name: triggerName,
+      ProjectId: project.Id,
+      Action: { ActionType: "CreateRelease", ChannelId: hotfix.Id },
+      ...extra,
+    });
+  await trigger("On commit", {
+    Description: "Releases when the migrations change",
+    Filter: {
+      FilterType: "GitFilter",
+      Sources: [
+        {
+          DeploymentActionSlug: "run-migrations",
+          GitDependencyName: "",
+          IncludeFilePaths: ["db/**", "migrations/*.sql"],
+          ExcludeFilePaths: ["db/README.md"],
+        },
+      ],
+    },
+  });
+  await trigger("Paused", {
+    IsDisabled: true,
+    Filter: { FilterType: "GitFilter", Sources: [{ DeploymentActionSlug: "deploy-web" }] },
+  });
+  return space;
+}

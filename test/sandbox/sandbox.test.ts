@@ -242,6 +242,78 @@ describe("server-side behaviour", () => {
     }
   });
 
+  it("automatic release creation needs a package step, and the server fills the step's ID from the action's name", async () => {
+    const project = (
+      await api("POST", "/api/Spaces-1/projects", {
+        Name: "Releases itself",
+        LifecycleId: "Lifecycles-1",
+        ProjectGroupId: "ProjectGroups-1",
+      })
+    ).json;
+    const process = (await api("GET", `/api/Spaces-1/deploymentprocesses/${project.DeploymentProcessId}`))
+      .json;
+    process.Steps = [
+      {
+        Name: "Deploy",
+        Actions: [{ Name: "Deploy", ActionType: "Octopus.TentaclePackage", Properties: {}, Packages: [] }],
+      },
+    ];
+    const steps = (await api("PUT", process.Links.Self, process)).json.Steps;
+    const self = `/api/Spaces-1/projects/${project.Id}`;
+    const refused = await api("PUT", self, {
+      ...project,
+      AutoCreateRelease: true,
+      ReleaseCreationStrategy: {},
+    });
+    expect(refused.status).toBe(400);
+    expect(refused.json.Errors.join()).toMatch(/automatic release creation needs a package step/);
+    const saved = await api("PUT", self, {
+      ...project,
+      AutoCreateRelease: true,
+      ReleaseCreationStrategy: {
+        ReleaseCreationPackage: { DeploymentAction: "Deploy", PackageReference: "" },
+      },
+    });
+    expect(saved.status).toBe(200);
+    expect(saved.json.ReleaseCreationStrategy.ReleaseCreationPackageStepId).toBe(steps[0].Id);
+    const channel = await api("PUT", self, {
+      ...saved.json,
+      ReleaseCreationStrategy: { ...saved.json.ReleaseCreationStrategy, ChannelId: "Channels-999" },
+    });
+    expect(channel.status).toBe(400);
+    await api("DELETE", self);
+  });
+
+  it("a git trigger creates releases in a channel, from sources that name steps; its path lists come back as lists", async () => {
+    const base = {
+      Name: "On commit",
+      ProjectId: "Projects-1",
+      Action: { ActionType: "CreateRelease", ChannelId: "Channels-2" },
+    };
+    const post = (filter: unknown, action: unknown = base.Action) =>
+      api("POST", "/api/Spaces-1/projecttriggers", { ...base, Action: action, Filter: filter });
+    expect((await post({ FilterType: "GitFilter", Sources: [] })).status).toBe(400);
+    expect((await post({ FilterType: "GitFilter", Sources: [{ GitDependencyName: "" }] })).status).toBe(400);
+    const source = { DeploymentActionSlug: "deploy" };
+    expect(
+      (await post({ FilterType: "GitFilter", Sources: [source] }, { ActionType: "AutoDeploy" })).status,
+    ).toBe(400);
+    expect(
+      (
+        await post(
+          { FilterType: "GitFilter", Sources: [source] },
+          { ActionType: "CreateRelease", ChannelId: "Channels-999" },
+        )
+      ).status,
+    ).toBe(400);
+    const made = await post({ FilterType: "GitFilter", Sources: [source] });
+    expect(made.status).toBe(201);
+    expect(made.json.Filter.Sources).toEqual([
+      { DeploymentActionSlug: "deploy", GitDependencyName: "", IncludeFilePaths: [], ExcludeFilePaths: [] },
+    ]);
+    await api("DELETE", `/api/Spaces-1/projecttriggers/${made.json.Id}`);
+  });
+
   it("serves V1 tenant variables computed from connected projects and library sets", async () => {
     const vars = (await api("GET", "/api/Spaces-1/tenants/Tenants-1/variables")).json;
     expect(Object.keys(vars.ProjectVariables).sort()).toEqual(["Projects-1", "Projects-2"]);

@@ -7,6 +7,7 @@ import { canonicalJson } from "../../src/snapshot/format.js";
 import { cli } from "../helpers/cli.js";
 import { differences, normaliseSpace } from "../helpers/compare.js";
 import { exampleSpace } from "../helpers/examples.js";
+import { releaseCreation } from "../helpers/scenarios.js";
 import { conn, filledSecrets, workspace } from "../helpers/snapshot.js";
 import { clientOf, emptyDestination, importInto, join, snapshotTo } from "../helpers/snapshot-lib.js";
 
@@ -66,6 +67,33 @@ describe("snapshot import", () => {
       expect(diffs.filter((d) => !d.startsWith("Deployments:"))).toEqual([]);
       expect(destination.engine.docs("Releases", "Spaces-1").map((r) => r.Version)).toEqual(["1.4.2"]);
     } finally {
+      await destination.close();
+    }
+  });
+
+  it("carries release creation: versions from a package, automatic releases with their step, git triggers", async () => {
+    const { dir } = await workspace();
+    const built = await emptyDestination("Release Creation");
+    const destination = await emptyDestination("Release Creation");
+    try {
+      await releaseCreation(built, "Spaces-1");
+      await snapshotTo(built, join(dir, "releases"));
+      await importInto(destination, join(dir, "releases"));
+      expect(differences(normaliseSpace(built, "Spaces-1"), normaliseSpace(destination, "Spaces-1"))).toEqual(
+        [],
+      );
+      const project = destination.engine.docs("Projects", "Spaces-1")[0]!;
+      const process = destination.engine.get(
+        "DeploymentProcesses",
+        "Spaces-1",
+        String(project.DeploymentProcessId),
+      );
+      const migrations = (process.Steps as Array<{ Id: string; Name: string }>).find(
+        (s) => s.Name === "Run migrations",
+      );
+      expect(project.ReleaseCreationStrategy).toMatchObject({ ReleaseCreationPackageStepId: migrations!.Id });
+    } finally {
+      await built.close();
       await destination.close();
     }
   });

@@ -1,4 +1,4 @@
-import type { ResourceDef } from "../engine.js";
+import type { EngineContext, ResourceDef } from "../engine.js";
 import { badRequest } from "../errors.js";
 import type { JsonObject } from "../secrets.js";
 import { guid, isObject, requireRef } from "./common.js";
@@ -143,6 +143,9 @@ export const projectTriggers: ResourceDef = {
       throw badRequest(`${what} needs an Action with an ActionType.`);
     if (!isObject(doc.Filter) || typeof doc.Filter.FilterType !== "string")
       throw badRequest(`${what} needs a Filter with a FilterType.`);
+    const channel = doc.Action.ChannelId;
+    requireRef(ctx, "Channels", channel, `${what} channel`);
+    if (doc.Filter.FilterType === "GitFilter") gitTrigger(doc, ctx, what);
   },
   filters: {
     runbooks: (d, v) => v.split(",").includes(String((d.Action as JsonObject | null)?.RunbookId)),
@@ -150,6 +153,38 @@ export const projectTriggers: ResourceDef = {
   },
   links: (doc) => ({ Project: `/api/${String(doc.SpaceId)}/projects/${String(doc.ProjectId)}` }),
 };
+
+/**
+ * A git repository trigger (FilterType GitFilter): it creates a release in a channel of its
+ * project when a commit lands in one of the git dependencies its sources name
+ * (docs/projects/project-triggers/git-triggers in OctopusDeploy/docs). Its action is always
+ * CreateRelease (go-octopusdeploy's NewGitTriggerFilter with NewCreateReleaseAction); each
+ * source names the step (by slug) and the git dependency ("" for the step's primary one),
+ * and its path lists come back as lists, [] when none (the provider's git trigger reads
+ * them as required lists: resource_git_trigger.go).
+ */
+function gitTrigger(doc: JsonObject, ctx: EngineContext, what: string): void {
+  const filter = doc.Filter as JsonObject;
+  const action = doc.Action as JsonObject;
+  if (action.ActionType !== "CreateRelease")
+    throw badRequest(`${what}: a git trigger's action must be CreateRelease.`);
+  const channel = ctx.engine.find("Channels", ctx.spaceId, String(action.ChannelId ?? ""));
+  // The docs offer the project's own channels (docs/projects/project-triggers/git-triggers).
+  if (!channel || channel.ProjectId !== doc.ProjectId)
+    throw badRequest(`${what}: a git trigger needs a channel of its project to create releases in.`);
+  const sources = Array.isArray(filter.Sources) ? filter.Sources : [];
+  if (!sources.length) throw badRequest(`${what}: a git trigger needs at least one source.`);
+  filter.Sources = sources.map((src) => {
+    if (!isObject(src) || typeof src.DeploymentActionSlug !== "string" || !src.DeploymentActionSlug)
+      throw badRequest(`${what}: each git trigger source names a step by its slug.`);
+    return {
+      ...src,
+      GitDependencyName: typeof src.GitDependencyName === "string" ? src.GitDependencyName : "",
+      IncludeFilePaths: Array.isArray(src.IncludeFilePaths) ? src.IncludeFilePaths : [],
+      ExcludeFilePaths: Array.isArray(src.ExcludeFilePaths) ? src.ExcludeFilePaths : [],
+    };
+  });
+}
 
 /** A release: a version of a project, with the packages it was created with. */
 export const releases: ResourceDef = {

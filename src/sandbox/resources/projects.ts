@@ -84,6 +84,7 @@ export const projects: ResourceDef = {
     if (!isObject(doc.PersistenceSettings))
       doc.PersistenceSettings = existing?.PersistenceSettings ?? { Type: "Database" };
     doc.IsVersionControlled = (doc.PersistenceSettings as JsonObject).Type === "VersionControlled";
+    releaseCreation(doc, ctx, what);
   },
   afterCreate: (doc, ctx) => {
     const id = String(doc.Id);
@@ -136,6 +137,34 @@ export const projects: ResourceDef = {
     };
   },
 };
+
+/**
+ * Automatic release creation (AutoCreateRelease with ReleaseCreationStrategy), as the server
+ * saves it. It refuses to turn it on without a package to watch: the provider's project
+ * resource sends the stored strategy back on update "to avoid an error (missing package for
+ * ARC)" (terraform-provider-octopusdeploy v1.17.0, octopusdeploy_framework/resource_project.go).
+ * It fills ReleaseCreationPackageStepId, the ID of the deployment step whose action the
+ * package names: octopusdeploy_built_in_trigger leaves that attribute computed and reads it
+ * back after the save (resource_built_in_trigger.go; resource_project_auto_create_release_
+ * validation.go resolves the same action name to its step's ID). An action that is not in the
+ * process (yet) leaves the ID as sent. Only this field is computed here.
+ */
+function releaseCreation(doc: JsonObject, ctx: EngineContext, what: string): void {
+  const strategy = isObject(doc.ReleaseCreationStrategy) ? doc.ReleaseCreationStrategy : undefined;
+  const pkg =
+    strategy && isObject(strategy.ReleaseCreationPackage) ? strategy.ReleaseCreationPackage : undefined;
+  const action = typeof pkg?.DeploymentAction === "string" ? pkg.DeploymentAction : "";
+  if (doc.AutoCreateRelease === true && !action)
+    throw badRequest(`${what}: automatic release creation needs a package step to watch.`);
+  if (!strategy || !action) return;
+  if (strategy.ChannelId) requireRef(ctx, "Channels", strategy.ChannelId, `${what} release creation channel`);
+  const process = ctx.engine.find("DeploymentProcesses", ctx.spaceId, String(doc.DeploymentProcessId ?? ""));
+  const steps = (Array.isArray(process?.Steps) ? process.Steps : []) as JsonObject[];
+  const step = steps.find((s) =>
+    (Array.isArray(s.Actions) ? (s.Actions as JsonObject[]) : []).some((a) => a.Name === action),
+  );
+  if (step && typeof step.Id === "string") strategy.ReleaseCreationPackageStepId = step.Id;
+}
 
 function settingsView(project: JsonObject): JsonObject {
   const view: JsonObject = {

@@ -54,31 +54,130 @@ export const projects: Converter = {
       connectivityPolicy(d.ProjectConnectivityPolicy, false),
       ...templates(d.Templates, ctx, what),
     ];
-    if (d.AutoCreateRelease === true) {
-      ctx.warn(
-        "creates releases automatically from the built-in feed; that setting is not exported yet, turn it on by hand",
-      );
-    }
     const project = ctx.resource(this.file, "octopusdeploy_project", node.name, body);
     const projectRef = ref("octopusdeploy_project", project, "id");
 
-    const strategy = (d.VersioningStrategy ?? null) as Doc | null;
-    if (strategy && typeof strategy.Template === "string" && strategy.Template && !strategy.DonorPackage) {
-      ctx.resource(this.file, "octopusdeploy_project_versioning_strategy", node.name, [
-        attr("space_id", ctx.spaceId),
-        attr("project_id", projectRef),
-        attr("template", str(strategy.Template)),
-      ]);
-    } else if (strategy?.DonorPackage) {
-      ctx.warn(
-        "takes its release version from a package; the versioning strategy is not exported yet, set it by hand",
-      );
-    }
+    const versioning = emitVersioningStrategy(node, projectRef, ctx);
+    emitBuiltInTrigger(node, projectRef, versioning, ctx);
 
     emitTenantLinks(node, projectRef, ctx);
     emitDefaultChannelNote(node, ctx);
   },
 };
+
+/** A deployment action named in a project setting: {DeploymentAction, PackageReference}. */
+function actionPackage(value: unknown): { action: string; reference: string } | undefined {
+  const p = (value ?? null) as Doc | null;
+  if (!p || typeof p.DeploymentAction !== "string" || !p.DeploymentAction) return undefined;
+  return {
+    action: p.DeploymentAction,
+    reference: typeof p.PackageReference === "string" ? p.PackageReference : "",
+  };
+}
+
+/**
+ * The step resource of the project's deployment process that holds the action named `name`,
+ * for depends_on: a setting that names a step's package is saved after the step exists (the
+ * server resolves the action when the project is saved).
+ */
+function stepResourceOf(project: GraphNode, name: string, ctx: EmitContext): Expr | undefined {
+  const process = ctx.graph.get(String(docOf(project).DeploymentProcessId ?? ""));
+  if (!process) return undefined;
+  for (const step of (docOf(process).Steps ?? []) as Doc[]) {
+    for (const action of (step.Actions ?? []) as Doc[]) {
+      if (action.Name !== name) continue;
+      const expr = ctx.module.actions.get(String(action.Id ?? ""))?.expr;
+      if (expr?.kind === "ref") return ref(...expr.parts.slice(0, 2));
+    }
+  }
+  return undefined;
+}
+
+/**
+ * The project's release versioning: a template, or the version of a step's package (the
+ * donor package, by action name and package reference; older servers name the action by ID
+ * only, DonorPackageStepId). Returns the resource's label when one is written.
+ */
+function emitVersioningStrategy(project: GraphNode, projectRef: Expr, ctx: EmitContext): Expr | undefined {
+  const strategy = (docOf(project).VersioningStrategy ?? null) as Doc | null;
+  if (!strategy) return undefined;
+  const donor = actionPackage(strategy.DonorPackage);
+  const head = [attr("space_id", ctx.spaceId), attr("project_id", projectRef)];
+  let body: BodyItem[] | undefined;
+  if (donor) {
+    const step = stepResourceOf(project, donor.action, ctx);
+    body = [
+      ...head,
+      attr("donor_package", {
+        kind: "object",
+        entries: [
+          ["deployment_action", str(donor.action)],
+          ["package_reference", str(donor.reference)],
+        ],
+      }),
+      ...(step ? [attr("depends_on", tuple([step]))] : []),
+    ];
+  } else if (typeof strategy.DonorPackageStepId === "string" && strategy.DonorPackageStepId) {
+    const action = ctx.actionRef(
+      strategy.DonorPackageStepId,
+      `project "${project.name}" versioning strategy`,
+    );
+    if (action) body = [...head, attr("donor_package_step_id", action)];
+  } else if (typeof strategy.Template === "string" && strategy.Template) {
+    body = [...head, attr("template", str(strategy.Template))];
+  }
+  if (!body) return undefined;
+  const label = ctx.resource("project.tf", "octopusdeploy_project_versioning_strategy", project.name, body);
+  return ref("octopusdeploy_project_versioning_strategy", label);
+}
+
+/**
+ * Automatic release creation when a package is pushed to the built-in feed: the project's
+ * AutoCreateRelease and ReleaseCreationStrategy, written as octopusdeploy_built_in_trigger.
+ * Its step ID is left to the server, which fills it from the action's name.
+ */
+function emitBuiltInTrigger(
+  project: GraphNode,
+  projectRef: Expr,
+  versioning: Expr | undefined,
+  ctx: EmitContext,
+): void {
+  const d = docOf(project);
+  if (d.AutoCreateRelease !== true) return;
+  const strategy = (d.ReleaseCreationStrategy ?? {}) as Doc;
+  const what = `project "${project.name}" automatic release creation`;
+  const pkg = actionPackage(strategy.ReleaseCreationPackage);
+  if (!pkg) {
+    ctx.warn("creates releases automatically but names no package to watch; that setting is not exported");
+    return;
+  }
+  // No channel: the server creates the releases in the project's Default channel.
+  const channelId =
+    (typeof strategy.ChannelId === "string" && strategy.ChannelId) ||
+    ctx.graph.ofType("Channels").find((c) => c.projectId === project.id && docOf(c).IsDefault === true)?.id;
+  const channel = ctx.ref(channelId, `${what} channel`);
+  if (!channel) {
+    ctx.warn("creates releases automatically, but its channel cannot be found; that setting is not exported");
+    return;
+  }
+  const step = stepResourceOf(project, pkg.action, ctx);
+  // The trigger and the versioning strategy each read the project and save it whole: one
+  // after the other, so neither undoes the other.
+  const after = [...(step ? [step] : []), ...(versioning ? [versioning] : [])];
+  ctx.resource("project.tf", "octopusdeploy_built_in_trigger", project.name, [
+    attr("space_id", ctx.spaceId),
+    attr("project_id", projectRef),
+    attr("channel_id", channel),
+    attr("release_creation_package", {
+      kind: "object",
+      entries: [
+        ["deployment_action", str(pkg.action)],
+        ["package_reference", str(pkg.reference)],
+      ],
+    }),
+    ...(after.length ? [attr("depends_on", tuple(after))] : []),
+  ]);
+}
 
 /** The project's tenants: links (octopusdeploy_tenant_project) and their variable values. */
 function emitTenantLinks(project: GraphNode, projectRef: Expr, ctx: EmitContext): void {
@@ -668,6 +767,40 @@ export const triggers: Converter = {
                 [attr("deployment_action_slug", str(String(p.DeploymentActionSlug ?? "")))],
               ),
             ),
+        ]);
+        return;
+      }
+      case "GitFilter": {
+        const channel = ctx.ref(action.ChannelId as string, `${what} channel`);
+        if (!channel) {
+          ctx.warn("names no channel to create releases in; create the trigger by hand");
+          return;
+        }
+        const sources = (Array.isArray(filter.Sources) ? filter.Sources : []) as Doc[];
+        const paths = (v: unknown): Expr => tuple((Array.isArray(v) ? v.map(String) : []).map(str));
+        ctx.resource(this.file, "octopusdeploy_git_trigger", node.name, [
+          attr("space_id", ctx.spaceId),
+          attr("project_id", project),
+          attr("name", str(node.name)),
+          // Written even when empty: the provider leaves it unknown after create when not given.
+          attr("description", str(typeof d.Description === "string" ? d.Description : "")),
+          attr("is_disabled", bool(d.IsDisabled === true)),
+          attr("channel_id", channel),
+          attr(
+            "sources",
+            tuple(
+              sources.map((src) => ({
+                kind: "object",
+                entries: [
+                  ["deployment_action_slug", str(String(src.DeploymentActionSlug ?? ""))],
+                  ["git_dependency_name", str(String(src.GitDependencyName ?? ""))],
+                  // Path patterns are applied in order: kept as they are.
+                  ["include_file_paths", paths(src.IncludeFilePaths)],
+                  ["exclude_file_paths", paths(src.ExcludeFilePaths)],
+                ],
+              })),
+            ),
+          ),
         ]);
         return;
       }

@@ -150,25 +150,130 @@ describe("projects", () => {
     expect(await out.schemaProblems()).toEqual([]);
   });
 
-  it("warns of what it does not carry: Config-as-Code, automatic releases, versions from a package", () => {
+  it("warns that a Config-as-Code project is exported as a database project", () => {
+    const out = convert(withProject({}, { IsVersionControlled: true }));
+    expect(out.warnings).toEqual([
+      'project "Web" is a Config-as-Code project: it is exported as a database project with its default branch\'s process and variables',
+    ]);
+  });
+});
+
+describe("release creation", () => {
+  /** A process with a package step, so settings that name its action can follow it. */
+  const PROCESS = {
+    DeploymentProcesses: [
+      {
+        Id: "deploymentprocess-Projects-1",
+        ProjectId: "Projects-1",
+        Steps: [
+          {
+            Id: "step-1",
+            Name: "Deploy",
+            Actions: [
+              {
+                Id: "action-1",
+                Name: "Deploy",
+                ActionType: "Octopus.TentaclePackage",
+                Properties: {},
+                Packages: [{ Id: "p-1", Name: "", PackageId: "web", FeedId: "Feeds-1" }],
+              },
+            ],
+          },
+        ],
+      },
+    ],
+    Feeds: [{ Id: "Feeds-1", Name: "Octopus Server (built-in)", FeedType: "BuiltIn" }],
+  };
+  const STEP = "${octopusdeploy_process_step.web_deployment_deploy}";
+
+  it("writes release versioning from a package, after the step that holds it", async () => {
+    const out = convert(
+      withProject(PROCESS, {
+        VersioningStrategy: {
+          Template: null,
+          DonorPackage: { DeploymentAction: "Deploy", PackageReference: "" },
+          DonorPackageStepId: "step-1",
+        },
+      }),
+    );
+    expect(await out.resource("octopusdeploy_project_versioning_strategy", "web")).toEqual({
+      space_id: SPACE_ID,
+      project_id: PROJECT_ID,
+      donor_package: { deployment_action: "Deploy", package_reference: "" },
+      depends_on: [STEP],
+    });
+    expect(out.warnings).toEqual([]);
+    expect(await out.schemaProblems()).toEqual([]);
+  });
+
+  it("writes an older server's donor package, named by its action's ID only, as a reference to the step", async () => {
+    const out = convert(withProject(PROCESS, { VersioningStrategy: { DonorPackageStepId: "action-1" } }));
+    expect(await out.resource("octopusdeploy_project_versioning_strategy", "web")).toEqual({
+      space_id: SPACE_ID,
+      project_id: PROJECT_ID,
+      donor_package_step_id: "${octopusdeploy_process_step.web_deployment_deploy.action_id}",
+    });
+  });
+
+  it("writes automatic release creation from the built-in feed as a built-in trigger, after the step and the versioning", async () => {
     const out = convert(
       withProject(
-        {},
+        { ...PROCESS, Channels: [{ Id: "Channels-2", Name: "Hotfix", ProjectId: "Projects-1" }] },
         {
-          IsVersionControlled: true,
           AutoCreateRelease: true,
-          VersioningStrategy: {
-            Template: "",
-            DonorPackage: { DeploymentAction: "Deploy", PackageReference: "" },
+          ReleaseCreationStrategy: {
+            ChannelId: "Channels-2",
+            ReleaseCreationPackage: { DeploymentAction: "Deploy", PackageReference: "" },
+            ReleaseCreationPackageStepId: "step-1",
+          },
+          VersioningStrategy: { Template: "1.0.#{Octopus.Version.NextPatch}" },
+        },
+      ),
+    );
+    expect(await out.resource("octopusdeploy_built_in_trigger", "web")).toEqual({
+      space_id: SPACE_ID,
+      project_id: PROJECT_ID,
+      channel_id: "${octopusdeploy_channel.web_hotfix.id}",
+      release_creation_package: { deployment_action: "Deploy", package_reference: "" },
+      depends_on: [STEP, "${octopusdeploy_project_versioning_strategy.web}"],
+    });
+    expect(out.warnings).toEqual([]);
+    expect(await out.schemaProblems()).toEqual([]);
+  });
+
+  it("creates the releases in the Default channel (looked up) when the setting names none", async () => {
+    const out = convert(
+      withProject(
+        {
+          ...PROCESS,
+          Channels: [{ Id: "Channels-1", Name: "Default", ProjectId: "Projects-1", IsDefault: true }],
+        },
+        {
+          AutoCreateRelease: true,
+          ReleaseCreationStrategy: {
+            ChannelId: null,
+            ReleaseCreationPackage: { DeploymentAction: "Deploy", PackageReference: "" },
           },
         },
       ),
     );
-    expect(out.types).not.toContain("octopusdeploy_project_versioning_strategy");
-    expect(out.warnings).toEqual([
-      'project "Web" creates releases automatically from the built-in feed; that setting is not exported yet, turn it on by hand',
-      'project "Web" is a Config-as-Code project: it is exported as a database project with its default branch\'s process and variables',
-      'project "Web" takes its release version from a package; the versioning strategy is not exported yet, set it by hand',
+    const trigger = (await out.resource("octopusdeploy_built_in_trigger", "web")) as Record<string, unknown>;
+    expect(trigger.channel_id).toBe("${local.channel_web_default_id}");
+    expect(out.text("lookups.tf")).toMatch(/data "octopusdeploy_channels"/);
+  });
+
+  it("writes no trigger when automatic release creation is off, and warns when it names no package", () => {
+    const off = convert(
+      withProject(PROCESS, {
+        AutoCreateRelease: false,
+        ReleaseCreationStrategy: { ReleaseCreationPackage: { DeploymentAction: "Deploy" } },
+      }),
+    );
+    expect(off.types).not.toContain("octopusdeploy_built_in_trigger");
+    const bare = convert(withProject(PROCESS, { AutoCreateRelease: true, ReleaseCreationStrategy: {} }));
+    expect(bare.types).not.toContain("octopusdeploy_built_in_trigger");
+    expect(bare.warnings).toEqual([
+      'project "Web" creates releases automatically but names no package to watch; that setting is not exported',
     ]);
   });
 });
@@ -1036,6 +1141,44 @@ describe("triggers", () => {
     expect(await out.schemaProblems()).toEqual([]);
   });
 
+  it("writes a git trigger with its sources, description and state", async () => {
+    const out = convert(
+      trigger(
+        {
+          FilterType: "GitFilter",
+          Sources: [
+            {
+              DeploymentActionSlug: "deploy",
+              GitDependencyName: "",
+              IncludeFilePaths: ["src/**", "charts/*"],
+              ExcludeFilePaths: [],
+            },
+          ],
+        },
+        { ActionType: "CreateRelease", ChannelId: "Channels-2" },
+        { IsDisabled: true },
+      ),
+    );
+    expect(await out.resource("octopusdeploy_git_trigger")).toEqual({
+      space_id: SPACE_ID,
+      project_id: PROJECT_ID,
+      name: "Nightly",
+      description: "",
+      is_disabled: true,
+      channel_id: "${octopusdeploy_channel.web_hotfix.id}",
+      sources: [
+        {
+          deployment_action_slug: "deploy",
+          git_dependency_name: "",
+          include_file_paths: ["src/**", "charts/*"],
+          exclude_file_paths: [],
+        },
+      ],
+    });
+    expect(out.warnings).toEqual([]);
+    expect(await out.schemaProblems()).toEqual([]);
+  });
+
   const scheduled = {
     space_id: SPACE_ID,
     project_id: PROJECT_ID,
@@ -1168,9 +1311,9 @@ describe("triggers", () => {
           },
           {
             Id: "ProjectTriggers-2",
-            Name: "Git",
+            Name: "Future",
             ProjectId: "Projects-1",
-            Filter: { FilterType: "GitFilter" },
+            Filter: { FilterType: "SomeFutureFilter" },
             Action: { ActionType: "CreateRelease" },
           },
         ],
@@ -1178,7 +1321,7 @@ describe("triggers", () => {
     );
     expect(out.manifest.resources.filter((r) => r.sourceType === "ProjectTriggers")).toEqual([]);
     expect(out.warnings).toEqual([
-      'trigger "Git" of project "Web" triggers of type GitFilter are not exported yet; create it by hand',
+      'trigger "Future" of project "Web" triggers of type SomeFutureFilter are not exported yet; create it by hand',
       'trigger "Old" of project "Web" its action Unknown is not exported yet; create the trigger by hand',
     ]);
   });
