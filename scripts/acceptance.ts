@@ -11,9 +11,14 @@
  * a summary line, and exits 1 when fewer than 95% of the non-excluded tests that ran (passed
  * plus failed; tests that skip themselves do not count) pass.
  *
- *   npm run test:acceptance                         # both packages, in parallel
- *   npm run test:acceptance -- --run 'TestAccTenant' # only tests matching a regexp (no results.json)
- *   npm run test:acceptance -- --serial             # one package after the other
+ *   npm run test:acceptance                          # both packages, 3 sandboxes at once
+ *   npm run test:acceptance -- --run 'TestAccTenant'  # only tests matching a regexp (no results.json)
+ *   npm run test:acceptance -- --jobs 1               # one sandbox, one test binary at a time
+ *
+ * The tests of a package run one at a time against their sandbox; most of a test's time is
+ * OpenTofu and the provider starting, so by default the tests are dealt round-robin into
+ * three jobs (./octopusdeploy, and ./octopusdeploy_framework in two halves), each against its
+ * own fresh sandbox, all at once.
  *
  * Exclusions: test/acceptance/exclusions.json, each with its reason; a name that is not a test
  * of the module is an error, so the list cannot rot.
@@ -182,8 +187,8 @@ async function runTests(opts: {
   moduleDir: string;
   pkg: Pkg;
   binary: string;
-  run: string;
-  skip: string[];
+  /** The tests this job runs (exact names). */
+  tests: string[];
   tofu: string;
   cliConfig: string;
   log: string;
@@ -215,9 +220,8 @@ async function runTests(opts: {
     "-test.v=test2json",
     "-test.count=1",
     "-test.timeout=80m",
-    `-test.run=${opts.run}`,
+    `-test.run=^(${opts.tests.join("|")})$`,
   ];
-  if (opts.skip.length) args.push(`-test.skip=^(${opts.skip.join("|")})$`);
   const log = createWriteStream(opts.log);
   const results = new Map<string, TestResult>();
   const output = new Map<string, string[]>();
@@ -280,7 +284,8 @@ function why(lines: string[], action: string): string {
 
 async function main(): Promise<void> {
   const only = arg("run");
-  const serial = process.argv.includes("--serial");
+  const jobCount = Number(arg("jobs") ?? "3");
+  if (!Number.isInteger(jobCount) || jobCount < 1) die("--jobs must be a whole number, 1 or more");
   const version = await pinnedVersion();
   const exclusions = JSON.parse(
     await readFile(join(ROOT, "test/acceptance/exclusions.json"), "utf8"),
@@ -316,21 +321,39 @@ async function main(): Promise<void> {
   const compileTotal = (performance.now() - compileStarted) / 1000;
   process.stdout.write(`compiled in ${compileTotal.toFixed(0)} s; running against fresh sandboxes\n`);
 
-  const runStarted = performance.now();
-  const runOne = (pkg: Pkg) =>
+  // The jobs: each a package's tests (all of them, or those --run matches, less the
+  // exclusions), the larger package split round-robin so the jobs take about as long.
+  const filter = only ? new RegExp(only) : undefined;
+  const wanted = (pkg: Pkg) =>
+    known
+      .get(pkg)!
+      .filter(
+        (t) => (!filter || filter.test(t)) && !exclusions.some((e) => e.package === pkg && e.test === t),
+      );
+  const jobs: { pkg: Pkg; tests: string[] }[] = [];
+  if (jobCount === 1) for (const pkg of PACKAGES) jobs.push({ pkg, tests: wanted(pkg) });
+  else {
+    jobs.push({ pkg: "octopusdeploy", tests: wanted("octopusdeploy") });
+    const framework = wanted("octopusdeploy_framework");
+    const shards = Math.max(1, jobCount - 1);
+    for (let i = 0; i < shards; i++)
+      jobs.push({ pkg: "octopusdeploy_framework", tests: framework.filter((_, n) => n % shards === i) });
+  }
+  const runJob = (job: { pkg: Pkg; tests: string[] }, i: number) =>
     runTests({
       moduleDir,
-      pkg,
-      binary: binaries.get(pkg)!,
-      run: only ?? "^TestAcc",
-      skip: exclusions.filter((e) => e.package === pkg).map((e) => e.test),
+      pkg: job.pkg,
+      binary: binaries.get(job.pkg)!,
+      tests: job.tests,
       tofu,
       cliConfig,
-      log: join(scratch, `${pkg}.jsonl`),
+      log: join(scratch, `job-${i + 1}-${job.pkg}.jsonl`),
     });
+  const runStarted = performance.now();
+  const live = jobs.filter((j) => j.tests.length > 0);
   const runs: { results: TestResult[]; seconds: number }[] = [];
-  if (serial) for (const pkg of PACKAGES) runs.push(await runOne(pkg));
-  else runs.push(...(await Promise.all(PACKAGES.map(runOne))));
+  if (jobCount === 1) for (const [i, job] of live.entries()) runs.push(await runJob(job, i));
+  else runs.push(...(await Promise.all(live.map(runJob))));
   const runTotal = (performance.now() - runStarted) / 1000;
 
   const all = runs.flatMap((r) => r.results).sort((a, b) => a.name.localeCompare(b.name));
@@ -364,8 +387,12 @@ async function main(): Promise<void> {
           Object.entries(compileSeconds).map(([k, v]) => [k, Math.round(v)]),
         ),
         run: Math.round(runTotal),
-        runByPackage: Object.fromEntries(PACKAGES.map((p, i) => [p, Math.round(runs[i]?.seconds ?? 0)])),
-        mode: serial ? "serial" : "packages in parallel, one sandbox each",
+        runByJob: live.map((j, i) => ({
+          package: j.pkg,
+          tests: j.tests.length,
+          seconds: Math.round(runs[i]?.seconds ?? 0),
+        })),
+        jobs: `${live.length} at once, each against its own fresh sandbox`,
       },
       failed: failed.map((r) => ({ test: r.name, package: r.package, message: r.message })),
       skipped: skipped.map((r) => ({ test: r.name, package: r.package, message: r.message })),
