@@ -43,3 +43,40 @@ describe("accounts", () => {
     expect(token.json.Audience).toBeUndefined();
   });
 });
+
+describe("service account OIDC identities", () => {
+  it("creates, lists with the account's external ID, reads, updates and deletes, only for service accounts", async () => {
+    const user = await api("POST", "/api/users", { Username: "ci-robot", IsService: true });
+    const person = await api("POST", "/api/users", { Username: "a-person", IsService: false });
+    const base = `/api/serviceaccounts/${user.json.Id}/oidcidentities`;
+    const identity = {
+      ServiceAccountId: user.json.Id,
+      Name: "GitHub",
+      Issuer: "https://token.actions.githubusercontent.com",
+      Subject: "repo:acme/app:environment:prod",
+      Audience: "octopus",
+    };
+    const created = await api("POST", `${base}/create/v1`, identity);
+    expect(created.status).toBe(200);
+    expect(created.json.Id).toBeTruthy();
+    const list = await api("GET", `${base}/v1?skip=0&take=0`);
+    expect(list.json.ExternalId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(list.json.Count).toBe(1);
+    expect(list.json.OidcIdentities[0].Subject).toBe(identity.Subject);
+    const again = await api("GET", `${base}/v1`);
+    expect(again.json.ExternalId).toBe(list.json.ExternalId);
+    const one = `${base}/${created.json.Id}/v1`;
+    expect((await api("PUT", one, { ...identity, Name: "GitHub renamed" })).status).toBe(200);
+    expect((await api("GET", one)).json.Name).toBe("GitHub renamed");
+    expect((await api("DELETE", one)).status).toBe(200);
+    expect((await api("GET", one)).status).toBe(404);
+    const refused = await api(
+      "POST",
+      `/api/serviceaccounts/${person.json.Id}/oidcidentities/create/v1`,
+      identity,
+    );
+    expect(refused.status).toBe(400);
+    const http = await api("POST", `${base}/create/v1`, { ...identity, Issuer: "http://insecure" });
+    expect(http.status).toBe(400);
+  });
+});

@@ -14,6 +14,7 @@ import {
 } from "./infrastructure.js";
 import { libraryVariableSets, tagSets } from "./library.js";
 import { machines, workers } from "./machines.js";
+import { oidcIdentityRoutes } from "./oidc-identities.js";
 import { deploymentProcesses, runbookProcesses } from "./processes.js";
 import { channels, deployments, projectTriggers, releases, runbooks } from "./project-children.js";
 import { projectRoutes, projects } from "./projects.js";
@@ -118,4 +119,5 @@ export const ROUTES: readonly Route[] = [
   ...teamRoutes,
   ...retentionRoutes,
   ...freezeRoutes,
+  ...oidcIdentityRoutes,
 ];
