@@ -80,3 +80,13 @@ describe("service account OIDC identities", () => {
     expect(http.status).toBe(400);
   });
 });
+
+describe("community step templates", () => {
+  it("the root document links CommunityActionTemplates, an empty collection without the online library", async () => {
+    const root = await api("GET", "/api");
+    expect(root.json.Links.CommunityActionTemplates).toMatch(/^\/api\/communityactiontemplates\{\/id\}/);
+    const all = await api("GET", "/api/communityactiontemplates/all");
+    expect(all.json).toEqual([]);
+    expect((await api("POST", "/api/communityactiontemplates", { Name: "x" })).status).toBe(405);
+  });
+});

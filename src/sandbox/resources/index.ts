@@ -23,7 +23,7 @@ import { spaces } from "./spaces.js";
 import { subscriptions } from "./subscriptions.js";
 import { packages, tasks } from "./tasks.js";
 import { users } from "./teams.js";
-import { actionTemplates, templateRoutes } from "./templates.js";
+import { actionTemplates, communityActionTemplates, templateRoutes } from "./templates.js";
 import { tenantRoutes, tenants, tenantVariables } from "./tenants.js";
 import { scopedUserRoles, teamRoutes, teams, userRoles } from "./user-roles.js";
 import { variableSets } from "./variables.js";
@@ -52,6 +52,7 @@ export const RESOURCE_DEFS: readonly ResourceDef[] = [
   tagSets,
   libraryVariableSets,
   actionTemplates,
+  communityActionTemplates,
   projects,
   channels,
   runbooks,
