@@ -40,6 +40,13 @@ export const accounts: ResourceDef = {
       doc.ActiveDirectoryEndpointBaseUri ??= "";
       doc.ResourceManagementEndpointBaseUri ??= "";
     }
+    // The server gives an Azure OIDC account the federated credentials' default audience when
+    // none is sent (Octopus CLI docs, `account azure-oidc create --audience`: "Defaults to
+    // api://AzureADTokenExchange"). The SDK provider's expandAzureOpenIDConnectAccount
+    // (octopusdeploy/schema_azure_oidc_account.go, v1.17.0) never sends `audience`, and its
+    // acceptance tests expect the server's default back.
+    if (doc.AccountType === "AzureOidc" && (typeof doc.Audience !== "string" || doc.Audience === ""))
+      doc.Audience = "api://AzureADTokenExchange";
     if (existing && existing.AccountType !== doc.AccountType)
       throw badRequest("The type of an account cannot be changed.");
   },

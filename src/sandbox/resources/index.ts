@@ -14,6 +14,7 @@ import {
 } from "./infrastructure.js";
 import { libraryVariableSets, tagSets } from "./library.js";
 import { machines, workers } from "./machines.js";
+import { oidcIdentityRoutes } from "./oidc-identities.js";
 import { deploymentProcesses, runbookProcesses } from "./processes.js";
 import { channels, deployments, projectTriggers, releases, runbooks } from "./project-children.js";
 import { projectRoutes, projects } from "./projects.js";
@@ -22,7 +23,7 @@ import { spaces } from "./spaces.js";
 import { subscriptions } from "./subscriptions.js";
 import { packages, tasks } from "./tasks.js";
 import { users } from "./teams.js";
-import { actionTemplates, templateRoutes } from "./templates.js";
+import { actionTemplates, communityActionTemplates, templateRoutes } from "./templates.js";
 import { tenantRoutes, tenants, tenantVariables } from "./tenants.js";
 import { scopedUserRoles, teamRoutes, teams, userRoles } from "./user-roles.js";
 import { variableSets } from "./variables.js";
@@ -51,6 +52,7 @@ export const RESOURCE_DEFS: readonly ResourceDef[] = [
   tagSets,
   libraryVariableSets,
   actionTemplates,
+  communityActionTemplates,
   projects,
   channels,
   runbooks,
@@ -118,4 +120,5 @@ export const ROUTES: readonly Route[] = [
   ...teamRoutes,
   ...retentionRoutes,
   ...freezeRoutes,
+  ...oidcIdentityRoutes,
 ];

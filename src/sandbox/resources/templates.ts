@@ -49,6 +49,24 @@ export const actionTemplates: ResourceDef = {
   },
 };
 
+/**
+ * Community step templates: the Community Library's templates, server-wide, at
+ * /api/communityactiontemplates, linked from the root document as CommunityActionTemplates
+ * (go-octopusdeploy reads that link: pkg/client/octopusdeploy.go, pkg/constants). A server
+ * fills the collection by downloading the online library (a SyncCommunityActionTemplates
+ * task); the sandbox has no copy of the library, so it stays empty, as on a server that
+ * cannot reach library.octopus.com.
+ */
+export const communityActionTemplates: ResourceDef = {
+  type: "CommunityActionTemplates",
+  collection: "communityactiontemplates",
+  idPrefix: "CommunityActionTemplates",
+  scope: "system",
+  link: "CommunityActionTemplates",
+  creatable: false,
+  deletable: false,
+};
+
 export const templateRoutes: Route[] = [
   {
     method: "GET",
