@@ -72,6 +72,14 @@ export const proxies: DocType = {
   secrets: [{ path: "Password" }],
 };
 
+/**
+ * The dynamic worker pools Octopus Cloud gives every space (one for the Ubuntu (default) image,
+ * one for Windows; OctopusDeploy/docs infrastructure/workers/dynamic-worker-pools.md). Creating
+ * one on the destination fails (the name is taken), so they are looked up by name, as Octoterra
+ * does. Other dynamic pools are a space's own and are written.
+ */
+export const HOSTED_WORKER_POOLS: ReadonlySet<string> = new Set(["Hosted Ubuntu", "Hosted Windows"]);
+
 export const workerPools: DocType = {
   type: "WorkerPools",
   label: "worker pools",
@@ -80,7 +88,8 @@ export const workerPools: DocType = {
   read: collection("workerpools"),
   identity: "name",
   family: { name: "worker-pools" },
-  builtIn: (doc) => doc.IsDefault === true,
+  builtIn: (doc, name) =>
+    doc.IsDefault === true || (doc.WorkerPoolType === "DynamicWorkerPool" && HOSTED_WORKER_POOLS.has(name)),
   lookup: { data: "octopusdeploy_worker_pools", collection: "worker_pools", exactName: true },
   resources: { octopusdeploy_static_worker_pool: "document", octopusdeploy_dynamic_worker_pool: "document" },
 };

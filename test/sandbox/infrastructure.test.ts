@@ -181,3 +181,42 @@ describe("Azure targets", () => {
     ).toBe(400);
   });
 });
+
+describe("Octopus Cloud's hosted worker pools", () => {
+  it("every space of a cloud sandbox has them, and another by their name is refused", async () => {
+    const cloud = await new Sandbox({
+      cloud: true,
+      seed: { spaces: [{ Name: "Default", IsDefault: true }] },
+    }).start();
+    try {
+      const call = (method: string, path: string, body?: unknown) =>
+        fetch(`${cloud.url}${path}`, {
+          method,
+          headers: { "X-Octopus-ApiKey": cloud.apiKey, "Content-Type": "application/json" },
+          body: body === undefined ? undefined : JSON.stringify(body),
+        });
+      const space = (await (await call("POST", "/api/spaces", { Name: "Second" })).json()) as { Id: string };
+      for (const id of ["Spaces-1", space.Id]) {
+        const pools = (await (await call("GET", `/api/${id}/workerpools/all`)).json()) as Array<
+          Record<string, unknown>
+        >;
+        expect(pools.map((p) => [p.Name, p.WorkerPoolType, p.WorkerType ?? null, p.IsDefault])).toEqual([
+          ["Default Worker Pool", "StaticWorkerPool", null, true],
+          ["Hosted Windows", "DynamicWorkerPool", "WindowsDefault", false],
+          ["Hosted Ubuntu", "DynamicWorkerPool", "UbuntuDefault", false],
+        ]);
+      }
+      const again = await call("POST", "/api/Spaces-1/workerpools", {
+        Name: "Hosted Ubuntu",
+        WorkerPoolType: "DynamicWorkerPool",
+        WorkerType: "UbuntuDefault",
+      });
+      expect(again.status).toBe(400);
+    } finally {
+      await cloud.close();
+    }
+    // A self-hosted server's spaces have none.
+    const pools = (await api("GET", "/api/Spaces-1/workerpools/all")).json as Array<{ Name: string }>;
+    expect(pools.map((p) => p.Name)).not.toContain("Hosted Ubuntu");
+  });
+});
