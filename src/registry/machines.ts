@@ -24,7 +24,11 @@ export const machines: DocType = {
   family: { name: "targets" },
   lookup: { data: "octopusdeploy_deployment_targets", collection: "deployment_targets", exactName: true },
   resources: {
+    octopusdeploy_azure_cloud_service_deployment_target: "document",
+    octopusdeploy_azure_service_fabric_cluster_deployment_target: "document",
+    octopusdeploy_azure_web_app_deployment_target: "document",
     octopusdeploy_cloud_region_deployment_target: "document",
+    octopusdeploy_kubernetes_agent_deployment_target: "document",
     octopusdeploy_kubernetes_cluster_deployment_target: "document",
     octopusdeploy_listening_tentacle_deployment_target: "document",
     octopusdeploy_offline_package_drop_deployment_target: "document",
@@ -32,8 +36,14 @@ export const machines: DocType = {
     octopusdeploy_ssh_connection_deployment_target: "document",
   },
   ignoredBy: "ignoreMachines",
-  // An offline package drop's password for the sensitive variables it writes.
-  secrets: [{ path: "Endpoint.SensitiveVariablesEncryptionPassword" }],
+  // An offline package drop's password for the sensitive variables it writes; a Service
+  // Fabric cluster's Azure AD user password.
+  secrets: [
+    { path: "Endpoint.SensitiveVariablesEncryptionPassword" },
+    { path: "Endpoint.AadUserCredentialPassword" },
+    // Sent and returned as text (go-octopusdeploy AzureServiceFabricEndpoint), but a secret all the same.
+    { path: "Endpoint.AadClientCredentialSecret" },
+  ],
   ids: [
     { path: "EnvironmentIds[]", to: "Environments" },
     { path: "TenantIds[]", to: "Tenants" },
@@ -51,6 +61,7 @@ export const workers: DocType = {
   family: { name: "workers" },
   lookup: { data: "octopusdeploy_workers", collection: "workers", exactName: true },
   resources: {
+    octopusdeploy_kubernetes_agent_worker: "document",
     octopusdeploy_listening_tentacle_worker: "document",
     octopusdeploy_ssh_connection_worker: "document",
   },

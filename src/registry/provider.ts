@@ -53,13 +53,6 @@ export const NOT_YET: Readonly<Record<string, string>> = {
   octopusdeploy_aws_elastic_container_registry: "ECR feeds: not read or converted yet",
   octopusdeploy_gcs_storage_feed: "Google Cloud Storage feeds: not read or converted yet",
   octopusdeploy_s3_feed: "S3 feeds: not read or converted yet",
-  octopusdeploy_azure_cloud_service_deployment_target:
-    "Azure cloud service targets: not read or converted yet",
-  octopusdeploy_azure_service_fabric_cluster_deployment_target:
-    "Azure service fabric targets: not read or converted yet",
-  octopusdeploy_azure_web_app_deployment_target: "Azure web app targets: not read or converted yet",
-  octopusdeploy_kubernetes_agent_deployment_target: "Kubernetes agent targets: not read or converted yet",
-  octopusdeploy_kubernetes_agent_worker: "Kubernetes agent workers: not read or converted yet",
   octopusdeploy_parent_environment: "parent environments: not read or converted yet",
   octopusdeploy_community_step_template: "community step templates: not read or converted yet",
   octopusdeploy_team: "teams: not read or converted yet",

@@ -74,6 +74,13 @@ export const proxies: DocType = {
 
 /** The worker pool every new space has (not always its default one). */
 export const BUILT_IN_WORKER_POOL = "Default Worker Pool";
+/**
+ * The dynamic worker pools Octopus Cloud gives every space (one for the Ubuntu (default) image,
+ * one for Windows; OctopusDeploy/docs infrastructure/workers/dynamic-worker-pools.md). Creating
+ * one on the destination fails (the name is taken), so they are looked up by name, as Octoterra
+ * does. Other dynamic pools are a space's own and are written.
+ */
+export const HOSTED_WORKER_POOLS: ReadonlySet<string> = new Set(["Hosted Ubuntu", "Hosted Windows"]);
 
 export const workerPools: DocType = {
   type: "WorkerPools",
@@ -87,7 +94,10 @@ export const workerPools: DocType = {
   // may be made the default later (the server then clears the flag on the old one), so the
   // built-in pool is told by what it is, not by IsDefault; a pool marked default is written
   // with is_default. (Octoterra's worker_pool_converter.go also looks that pool up by name.)
-  builtIn: (doc, name) => name === BUILT_IN_WORKER_POOL && doc.WorkerPoolType !== "DynamicWorkerPool",
+  // Octopus Cloud's hosted dynamic pools are every Cloud space's too: looked up by name.
+  builtIn: (doc, name) =>
+    (name === BUILT_IN_WORKER_POOL && doc.WorkerPoolType !== "DynamicWorkerPool") ||
+    (doc.WorkerPoolType === "DynamicWorkerPool" && HOSTED_WORKER_POOLS.has(name)),
   lookup: { data: "octopusdeploy_worker_pools", collection: "worker_pools", exactName: true },
   resources: { octopusdeploy_static_worker_pool: "document", octopusdeploy_dynamic_worker_pool: "document" },
 };

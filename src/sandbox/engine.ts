@@ -65,6 +65,8 @@ export interface ResourceDef {
 export class Engine {
   readonly defs = new Map<string, ResourceDef>();
   readonly bySegment = new Map<string, ResourceDef>();
+  /** Octopus Cloud: every new space also gets the hosted dynamic worker pools (spaces.ts). */
+  cloud = false;
 
   constructor(
     readonly store: Store,

@@ -24,6 +24,8 @@ export interface SandboxOptions extends FaultOptions {
   version?: string;
   /** How long each phase of a migration task takes (queued, executing), in ms; 30 by default. */
   taskStepMs?: number;
+  /** Behave as Octopus Cloud: every space has the hosted dynamic worker pools. */
+  cloud?: boolean;
 }
 
 /**
@@ -49,6 +51,7 @@ export class Sandbox {
     this.engine = new Engine(this.store, RESOURCE_DEFS);
     this.faults = new FaultInjector(options);
     this.migrations = new MigrationService(this.engine, this.version, options.taskStepMs ?? 30);
+    this.engine.cloud = options.cloud ?? false;
     if (options.seed) loadSeed(this.engine, options.seed);
   }
 

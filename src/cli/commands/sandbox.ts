@@ -18,6 +18,7 @@ interface SandboxArgs {
   "throttle-rate": number;
   "fault-seed": number;
   "empty-space"?: string[];
+  cloud: boolean;
 }
 
 export function sandboxCommand(ctx: CliContext): CommandModule<object, SandboxArgs> {
@@ -70,6 +71,11 @@ export function sandboxCommand(ctx: CliContext): CommandModule<object, SandboxAr
           describe: "share of requests (0..1) answered 429 with Retry-After: 1",
         })
         .option("fault-seed", { type: "number", default: 1, describe: "seed for the failure dice" })
+        .option("cloud", {
+          type: "boolean",
+          default: false,
+          describe: "behave as Octopus Cloud: every space also has the hosted worker pools",
+        })
         .option("empty-space", {
           type: "string",
           array: true,
@@ -122,6 +128,7 @@ export function sandboxCommand(ctx: CliContext): CommandModule<object, SandboxAr
           resetRate: args["reset-rate"],
           throttleRate: args["throttle-rate"],
           faultSeed: args["fault-seed"],
+          cloud: args.cloud,
         });
       } catch (err) {
         if (err instanceof SeedError) throw new OctoportError(err.message);

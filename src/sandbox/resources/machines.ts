@@ -37,7 +37,12 @@ function serverOwned(doc: JsonObject, existing: JsonObject | undefined): void {
   for (const [key, value] of Object.entries(SERVER_OWNED)) doc[key] = existing?.[key] ?? value;
 }
 
-function normaliseEndpoint(doc: JsonObject, ctx: EngineContext, what: string): void {
+function normaliseEndpoint(
+  doc: JsonObject,
+  ctx: EngineContext,
+  what: string,
+  existing: JsonObject | undefined,
+): void {
   const endpoint = doc.Endpoint;
   if (!isObject(endpoint)) throw badRequest(`${what} needs an Endpoint.`);
   const style = String(endpoint.CommunicationStyle);
@@ -51,6 +56,23 @@ function normaliseEndpoint(doc: JsonObject, ctx: EngineContext, what: string): v
     requireRef(ctx, "WorkerPools", endpoint.DefaultWorkerPoolId, `${what} worker pool`);
   if (typeof endpoint.ClusterCertificate === "string")
     requireRef(ctx, "Certificates", endpoint.ClusterCertificate, `${what} certificate`);
+  if (style === "KubernetesTentacle") kubernetesAgent(endpoint, doc, existing, what);
+  if (style === "AzureWebApp" || style === "AzureCloudService") azureAccount(ctx, endpoint, style, what);
+  if (style === "AzureWebApp") {
+    if (!endpoint.WebAppName || !endpoint.ResourceGroupName)
+      throw badRequest(`${what} needs a WebAppName and a ResourceGroupName.`);
+    endpoint.WebAppSlotName ??= "";
+  }
+  if (style === "AzureCloudService") {
+    if (!endpoint.CloudServiceName || !endpoint.StorageAccountName)
+      throw badRequest(`${what} needs a CloudServiceName and a StorageAccountName.`);
+    // New-OctopusAzureCloudServiceTarget's defaults (docs: dynamic-infrastructure/azure-cloud-service-target):
+    // the staging slot, swap to production, the instance count Azure has.
+    endpoint.Slot ??= "Staging";
+    endpoint.SwapIfPossible ??= true;
+    endpoint.UseCurrentInstanceCount ??= true;
+  }
+  if (style === "AzureServiceFabricCluster") serviceFabric(endpoint, what);
   if (style === "Ssh") endpoint.Uri = `ssh://${String(endpoint.Host ?? "")}:${String(endpoint.Port ?? 22)}/`;
   if (style === "Kubernetes") endpoint.RunningInContainer ??= false;
   if (style === "OfflineDrop") {
@@ -60,6 +82,85 @@ function normaliseEndpoint(doc: JsonObject, ctx: EngineContext, what: string): v
   // Tentacle and SSH endpoints echo the thumbprint and URI on the machine itself too.
   if (typeof endpoint.Thumbprint === "string") doc.Thumbprint = endpoint.Thumbprint;
   if (typeof endpoint.Uri === "string") doc.Uri = endpoint.Uri;
+}
+
+/**
+ * A Kubernetes agent (KubernetesTentacle): a polling Tentacle in a cluster. Its connection is
+ * in TentacleEndpointConfiguration (go-octopusdeploy pkg/machines/tentacle_endpoint_configuration.go:
+ * Thumbprint, Uri and CommunicationMode are required, the mode Polling or Listening); the
+ * provider (v1.17.0 schema_kubernetes_agent_deployment_target.go) sends UpgradeLocked always and
+ * DefaultNamespace when set. KubernetesAgentDetails (agent and Tentacle versions, upgrade status,
+ * Helm release, namespace) is the server's: it is filled when the installed agent reports in, so
+ * a target registered through the API has none, and what a client sends is ignored.
+ */
+function kubernetesAgent(
+  endpoint: JsonObject,
+  doc: JsonObject,
+  existing: JsonObject | undefined,
+  what: string,
+): void {
+  const config = endpoint.TentacleEndpointConfiguration;
+  if (!isObject(config)) throw badRequest(`${what} needs a TentacleEndpointConfiguration.`);
+  if (typeof config.Thumbprint !== "string" || !config.Thumbprint)
+    throw badRequest(`${what} needs the agent's certificate Thumbprint.`);
+  if (typeof config.Uri !== "string" || !/^poll:\/\/[a-z0-9]+\/?$/i.test(config.Uri))
+    throw badRequest(`${what} needs the agent's subscription Uri, poll://<subscription id>/.`);
+  config.CommunicationMode ??= "Polling";
+  if (config.CommunicationMode !== "Polling" && config.CommunicationMode !== "Listening")
+    throw badRequest(`${what} has an unknown CommunicationMode '${String(config.CommunicationMode)}'.`);
+  config.CertificateSignatureAlgorithm ??= null;
+  endpoint.UpgradeLocked ??= false;
+  if (endpoint.DefaultNamespace === "") endpoint.DefaultNamespace = null;
+  endpoint.DefaultNamespace ??= null;
+  const before = existing?.Endpoint;
+  endpoint.KubernetesAgentDetails = isObject(before) ? (before.KubernetesAgentDetails ?? null) : null;
+  doc.Thumbprint = config.Thumbprint;
+  doc.Uri = config.Uri;
+}
+
+/**
+ * The account of an Azure target: a web app deploys with an Azure service principal or OIDC
+ * account; a cloud service with a management certificate (AzureSubscription) account, as the
+ * docs of New-OctopusAzureCloudServiceTarget say ("Must be a Management Certificate Account").
+ */
+function azureAccount(ctx: EngineContext, endpoint: JsonObject, style: string, what: string): void {
+  if (typeof endpoint.AccountId !== "string" || !endpoint.AccountId)
+    throw badRequest(`${what} needs an Azure account.`);
+  const account = ctx.engine.find("Accounts", ctx.spaceId, endpoint.AccountId);
+  const allowed = style === "AzureWebApp" ? ["AzureServicePrincipal", "AzureOidc"] : ["AzureSubscription"];
+  if (!allowed.includes(String(account?.AccountType)))
+    throw badRequest(`${what} needs an account of type ${allowed.join(" or ")}.`);
+}
+
+/**
+ * A Service Fabric cluster: its security mode decides what else it needs (go-octopusdeploy
+ * pkg/machines/azure_service_fabric_endpoint.go: SecurityMode Unsecure, SecureClientCertificate
+ * or SecureAzureAD; AadCredentialType ClientCredential or UserCredential). The user
+ * credential's password is a sensitive value, write-only like every other.
+ */
+function serviceFabric(endpoint: JsonObject, what: string): void {
+  if (typeof endpoint.ConnectionEndpoint !== "string" || !endpoint.ConnectionEndpoint)
+    throw badRequest(`${what} needs a ConnectionEndpoint.`);
+  endpoint.SecurityMode ||= "Unsecure";
+  if (!["Unsecure", "SecureClientCertificate", "SecureAzureAD"].includes(String(endpoint.SecurityMode)))
+    throw badRequest(`${what} has an unknown SecurityMode '${String(endpoint.SecurityMode)}'.`);
+  if (endpoint.AadCredentialType === "") endpoint.AadCredentialType = null;
+  if (
+    endpoint.AadCredentialType != null &&
+    !["ClientCredential", "UserCredential"].includes(String(endpoint.AadCredentialType))
+  )
+    throw badRequest(`${what} has an unknown AadCredentialType '${String(endpoint.AadCredentialType)}'.`);
+  for (const key of [
+    "ServerCertThumbprint",
+    "ClientCertVariable",
+    "CertificateStoreLocation",
+    "CertificateStoreName",
+    "AadClientCredentialSecret",
+    "AadUserCredentialUsername",
+    "AadCredentialType",
+  ])
+    endpoint[key] ??= null;
+  endpoint.AadUserCredentialPassword ??= { HasValue: false, NewValue: null };
 }
 
 const machineCommon = (ctx: EngineContext): JsonObject => ({
@@ -98,7 +199,7 @@ export const machines: ResourceDef = {
   normalise: (doc, ctx, existing) => {
     const what = `Deployment target '${String(doc.Name)}'`;
     serverOwned(doc, existing);
-    normaliseEndpoint(doc, ctx, what);
+    normaliseEndpoint(doc, ctx, what, existing);
     requireRef(ctx, "MachinePolicies", doc.MachinePolicyId, `${what} machine policy`);
     for (const env of Array.isArray(doc.EnvironmentIds) ? doc.EnvironmentIds : [])
       requireRef(ctx, "Environments", env, `${what} environment`);
@@ -136,7 +237,7 @@ export const workers: ResourceDef = {
   normalise: (doc, ctx, existing) => {
     const what = `Worker '${String(doc.Name)}'`;
     serverOwned(doc, existing);
-    normaliseEndpoint(doc, ctx, what);
+    normaliseEndpoint(doc, ctx, what, existing);
     requireRef(ctx, "MachinePolicies", doc.MachinePolicyId, `${what} machine policy`);
     const pools = Array.isArray(doc.WorkerPoolIds) ? doc.WorkerPoolIds : [];
     if (pools.length === 0) throw badRequest(`${what} must belong to at least one worker pool.`);

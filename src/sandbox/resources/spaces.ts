@@ -12,6 +12,12 @@ export const SPACE_DEFAULTS = {
   projectGroup: "Default Project Group",
 } as const;
 
+/** Octopus Cloud's hosted dynamic worker pools, and the image each uses. */
+export const HOSTED_WORKER_POOLS = [
+  ["Hosted Windows", "WindowsDefault"],
+  ["Hosted Ubuntu", "UbuntuDefault"],
+] as const;
+
 export const spaces: ResourceDef = {
   type: "Spaces",
   collection: "spaces",
@@ -41,6 +47,16 @@ export const spaces: ResourceDef = {
       WorkerPoolType: "StaticWorkerPool",
       IsDefault: true,
     });
+    // Octopus Cloud gives every new space a dynamic worker pool for the Ubuntu (default) image
+    // and one for the Windows (default) image (OctopusDeploy/docs
+    // src/pages/docs/infrastructure/workers/dynamic-worker-pools.md), named as below.
+    if (engine.cloud)
+      for (const [name, type] of HOSTED_WORKER_POOLS)
+        engine.create("WorkerPools", spaceId, {
+          Name: name,
+          WorkerPoolType: "DynamicWorkerPool",
+          WorkerType: type,
+        });
     engine.create("Feeds", spaceId, builtInFeed(spaceId), { keepId: true });
     engine.create("Feeds", spaceId, releasesFeed(spaceId), { keepId: true });
     engine.create("ProjectGroups", spaceId, { Name: SPACE_DEFAULTS.projectGroup, Description: "" });

@@ -7,6 +7,7 @@ import {
   type Converter,
   type Doc,
   docOf,
+  hasSecret,
   optBool,
   optExpr,
   optList,
@@ -23,11 +24,16 @@ const TARGETS: Record<string, string> = {
   Kubernetes: "octopusdeploy_kubernetes_cluster_deployment_target",
   None: "octopusdeploy_cloud_region_deployment_target",
   OfflineDrop: "octopusdeploy_offline_package_drop_deployment_target",
+  KubernetesTentacle: "octopusdeploy_kubernetes_agent_deployment_target",
+  AzureWebApp: "octopusdeploy_azure_web_app_deployment_target",
+  AzureCloudService: "octopusdeploy_azure_cloud_service_deployment_target",
+  AzureServiceFabricCluster: "octopusdeploy_azure_service_fabric_cluster_deployment_target",
 };
 
 const WORKERS: Record<string, string> = {
   TentaclePassive: "octopusdeploy_listening_tentacle_worker",
   Ssh: "octopusdeploy_ssh_connection_worker",
+  KubernetesTentacle: "octopusdeploy_kubernetes_agent_worker",
 };
 
 const style = (node: GraphNode) => String(((docOf(node).Endpoint ?? {}) as Doc).CommunicationStyle ?? "");
@@ -172,6 +178,98 @@ function kubernetes(node: GraphNode, ctx: EmitContext, what: string): BodyItem[]
   return out;
 }
 
+/**
+ * A Kubernetes agent's registration: the certificate thumbprint and polling subscription its
+ * agent was installed with (provider v1.17.0 schema_kubernetes_agent_deployment_target.go and
+ * schema_kubernetes_agent_worker.go; go-octopusdeploy's TentacleEndpointConfiguration). The
+ * provider makes the registration only: the agent in the cluster keeps polling the server it
+ * was installed against, hence the warning.
+ */
+function kubernetesAgent(node: GraphNode, ctx: EmitContext, kind: "target" | "worker"): BodyItem[] {
+  const e = (docOf(node).Endpoint ?? {}) as Doc;
+  const config = (e.TentacleEndpointConfiguration ?? {}) as Doc;
+  const mode = String(config.CommunicationMode ?? "Polling");
+  if (mode !== "Polling")
+    ctx.warn(
+      `its agent communicates in ${mode} mode, which provider v1.17.0 cannot set; it is written as Polling`,
+    );
+  ctx.warn(
+    `a Kubernetes agent ${kind}: the destination gets its registration (thumbprint and polling subscription), ` +
+      "but the agent in its cluster still polls the source; upgrade the agent's Helm release to the destination's " +
+      "server URL and thumbprint, or install a new agent against the destination and remove this registration",
+  );
+  return [
+    attr("thumbprint", str(String(config.Thumbprint ?? ""))),
+    attr("uri", str(String(config.Uri ?? ""))),
+    ...(kind === "target" ? optString("default_namespace", e.DefaultNamespace) : []),
+    ...(e.UpgradeLocked === true ? [attr("upgrade_locked", bool(true))] : []),
+  ];
+}
+
+/** Azure web app, cloud service and Service Fabric targets (provider v1.17.0 schema_azure_*_deployment_target.go). */
+function azure(node: GraphNode, ctx: EmitContext, what: string): BodyItem[] {
+  const e = (docOf(node).Endpoint ?? {}) as Doc;
+  const account = () => ctx.ref(e.AccountId as string, `${what} account`);
+  switch (style(node)) {
+    case "AzureWebApp":
+      // The provider's web app target has no default worker pool (its expand never sets one).
+      if (typeof e.DefaultWorkerPoolId === "string" && e.DefaultWorkerPoolId)
+        ctx.warn(
+          `its default worker pool cannot be set through provider v1.17.0; set it on the destination's target by hand`,
+        );
+      return [
+        ...optExpr("account_id", account()),
+        attr("resource_group_name", str(String(e.ResourceGroupName ?? ""))),
+        attr("web_app_name", str(String(e.WebAppName ?? ""))),
+        ...optString("web_app_slot_name", e.WebAppSlotName),
+      ];
+    case "AzureCloudService":
+      return [
+        ...optExpr("account_id", account()),
+        attr("cloud_service_name", str(String(e.CloudServiceName ?? ""))),
+        attr("storage_account_name", str(String(e.StorageAccountName ?? ""))),
+        ...optString("slot", e.Slot),
+        ...optBool("swap_if_possible", e.SwapIfPossible),
+        ...optBool("use_current_instance_count", e.UseCurrentInstanceCount),
+        ...optExpr(
+          "default_worker_pool_id",
+          ctx.ref(e.DefaultWorkerPoolId as string, `${what} worker pool`, { optional: true }),
+        ),
+      ];
+    default: {
+      const out: BodyItem[] = [
+        attr("connection_endpoint", str(String(e.ConnectionEndpoint ?? ""))),
+        ...optString("security_mode", e.SecurityMode),
+        ...optString("server_certificate_thumbprint", e.ServerCertThumbprint),
+        ...optString("client_certificate_variable", e.ClientCertVariable),
+        ...optString("certificate_store_location", e.CertificateStoreLocation),
+        ...optString("certificate_store_name", e.CertificateStoreName),
+        ...optString("aad_credential_type", e.AadCredentialType),
+        ...optString("aad_user_credential_username", e.AadUserCredentialUsername),
+      ];
+      if (typeof e.AadClientCredentialSecret === "string" && e.AadClientCredentialSecret)
+        out.push(
+          attr(
+            "aad_client_credential_secret",
+            ctx.secret("aad_client_credential_secret", "password", `Azure AD client secret of ${what}`, {
+              path: "Endpoint.AadClientCredentialSecret",
+            }),
+          ),
+        );
+      if (hasSecret(e.AadUserCredentialPassword))
+        out.push(
+          attr(
+            "aad_user_credential_password",
+            ctx.secret("aad_user_credential_password", "password", `Azure AD user password of ${what}`, {
+              path: "Endpoint.AadUserCredentialPassword",
+            }),
+          ),
+        );
+      return out;
+    }
+  }
+}
+
 export const machines: Converter = {
   types: ["Machines"],
   file: "deployment_targets.tf",
@@ -198,6 +296,8 @@ export const machines: Converter = {
       ...endpointAttributes(node, ctx, what),
     ];
     if (style(node) === "Kubernetes") body.push(...kubernetes(node, ctx, what));
+    if (style(node) === "KubernetesTentacle") body.push(...kubernetesAgent(node, ctx, "target"));
+    if (style(node).startsWith("Azure")) body.push(...azure(node, ctx, what));
     if (style(node) === "None") {
       body.push(
         ...optExpr(
@@ -245,7 +345,9 @@ export const workers: Converter = {
       ...optExpr("machine_policy_id", ctx.ref(d.MachinePolicyId as string, `${what} machine policy`)),
       ...optBool("is_disabled", d.IsDisabled),
     ];
-    if (style(node) === "TentaclePassive") {
+    if (style(node) === "KubernetesTentacle") {
+      body.push(...kubernetesAgent(node, ctx, "worker"));
+    } else if (style(node) === "TentaclePassive") {
       body.push(attr("uri", str(String(e.Uri ?? ""))), attr("thumbprint", str(String(e.Thumbprint ?? ""))));
       body.push(...optExpr("proxy_id", ctx.ref(e.ProxyId as string, `${what} proxy`, { optional: true })));
     } else {

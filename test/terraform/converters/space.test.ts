@@ -315,7 +315,7 @@ describe("worker pools", () => {
         },
         {
           Id: "WorkerPools-2",
-          Name: "Hosted Ubuntu",
+          Name: "Ubuntu 22.04",
           WorkerPoolType: "DynamicWorkerPool",
           WorkerType: "Ubuntu2204",
           Description: "Cloud",
@@ -334,14 +334,55 @@ describe("worker pools", () => {
       builders: { space_id: SPACE_ID, name: "Builders", sort_order: 1, is_default: false },
     });
     expect(await out.resources("octopusdeploy_dynamic_worker_pool")).toEqual({
-      hosted_ubuntu: {
+      ubuntu_22_04: {
         space_id: SPACE_ID,
-        name: "Hosted Ubuntu",
+        name: "Ubuntu 22.04",
         description: "Cloud",
         worker_type: "Ubuntu2204",
         is_default: false,
       },
     });
+    expect(await out.schemaProblems()).toEqual([]);
+  });
+
+  it("looks up Octopus Cloud's hosted pools by name, never creates them", async () => {
+    const hosted = (id: string, name: string, type: string) => ({
+      Id: id,
+      Name: name,
+      WorkerPoolType: "DynamicWorkerPool",
+      WorkerType: type,
+      IsDefault: false,
+    });
+    const out = convert({
+      Environments: [{ Id: "Environments-1", Name: "Production" }],
+      WorkerPools: [
+        hosted("WorkerPools-1", "Hosted Ubuntu", "UbuntuDefault"),
+        hosted("WorkerPools-2", "Hosted Windows", "WindowsDefault"),
+        // A static pool of that name is the space's own: written.
+        {
+          Id: "WorkerPools-3",
+          Name: "Hosted Linux",
+          WorkerPoolType: "StaticWorkerPool",
+          IsDefault: false,
+        },
+      ],
+      Machines: [
+        {
+          Id: "Machines-1",
+          Name: "eu",
+          EnvironmentIds: ["Environments-1"],
+          Roles: ["cloud"],
+          Endpoint: { CommunicationStyle: "None", DefaultWorkerPoolId: "WorkerPools-1" },
+        },
+      ],
+    });
+    expect(out.manifest.resources.filter((r) => r.sourceType === "WorkerPools").map((r) => r.name)).toEqual([
+      "Hosted Linux",
+    ]);
+    expect(Object.keys(await out.data("octopusdeploy_worker_pools"))).toEqual(["hosted_ubuntu"]);
+    expect((await out.resource("octopusdeploy_cloud_region_deployment_target")).default_worker_pool_id).toBe(
+      "${local.worker_pool_hosted_ubuntu_id}",
+    );
     expect(await out.schemaProblems()).toEqual([]);
   });
 

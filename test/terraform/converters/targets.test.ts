@@ -19,6 +19,8 @@ const AROUND: Documents = {
   Accounts: [
     { Id: "Accounts-1", Name: "Deployer", AccountType: "UsernamePassword", Username: "deploy" },
     { Id: "Accounts-2", Name: "Cloud", AccountType: "Token", Token: { HasValue: true } },
+    { Id: "Accounts-3", Name: "Azure", AccountType: "AzureServicePrincipal", ClientId: "app" },
+    { Id: "Accounts-4", Name: "Classic", AccountType: "AzureSubscription", SubscriptionNumber: "sub" },
   ],
   Proxies: [{ Id: "Proxies-1", Name: "Corporate", Host: "proxy", Username: "u" }],
   WorkerPools: [{ Id: "WorkerPools-2", Name: "Builders", WorkerPoolType: "StaticWorkerPool" }],
@@ -196,12 +198,194 @@ describe("deployment targets", () => {
   it("warns of target styles it cannot write", async () => {
     const out = convert({
       ...AROUND,
-      Machines: [target({ CommunicationStyle: "AzureWebApp", WebAppName: "site" })],
+      Machines: [target({ CommunicationStyle: "StepPackage" })],
     });
     expect(out.manifest.resources.filter((r) => r.sourceType === "Machines")).toEqual([]);
     expect(out.warnings).toEqual([
-      'deployment target "web01" deployment targets of style AzureWebApp are not exported yet; register it by hand',
+      'deployment target "web01" deployment targets of style StepPackage are not exported yet; register it by hand',
     ]);
+  });
+});
+
+describe("Kubernetes agents", () => {
+  const AGENT = {
+    CommunicationStyle: "KubernetesTentacle",
+    TentacleEndpointConfiguration: {
+      CommunicationMode: "Polling",
+      Thumbprint: "96203ED84246201C26A2F4360D7CBC36AC1D232D",
+      Uri: "poll://kcxzcv2fpsxkn6tk9u6d/",
+    },
+    UpgradeLocked: true,
+    DefaultNamespace: "apps",
+    // The server's: what the installed agent reported. Never written.
+    KubernetesAgentDetails: { AgentVersion: "2.1.0", UpgradeStatus: "NoUpgrades" },
+  };
+  const WARNING =
+    "a Kubernetes agent target: the destination gets its registration (thumbprint and polling subscription), " +
+    "but the agent in its cluster still polls the source; upgrade the agent's Helm release to the destination's " +
+    "server URL and thumbprint, or install a new agent against the destination and remove this registration";
+
+  it("writes a target's registration, and warns that the agent must be pointed at the destination", async () => {
+    const out = convert({ ...AROUND, Machines: [target(AGENT)] });
+    expect(await out.resource("octopusdeploy_kubernetes_agent_deployment_target")).toEqual({
+      ...COMMON,
+      thumbprint: "96203ED84246201C26A2F4360D7CBC36AC1D232D",
+      uri: "poll://kcxzcv2fpsxkn6tk9u6d/",
+      default_namespace: "apps",
+      upgrade_locked: true,
+    });
+    expect(out.warnings).toEqual([`deployment target "web01" ${WARNING}`]);
+    expect(await out.schemaProblems()).toEqual([]);
+  });
+
+  it("leaves out an unlocked agent's upgrade_locked and a missing namespace", async () => {
+    const out = convert({
+      ...AROUND,
+      Machines: [target({ ...AGENT, UpgradeLocked: false, DefaultNamespace: null })],
+    });
+    const written = await out.resource("octopusdeploy_kubernetes_agent_deployment_target");
+    expect(written).not.toHaveProperty("upgrade_locked");
+    expect(written).not.toHaveProperty("default_namespace");
+  });
+
+  it("writes a worker's registration, with its pools", async () => {
+    const out = convert({
+      ...AROUND,
+      Workers: [
+        {
+          Id: "Workers-1",
+          Name: "agent01",
+          WorkerPoolIds: ["WorkerPools-2"],
+          MachinePolicyId: "MachinePolicies-2",
+          Endpoint: { ...AGENT, DefaultNamespace: null },
+        },
+      ],
+    });
+    expect(await out.resource("octopusdeploy_kubernetes_agent_worker")).toEqual({
+      space_id: SPACE_ID,
+      name: "agent01",
+      worker_pool_ids: ["${octopusdeploy_static_worker_pool.builders.id}"],
+      machine_policy_id: "${octopusdeploy_machine_policy.linux.id}",
+      thumbprint: "96203ED84246201C26A2F4360D7CBC36AC1D232D",
+      uri: "poll://kcxzcv2fpsxkn6tk9u6d/",
+      upgrade_locked: true,
+    });
+    expect(out.warnings).toEqual([`worker "agent01" ${WARNING.replace("agent target", "agent worker")}`]);
+    expect(await out.schemaProblems()).toEqual([]);
+  });
+});
+
+describe("Azure targets", () => {
+  it("writes a web app, and warns of a default worker pool the provider cannot set", async () => {
+    const out = convert({
+      ...AROUND,
+      Machines: [
+        target({
+          CommunicationStyle: "AzureWebApp",
+          AccountId: "Accounts-3",
+          ResourceGroupName: "rg",
+          WebAppName: "shop",
+          WebAppSlotName: "staging",
+          DefaultWorkerPoolId: "WorkerPools-2",
+        }),
+      ],
+    });
+    expect(await out.resource("octopusdeploy_azure_web_app_deployment_target")).toEqual({
+      ...COMMON,
+      account_id: "${octopusdeploy_azure_service_principal.azure.id}",
+      resource_group_name: "rg",
+      web_app_name: "shop",
+      web_app_slot_name: "staging",
+    });
+    expect(out.warnings).toEqual([
+      'deployment target "web01" its default worker pool cannot be set through provider v1.17.0; set it on the destination\'s target by hand',
+    ]);
+    expect(await out.schemaProblems()).toEqual([]);
+  });
+
+  it("writes a cloud service with its management certificate account and pool", async () => {
+    const out = convert({
+      ...AROUND,
+      Machines: [
+        target({
+          CommunicationStyle: "AzureCloudService",
+          AccountId: "Accounts-4",
+          CloudServiceName: "legacy",
+          StorageAccountName: "store",
+          Slot: "Staging",
+          SwapIfPossible: true,
+          UseCurrentInstanceCount: false,
+          DefaultWorkerPoolId: "WorkerPools-2",
+        }),
+      ],
+    });
+    expect(await out.resource("octopusdeploy_azure_cloud_service_deployment_target")).toEqual({
+      ...COMMON,
+      account_id: "${octopusdeploy_azure_subscription_account.classic.id}",
+      cloud_service_name: "legacy",
+      storage_account_name: "store",
+      slot: "Staging",
+      swap_if_possible: true,
+      use_current_instance_count: false,
+      default_worker_pool_id: "${octopusdeploy_static_worker_pool.builders.id}",
+    });
+    expect(out.warnings).toEqual([]);
+    expect(await out.schemaProblems()).toEqual([]);
+  });
+
+  it("writes a Service Fabric cluster, its Azure AD password and client secret as inputs", async () => {
+    const out = convert({
+      ...AROUND,
+      Machines: [
+        target({
+          CommunicationStyle: "AzureServiceFabricCluster",
+          ConnectionEndpoint: "sf.example.com:19000",
+          SecurityMode: "SecureAzureAD",
+          ServerCertThumbprint: "ABCDEF",
+          AadCredentialType: "UserCredential",
+          AadUserCredentialUsername: "deployer",
+          AadUserCredentialPassword: { HasValue: true, NewValue: null },
+          AadClientCredentialSecret: "client-secret",
+          ClientCertVariable: null,
+        }),
+      ],
+    });
+    expect(await out.resource("octopusdeploy_azure_service_fabric_cluster_deployment_target")).toEqual({
+      ...COMMON,
+      connection_endpoint: "sf.example.com:19000",
+      security_mode: "SecureAzureAD",
+      server_certificate_thumbprint: "ABCDEF",
+      aad_credential_type: "UserCredential",
+      aad_user_credential_username: "deployer",
+      aad_client_credential_secret: "${var.deployment_target_web01_aad_client_credential_secret}",
+      aad_user_credential_password: "${var.deployment_target_web01_aad_user_credential_password}",
+    });
+    expect(out.secrets.filter((s) => s.sourceId === "Machines-1").map((s) => [s.variable, s.path])).toEqual([
+      ["deployment_target_web01_aad_client_credential_secret", "Endpoint.AadClientCredentialSecret"],
+      ["deployment_target_web01_aad_user_credential_password", "Endpoint.AadUserCredentialPassword"],
+    ]);
+    expect(JSON.stringify(out.files)).not.toContain("client-secret");
+    expect(await out.schemaProblems()).toEqual([]);
+  });
+
+  it("writes an unsecured cluster without credentials", async () => {
+    const out = convert({
+      ...AROUND,
+      Machines: [
+        target({
+          CommunicationStyle: "AzureServiceFabricCluster",
+          ConnectionEndpoint: "sf:19000",
+          SecurityMode: "Unsecure",
+          AadUserCredentialPassword: { HasValue: false, NewValue: null },
+        }),
+      ],
+    });
+    expect(await out.resource("octopusdeploy_azure_service_fabric_cluster_deployment_target")).toEqual({
+      ...COMMON,
+      connection_endpoint: "sf:19000",
+      security_mode: "Unsecure",
+    });
+    expect(out.secrets.filter((s) => s.sourceId === "Machines-1")).toEqual([]);
   });
 });
 
