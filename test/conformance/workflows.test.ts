@@ -71,6 +71,7 @@ describe.skipIf(typeof tools === "string")("octoport plan and apply", () => {
         "projects/orders-api": "applied",
         "projects/payments-service": "applied",
         "projects/storefront": "applied",
+        "tenant-variables": "applied",
       });
       expect(report.results.find((r) => r.module === "space")!.counts.add).toBeGreaterThan(40);
       for (const m of ["space", "projects/orders-api", "projects/storefront"]) {
@@ -269,7 +270,12 @@ describe.skipIf(typeof tools === "string")("octoport plan and apply", () => {
       expect(early.results[0]!.reason).toContain(
         'The project "Orders API" was not found in the destination space (apply projects/orders-api first).',
       );
-      for (const m of ["projects/orders-api", "projects/payments-service", "projects/storefront"]) {
+      for (const m of [
+        "projects/orders-api",
+        "projects/payments-service",
+        "projects/storefront",
+        "tenant-variables",
+      ]) {
         expect(outcomes(await only(m))).toEqual({ [m]: "applied" });
       }
       expect(unexplainedDifferences(source, destination)).toEqual([]);
@@ -295,6 +301,7 @@ describe.skipIf(typeof tools === "string")("octoport plan and apply", () => {
         "projects/orders-api": "failed",
         "projects/payments-service": "applied",
         "projects/storefront": "skipped",
+        "tenant-variables": "skipped",
       });
       const skipped = first.results.find((r) => r.module === "projects/storefront")!;
       expect(skipped.reason).toBe("needs projects/orders-api, which failed");
@@ -315,6 +322,7 @@ describe.skipIf(typeof tools === "string")("octoport plan and apply", () => {
         "projects/orders-api": "applied",
         "projects/payments-service": "unchanged",
         "projects/storefront": "applied",
+        "tenant-variables": "applied",
       });
       expect(unexplainedDifferences(source, destination)).toEqual([]);
     } finally {
@@ -381,6 +389,7 @@ describe.skipIf(typeof tools === "string")("octoport plan and apply", () => {
         "projects/orders-api": "applied",
         "projects/payments-service": "unchanged",
         "projects/storefront": "unchanged",
+        "tenant-variables": "unchanged",
       });
       expect(unexplainedDifferences(source, destination)).toEqual([]);
       const after = await run(dir, destination, "plan");
