@@ -24,6 +24,7 @@
  * of the module is an error, so the list cannot rot.
  */
 import { execFileSync, spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { createWriteStream, existsSync } from "node:fs";
 import { chmod, cp, mkdir, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -140,7 +141,8 @@ interface RunningSandbox {
 
 /** A fresh `octoport sandbox` (one empty space, Default), run from source through tsx. */
 async function startSandbox(): Promise<RunningSandbox> {
-  const apiKey = `API-ACCEPTANCE${Math.random().toString(36).slice(2, 14).toUpperCase().padEnd(12, "0")}`;
+  // A throwaway key per run, shorter than a real one (API- and 26 or more characters).
+  const apiKey = `API-ACCEPT${randomBytes(6).toString("hex").toUpperCase()}`;
   const child = spawn(
     process.execPath,
     ["--import", "tsx", join(ROOT, "src/cli/bin.ts"), "sandbox", "--port", "0", "--api-key", apiKey],

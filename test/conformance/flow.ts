@@ -8,6 +8,7 @@ import { buildExport, DEFAULT_PROVIDER_VERSION, type ExportOptions } from "../..
 import type { Manifest } from "../../src/terraform/manifest.js";
 import { type FileChanges, readManifest, validateHcl, writeExport } from "../../src/terraform/writer.js";
 import { differences, normaliseSpace, secretValue } from "../helpers/compare.js";
+import { TofuDir, type Tools } from "./harness.js";
 
 /** Helpers shared by the tests that export, apply with the real tools, and compare. */
 
@@ -96,4 +97,34 @@ export function emptyDestination(name: string): Promise<Sandbox> {
 /** Where a test writes an export: a fresh directory (which does not exist yet). */
 export async function freshDir(): Promise<string> {
   return join(await mkdtemp(join(tmpdir(), "octoport-export-")), "out");
+}
+
+/** Applies every module of a modules-layout export in its apply order, each with its own state. */
+export async function applyEveryModule(
+  tools: Tools,
+  dir: string,
+  manifest: Manifest,
+  vars: string,
+): Promise<void> {
+  for (const module of manifest.applyOrder.flat()) {
+    const tf = await TofuDir.at(tools, join(dir, module));
+    await tf.must(["get"]);
+    await tf.must(["apply", "-auto-approve", "-input=false", `-var-file=${vars}`]);
+  }
+}
+
+/** Each module's planned changes other than no-ops, by module (empty when all plan clean). */
+export async function pendingChanges(
+  tools: Tools,
+  dir: string,
+  manifest: Manifest,
+  vars: string,
+): Promise<Record<string, Array<[string, string[]]>>> {
+  const out: Record<string, Array<[string, string[]]>> = {};
+  for (const module of manifest.applyOrder.flat()) {
+    const plan = await (await TofuDir.at(tools, join(dir, module))).planActions([`-var-file=${vars}`]);
+    const changes = [...plan].filter(([, a]) => a.join() !== "no-op");
+    if (changes.length) out[module] = changes;
+  }
+  return out;
 }

@@ -2,10 +2,10 @@ import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Sandbox } from "../../src/sandbox/server.js";
-import { type Doc, RestSpace } from "../helpers/rest.js";
+import { type Doc, RestSpace, serverCall } from "../helpers/rest.js";
 import { decoys } from "../helpers/scenarios.js";
-import { exportTo, tfvars } from "./flow.js";
-import { locateTools, TofuDir, type Tools } from "./harness.js";
+import { applyEveryModule, exportTo, pendingChanges, tfvars } from "./flow.js";
+import { locateTools, type Tools } from "./harness.js";
 
 /**
  * Governance documents (deployment freezes, the space's default retention policies), exported
@@ -16,24 +16,13 @@ import { locateTools, TofuDir, type Tools } from "./harness.js";
  */
 const tools = locateTools();
 
-async function server(sandbox: Sandbox, method: string, path: string, body?: unknown): Promise<Doc> {
-  const response = await fetch(`${sandbox.url}/api/${path}`, {
-    method,
-    headers: { "X-Octopus-ApiKey": sandbox.apiKey, "Content-Type": "application/json" },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await response.text();
-  if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${text.slice(0, 300)}`);
-  return JSON.parse(text) as Doc;
-}
-
 /** The space's freezes, with every ID replaced by the name of what it names. */
 async function freezesByName(sandbox: Sandbox, space: RestSpace): Promise<unknown[]> {
   const names = new Map<string, string>();
   for (const collection of ["projects", "environments", "tenants"])
     for (const d of await space.list(collection)) names.set(d.Id, String(d.Name));
   const name = (id: unknown) => names.get(String(id)) ?? `(not in the space: ${String(id)})`;
-  const list = (await server(sandbox, "GET", "deploymentfreezes?take=1000")).DeploymentFreezes as Doc[];
+  const list = (await serverCall(sandbox, "GET", "deploymentfreezes?take=1000")).DeploymentFreezes as Doc[];
   return list
     .filter((f) => {
       const ids = [
@@ -92,7 +81,7 @@ describe.skipIf(typeof tools === "string")("governance documents, with the real 
       Name: "Acme",
       ProjectEnvironments: { [shop.Id]: [production.Id] },
     });
-    await server(source, "POST", "deploymentfreezes", {
+    await serverCall(source, "POST", "deploymentfreezes", {
       Name: "Year end",
       Start: "2031-12-24T00:00:00+10:00",
       End: "2031-12-27T00:00:00+10:00",
@@ -101,7 +90,7 @@ describe.skipIf(typeof tools === "string")("governance documents, with the real 
         { TenantId: acme.Id, ProjectId: shop.Id, EnvironmentId: production.Id },
       ],
     });
-    await server(source, "POST", "deploymentfreezes", {
+    await serverCall(source, "POST", "deploymentfreezes", {
       Name: "Release train",
       OwnerId: shop.Id,
       Start: "2031-01-06T22:00:00Z",
@@ -136,7 +125,7 @@ describe.skipIf(typeof tools === "string")("governance documents, with the real 
       LifecycleId: otherLifecycle.Id,
       ProjectGroupId: otherGroup.Id,
     });
-    await server(source, "POST", "deploymentfreezes", {
+    await serverCall(source, "POST", "deploymentfreezes", {
       Name: "Not ours",
       Start: "2031-03-01T00:00:00Z",
       End: "2031-03-02T00:00:00Z",
@@ -165,19 +154,8 @@ describe.skipIf(typeof tools === "string")("governance documents, with the real 
       ).not.toContain("Not ours");
       const vars = join(dir, "terraform.tfvars");
       await writeFile(vars, tfvars(source, destination, manifest, target.spaceId), { mode: 0o600 });
-      for (const module of manifest.applyOrder.flat()) {
-        const tf = await TofuDir.at(tools as Tools, join(dir, module));
-        await tf.must(["get"]);
-        await tf.must(["apply", "-auto-approve", "-input=false", `-var-file=${vars}`]);
-      }
-      for (const module of manifest.applyOrder.flat()) {
-        const tf = await TofuDir.at(tools as Tools, join(dir, module));
-        const plan = await tf.planActions([`-var-file=${vars}`]);
-        expect(
-          [...plan].filter(([, a]) => a.join() !== "no-op"),
-          `plan of ${module}`,
-        ).toEqual([]);
-      }
+      await applyEveryModule(tools as Tools, dir, manifest, vars);
+      expect(await pendingChanges(tools as Tools, dir, manifest, vars)).toEqual({});
       const want = await freezesByName(source, space);
       expect(want).toHaveLength(2);
       expect(await freezesByName(destination, target)).toEqual(want);

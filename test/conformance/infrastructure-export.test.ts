@@ -5,8 +5,8 @@ import { Sandbox } from "../../src/sandbox/server.js";
 import { differences, normaliseSpace } from "../helpers/compare.js";
 import { RestSpace } from "../helpers/rest.js";
 import { decoys } from "../helpers/scenarios.js";
-import { exportTo, tfvars, unexplained } from "./flow.js";
-import { locateTools, TofuDir, type Tools } from "./harness.js";
+import { applyEveryModule, exportTo, pendingChanges, tfvars, unexplained } from "./flow.js";
+import { locateTools, type Tools } from "./harness.js";
 
 /**
  * Modern infrastructure (Kubernetes agent targets and workers; Azure web app, cloud service and
@@ -122,19 +122,8 @@ describe.skipIf(typeof tools === "string")("infrastructure, with the real provid
       ).toEqual(['deployment target "aks-agent"', 'worker "aks-worker"']);
       const vars = join(dir, "terraform.tfvars");
       await writeFile(vars, tfvars(source, destination, manifest, into.spaceId), { mode: 0o600 });
-      for (const module of manifest.applyOrder.flat()) {
-        const tf = await TofuDir.at(tools as Tools, join(dir, module));
-        await tf.must(["get"]);
-        await tf.must(["apply", "-auto-approve", "-input=false", `-var-file=${vars}`]);
-      }
-      for (const module of manifest.applyOrder.flat()) {
-        const tf = await TofuDir.at(tools as Tools, join(dir, module));
-        const plan = await tf.planActions([`-var-file=${vars}`]);
-        expect(
-          [...plan].filter(([, a]) => a.join() !== "no-op"),
-          `plan of ${module}`,
-        ).toEqual([]);
-      }
+      await applyEveryModule(tools as Tools, dir, manifest, vars);
+      expect(await pendingChanges(tools as Tools, dir, manifest, vars)).toEqual({});
       const want = normaliseSpace(source, space.spaceId);
       const got = normaliseSpace(destination, into.spaceId);
       expect(unexplained(differences(want, got))).toEqual([]);

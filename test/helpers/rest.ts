@@ -60,6 +60,11 @@ export class RestSpace {
 
 export type Doc = Record<string, unknown> & { Id: string };
 
+/** A call to a server-wide path, `/api/{path}` (deployment freezes, user roles), over HTTP. */
+export function serverCall(sandbox: Sandbox, method: string, path: string, body?: unknown): Promise<Doc> {
+  return call(sandbox, method, `/api/${path}`, body) as Promise<Doc>;
+}
+
 async function call(sandbox: Sandbox, method: string, path: string, body?: unknown): Promise<unknown> {
   const response = await fetch(`${sandbox.url}${path}`, {
     method,

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { Sandbox } from "../../src/sandbox/server.js";
 import { exampleSpace } from "../helpers/examples.js";
-import { type Doc, RestSpace } from "../helpers/rest.js";
+import { type Doc, RestSpace, serverCall } from "../helpers/rest.js";
 import { decoys } from "../helpers/scenarios.js";
 import { emptyDestination, importInto, snapshotTo } from "../helpers/snapshot-lib.js";
 
@@ -14,17 +14,6 @@ import { emptyDestination, importInto, snapshotTo } from "../helpers/snapshot-li
  * (object keys included) turned into the destination's.
  */
 
-async function call(sandbox: Sandbox, method: string, path: string, body?: unknown): Promise<Doc> {
-  const response = await fetch(`${sandbox.url}/api/${path}`, {
-    method,
-    headers: { "X-Octopus-ApiKey": sandbox.apiKey, "Content-Type": "application/json" },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await response.text();
-  if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${text.slice(0, 300)}`);
-  return JSON.parse(text) as Doc;
-}
-
 /** The server's freezes, IDs replaced by names. */
 async function freezes(sandbox: Sandbox): Promise<unknown[]> {
   const space = RestSpace.existing(sandbox, "Spaces-1");
@@ -32,7 +21,7 @@ async function freezes(sandbox: Sandbox): Promise<unknown[]> {
   for (const c of ["projects", "environments", "tenants"])
     for (const d of await space.list(c)) names.set(d.Id, String(d.Name));
   const name = (id: unknown) => names.get(String(id)) ?? `(other: ${String(id)})`;
-  const list = (await call(sandbox, "GET", "deploymentfreezes")).DeploymentFreezes as Doc[];
+  const list = (await serverCall(sandbox, "GET", "deploymentfreezes")).DeploymentFreezes as Doc[];
   return list
     .map((f) => ({
       Name: f.Name,
@@ -58,13 +47,13 @@ describe("snapshots of deployment freezes", () => {
       const orders = await space.named("projects", "Orders API");
       const production = await space.named("environments", "Production");
       const staging = await space.named("environments", "Staging");
-      await call(source, "POST", "deploymentfreezes", {
+      await serverCall(source, "POST", "deploymentfreezes", {
         Name: "Year end",
         Start: "2031-12-24T00:00:00Z",
         End: "2031-12-27T00:00:00Z",
         ProjectEnvironmentScope: { [orders.Id]: [production.Id, staging.Id] },
       });
-      await call(source, "POST", "deploymentfreezes", {
+      await serverCall(source, "POST", "deploymentfreezes", {
         Name: "Orders quiet week",
         OwnerId: orders.Id,
         Start: "2031-06-01T00:00:00Z",
@@ -80,7 +69,7 @@ describe("snapshots of deployment freezes", () => {
         LifecycleId: lifecycle.Id,
         ProjectGroupId: group.Id,
       });
-      await call(source, "POST", "deploymentfreezes", {
+      await serverCall(source, "POST", "deploymentfreezes", {
         Name: "Not ours",
         Start: "2031-03-01T00:00:00Z",
         End: "2031-03-02T00:00:00Z",
