@@ -22,11 +22,13 @@ describe.skipIf(typeof tools === "string")("plan and apply under provider dev_ov
   let destination: Sandbox;
   let dir: string;
   let rc: string;
+  let modules: number;
   beforeAll(async () => {
     source = await new SandboxServer({ seed: exampleSpace() }).start();
     destination = await emptyDestination("Acme Retail");
     const exported = await exportTo(source, "modules");
     dir = exported.dir;
+    modules = exported.manifest.modules.length;
     await writeFile(join(dir, "secrets.tfvars"), secretsTfvars(source, exported.manifest), { mode: 0o600 });
     rc = join(await mkdtemp(join(tmpdir(), "octoport-devrc-")), "tofurc");
     await writeFile(
@@ -69,7 +71,8 @@ describe.skipIf(typeof tools === "string")("plan and apply under provider dev_ov
   it("applies, and the destination equals the source", async () => {
     const apply = await cli(args("apply"));
     expect(apply.code, apply.stderr).toBe(0);
-    expect(apply.stdout.split("\n").filter((l) => / applied$/.test(l))).toHaveLength(4);
+    expect(modules).toBeGreaterThan(1);
+    expect(apply.stdout.split("\n").filter((l) => / applied$/.test(l))).toHaveLength(modules);
     expect(unexplainedDifferences(source, destination)).toEqual([]);
   });
 });
