@@ -5,6 +5,7 @@ import yargs from "yargs";
 import { OctoportError, UsageError } from "../util/errors.js";
 import { Progress } from "../util/progress.js";
 import { redact } from "../util/redact.js";
+import { diffCommand } from "./commands/diff.js";
 import { exportCommand } from "./commands/export.js";
 import { inspectCommand } from "./commands/inspect.js";
 import { migrateCommand } from "./commands/migrate.js";
@@ -56,6 +57,7 @@ export async function run(given: string[], io: RunIO = {}): Promise<number> {
     .usage("$0 <command> [options]\n\nMove Octopus Deploy configuration between spaces and instances.")
     .command(exportCommand(ctx))
     .command(inspectCommand(ctx))
+    .command(diffCommand(ctx))
     .command(runCommand(ctx, "plan"))
     .command(runCommand(ctx, "apply"))
     .command(spreadCommand(ctx))

@@ -79,8 +79,11 @@ async function destinationProjects(env: NodeJS.ProcessEnv): Promise<string[]> {
 
 let work: string;
 
-/** What each example must have done, by the command's start. Every octoport command needs one. */
-const CHECKS: Array<[RegExp, (r: Ran) => void | Promise<void>]> = [
+/**
+ * What each example must have done, by the command's start. Every octoport command needs one.
+ * Each must exit 0, unless its check names another exit code (the README says why).
+ */
+const CHECKS: Array<[RegExp, (r: Ran) => void | Promise<void>, number?]> = [
   [
     /^octoport sandbox --seed examples\/spaces\/acme.json --port 8065 /,
     (r) => {
@@ -147,6 +150,17 @@ const CHECKS: Array<[RegExp, (r: Ran) => void | Promise<void>]> = [
       expect(r.stdout.split("\n").filter((l) => / applied$/.test(l))).toHaveLength(5);
       expect(await destinationProjects(r.env)).toEqual(["Orders API", "Payments Service", "Storefront"]);
     },
+  ],
+  [
+    /^octoport diff --dest-server http:\/\/127.0.0.1:8066 /,
+    (r) => {
+      // The placeholder certificate (--secret-defaults dummy) is the only document that differs.
+      expect(r.stdout).toMatch(
+        /^certificate "shop\.acme\.example TLS":\n {2}Thumbprint: "[0-9A-F]{40}" -> "[0-9A-F]{40}"\n$/,
+      );
+      expect(r.stderr).toContain("the spaces differ: 1 difference in 1 document");
+    },
+    1,
   ],
   [
     /^octoport spread --dry-run$/,
@@ -399,16 +413,17 @@ describe("README.md's examples, run as written against the demo's sandbox", () =
       it.skip(`${title} (setup, not run here)`, () => {});
       continue;
     }
-    const needsTools = /^octoport (plan|apply)\b/.test(command);
+    // diff compares with what apply made.
+    const needsTools = /^octoport (plan|apply|diff)\b/.test(command);
     it.skipIf(needsTools && missing)(
       needsTools && missing ? `${title} (skipped: ${missing})` : title,
       async () => {
         const ran = command.trimEnd().endsWith("&")
           ? await startBackground(command)
           : await runCommand(command);
-        expect(ran.code, `${command}\n${ran.stdout}\n${ran.stderr}`).toBe(0);
+        const [, check, code = 0] = CHECKS.find(([re]) => re.test(command)) ?? [];
+        expect(ran.code, `${command}\n${ran.stdout}\n${ran.stderr}`).toBe(code);
         env = ran.env;
-        const check = CHECKS.find(([re]) => re.test(command))?.[1];
         await check?.(ran);
       },
       300_000,

@@ -75,4 +75,23 @@ describe.skipIf(typeof tools === "string")("plan and apply under provider dev_ov
     expect(apply.stdout.split("\n").filter((l) => / applied$/.test(l))).toHaveLength(modules);
     expect(unexplainedDifferences(source, destination)).toEqual([]);
   });
+
+  it("octoport diff, over the API, finds the destination equal to the source", async () => {
+    const diff = await cli([
+      "diff",
+      "--server",
+      source.url,
+      "--api-key",
+      source.apiKey,
+      "--space",
+      "Acme Retail",
+      "--dest-server",
+      destination.url,
+      "--dest-api-key",
+      destination.apiKey,
+      "--quiet",
+    ]);
+    expect(diff.stdout).toBe("No differences: the destination matches the source.\n");
+    expect(diff.code, diff.stderr).toBe(0);
+  });
 });
