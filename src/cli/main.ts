@@ -15,6 +15,7 @@ import { secretsCommand, snapshotCommand } from "./commands/snapshot.js";
 import { spreadCommand } from "./commands/spread.js";
 import type { CliContext } from "./context.js";
 import { separateGluedExtras } from "./help.js";
+import { COMMANDS, type ConfigFile, environmentSettings, readConfigFile, settingsFor } from "./settings.js";
 
 export interface RunIO {
   stdout?: NodeJS.WritableStream;
@@ -65,6 +66,20 @@ export async function run(given: string[], io: RunIO = {}): Promise<number> {
     .command(secretsCommand(ctx))
     .command(migrateCommand(ctx))
     .command(sandboxCommand(ctx))
+    .option("config", {
+      type: "string",
+      describe:
+        "a JSON file of options: shared ones at its top, a command's in its section (env OCTOPORT_CONFIG; docs/settings.md)",
+      global: true,
+    })
+    // yargs passes its instance too (the types declare only the arguments): its options are
+    // the running command's by then.
+    .middleware(
+      ((parsed: Record<string, unknown>, y: OptionSource) => fromSettings(parsed, y, argv, ctx)) as (
+        parsed: Record<string, unknown>,
+      ) => void,
+      true,
+    )
     .option("debug", { type: "boolean", describe: "show stack traces on errors", global: true })
     .option("quiet", { type: "boolean", describe: "no progress output (also -q)", global: true })
     .demandCommand(1, "give a command; see octoport --help")
@@ -75,7 +90,7 @@ export async function run(given: string[], io: RunIO = {}): Promise<number> {
     // yargs 18 (cliui 9) wraps at word boundaries; yargs 17's ESM build cut words in two.
     .wrap(helpWidth)
     .epilogue(
-      "Environment: OCTOPUS_URL, OCTOPUS_API_KEY, OCTOPUS_SPACE. Exit codes: 0 ok, 1 failure, 2 bad usage.",
+      "Environment: OCTOPUS_URL, OCTOPUS_API_KEY, OCTOPUS_SPACE; OCTOPORT_<OPTION> for any option (OCTOPORT_LAYOUT=single). Exit codes: 0 ok, 1 failure, 2 bad usage.",
     )
     .fail((msg, err) => {
       throw err ?? new UsageError(msg);
@@ -108,6 +123,63 @@ function packageVersion(): string {
       if (pkg.name === "octoport" && pkg.version) return pkg.version;
     }
     if (dirname(dir) === dir) return "unknown";
+  }
+}
+
+/** Config files read in this process, by path (the middleware runs once per command level). */
+const configs = new Map<string, ConfigFile>();
+
+/**
+ * Fills options the command line does not give from OCTOPORT_* variables and the config file
+ * (settings.ts), typed by the running command's options, before yargs validates them.
+ */
+interface OptionSource {
+  getOptions(): { key: Record<string, unknown>; boolean: string[]; number: string[]; array: string[] };
+}
+
+function fromSettings(
+  parsed: Record<string, unknown>,
+  y: OptionSource,
+  raw: readonly string[],
+  ctx: CliContext,
+): void {
+  const words = (parsed._ as unknown[]).map(String);
+  const command = [...COMMANDS]
+    .filter((c) => c.split(" ").every((w, i) => words[i] === w))
+    .sort((a, b) => b.length - a.length)[0];
+  if (!command) return;
+  const path = typeof parsed.config === "string" ? parsed.config : process.env.OCTOPORT_CONFIG;
+  let config: ConfigFile | undefined;
+  if (path) {
+    config = configs.get(path);
+    if (!config) {
+      config = readConfigFile(path);
+      configs.set(path, config);
+      if (config.exposed)
+        ctx.progress.warn(`${path} holds an API key and others may read it: chmod 600 ${path}`);
+    }
+  }
+  const options = y.getOptions();
+  const camel = (o: string) => o.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+  const given = (o: string) =>
+    [o, camel(o)].some((name) =>
+      raw.some((t) => t === `--${name}` || t.startsWith(`--${name}=`) || t === `--no-${name}`),
+    );
+  const settings = settingsFor(
+    command,
+    {
+      known: Object.keys(options.key).filter((k) => !["help", "version", "config"].includes(k)),
+      boolean: options.boolean,
+      number: options.number,
+      array: options.array,
+    },
+    given,
+    config,
+    environmentSettings(process.env),
+  );
+  for (const [option, value] of Object.entries(settings)) {
+    parsed[option] = value;
+    parsed[camel(option)] = value;
   }
 }
 
