@@ -19,6 +19,47 @@ const POST_MIGRATION = [
   "Sensitive values: supply every variable listed in terraform.tfvars.example",
 ];
 
+/** Above this many modules the diagram is left out: renderers refuse or cannot lay it out. */
+export const MAX_DIAGRAM_MODULES = 150;
+
+/**
+ * The modules' dependencies as a Mermaid flowchart (GitHub and GitLab render it): an arrow runs
+ * from a module to one that is applied after it and uses it. Arrows implied by others (space ->
+ * storefront, when space -> orders-api -> storefront) are left out, so the picture stays
+ * readable. Undefined for one module, or more than MAX_DIAGRAM_MODULES.
+ */
+export function dependencyDiagram(modules: Manifest["modules"]): string | undefined {
+  if (modules.length < 2 || modules.length > MAX_DIAGRAM_MODULES) return undefined;
+  const index = new Map(modules.map((m, i) => [m.path, i]));
+  const deps = modules.map((m) => new Set(m.dependsOn.filter((d) => index.has(d))));
+  // Everything a module depends on, directly or not (the graph has no cycle: apply levels exist).
+  const reach = new Map<string, Set<string>>();
+  const reachable = (path: string): Set<string> => {
+    let out = reach.get(path);
+    if (out) return out;
+    out = new Set();
+    reach.set(path, out);
+    for (const d of deps[index.get(path)!]!) {
+      out.add(d);
+      for (const r of reachable(d)) out.add(r);
+    }
+    return out;
+  };
+  const lines = ["flowchart LR"];
+  modules.forEach((m, i) => {
+    lines.push(`  m${i}["${m.path.replaceAll('"', "#quot;")}"]`);
+  });
+  modules.forEach((m, i) => {
+    const direct = [...deps[i]!];
+    for (const d of direct.sort()) {
+      // Implied when another direct dependency already reaches it.
+      if (direct.some((other) => other !== d && reachable(other).has(d))) continue;
+      lines.push(`  m${index.get(d)} --> m${i}`);
+    }
+  });
+  return lines.join("\n");
+}
+
 let template: Handlebars.TemplateDelegate | undefined;
 
 /** A file of the package's templates/, found upward from this code (src/terraform/, or the bundle in dist/). */
@@ -48,6 +89,8 @@ export function renderReadme(manifest: Manifest, _graph: SpaceGraph): string {
     manifest,
     single: manifest.layout === "single",
     levels: manifest.applyOrder,
+    diagram: manifest.layout === "single" ? undefined : dependencyDiagram(manifest.modules),
+    tooManyToDraw: manifest.modules.length > MAX_DIAGRAM_MODULES,
     postMigration: POST_MIGRATION,
   });
   return `${text.replace(/\n{3,}/g, "\n\n").trim()}\n`;
