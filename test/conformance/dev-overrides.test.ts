@@ -2,6 +2,7 @@ import { mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { PlanStatus } from "../../src/cli/commands/run.js";
 import type { Sandbox } from "../../src/sandbox/server.js";
 import { Sandbox as SandboxServer } from "../../src/sandbox/server.js";
 import { cli } from "../helpers/cli.js";
@@ -66,6 +67,14 @@ describe.skipIf(typeof tools === "string")("plan and apply under provider dev_ov
     );
     expect(plan.stdout).toMatch(/^space\s+\d+\s+0\s+0\s+0\s+[\d.]+s\s+planned$/m);
     expect(plan.stdout).toMatch(/^projects\/storefront .*waiting: plan needs /m);
+    const json = await cli([...args("plan"), "--json", "--quiet"]);
+    expect(json.code, json.stderr).toBe(0);
+    const status = JSON.parse(json.stdout) as PlanStatus;
+    expect(status.inSync).toBe(false);
+    const of = (m: string) => status.modules.find((x) => x.module === m)!;
+    expect(of("space").status).toBe("drifted");
+    expect(of("space").changes.length).toBe(of("space").counts.add);
+    expect(of("projects/storefront").status).toBe("waiting");
   });
 
   it("applies, and the destination equals the source", async () => {
@@ -93,5 +102,11 @@ describe.skipIf(typeof tools === "string")("plan and apply under provider dev_ov
     ]);
     expect(diff.stdout).toBe("No differences: the destination matches the source.\n");
     expect(diff.code, diff.stderr).toBe(0);
+    const json = await cli([...args("plan"), "--json", "--quiet"]);
+    expect(json.code, json.stderr).toBe(0);
+    const status = JSON.parse(json.stdout) as PlanStatus;
+    expect(status.modules.map((m) => m.status)).toEqual(status.modules.map(() => "in-sync"));
+    expect(status.inSync).toBe(true);
+    expect(json.stdout).not.toContain(destination.apiKey);
   });
 });

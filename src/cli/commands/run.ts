@@ -14,6 +14,7 @@ interface RunArgs extends ConnectionArgs {
   "backend-config"?: string[];
   module?: string[];
   force?: boolean;
+  json?: boolean;
 }
 
 const DESCRIBE: Record<RunMode, string> = {
@@ -54,6 +55,14 @@ export function runCommand(ctx: CliContext, mode: RunMode): CommandModule<object
           array: true,
           describe: "only these modules, e.g. space or projects/orders-api (repeatable)",
         });
+      if (mode === "plan") {
+        b = b.option("json", {
+          type: "boolean",
+          default: false,
+          describe:
+            "print, as JSON on stdout, each module's status (in-sync, drifted, failing, waiting) with its changes: for dashboards and drift checks",
+        });
+      }
       if (mode === "apply") {
         b = b.option("force", {
           type: "boolean",
@@ -122,7 +131,11 @@ export function runCommand(ctx: CliContext, mode: RunMode): CommandModule<object
         },
       });
       progress.clear();
-      ctx.stdout.write(formatReport(report, space.Name));
+      ctx.stdout.write(
+        args.json
+          ? `${JSON.stringify(planStatus(report, client.server, space), null, 2)}\n`
+          : formatReport(report, space.Name),
+      );
       if (!report.ok) {
         const failed = report.results.filter((r) => r.outcome === "failed").map((r) => r.module || "module");
         throw new OctoportError(
@@ -130,6 +143,50 @@ export function runCommand(ctx: CliContext, mode: RunMode): CommandModule<object
         );
       }
     },
+  };
+}
+
+/** Where a module stands against a destination, from its plan. */
+export type ModuleStatus = "in-sync" | "drifted" | "failing" | "waiting";
+
+export interface PlanStatus {
+  server: string;
+  space: { id: string; name: string };
+  /** Every module in sync. */
+  inSync: boolean;
+  modules: Array<{
+    module: string;
+    status: ModuleStatus;
+    counts: ModuleResult["counts"];
+    changes: ModuleResult["changes"];
+    reason?: string;
+  }>;
+}
+
+/** `plan --json`: each module in sync (an empty plan), drifted, failing, or waiting for a dependency. */
+export function planStatus(
+  report: RunReport,
+  server: string,
+  space: { Id: string; Name: string },
+): PlanStatus {
+  const modules = report.results.map((r) => ({
+    module: r.module || "(single module)",
+    status: (r.outcome === "failed"
+      ? "failing"
+      : r.outcome === "waiting" || r.outcome === "skipped"
+        ? "waiting"
+        : r.changes.length > 0
+          ? "drifted"
+          : "in-sync") as ModuleStatus,
+    counts: r.counts,
+    changes: r.changes,
+    ...(r.reason ? { reason: r.reason } : {}),
+  }));
+  return {
+    server,
+    space: { id: space.Id, name: space.Name },
+    inSync: modules.every((m) => m.status === "in-sync"),
+    modules,
   };
 }
 
