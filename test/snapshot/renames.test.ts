@@ -84,10 +84,11 @@ async function build(sandbox: Sandbox, name: string): Promise<Source> {
   return { space, project, env };
 }
 
-/** On the source: the project renamed, the sensitive variable rescoped to Development and Production, the step (and its action) renamed. */
+/** On the source: the project (and its template) renamed, the sensitive variable rescoped to Development and Production, the step (and its action) renamed. */
 async function renameOnSource({ space, project, env }: Source): Promise<void> {
   await space.update(`projects/${project.Id}`, (d) => {
     d.Name = "Checkout Service";
+    (d.Templates as Doc[])[0]!.Name = "Deploy region";
   });
   await space.update(`variables/${String(project.VariableSetId)}`, (d) => {
     const db = (d.Variables as Doc[]).find((v) => v.Name === "DbPassword")!;
@@ -173,7 +174,7 @@ async function expectInPlace(
   // One project, the same one, renamed; its channels the same.
   expect(next.projects).toEqual([`${first.project.Id} Checkout Service`]);
   expect(next.channels).toEqual(first.channels);
-  expect(next.templates).toEqual(first.templates);
+  expect(next.templates).toEqual(first.templates.map((t) => t.replace(/ Region$/, " Deploy region")));
   // The same variables, by ID; the sensitive one rescoped, its value still there.
   expect(next.variables.map((v) => v.Id).sort()).toEqual(first.variables.map((v) => v.Id).sort());
   const db = next.variables.find((v) => v.Name === "DbPassword")!;
@@ -352,8 +353,6 @@ describe("snapshot import after renames on the source", () => {
       );
       expect(kept).toHaveLength(1);
       expect(statSync(join(stateDir, kept[0]!)).mode & 0o777).toBe(0o600);
-      const first = await destinationView(target);
-
       const dry = await run(after, ["--overwrite", "--dry-run"]);
       expect(dry.code, dry.stderr).toBe(0);
       expect(dry.stdout).toContain(
@@ -368,7 +367,6 @@ describe("snapshot import after renames on the source", () => {
       expect(second.stdout).toContain('create Projects "Checkout Service"');
       expect(second.stdout).toContain(`Identity record: ${named}`);
       expect(existsSync(named)).toBe(true);
-      void first;
     } finally {
       await destination.close();
     }
