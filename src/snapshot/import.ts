@@ -25,8 +25,9 @@ import { isObject, type Json, type JsonObject, locate, secretSpots, sensitiveSha
  * Snapshot import (docs/snapshot.md): documents are matched to the destination's by what the
  * identity record says earlier imports of the same source made of them (identities.ts), else by
  * name (within their project, owner or tenant, the owner by what it became on the destination),
- * never by a source ID; references are remapped to the destination's IDs; what exists is skipped, or with `overwrite` replaced wholly, except variable sets,
- * which are merged (variables only the destination has are kept). Every write is journaled
+ * never by a source ID; references are remapped to the destination's IDs; what exists is
+ * skipped, or with `overwrite` replaced wholly, except variable sets, which are merged
+ * (variables only the destination has are kept). Every write is journaled
  * ahead of itself (see journal.ts); on any failure, or when `signal` aborts, the journal is
  * rolled back in reverse. An import stopped harder than that (kill -9) is finished with
  * `resume` (the documents its journal made count as made by this import, so they and what
@@ -770,8 +771,15 @@ class ImportRun {
   private mergeVariables(node: GraphNode, current: JsonObject, incoming: JsonObject): JsonObject {
     const destVars = (Array.isArray(current.Variables) ? current.Variables : []) as JsonObject[];
     const ours = (incoming.Variables ?? []) as JsonObject[];
-    const signature = (v: JsonObject) =>
-      `${String(v.Name)}\u0000${scopeSignature(this.destination, v.Scope, this.ids)}`;
+    const signatures = new Map<JsonObject, string>();
+    const signature = (v: JsonObject) => {
+      let sig = signatures.get(v);
+      if (sig === undefined) {
+        sig = `${String(v.Name)}\u0000${scopeSignature(this.destination, v.Scope, this.ids)}`;
+        signatures.set(v, sig);
+      }
+      return sig;
+    };
     const pairs = this.pairItems("Variables", ours, destVars, (a, b) => signature(a) === signature(b));
     const renames = this.renamed.get(node.id) ?? [];
     const merged = ours.map((v) => {
