@@ -77,6 +77,7 @@ async function build(sandbox: Sandbox, name: string): Promise<Source> {
       { Name: "Greeting", Type: "String", Value: "hello", Scope: {} },
     ];
   });
+  await space.post("runbooks", { Name: "Rotate", ProjectId: project.Id });
   await space.post("tenants", {
     Name: "Contoso",
     ProjectEnvironments: { [project.Id]: [env.Development, env.Production] },
@@ -84,11 +85,19 @@ async function build(sandbox: Sandbox, name: string): Promise<Source> {
   return { space, project, env };
 }
 
-/** On the source: the project (and its template) renamed, the sensitive variable rescoped to Development and Production, the step (and its action) renamed. */
+/** On the source: the project (its template, its runbook) and the tenant renamed, the sensitive variable rescoped to Development and Production, the step (and its action) renamed. */
 async function renameOnSource({ space, project, env }: Source): Promise<void> {
   await space.update(`projects/${project.Id}`, (d) => {
     d.Name = "Checkout Service";
     (d.Templates as Doc[])[0]!.Name = "Deploy region";
+  });
+  const runbook = (await space.list("runbooks")).find((r) => r.Name === "Rotate")!;
+  await space.update(`runbooks/${runbook.Id}`, (d) => {
+    d.Name = "Rotate keys";
+  });
+  const tenant = await space.named("tenants", "Contoso");
+  await space.update(`tenants/${tenant.Id}`, (d) => {
+    d.Name = "Contoso Ltd";
   });
   await space.update(`variables/${String(project.VariableSetId)}`, (d) => {
     const db = (d.Variables as Doc[]).find((v) => v.Name === "DbPassword")!;
@@ -110,6 +119,7 @@ async function destinationView(target: RestSpace) {
   const process = await target.get(`deploymentprocesses/${String(project.DeploymentProcessId)}`);
   const steps = process.Steps as Doc[];
   const tenants = await target.list("tenants");
+  const runbooks = (await target.list("runbooks")).filter((r) => r.ProjectId === project.Id);
   return {
     projects: projects.map((p) => `${p.Id} ${String(p.Name)}`).sort(),
     project,
@@ -122,6 +132,7 @@ async function destinationView(target: RestSpace) {
       Actions: (s.Actions as Doc[]).map((a) => `${a.Id} ${String(a.Name)}`),
     })),
     tenants: tenants.map((t) => ({ Id: t.Id, Name: t.Name, ProjectEnvironments: t.ProjectEnvironments })),
+    runbooks: runbooks.map((r) => `${r.Id} ${String(r.Name)}`),
   };
 }
 
@@ -192,7 +203,10 @@ async function expectInPlace(
     },
   ]);
   // The tenant still connected to the same project.
-  expect(next.tenants).toEqual(first.tenants);
+  // The tenant and the runbook: the same, renamed.
+  expect(next.tenants).toEqual(first.tenants.map((t) => ({ ...t, Name: "Contoso Ltd" })));
+  expect(first.runbooks).toHaveLength(1);
+  expect(next.runbooks).toEqual(first.runbooks.map((r) => r.replace(/ Rotate$/, " Rotate keys")));
 }
 
 describe("snapshot import after renames on the source", () => {
