@@ -407,14 +407,16 @@ class ImportRun {
 
   /**
    * Notes what a document's items became, from the document as it is on the destination once
-   * written (or left): each item where the import sent it (its matched ID, or its own), else a
-   * new item of the same name the server gave its own ID.
+   * written (or left): each item where the import sent it (its matched ID, or its own), else,
+   * when it was written (`before` holds the items it had), a new item of the same name the
+   * server gave its own ID; never one the destination had before.
    */
   private noteItems(
     kind: string,
     items: JsonObject[],
     theirs: JsonObject[],
     sent: (id: string) => string,
+    before: JsonObject[] | undefined,
   ): void {
     const byId = new Map(theirs.filter((t) => typeof t.Id === "string").map((t) => [t.Id as string, t]));
     const used = new Set<JsonObject>();
@@ -427,38 +429,38 @@ class ImportRun {
         this.leftItems.set(`${kind}/${item.Id}`, { id: String(there.Id), name: String(there.Name ?? "") });
       } else later.push(item);
     }
+    if (!before) return;
     const sentIds = new Set(items.map((i) => (typeof i.Id === "string" ? sent(i.Id) : "")));
+    const had = new Set(before.map((b) => String(b.Id)));
     for (const item of later) {
-      const there = theirs.find((t) => !used.has(t) && !sentIds.has(String(t.Id)) && t.Name === item.Name);
+      const there = theirs.find(
+        (t) => !used.has(t) && !sentIds.has(String(t.Id)) && !had.has(String(t.Id)) && t.Name === item.Name,
+      );
       if (!there) continue;
       used.add(there);
       this.leftItems.set(`${kind}/${item.Id}`, { id: String(there.Id), name: String(there.Name ?? "") });
     }
   }
 
-  /** Notes the items of `node` as the destination holds them (`final`: the server's answer, or what was left). */
-  private noteDocument(node: GraphNode, final: JsonObject | undefined): void {
+  /**
+   * Notes the items of `node` as the destination holds them: `final` is the server's answer to
+   * a write (`before`: the document as it was) or, without `before`, the document left as it is.
+   */
+  private noteDocument(node: GraphNode, final: JsonObject | undefined, before?: JsonObject): void {
     if (!final || this.options.dryRun) return;
     const d = node.doc as JsonObject;
     const list = (v: unknown) => (Array.isArray(v) ? v : []) as JsonObject[];
     const mapped = (id: string) => this.ids.get(id) ?? id;
+    const had = (field: string) => (before ? list(before[field]) : undefined);
+    const actions = (doc: JsonObject) => list(doc.Steps).flatMap((s) => list(s.Actions));
     if (node.type === "DeploymentProcesses" || node.type === "RunbookProcesses") {
-      this.noteItems("Steps", list(d.Steps), list(final.Steps), mapped);
-      this.noteItems(
-        "Actions",
-        list(d.Steps).flatMap((s) => list(s.Actions)),
-        list(final.Steps).flatMap((s) => list(s.Actions)),
-        mapped,
-      );
+      this.noteItems("Steps", list(d.Steps), list(final.Steps), mapped, had("Steps"));
+      this.noteItems("Actions", actions(d), actions(final), mapped, before ? actions(before) : undefined);
     } else if (node.type === "VariableSets") {
-      this.noteItems(
-        "Variables",
-        list(d.Variables),
-        list(final.Variables),
-        (id) => this.variableIds.get(id) ?? id,
-      );
+      const sent = (id: string) => this.variableIds.get(id) ?? id;
+      this.noteItems("Variables", list(d.Variables), list(final.Variables), sent, had("Variables"));
     } else if (Array.isArray(d.Templates)) {
-      this.noteItems("Templates", list(d.Templates), list(final.Templates), mapped);
+      this.noteItems("Templates", list(d.Templates), list(final.Templates), mapped, had("Templates"));
     }
   }
 
@@ -615,7 +617,11 @@ class ImportRun {
           return;
         }
         this.actions.push({ kind: "update", type: node.type, what, diff, ...reason(change()) });
-        this.noteDocument(node, await this.put(node, `${collection}/${existing.id}`, body, what, current));
+        this.noteDocument(
+          node,
+          await this.put(node, `${collection}/${existing.id}`, body, what, current),
+          current,
+        );
         return;
       }
       if (!this.options.overwrite) {
@@ -639,7 +645,7 @@ class ImportRun {
         return;
       }
       this.actions.push({ kind: "update", type: node.type, what, diff, ...reason(change()) });
-      this.noteDocument(node, await this.put(node, `${collection}/${existing.id}`, body, what));
+      this.noteDocument(node, await this.put(node, `${collection}/${existing.id}`, body, what), current);
       return;
     }
     if (this.options.dryRun && this.defaultChannelOfNew(node)) {
@@ -671,7 +677,7 @@ class ImportRun {
     this.leftNames.set(node.id, node.name);
     this.mapOwned(node, made);
     this.mapSubIds(node, made);
-    this.noteDocument(node, made);
+    this.noteDocument(node, made, {});
   }
 
   /** A channel of a project this import made: the server made it along with the project. */
@@ -725,7 +731,7 @@ class ImportRun {
       return;
     }
     this.actions.push({ kind: "update", type: node.type, what, diff, ...reason(this.renames(node)) });
-    this.noteDocument(node, await this.put(node, path, body, what, current));
+    this.noteDocument(node, await this.put(node, path, body, what, current), current);
   }
 
   /** Variables: created with their owner, or merged into the destination's (its own variables kept). */
@@ -760,7 +766,7 @@ class ImportRun {
       diff,
       ...reason(this.renames(node)),
     });
-    this.noteDocument(node, await this.put(node, path, body, what, current));
+    this.noteDocument(node, await this.put(node, path, body, what, current), current);
   }
 
   /**
@@ -831,7 +837,7 @@ class ImportRun {
       const diff = diffDocs(node.type, current, body);
       if (!diff.length) continue;
       this.actions.push({ kind: "update", type: node.type, what, diff, reason: SECOND_PASS });
-      this.noteDocument(node, await this.put(node, path, body, what, current));
+      this.noteDocument(node, await this.put(node, path, body, what, current), current);
     }
   }
 
