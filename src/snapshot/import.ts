@@ -1,5 +1,5 @@
 import { type GraphNode, SpaceGraph } from "../graph/graph.js";
-import { IdentityIndex } from "../graph/identity.js";
+import { identityOf } from "../graph/identity.js";
 import { readSpace } from "../graph/reader.js";
 import type { OctopusClient } from "../octopus/client.js";
 import type { Space } from "../octopus/schemas.js";
@@ -9,15 +9,25 @@ import { OctoportError } from "../util/errors.js";
 import type { SnapshotKey } from "./crypto.js";
 import { secretKey } from "./export.js";
 import type { Snapshot } from "./format.js";
+import {
+  type IdentityEntry,
+  type IdentityRecord,
+  readIdentities,
+  type SourceIdentities,
+  sourceKey,
+  writeIdentities,
+} from "./identities.js";
 import { findMade, ImportJournal, undoWrites } from "./journal.js";
 import { MASKED, MASKED_NEW, maskSecrets, scrubText } from "./mask.js";
 import { isObject, type Json, type JsonObject, locate, secretSpots, sensitiveShapes } from "./paths.js";
 
 /**
- * Snapshot import (docs/snapshot.md): documents are matched to the destination's by name (within
- * their project, owner or tenant), never by ID; references are remapped to the destination's
- * IDs; what exists is skipped, or with `overwrite` replaced wholly, except variable sets,
- * which are merged (variables only the destination has are kept). Every write is journaled
+ * Snapshot import (docs/snapshot.md): documents are matched to the destination's by what the
+ * identity record says earlier imports of the same source made of them (identities.ts), else by
+ * name (within their project, owner or tenant, the owner by what it became on the destination),
+ * never by a source ID; references are remapped to the destination's IDs; what exists is
+ * skipped, or with `overwrite` replaced wholly, except variable sets, which are merged
+ * (variables only the destination has are kept). Every write is journaled
  * ahead of itself (see journal.ts); on any failure, or when `signal` aborts, the journal is
  * rolled back in reverse. An import stopped harder than that (kill -9) is finished with
  * `resume` (the documents its journal made count as made by this import, so they and what
@@ -32,6 +42,11 @@ export interface ImportOptions {
   journalFile?: string;
   /** An interrupted import's journal to finish (appended to; its overwrite choice is kept). */
   resume?: string;
+  /**
+   * The identity record (identities.ts): read before matching by name, and rewritten (merged
+   * with what it held) once the import completes. None read or written when absent.
+   */
+  identities?: string;
   /** Stops the import before its next write and rolls it back (Ctrl-C, SIGTERM). */
   signal?: AbortSignal;
   onProgress?: (text: string) => void;
@@ -62,10 +77,20 @@ export interface ImportReport {
   differing: number;
   /** The journal file, when on disk. */
   journal?: string;
+  /** The identity record written (a completed real run with `identities`). */
+  identities?: string;
 }
 
 /** The order documents are written in: the registry's (each only refers to types before it). */
 const ORDER = REGISTRY.filter((t) => t.identity !== "none").map((t) => t.type);
+
+/**
+ * Types whose documents the identity record keeps: those that have a name of their own (alone,
+ * or within their project). What an owner owns (its process, variables) follows its owner.
+ */
+const RECORDED = new Set(
+  REGISTRY.filter((t) => t.identity === "name" || t.identity === "name-in-project").map((t) => t.type),
+);
 
 /** Server bookkeeping that is never compared or written back. */
 const BOOKKEEPING = new Set([
@@ -147,6 +172,9 @@ export async function importSnapshot(
     }
   }
   const overwrite = options.overwrite === true || journal?.header.overwrite === true;
+  const record = options.identities
+    ? readIdentities(options.identities, { server: client.server, space: space.Id })
+    : undefined;
   const run = new ImportRun(
     client,
     space,
@@ -156,6 +184,7 @@ export async function importSnapshot(
     key,
     { ...options, overwrite },
     journal,
+    record,
   );
   try {
     return await run.execute();
@@ -242,7 +271,21 @@ class ImportRun {
   private readonly created = new Set<string>();
   /** Projects written without their automatic release creation, turned on at the end. */
   private readonly releaseCreationHeld = new Set<string>();
-  private readonly index: IdentityIndex;
+  /** The destination's documents by what identifies them within their owner (see keyOf). */
+  private readonly byKey = new Map<string, GraphNode[]>();
+  /** Each source document's counterpart on the destination, found before anything is written. */
+  private readonly matches = new Map<string, GraphNode>();
+  /** Destination documents already the counterpart of a source document. */
+  private readonly claimed = new Set<string>();
+  /** What the identity record held for this source (its documents and items). */
+  private readonly known: SourceIdentities;
+  /** What this import leaves: source documents' destination names, items' destination IDs and names. */
+  private readonly leftNames = new Map<string, string>();
+  private readonly leftItems = new Map<string, IdentityEntry>();
+  /** Variables matched to the destination's: source ID to destination ID. */
+  private readonly variableIds = new Map<string, string>();
+  /** Items a document's last body renamed (`step "Old" -> "New"`), for the dry run. */
+  private readonly renamed = new Map<string, string[]>();
   private readonly base: string;
   private writes = 0;
   /** References of each document to documents imported after it, from its last body. */
@@ -260,6 +303,7 @@ class ImportRun {
     private readonly key: SnapshotKey,
     private readonly options: ImportOptions,
     journal: ImportJournal | undefined,
+    private readonly record: IdentityRecord | undefined,
   ) {
     this.journal =
       journal ??
@@ -274,19 +318,171 @@ class ImportRun {
         .filter((w) => w.method === "POST" && w.id !== undefined && !w.undone)
         .map((w) => w.id!),
     );
-    this.index = new IdentityIndex(destination);
     this.base = `/api/${space.Id}`;
     this.ids.set(source.space.Id, space.Id);
+    const from = sourceKey(snapshot.metadata.source.server, snapshot.metadata.source.space.Id);
+    this.known = record?.sources[from] ?? { documents: {}, items: {} };
+    for (const node of destination.nodes.values()) {
+      const key = keyOf(destination, node, (id) => (typeof id === "string" ? id : undefined));
+      if (key === undefined) continue;
+      const list = this.byKey.get(key);
+      if (list) list.push(node);
+      else this.byKey.set(key, [node]);
+    }
+  }
+
+  /**
+   * Finds every source document's counterpart on the destination, type by type in the order
+   * of writing (so an owner's is known before what it owns): first what the identity record
+   * says an earlier import made of it, then by name within its owner; a destination document
+   * is the counterpart of one source document at most.
+   */
+  private matchAll(): void {
+    for (const type of ORDER) {
+      const nodes = this.source.ofType(type);
+      for (const node of nodes) this.match(node, this.recorded(node));
+      for (const node of nodes) if (!this.matches.has(node.id)) this.match(node, this.named(node));
+    }
+  }
+
+  private match(node: GraphNode, there: GraphNode | undefined): void {
+    if (!there) return;
+    this.matches.set(node.id, there);
+    this.claimed.add(there.id);
+    this.ids.set(node.id, there.id);
+  }
+
+  /**
+   * The destination document the identity record says `node` became, while it is still there:
+   * the same ID, type and name as the import left it, in the project `node`'s project became.
+   */
+  private recorded(node: GraphNode): GraphNode | undefined {
+    const entry = this.known.documents[`${node.type}/${node.id}`];
+    if (!entry) return undefined;
+    const there = this.destination.get(entry.id);
+    if (!there || there.type !== node.type || there.name !== entry.name || this.claimed.has(there.id))
+      return undefined;
+    const project = (node.doc as JsonObject).ProjectId;
+    if (typeof project === "string" && (there.doc as JsonObject).ProjectId !== this.ids.get(project))
+      return undefined;
+    return there;
+  }
+
+  /** The destination document of the same name (within the same owner), not yet taken. */
+  private named(node: GraphNode): GraphNode | undefined {
+    const key = keyOf(this.source, node, (id) => (typeof id === "string" ? this.ids.get(id) : undefined));
+    return key === undefined ? undefined : this.byKey.get(key)?.find((n) => !this.claimed.has(n.id));
+  }
+
+  /**
+   * Pairs a document's items (steps, actions, variables, templates) with the destination's: by
+   * the identity record, then by the same ID (IDs of items are GUIDs a client may choose, which
+   * an import keeps when it adds one), then by `same` (the name, or a variable's name and
+   * scope). Each destination item is paired once.
+   */
+  private pairItems(
+    kind: string,
+    items: JsonObject[],
+    theirs: JsonObject[],
+    same: (a: JsonObject, b: JsonObject) => boolean = (a, b) => a.Name === b.Name,
+  ): Map<JsonObject, JsonObject> {
+    const pairs = new Map<JsonObject, JsonObject>();
+    const taken = new Set<JsonObject>();
+    const pair = (item: JsonObject, find: (t: JsonObject) => boolean) => {
+      if (pairs.has(item)) return;
+      const found = theirs.find((t) => !taken.has(t) && find(t));
+      if (found) {
+        pairs.set(item, found);
+        taken.add(found);
+      }
+    };
+    for (const item of items) {
+      const entry = typeof item.Id === "string" ? this.known.items[`${kind}/${item.Id}`] : undefined;
+      if (entry) pair(item, (t) => t.Id === entry.id && t.Name === entry.name);
+    }
+    for (const item of items) if (typeof item.Id === "string" && item.Id) pair(item, (t) => t.Id === item.Id);
+    for (const item of items) pair(item, (t) => same(item, t));
+    return pairs;
+  }
+
+  /**
+   * Notes what a document's items became, from the document as it is on the destination once
+   * written (or left): each item where the import sent it (its matched ID, or its own), else,
+   * when it was written (`before` holds the items it had), a new item of the same name the
+   * server gave its own ID; never one the destination had before.
+   */
+  private noteItems(
+    kind: string,
+    items: JsonObject[],
+    theirs: JsonObject[],
+    sent: (id: string) => string,
+    before: JsonObject[] | undefined,
+  ): void {
+    const byId = new Map(theirs.filter((t) => typeof t.Id === "string").map((t) => [t.Id as string, t]));
+    const used = new Set<JsonObject>();
+    const later: JsonObject[] = [];
+    for (const item of items) {
+      if (typeof item.Id !== "string") continue;
+      const there = byId.get(sent(item.Id));
+      if (there && !used.has(there)) {
+        used.add(there);
+        this.leftItems.set(`${kind}/${item.Id}`, { id: String(there.Id), name: String(there.Name ?? "") });
+      } else later.push(item);
+    }
+    if (!before) return;
+    const sentIds = new Set(items.map((i) => (typeof i.Id === "string" ? sent(i.Id) : "")));
+    const had = new Set(before.map((b) => String(b.Id)));
+    for (const item of later) {
+      const there = theirs.find(
+        (t) => !used.has(t) && !sentIds.has(String(t.Id)) && !had.has(String(t.Id)) && t.Name === item.Name,
+      );
+      if (!there) continue;
+      used.add(there);
+      this.leftItems.set(`${kind}/${item.Id}`, { id: String(there.Id), name: String(there.Name ?? "") });
+    }
+  }
+
+  /**
+   * Notes the items of `node` as the destination holds them: `final` is the server's answer to
+   * a write (`before`: the document as it was) or, without `before`, the document left as it is.
+   */
+  private noteDocument(node: GraphNode, final: JsonObject | undefined, before?: JsonObject): void {
+    if (!final || this.options.dryRun) return;
+    const d = node.doc as JsonObject;
+    const list = (v: unknown) => (Array.isArray(v) ? v : []) as JsonObject[];
+    const mapped = (id: string) => this.ids.get(id) ?? id;
+    const had = (field: string) => (before ? list(before[field]) : undefined);
+    const actions = (doc: JsonObject) => list(doc.Steps).flatMap((s) => list(s.Actions));
+    if (node.type === "DeploymentProcesses" || node.type === "RunbookProcesses") {
+      this.noteItems("Steps", list(d.Steps), list(final.Steps), mapped, had("Steps"));
+      this.noteItems("Actions", actions(d), actions(final), mapped, before ? actions(before) : undefined);
+    } else if (node.type === "VariableSets") {
+      const sent = (id: string) => this.variableIds.get(id) ?? id;
+      this.noteItems("Variables", list(d.Variables), list(final.Variables), sent, had("Variables"));
+    } else if (Array.isArray(d.Templates)) {
+      this.noteItems("Templates", list(d.Templates), list(final.Templates), mapped, had("Templates"));
+    }
+  }
+
+  /** The record with what this import left merged in, for the next import of the same source. */
+  private identitiesLeft(): IdentityRecord | undefined {
+    if (!this.record) return undefined;
+    const documents = { ...this.known.documents };
+    for (const node of this.source.nodes.values()) {
+      const id = this.ids.get(node.id);
+      const name = this.leftNames.get(node.id);
+      if (id !== undefined && name !== undefined && RECORDED.has(node.type))
+        documents[`${node.type}/${node.id}`] = { id, name };
+    }
+    const items = { ...this.known.items, ...Object.fromEntries(this.leftItems) };
+    const from = sourceKey(this.snapshot.metadata.source.server, this.snapshot.metadata.source.space.Id);
+    return { ...this.record, sources: { ...this.record.sources, [from]: { documents, items } } };
   }
 
   async execute(): Promise<ImportReport> {
     try {
-      // What the destination has already, by identity: a reference to it needs no second pass.
-      for (const node of this.source.nodes.values()) {
-        if (!ORDER.includes(node.type)) continue;
-        const there = this.index.counterpart(this.source, node);
-        if (there) this.ids.set(node.id, there.id);
-      }
+      // What the destination has already: a reference to it needs no second pass.
+      this.matchAll();
       for (const type of ORDER) {
         for (const node of this.source.ofType(type)) await this.importOne(node);
       }
@@ -333,7 +529,22 @@ class ImportRun {
         ? new ImportInterrupted(message, { exitCode: (err as ImportInterrupted).exitCode, cause: err })
         : new OctoportError(message, { cause: err });
     }
-    if (!this.options.dryRun) this.journal.end("complete");
+    let identities: string | undefined;
+    if (!this.options.dryRun) {
+      this.journal.end("complete");
+      // Only a completed import says what the source's documents became.
+      const left = this.identitiesLeft();
+      if (left && this.options.identities) {
+        try {
+          writeIdentities(this.options.identities, left);
+          identities = this.options.identities;
+        } catch (err) {
+          this.warnings.push(
+            `${err instanceof Error ? err.message : String(err)}; the import is complete, but the next one finds renamed documents by name only`,
+          );
+        }
+      }
+    }
     return {
       actions: this.actions,
       warnings: this.warnings,
@@ -341,6 +552,7 @@ class ImportRun {
       writes: this.writes,
       differing: this.differing,
       journal: this.journal.file,
+      identities,
     };
   }
 
@@ -379,38 +591,61 @@ class ImportRun {
       this.warnings.push(`${what} cannot be imported: octoport has no path for ${node.type}`);
       return;
     }
-    const existing: { id: string; doc: unknown; madeWithOwner?: true } | undefined =
-      this.index.counterpart(this.source, node) ?? (await this.madeWithOwner(node));
+    const existing: { id: string; doc: unknown; name?: string; madeWithOwner?: true } | undefined =
+      this.matches.get(node.id) ?? (await this.madeWithOwner(node));
     if (existing) {
       this.ids.set(node.id, existing.id);
       this.mapOwned(node, existing.doc as JsonObject);
       this.mapSubIds(node, existing.doc as JsonObject);
+      const current = existing.doc as JsonObject;
+      // Found by the identity record under the name it had: the source renamed it.
+      const renamed =
+        existing.name !== undefined && existing.name !== node.name
+          ? `renamed "${existing.name}" -> "${node.name}"`
+          : undefined;
+      const change = () => [renamed, ...(this.renamed.get(node.id) ?? [])].filter(Boolean).join("; ");
       if (existing.madeWithOwner || this.madeBefore.has(existing.id) || this.ownerIsNew(node)) {
         // Made by this import: with an owner it created (a project's Default channel), or by
         // the interrupted run this one resumes. It is written as a clean import writes it.
         this.created.add(node.id);
-        const body = this.body(node, existing.doc as JsonObject);
-        const diff = diffDocs(node.type, existing.doc as JsonObject, body);
+        this.leftNames.set(node.id, node.name);
+        const body = this.body(node, current);
+        const diff = diffDocs(node.type, current, body);
         if (!diff.length) {
           this.actions.push({ kind: "skip", type: node.type, what, diff, reason: "unchanged" });
+          this.noteDocument(node, current);
           return;
         }
-        this.actions.push({ kind: "update", type: node.type, what, diff });
-        await this.put(node, `${collection}/${existing.id}`, body, what, existing.doc as JsonObject);
+        this.actions.push({ kind: "update", type: node.type, what, diff, ...reason(change()) });
+        this.noteDocument(
+          node,
+          await this.put(node, `${collection}/${existing.id}`, body, what, current),
+          current,
+        );
         return;
       }
       if (!this.options.overwrite) {
-        this.actions.push({ kind: "skip", type: node.type, what, diff: [], reason: "exists" });
+        this.leftNames.set(node.id, existing.name ?? node.name);
+        this.actions.push({
+          kind: "skip",
+          type: node.type,
+          what,
+          diff: [],
+          reason: renamed ? `exists; ${renamed} on the source, which --overwrite carries` : "exists",
+        });
+        this.noteDocument(node, current);
         return;
       }
-      const body = this.body(node, existing.doc as JsonObject);
-      const diff = diffDocs(node.type, existing.doc as JsonObject, body);
+      this.leftNames.set(node.id, node.name);
+      const body = this.body(node, current);
+      const diff = diffDocs(node.type, current, body);
       if (!diff.length) {
         this.actions.push({ kind: "skip", type: node.type, what, diff, reason: "unchanged" });
+        this.noteDocument(node, current);
         return;
       }
-      this.actions.push({ kind: "update", type: node.type, what, diff });
-      await this.put(node, `${collection}/${existing.id}`, body, what);
+      this.actions.push({ kind: "update", type: node.type, what, diff, ...reason(change()) });
+      this.noteDocument(node, await this.put(node, `${collection}/${existing.id}`, body, what), current);
       return;
     }
     if (this.options.dryRun && this.defaultChannelOfNew(node)) {
@@ -439,8 +674,10 @@ class ImportRun {
     this.ids.set(node.id, id);
     this.writtenAt.set(node.id, `${path}/${id}`);
     this.created.add(node.id);
+    this.leftNames.set(node.id, node.name);
     this.mapOwned(node, made);
     this.mapSubIds(node, made);
+    this.noteDocument(node, made, {});
   }
 
   /** A channel of a project this import made: the server made it along with the project. */
@@ -490,10 +727,11 @@ class ImportRun {
     const diff = diffDocs(node.type, current, body);
     if (!diff.length) {
       this.actions.push({ kind: "skip", type: node.type, what, diff, reason: "unchanged" });
+      this.noteDocument(node, current);
       return;
     }
-    this.actions.push({ kind: "update", type: node.type, what, diff });
-    await this.put(node, path, body, what, current);
+    this.actions.push({ kind: "update", type: node.type, what, diff, ...reason(this.renames(node)) });
+    this.noteDocument(node, await this.put(node, path, body, what, current), current);
   }
 
   /** Variables: created with their owner, or merged into the destination's (its own variables kept). */
@@ -513,33 +751,60 @@ class ImportRun {
     }
     const path = `${this.base}/variables/${setId}`;
     const current = (await this.client.get(path)) as JsonObject;
-    const body = this.mergeVariables(current, this.body(node, current));
+    const body = this.mergeVariables(node, current, this.body(node, current));
     if (!ownerCreated && !this.options.overwrite) return this.leave(node, what, current, body);
     const diff = diffDocs(node.type, current, body);
     if (!diff.length) {
       this.actions.push({ kind: "skip", type: node.type, what, diff, reason: "unchanged" });
+      this.noteDocument(node, current);
       return;
     }
-    this.actions.push({ kind: ownerCreated ? "update" : "merge", type: node.type, what, diff });
-    await this.put(node, path, body, what, current);
+    this.actions.push({
+      kind: ownerCreated ? "update" : "merge",
+      type: node.type,
+      what,
+      diff,
+      ...reason(this.renames(node)),
+    });
+    this.noteDocument(node, await this.put(node, path, body, what, current), current);
   }
 
-  /** The snapshot's variables over the destination's: matched by name and scope, the destination's own kept. */
-  private mergeVariables(current: JsonObject, incoming: JsonObject): JsonObject {
+  /**
+   * The snapshot's variables over the destination's, each matched by the identity record, then
+   * by its ID (the import keeps a variable's source ID when it adds it), then by name and scope;
+   * the destination's own are kept.
+   */
+  private mergeVariables(node: GraphNode, current: JsonObject, incoming: JsonObject): JsonObject {
     const destVars = (Array.isArray(current.Variables) ? current.Variables : []) as JsonObject[];
-    const signature = (v: JsonObject) =>
-      `${String(v.Name)}\u0000${scopeSignature(this.destination, v.Scope, this.ids)}`;
-    const byKey = new Map(destVars.map((v) => [signature(v), v]));
-    const merged: JsonObject[] = [];
-    const taken = new Set<string>();
-    for (const v of (incoming.Variables ?? []) as JsonObject[]) {
-      const match = byKey.get(signature(v));
-      if (match) taken.add(signature(v));
+    const ours = (incoming.Variables ?? []) as JsonObject[];
+    const signatures = new Map<JsonObject, string>();
+    const signature = (v: JsonObject) => {
+      let sig = signatures.get(v);
+      if (sig === undefined) {
+        sig = `${String(v.Name)}\u0000${scopeSignature(this.destination, v.Scope, this.ids)}`;
+        signatures.set(v, sig);
+      }
+      return sig;
+    };
+    const pairs = this.pairItems("Variables", ours, destVars, (a, b) => signature(a) === signature(b));
+    const renames = this.renamed.get(node.id) ?? [];
+    const merged = ours.map((v) => {
+      const match = pairs.get(v);
+      if (!match) return v;
+      if (typeof v.Id === "string" && typeof match.Id === "string") this.variableIds.set(v.Id, match.Id);
+      if (match.Name !== v.Name) renames.push(`variable "${String(match.Name)}" -> "${String(v.Name)}"`);
       // A matched variable keeps its destination ID, and so its sensitive value when the snapshot has none.
-      merged.push(match ? { ...v, Id: match.Id ?? null } : v);
-    }
-    const kept = destVars.filter((v) => !taken.has(signature(v)));
+      return { ...v, Id: match.Id ?? null };
+    });
+    this.renamed.set(node.id, [...new Set(renames)]);
+    const taken = new Set(pairs.values());
+    const kept = destVars.filter((v) => !taken.has(v));
     return { ...incoming, Variables: [...merged, ...kept] };
+  }
+
+  /** What the last body of `node` renamed, for the dry run's line. */
+  private renames(node: GraphNode): string {
+    return (this.renamed.get(node.id) ?? []).join("; ");
   }
 
   /**
@@ -568,11 +833,11 @@ class ImportRun {
       }
       const current = (await this.client.get(path)) as JsonObject;
       let body = this.body(node, current, true);
-      if (node.type === "VariableSets") body = this.mergeVariables(current, body);
+      if (node.type === "VariableSets") body = this.mergeVariables(node, current, body);
       const diff = diffDocs(node.type, current, body);
       if (!diff.length) continue;
       this.actions.push({ kind: "update", type: node.type, what, diff, reason: SECOND_PASS });
-      await this.put(node, path, body, what, current);
+      this.noteDocument(node, await this.put(node, path, body, what, current), current);
     }
   }
 
@@ -581,6 +846,7 @@ class ImportRun {
    * same, so a difference is reported, never hidden behind "its owner exists".
    */
   private leave(node: GraphNode, what: string, current: JsonObject, body: JsonObject): void {
+    this.noteDocument(node, current);
     const diff = diffDocs(node.type, current, body, { secrets: "ignore" });
     if (diff.length) this.differing++;
     this.actions.push({
@@ -622,9 +888,10 @@ class ImportRun {
 
   /** Teams: created, or (with --overwrite) merged: the destination's own members and groups are kept. */
   private async importTeam(node: GraphNode, what: string): Promise<void> {
-    const existing = this.index.counterpart(this.source, node);
+    const existing = this.matches.get(node.id);
     if (!existing || !this.options.overwrite) return this.importDocument(node, what);
     this.ids.set(node.id, existing.id);
+    this.leftNames.set(node.id, node.name);
     const path = `${this.base}/teams/${existing.id}`;
     const current = (await this.client.get(path)) as JsonObject;
     const body = this.body(node, current);
@@ -666,21 +933,20 @@ class ImportRun {
     }
   }
 
-  /** Template and tag IDs of a matched or created document, by their names. */
+  /** Template and tag IDs of a matched or created document: templates as items (pairItems), tags by name. */
   private mapSubIds(node: GraphNode, t: JsonObject): void {
-    const byName = (list: unknown, other: unknown, prefix = "") => {
-      const names = new Map(
-        ((Array.isArray(other) ? other : []) as JsonObject[]).map((x) => [String(x.Name), x]),
-      );
-      for (const item of (Array.isArray(list) ? list : []) as JsonObject[]) {
-        const match = names.get(String(item.Name));
-        if (typeof item.Id === "string" && match && typeof match.Id === "string")
-          this.ids.set(prefix + item.Id, match.Id);
-      }
-    };
+    const list = (v: unknown) => (Array.isArray(v) ? v : []) as JsonObject[];
     const s = node.doc as JsonObject;
-    byName(s.Templates, t.Templates);
-    byName(s.Tags, t.Tags);
+    const set = (item: JsonObject, match: JsonObject | undefined) => {
+      if (typeof item.Id === "string" && typeof match?.Id === "string") this.ids.set(item.Id, match.Id);
+    };
+    for (const [item, match] of this.pairItems("Templates", list(s.Templates), list(t.Templates)))
+      set(item, match);
+    for (const tag of list(s.Tags))
+      set(
+        tag,
+        list(t.Tags).find((x) => x.Name === tag.Name),
+      );
   }
 
   /**
@@ -824,18 +1090,29 @@ class ImportRun {
     this.warnings.push(text);
   }
 
-  /** A matched process keeps the destination's step and action IDs, found by name. */
+  /**
+   * A matched process keeps the destination's step and action IDs: each step found by the
+   * identity record, its ID, or its name (pairItems), each action likewise within its step.
+   */
   private mapSteps(node: GraphNode, current: JsonObject | undefined): void {
-    const destSteps = (current?.Steps ?? []) as JsonObject[];
-    for (const step of ((node.doc as JsonObject).Steps ?? []) as JsonObject[]) {
-      const match = destSteps.find((s) => s.Name === step.Name);
-      if (match && typeof step.Id === "string" && typeof match.Id === "string")
+    const list = (v: unknown) => (Array.isArray(v) ? v : []) as JsonObject[];
+    const renames: string[] = [];
+    const steps = this.pairItems("Steps", list((node.doc as JsonObject).Steps), list(current?.Steps));
+    for (const step of list((node.doc as JsonObject).Steps)) {
+      const match = steps.get(step);
+      if (match && typeof step.Id === "string" && typeof match.Id === "string") {
         this.ids.set(step.Id, match.Id);
-      for (const action of (step.Actions ?? []) as JsonObject[]) {
-        const a = ((match?.Actions ?? []) as JsonObject[]).find((x) => x.Name === action.Name);
-        if (a && typeof action.Id === "string" && typeof a.Id === "string") this.ids.set(action.Id, a.Id);
+        if (match.Name !== step.Name) renames.push(`step "${String(match.Name)}" -> "${String(step.Name)}"`);
+      }
+      const actions = this.pairItems("Actions", list(step.Actions), list(match?.Actions));
+      for (const [action, a] of actions) {
+        if (typeof action.Id === "string" && typeof a.Id === "string") this.ids.set(action.Id, a.Id);
+        // A step of one action is named as its action: the step's line says it.
+        if (a.Name !== action.Name && !(a.Name === match?.Name && action.Name === step.Name))
+          renames.push(`action "${String(a.Name)}" -> "${String(action.Name)}"`);
       }
     }
+    this.renamed.set(node.id, renames);
   }
 
   /**
@@ -928,17 +1205,19 @@ class ImportRun {
     return this.ids.get(id);
   }
 
+  /** Writes a document in place; the server's answer (undefined on a dry run). */
   private async put(
     node: GraphNode,
     path: string,
     body: JsonObject,
     what: string,
     before?: JsonObject,
-  ): Promise<void> {
+  ): Promise<JsonObject | undefined> {
     this.writtenAt.set(node.id, path);
-    if (this.options.dryRun) return;
+    if (this.options.dryRun) return undefined;
     const current = before ?? ((await this.client.get(path)) as JsonObject);
-    await this.write("PUT", path, body, { type: node.type, what, before: current });
+    const answer = await this.write("PUT", path, body, { type: node.type, what, before: current });
+    return isObject(answer) ? answer : undefined;
   }
 
   /**
@@ -962,6 +1241,44 @@ class ImportRun {
     const made = method === "POST" ? await this.client.post(path, body) : await this.client.put(path, body);
     this.journal.done(seq, method === "POST" ? String((made as JsonObject).Id) : undefined);
     return made;
+  }
+}
+
+/** A reason for an action's line, when there is one. */
+function reason(text: string): { reason?: string } {
+  return text ? { reason: text } : {};
+}
+
+/**
+ * What identifies a document within its owner, the owner by its ID on the destination (`owner`
+ * maps a source ID to it; on the destination it is the ID itself): a renamed project's channels,
+ * process and variables are still its own. Other documents as identityOf says.
+ */
+function keyOf(
+  graph: SpaceGraph,
+  node: GraphNode,
+  owner: (id: unknown) => string | undefined,
+): string | undefined {
+  const d = node.doc as JsonObject;
+  const within = (field: string, ...rest: string[]) => {
+    const o = owner(d[field]);
+    return o === undefined ? undefined : [node.type, o, ...rest].join("\u0000");
+  };
+  switch (docType(node.type)?.identity ?? "name") {
+    case "name-in-project":
+      return within("ProjectId", node.name);
+    case "version-in-project":
+      return within("ProjectId", String(d.Version));
+    case "project":
+      return within("ProjectId");
+    case "runbook":
+      return within("RunbookId");
+    case "owner":
+      return within("OwnerId");
+    case "tenant":
+      return within("TenantId");
+    default:
+      return identityOf(graph, node);
   }
 }
 

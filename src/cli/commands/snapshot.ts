@@ -15,6 +15,7 @@ import {
   selectDocuments,
 } from "../../snapshot/export.js";
 import { existingSnapshotKdf, readSnapshot, writeSnapshot } from "../../snapshot/format.js";
+import { defaultIdentitiesFile } from "../../snapshot/identities.js";
 import { type ImportReport, importSnapshot, rollbackImport } from "../../snapshot/import.js";
 import { journalDirectory, unfinishedJournals } from "../../snapshot/journal.js";
 import {
@@ -56,6 +57,7 @@ interface ImportArgs extends ConnectionArgs {
   "skip-existing"?: boolean;
   "allow-version-mismatch"?: boolean;
   journal?: string;
+  identities?: string;
   resume?: string;
   rollback?: string;
 }
@@ -243,7 +245,8 @@ async function secretValues(file: string | undefined): Promise<SecretValues> {
 function snapshotImport(ctx: CliContext): CommandModule<object, ImportArgs> {
   return {
     command: "import [src]",
-    describe: "Import a snapshot into a space: matched by name, all or nothing",
+    describe:
+      "Import a snapshot into a space: matched by what earlier imports made of each document, else by name; all or nothing",
     builder: (y) =>
       connectionOptions(y)
         .positional("src", { type: "string", describe: "the snapshot: a directory or a .zip" })
@@ -271,6 +274,11 @@ function snapshotImport(ctx: CliContext): CommandModule<object, ImportArgs> {
           describe:
             "keep the import journal (each write before it is made, and its outcome) in this new file (mode 0600); by default it is kept in the state directory until the import ends",
         })
+        .option("identities", {
+          type: "string",
+          describe:
+            "the identity record: which destination document each source document became, read before matching by name (so a renamed project, a rescoped variable or a renamed step is updated in place) and rewritten when the import completes (mode 0600); by default one per destination space in the state directory",
+        })
         .option("resume", {
           type: "string",
           describe: "finish an interrupted import of the same snapshot, from its journal",
@@ -281,7 +289,7 @@ function snapshotImport(ctx: CliContext): CommandModule<object, ImportArgs> {
             "undo the import a journal records (no snapshot needed): what it made is deleted, what it changed put back",
         })
         .conflicts("overwrite", "skip-existing")
-        .conflicts("rollback", ["resume", "journal", "dry-run", "overwrite"])
+        .conflicts("rollback", ["resume", "journal", "dry-run", "overwrite", "identities"])
         .conflicts("resume", ["journal", "dry-run"])
         .example("$0 snapshot import ./snapshot --space Default --password-file pw.txt --dry-run", "")
         .example("$0 snapshot import orders.zip --space Default --password-file pw.txt --overwrite", "")
@@ -328,6 +336,7 @@ function snapshotImport(ctx: CliContext): CommandModule<object, ImportArgs> {
             allowVersionMismatch: args["allow-version-mismatch"],
             journalFile: args.resume ? undefined : journalFile,
             resume: args.resume,
+            identities: args.identities ?? defaultIdentitiesFile(client.server, space.Id),
             signal,
             onProgress: (t) => progress.update(t),
           }).catch((err: unknown) => {
@@ -343,6 +352,7 @@ function snapshotImport(ctx: CliContext): CommandModule<object, ImportArgs> {
       ctx.stdout.write(redact(formatImport(report, space.Name)));
       if (kept && !dryRun)
         ctx.stdout.write(`Journal: ${journalFile} (undo with --rollback ${journalFile})\n`);
+      if (args.identities && report.identities) ctx.stdout.write(`Identity record: ${report.identities}\n`);
     },
   };
 }
