@@ -25,6 +25,11 @@ export interface ResourceDef {
   aliases?: string[];
   idPrefix: string;
   scope: "system" | "space";
+  /**
+   * IDs the server gives a document of this type in every space (the built-in feeds'):
+   * unique within a space only, not on the whole server as other IDs are.
+   */
+  spaceLocalIds?: string[];
   /** Links key naming the collection in /api and /api/{spaceId}. */
   link?: string;
   /** Whether documents need a unique Name, and within what (default: the space). */
@@ -76,6 +81,7 @@ export class Engine {
       if (this.defs.has(def.type)) throw new Error(`resource type ${def.type} defined twice`);
       this.defs.set(def.type, def);
       for (const seg of [def.collection, ...(def.aliases ?? [])]) this.bySegment.set(seg.toLowerCase(), def);
+      for (const id of def.spaceLocalIds ?? []) store.spaceLocalIds.add(id);
     }
     for (const def of defs) def.init?.(this.ctx(undefined));
   }
@@ -109,7 +115,7 @@ export class Engine {
     const def = this.def(type);
     // Projects are found by ID or by slug, as Octopus does.
     const doc =
-      this.store.get(type, id) ??
+      this.store.get(type, id, def.scope === "space" ? spaceId : undefined) ??
       (type === "Projects" ? this.inSpace(type, spaceId).find((d) => d.Slug === id) : undefined);
     if (!doc || (def.scope === "space" && spaceId && doc.SpaceId !== spaceId)) throw notFound(id);
     return doc;
@@ -158,7 +164,7 @@ export class Engine {
     const doc: JsonObject = structuredClone(body);
     delete doc.Links;
     if (options.keepId && typeof doc.Id === "string" && doc.Id) {
-      if (this.store.get(type, doc.Id))
+      if (this.store.get(type, doc.Id, def.scope === "space" ? spaceId : undefined))
         throw badRequest(`A document with the ID '${doc.Id}' already exists.`);
       this.store.noteId(def.idPrefix, doc.Id);
     } else {
@@ -181,7 +187,7 @@ export class Engine {
     this.checkUniqueName(def, spaceId, doc);
     const stored = this.store.put(type, doc, def.extractSecrets?.(doc, new Map()));
     def.afterCreate?.(stored, ctx);
-    return this.store.get(type, String(stored.Id)) ?? stored;
+    return this.store.get(type, String(stored.Id), stored.SpaceId as string | null | undefined) ?? stored;
   }
 
   update(type: string, spaceId: string | undefined, id: string, body: JsonObject): JsonObject {
@@ -208,17 +214,18 @@ export class Engine {
     }
     def.normalise?.(doc, ctx, before);
     this.checkUniqueName(def, spaceId, doc);
-    const previous = this.store.secrets(type, id);
+    const space = before.SpaceId as string | null | undefined;
+    const previous = this.store.secrets(type, id, space);
     const stored = this.store.put(type, doc, def.extractSecrets?.(doc, previous));
     def.afterUpdate?.(stored, ctx, before);
-    return this.store.get(type, id) ?? stored;
+    return this.store.get(type, id, space) ?? stored;
   }
 
   delete(type: string, spaceId: string | undefined, id: string): void {
     const def = this.def(type);
     const doc = this.get(type, spaceId, id);
     def.beforeDelete?.(doc, this.ctx(spaceId));
-    this.store.delete(type, id);
+    this.store.delete(type, String(doc.Id), doc.SpaceId as string | null | undefined);
   }
 
   /** Another document whose name `doc` may not share (case-insensitive, in its uniqueness scope). */
