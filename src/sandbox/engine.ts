@@ -36,6 +36,12 @@ export interface ResourceDef {
   uniqueName?: false | ((doc: JsonObject) => string);
   /** Fields a create must carry. */
   required?: string[];
+  /**
+   * The top-level fields the server's resource has, when known: a create or update keeps only
+   * these (and Id, SpaceId), dropping the rest, as the server's model binding drops properties
+   * its resource does not declare. Types without the list keep whatever they are sent.
+   */
+  fields?: readonly string[];
   slug?: boolean;
   /** Fields a PUT that leaves them out keeps (others left out take their defaults). */
   keepOnUpdate?: string[];
@@ -163,6 +169,7 @@ export class Engine {
     const ctx = this.ctx(spaceId);
     const doc: JsonObject = structuredClone(body);
     delete doc.Links;
+    dropUnknown(def, doc);
     if (options.keepId && typeof doc.Id === "string" && doc.Id) {
       if (this.store.get(type, doc.Id, def.scope === "space" ? spaceId : undefined))
         throw badRequest(`A document with the ID '${doc.Id}' already exists.`);
@@ -196,6 +203,7 @@ export class Engine {
     const before = this.get(type, spaceId, id);
     const doc: JsonObject = structuredClone(body);
     delete doc.Links;
+    dropUnknown(def, doc);
     doc.Id = id;
     if (def.scope === "space") doc.SpaceId = before.SpaceId ?? null;
     for (const field of def.required ?? []) {
@@ -275,6 +283,13 @@ export function slugify(name: string): string {
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, "-")
     .replace(/^-+|-+$/g, "");
+}
+
+/** Removes the top-level fields a type's server resource does not have (`fields`). */
+function dropUnknown(def: ResourceDef, doc: JsonObject): void {
+  if (!def.fields) return;
+  const known = new Set(["Id", "SpaceId", ...def.fields]);
+  for (const key of Object.keys(doc)) if (!known.has(key)) delete doc[key];
 }
 
 function singular(def: ResourceDef): string {
