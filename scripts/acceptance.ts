@@ -211,6 +211,12 @@ async function runTests(opts: {
     TF_CLI_CONFIG_FILE: opts.cliConfig,
     CHECKPOINT_DISABLE: "1",
     TF_IN_AUTOMATION: "1",
+    // The Config-as-Code tests (TestAccProjectCaCUpdate, TestAccChannelGitReferenceRules) skip
+    // themselves without a repository to convert projects into. The sandbox never contacts the
+    // repository (src/sandbox/resources/version-control.ts), so a made-up one lets them run.
+    GIT_URL: "https://git.sandbox.invalid/octoport/acceptance.git",
+    GIT_USERNAME: "sandbox",
+    GIT_PASSWORD: "sandbox-git-password",
   });
   const args = [
     "tool",

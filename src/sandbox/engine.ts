@@ -25,12 +25,23 @@ export interface ResourceDef {
   aliases?: string[];
   idPrefix: string;
   scope: "system" | "space";
+  /**
+   * IDs the server gives a document of this type in every space (the built-in feeds'):
+   * unique within a space only, not on the whole server as other IDs are.
+   */
+  spaceLocalIds?: string[];
   /** Links key naming the collection in /api and /api/{spaceId}. */
   link?: string;
   /** Whether documents need a unique Name, and within what (default: the space). */
   uniqueName?: false | ((doc: JsonObject) => string);
   /** Fields a create must carry. */
   required?: string[];
+  /**
+   * The top-level fields the server's resource has, when known: a create or update keeps only
+   * these (and Id, SpaceId), dropping the rest, as the server's model binding drops properties
+   * its resource does not declare. Types without the list keep whatever they are sent.
+   */
+  fields?: readonly string[];
   slug?: boolean;
   /** Fields a PUT that leaves them out keeps (others left out take their defaults). */
   keepOnUpdate?: string[];
@@ -76,6 +87,7 @@ export class Engine {
       if (this.defs.has(def.type)) throw new Error(`resource type ${def.type} defined twice`);
       this.defs.set(def.type, def);
       for (const seg of [def.collection, ...(def.aliases ?? [])]) this.bySegment.set(seg.toLowerCase(), def);
+      for (const id of def.spaceLocalIds ?? []) store.spaceLocalIds.add(id);
     }
     for (const def of defs) def.init?.(this.ctx(undefined));
   }
@@ -109,7 +121,7 @@ export class Engine {
     const def = this.def(type);
     // Projects are found by ID or by slug, as Octopus does.
     const doc =
-      this.store.get(type, id) ??
+      this.store.get(type, id, def.scope === "space" ? spaceId : undefined) ??
       (type === "Projects" ? this.inSpace(type, spaceId).find((d) => d.Slug === id) : undefined);
     if (!doc || (def.scope === "space" && spaceId && doc.SpaceId !== spaceId)) throw notFound(id);
     return doc;
@@ -157,8 +169,9 @@ export class Engine {
     const ctx = this.ctx(spaceId);
     const doc: JsonObject = structuredClone(body);
     delete doc.Links;
+    dropUnknown(def, doc);
     if (options.keepId && typeof doc.Id === "string" && doc.Id) {
-      if (this.store.get(type, doc.Id))
+      if (this.store.get(type, doc.Id, def.scope === "space" ? spaceId : undefined))
         throw badRequest(`A document with the ID '${doc.Id}' already exists.`);
       this.store.noteId(def.idPrefix, doc.Id);
     } else {
@@ -181,7 +194,7 @@ export class Engine {
     this.checkUniqueName(def, spaceId, doc);
     const stored = this.store.put(type, doc, def.extractSecrets?.(doc, new Map()));
     def.afterCreate?.(stored, ctx);
-    return this.store.get(type, String(stored.Id)) ?? stored;
+    return this.store.get(type, String(stored.Id), stored.SpaceId as string | null | undefined) ?? stored;
   }
 
   update(type: string, spaceId: string | undefined, id: string, body: JsonObject): JsonObject {
@@ -190,6 +203,7 @@ export class Engine {
     const before = this.get(type, spaceId, id);
     const doc: JsonObject = structuredClone(body);
     delete doc.Links;
+    dropUnknown(def, doc);
     doc.Id = id;
     if (def.scope === "space") doc.SpaceId = before.SpaceId ?? null;
     for (const field of def.required ?? []) {
@@ -208,17 +222,18 @@ export class Engine {
     }
     def.normalise?.(doc, ctx, before);
     this.checkUniqueName(def, spaceId, doc);
-    const previous = this.store.secrets(type, id);
+    const space = before.SpaceId as string | null | undefined;
+    const previous = this.store.secrets(type, id, space);
     const stored = this.store.put(type, doc, def.extractSecrets?.(doc, previous));
     def.afterUpdate?.(stored, ctx, before);
-    return this.store.get(type, id) ?? stored;
+    return this.store.get(type, id, space) ?? stored;
   }
 
   delete(type: string, spaceId: string | undefined, id: string): void {
     const def = this.def(type);
     const doc = this.get(type, spaceId, id);
     def.beforeDelete?.(doc, this.ctx(spaceId));
-    this.store.delete(type, id);
+    this.store.delete(type, String(doc.Id), doc.SpaceId as string | null | undefined);
   }
 
   /** Another document whose name `doc` may not share (case-insensitive, in its uniqueness scope). */
@@ -268,6 +283,13 @@ export function slugify(name: string): string {
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, "-")
     .replace(/^-+|-+$/g, "");
+}
+
+/** Removes the top-level fields a type's server resource does not have (`fields`). */
+function dropUnknown(def: ResourceDef, doc: JsonObject): void {
+  if (!def.fields) return;
+  const known = new Set(["Id", "SpaceId", ...def.fields]);
+  for (const key of Object.keys(doc)) if (!known.has(key)) delete doc[key];
 }
 
 function singular(def: ResourceDef): string {

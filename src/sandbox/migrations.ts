@@ -289,7 +289,7 @@ export class MigrationService {
     const queue = start.map((p) => String(p.Id));
     const typed = (id: string) => {
       for (const type of ORDER) {
-        const doc = store.get(type, id);
+        const doc = store.get(type, id, spaceId);
         if (doc && doc.SpaceId === spaceId) return { type, doc };
       }
       return undefined;
@@ -326,7 +326,7 @@ export class MigrationService {
     const files: Record<string, Uint8Array> = {};
     const secrets: Record<string, Record<string, string>> = {};
     for (const [id, { type }] of chosen) {
-      const revealed = store.reveal(type, id) as JsonObject;
+      const revealed = store.reveal(type, id, spaceId) as JsonObject;
       const { doc, found } = withoutSecrets(revealed);
       files[`${type}/${id}.json`] = Buffer.from(JSON.stringify(doc, null, 2));
       if (Object.keys(found).length) secrets[`${type}/${id}`] = found;

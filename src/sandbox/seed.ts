@@ -112,7 +112,7 @@ function loadSpaces(engine: Engine, seed: SeedFile, source: string): void {
     for (const type of known) {
       for (const doc of documents[type] ?? []) {
         attempt(source, `${type}/${doc.Id}`, () => {
-          const existing = engine.store.get(type, String(doc.Id));
+          const existing = engine.store.get(type, String(doc.Id), spaceId);
           if (existing) {
             // Replacing a server-created document: the seed's Version is not a concurrency token.
             const replacement = "Version" in existing ? { ...doc, Version: existing.Version ?? null } : doc;
@@ -122,7 +122,7 @@ function loadSpaces(engine: Engine, seed: SeedFile, source: string): void {
           // A seed document takes the place of the server-created one of the same name
           // (the Default Lifecycle, a project's Default channel), keeping the seed's ID.
           const twin = engine.nameClash(engine.def(type), spaceId, doc);
-          if (twin && !seeded.has(String(twin.Id))) engine.store.delete(type, String(twin.Id));
+          if (twin && !seeded.has(String(twin.Id))) engine.store.delete(type, String(twin.Id), spaceId);
           engine.create(type, spaceId, doc, { keepId: true });
         });
       }
@@ -153,7 +153,7 @@ export function dumpState(engine: Engine, options: { secrets?: boolean } = {}): 
       const docs = engine.docs(def.type, String(space.Id));
       if (docs.length) {
         documents[def.type] = options.secrets
-          ? docs.map((d) => engine.store.reveal(def.type, String(d.Id)) as JsonObject)
+          ? docs.map((d) => engine.store.reveal(def.type, String(d.Id), String(space.Id)) as JsonObject)
           : docs;
       }
     }

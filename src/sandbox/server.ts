@@ -94,9 +94,12 @@ export class Sandbox {
     this.counters.clear();
   }
 
-  /** A stored document with its secrets filled in: for tests, never served. */
-  reveal(type: string, id: string): Json | undefined {
-    return this.store.reveal(type, id);
+  /**
+   * A stored document with its secrets filled in: for tests, never served. A space-local ID
+   * (`feeds-builtin`) needs its space.
+   */
+  reveal(type: string, id: string, spaceId?: string): Json | undefined {
+    return this.store.reveal(type, id, spaceId);
   }
 
   /** The state as a seed file; with secrets only when asked (tests, fixtures). */

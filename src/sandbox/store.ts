@@ -9,10 +9,22 @@ interface Entry {
 /**
  * The sandbox's document store: documents by type and ID, ID counters per prefix,
  * secrets kept apart. It knows nothing of HTTP or of resource rules.
+ *
+ * IDs are unique on the whole server, as Octopus makes them (`Projects-7` is in one space),
+ * except the few a server gives the same document in every space (`spaceLocalIds`, e.g. the
+ * built-in feed `feeds-builtin`): those are unique within their space only, so finding one
+ * takes the space too.
  */
 export class Store {
   private readonly types = new Map<string, Map<string, Entry>>();
   private readonly counters = new Map<string, number>();
+  /** IDs every space has a document of its own by (registered by the engine from its types). */
+  readonly spaceLocalIds = new Set<string>();
+
+  /** Where a document is kept: its ID, or for a space-local ID, its space and ID. */
+  private key(id: string, spaceId: string | null | undefined): string {
+    return this.spaceLocalIds.has(id) && spaceId ? `${spaceId}\u0000${id}` : id;
+  }
 
   /** Next ID for a prefix, e.g. Environments-3. */
   nextId(prefix: string): string {
@@ -49,14 +61,15 @@ export class Store {
     };
   }
 
-  get(type: string, id: string): JsonObject | undefined {
-    return this.types.get(type)?.get(id)?.doc;
+  /** A document by ID; a space-local ID (`feeds-builtin`) is found only with its space. */
+  get(type: string, id: string, spaceId?: string | null): JsonObject | undefined {
+    return this.types.get(type)?.get(this.key(id, spaceId))?.doc;
   }
 
   /** Finds a document of any type by ID. */
-  find(id: string): { type: string; doc: JsonObject } | undefined {
+  find(id: string, spaceId?: string | null): { type: string; doc: JsonObject } | undefined {
     for (const [type, docs] of this.types) {
-      const entry = docs.get(id);
+      const entry = docs.get(this.key(id, spaceId));
       if (entry) return { type, doc: entry.doc };
     }
     return undefined;
@@ -83,26 +96,27 @@ export class Store {
       docs = new Map();
       this.types.set(type, docs);
     }
-    const previous = docs.get(id)?.secrets ?? new Map<string, string>();
+    const key = this.key(id, typeof doc.SpaceId === "string" ? doc.SpaceId : undefined);
+    const previous = docs.get(key)?.secrets ?? new Map<string, string>();
     const secrets = new Map<string, string>();
     const publicDoc = absorbSecrets(doc, previous, secrets) as JsonObject;
     for (const [path, value] of extraSecrets ?? []) secrets.set(path, value);
-    docs.set(id, { doc: publicDoc, secrets });
+    docs.set(key, { doc: publicDoc, secrets });
     return publicDoc;
   }
 
   /** Secrets of a stored document by path. */
-  secrets(type: string, id: string): ReadonlyMap<string, string> {
-    return this.types.get(type)?.get(id)?.secrets ?? new Map();
+  secrets(type: string, id: string, spaceId?: string | null): ReadonlyMap<string, string> {
+    return this.types.get(type)?.get(this.key(id, spaceId))?.secrets ?? new Map();
   }
 
-  delete(type: string, id: string): boolean {
-    return this.types.get(type)?.delete(id) ?? false;
+  delete(type: string, id: string, spaceId?: string | null): boolean {
+    return this.types.get(type)?.delete(this.key(id, spaceId)) ?? false;
   }
 
   /** A document with its secrets filled back in. For tests only; never served over HTTP. */
-  reveal(type: string, id: string): Json | undefined {
-    const entry = this.types.get(type)?.get(id);
+  reveal(type: string, id: string, spaceId?: string | null): Json | undefined {
+    const entry = this.types.get(type)?.get(this.key(id, spaceId));
     if (!entry) return undefined;
     return revealSecrets(entry.doc, entry.secrets);
   }

@@ -38,7 +38,7 @@ export function normaliseSpace(sandbox: Sandbox, spaceId: string): Map<string, N
     for (const doc of engine.docs(type, spaceId))
       docs.set(String(doc.Id), {
         type,
-        doc: sandbox.reveal(type, String(doc.Id)) as Record<string, unknown>,
+        doc: sandbox.reveal(type, String(doc.Id), spaceId) as Record<string, unknown>,
       });
   }
   const name = (id: string): string | undefined => {

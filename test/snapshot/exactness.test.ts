@@ -231,6 +231,9 @@ describe("IDs hidden in values, snapshot import", () => {
       expect(props("Deploy Web")["Octopus.Action.DeployRelease.ProjectId"]).toBe(project.Id);
       expect(props("Deploy Web")["Octopus.Action.Package.PackageId"]).toBe(project.Id);
       expect((action("Deploy Web").Packages as Doc[])[0]!.PackageId).toBe(project.Id);
+      // The built-in release feed is feeds-builtin-releases in every space, source and destination.
+      expect(target.spaceId).not.toBe("Spaces-1");
+      expect((action("Deploy Web").Packages as Doc[])[0]!.FeedId).toBe("feeds-builtin-releases");
       expect(props("Notify")["Octopus.Action.Template.Id"]).toBe(notify.Id);
       expect(props("Notify")["Notify.Certificate"]).toBe(cert.Id);
       const credential = await target.named("git-credentials", "Repo bot");

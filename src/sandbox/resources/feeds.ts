@@ -2,6 +2,16 @@ import type { ResourceDef } from "../engine.js";
 import { badRequest } from "../errors.js";
 import type { JsonObject } from "../secrets.js";
 
+/**
+ * The IDs of the built-in package feed and the built-in release feed, the same in every
+ * space on a real server: the provider's package references default `feed_id` to the constant
+ * "feeds-builtin" whatever the step's space (terraform-provider-octopusdeploy v1.17.0
+ * octopusdeploy_framework/schemas/process_step.go, resourceActionPackageReferenceAttributes).
+ * The store keeps them per space (`spaceLocalIds`, store.ts).
+ */
+export const BUILT_IN_FEED_ID = "feeds-builtin";
+export const BUILT_IN_RELEASES_FEED_ID = "feeds-builtin-releases";
+
 /** Feed types Octopus knows, and the fields a new feed of each type starts with. */
 const FEED_DEFAULTS: Record<string, JsonObject> = {
   BuiltIn: {},
@@ -48,6 +58,7 @@ export const feeds: ResourceDef = {
   collection: "feeds",
   idPrefix: "Feeds",
   scope: "space",
+  spaceLocalIds: [BUILT_IN_FEED_ID, BUILT_IN_RELEASES_FEED_ID],
   link: "Feeds",
   required: ["Name", "FeedType"],
   slug: true,

@@ -27,6 +27,7 @@ import { actionTemplates, communityActionTemplates, templateRoutes } from "./tem
 import { tenantRoutes, tenants, tenantVariables } from "./tenants.js";
 import { scopedUserRoles, teamRoutes, teams, userRoles } from "./user-roles.js";
 import { variableSets } from "./variables.js";
+import { versionControlRoutes } from "./version-control.js";
 
 /** The Octopus Server version the sandbox reports (the provider gates features on 2025.3+). */
 export const SERVER_VERSION = "2025.4.10000";
@@ -115,6 +116,7 @@ const systemRoutes: Route[] = [
 export const ROUTES: readonly Route[] = [
   ...systemRoutes,
   ...projectRoutes,
+  ...versionControlRoutes,
   ...tenantRoutes,
   ...templateRoutes,
   ...teamRoutes,

@@ -24,17 +24,93 @@ function defaultPolicy(ctx: EngineContext): string | null {
   return typeof policy?.Id === "string" ? policy.Id : null;
 }
 
-/** Fields the server keeps up to date itself (health checks); what a client sends is ignored. */
-const SERVER_OWNED: JsonObject = {
-  Status: "Unknown",
+/**
+ * What a deployment target and a worker are, field by field, as the server's REST API
+ * reference lists them (OctopusDeploy/docs, API reference "Deployment Targets" and "Workers":
+ * the DeploymentTargetResource and WorkerResource a create answers with). A field outside
+ * these lists is dropped on write, as the server's model binding drops it (there is no
+ * `Status` any more: go-octopusdeploy's Machine still reads one, which a server leaves out).
+ */
+const MACHINE_FIELDS = [
+  "Architecture",
+  "Endpoint",
+  "HasLatestCalamari",
+  "HealthStatus",
+  "IsDisabled",
+  "IsInProcess",
+  "MachinePolicyId",
+  "Name",
+  "OperatingSystem",
+  "OperatingSystemVersion",
+  "ShellName",
+  "ShellVersion",
+  "SkipInitialHealthCheck",
+  "Slug",
+  "StatusSummary",
+  "Thumbprint",
+  "Uri",
+] as const;
+const TARGET_FIELDS = [
+  ...MACHINE_FIELDS,
+  "EnvironmentIds",
+  "Roles",
+  "TenantIds",
+  "TenantTags",
+  "TenantedDeploymentParticipation",
+];
+const WORKER_FIELDS = [...MACHINE_FIELDS, "WorkerPoolIds"];
+
+/**
+ * Fields the server keeps up to date itself, from health checks: the resource has them, the
+ * create command does not (the API reference's request bodies, CreateWorkerCommand and the
+ * deployment target's, take none of them), so what a client sends is ignored and the value
+ * stays the server's. The provider agrees: its import tests ignore exactly these when they
+ * compare what they wrote with what the server reads back (terraform-provider-octopusdeploy
+ * v1.17.0 octopusdeploy_framework/resource_listening_tentacle_deployment_target_test.go,
+ * ImportStateVerifyIgnore: has_latest_calamari, health_status, is_in_process,
+ * operating_system, shell_name, shell_version, status, status_summary,
+ * tentacle_version_details). Until a health check runs, a server reports "Unknown".
+ * `undefined` means not served until a health check reports it.
+ */
+const SERVER_OWNED: Record<string, JsonObject[string] | undefined> = {
   HealthStatus: "Unknown",
   HasLatestCalamari: true,
   StatusSummary: "",
   IsInProcess: false,
+  ShellName: "Unknown",
+  ShellVersion: "Unknown",
+  OperatingSystem: "Unknown",
+  OperatingSystemVersion: undefined,
+  Architecture: "Unknown",
 };
 
 function serverOwned(doc: JsonObject, existing: JsonObject | undefined): void {
-  for (const [key, value] of Object.entries(SERVER_OWNED)) doc[key] = existing?.[key] ?? value;
+  for (const [key, value] of Object.entries(SERVER_OWNED)) {
+    const kept = existing?.[key] ?? value;
+    if (kept === undefined) delete doc[key];
+    else doc[key] = kept;
+  }
+}
+
+/**
+ * A Tentacle's version details are what its last health check found (OctopusDeploy/docs,
+ * octopus-rest-api/examples/deployment-targets/check-for-tentacle-upgrades reads Version,
+ * UpgradeSuggested and UpgradeRequired from Endpoint.TentacleVersionDetails): none is known
+ * before one runs, whatever a client sends. UpgradeLocked is the one a client sets (the
+ * provider's tentacle_version_details block sends it, go-octopusdeploy
+ * pkg/machines/tentacle_version_details.go).
+ */
+function tentacleVersionDetails(endpoint: JsonObject, existing: JsonObject | undefined): void {
+  const sent = isObject(endpoint.TentacleVersionDetails) ? endpoint.TentacleVersionDetails : {};
+  const before = isObject(existing?.Endpoint) ? existing.Endpoint.TentacleVersionDetails : undefined;
+  const server = isObject(before) ? before : {};
+  endpoint.TentacleVersionDetails = {
+    UpgradeLocked:
+      typeof sent.UpgradeLocked === "boolean" ? sent.UpgradeLocked : (server.UpgradeLocked ?? false),
+    Version: server.Version ?? null,
+    UpgradeSuggested: server.UpgradeSuggested ?? false,
+    UpgradeRequired: server.UpgradeRequired ?? false,
+  };
 }
 
 function normaliseEndpoint(
@@ -57,6 +133,7 @@ function normaliseEndpoint(
   if (typeof endpoint.ClusterCertificate === "string")
     requireRef(ctx, "Certificates", endpoint.ClusterCertificate, `${what} certificate`);
   if (style === "KubernetesTentacle") kubernetesAgent(endpoint, doc, existing, what);
+  if (style === "TentaclePassive" || style === "TentacleActive") tentacleVersionDetails(endpoint, existing);
   if (style === "AzureWebApp" || style === "AzureCloudService") azureAccount(ctx, endpoint, style, what);
   if (style === "AzureWebApp") {
     if (!endpoint.WebAppName || !endpoint.ResourceGroupName)
@@ -166,17 +243,9 @@ function serviceFabric(endpoint: JsonObject, what: string): void {
 const machineCommon = (ctx: EngineContext): JsonObject => ({
   IsDisabled: false,
   MachinePolicyId: defaultPolicy(ctx),
-  Status: "Unknown",
-  HealthStatus: "Unknown",
-  HasLatestCalamari: true,
-  StatusSummary: "",
-  IsInProcess: false,
+  SkipInitialHealthCheck: false,
   Thumbprint: null,
   Uri: null,
-  ShellName: "Unknown",
-  ShellVersion: "Unknown",
-  OperatingSystem: "Unknown",
-  Architecture: "Unknown",
 });
 
 export const machines: ResourceDef = {
@@ -186,6 +255,7 @@ export const machines: ResourceDef = {
   scope: "space",
   link: "Machines",
   required: ["Name", "Endpoint"],
+  fields: TARGET_FIELDS,
   slug: true,
   beforeDelete: (doc, ctx) => forgetScopeValue(ctx, String(doc.Id)),
   defaults: (_doc, ctx) => ({
@@ -232,6 +302,7 @@ export const workers: ResourceDef = {
   scope: "space",
   link: "Workers",
   required: ["Name", "Endpoint"],
+  fields: WORKER_FIELDS,
   slug: true,
   defaults: (_doc, ctx) => ({ ...machineCommon(ctx), WorkerPoolIds: [] }),
   normalise: (doc, ctx, existing) => {

@@ -7,6 +7,7 @@ import { isObject, requireRef } from "./common.js";
 import { normaliseTemplates } from "./library.js";
 import { createProcess } from "./processes.js";
 import { createVariableSet } from "./variables.js";
+import { versionControlled, versionControlledLinks } from "./version-control.js";
 
 /** The project fields the deployment settings endpoint exposes. */
 const SETTINGS_FIELDS = [
@@ -134,6 +135,7 @@ export const projects: ResourceDef = {
       ConvertToVcs: `${self}/git/convert`,
       Summary: `${self}/summary`,
       Web: `/app#/${String(doc.SpaceId)}/projects/${String(doc.Id)}`,
+      ...versionControlledLinks(doc, self),
     };
   },
 };
@@ -166,7 +168,8 @@ function releaseCreation(doc: JsonObject, ctx: EngineContext, what: string): voi
   if (step && typeof step.Id === "string") strategy.ReleaseCreationPackageStepId = step.Id;
 }
 
-function settingsView(project: JsonObject): JsonObject {
+/** A project's deployment settings; a version-controlled project's on a git ref. */
+function settingsView(project: JsonObject, ref?: string): JsonObject {
   const view: JsonObject = {
     Id: `deploymentsettings-${String(project.Id)}`,
     ProjectId: project.Id ?? null,
@@ -175,7 +178,10 @@ function settingsView(project: JsonObject): JsonObject {
   };
   for (const field of SETTINGS_FIELDS)
     if (field !== "ProjectConnectivityPolicy") view[field] = project[field] ?? null;
-  view.Links = { Self: `/api/${String(project.SpaceId)}/projects/${String(project.Id)}/deploymentsettings` };
+  const at = ref === undefined ? "" : `/${encodeURIComponent(ref)}`;
+  view.Links = {
+    Self: `/api/${String(project.SpaceId)}/projects/${String(project.Id)}${at}/deploymentsettings`,
+  };
   return view;
 }
 
@@ -184,28 +190,40 @@ function childrenOf(ctx: EngineContext, type: string, projectId: string): JsonOb
 }
 
 export const projectRoutes: Route[] = [
-  {
-    method: "GET",
-    path: "/projects/:id/deploymentsettings",
-    scope: "space",
-    handler: ({ ctx, engine, params }) => ({
-      body: settingsView(engine.get("Projects", ctx.spaceId, params.id!)),
-    }),
-  },
-  {
-    method: "PUT",
-    path: "/projects/:id/deploymentsettings",
-    scope: "space",
-    handler: ({ ctx, engine, params, body }) => {
-      const project = engine.get("Projects", ctx.spaceId, params.id!);
-      if (!body) throw badRequest("A request body is required.");
-      const next: JsonObject = { ...project };
-      if (body.ConnectivityPolicy !== undefined) next.ProjectConnectivityPolicy = body.ConnectivityPolicy;
-      for (const field of SETTINGS_FIELDS)
-        if (field !== "ProjectConnectivityPolicy" && body[field] !== undefined) next[field] = body[field]!;
-      return { body: settingsView(engine.update("Projects", ctx.spaceId, params.id!, next)) };
-    },
-  },
+  // Deployment settings, and a version-controlled project's on a git ref (the sandbox keeps
+  // one branch: every ref reads and writes the same settings).
+  ...["/projects/:id/deploymentsettings", "/projects/:id/:ref/deploymentsettings"].flatMap(
+    (path): Route[] => [
+      {
+        method: "GET",
+        path,
+        scope: "space",
+        handler: ({ ctx, engine, params, path: at }) => {
+          const project = engine.get("Projects", ctx.spaceId, params.id!);
+          if (params.ref !== undefined) versionControlled(project, at);
+          return { body: settingsView(project, params.ref) };
+        },
+      },
+      {
+        method: "PUT",
+        path,
+        scope: "space",
+        handler: ({ ctx, engine, params, body, path: at }) => {
+          const project = engine.get("Projects", ctx.spaceId, params.id!);
+          if (params.ref !== undefined) versionControlled(project, at);
+          if (!body) throw badRequest("A request body is required.");
+          const next: JsonObject = { ...project };
+          if (body.ConnectivityPolicy !== undefined) next.ProjectConnectivityPolicy = body.ConnectivityPolicy;
+          for (const field of SETTINGS_FIELDS)
+            if (field !== "ProjectConnectivityPolicy" && body[field] !== undefined)
+              next[field] = body[field]!;
+          return {
+            body: settingsView(engine.update("Projects", ctx.spaceId, String(project.Id), next), params.ref),
+          };
+        },
+      },
+    ],
+  ),
   ...(["Channels", "Runbooks", "ProjectTriggers"] as const).map(
     (type): Route => ({
       method: "GET",

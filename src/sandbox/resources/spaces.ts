@@ -1,5 +1,6 @@
 import type { ResourceDef } from "../engine.js";
 import type { JsonObject } from "../secrets.js";
+import { BUILT_IN_FEED_ID, BUILT_IN_RELEASES_FEED_ID } from "./feeds.js";
 import { createDefaultRetentionPolicies } from "./retention.js";
 import { createSpaceManagers } from "./user-roles.js";
 
@@ -57,8 +58,8 @@ export const spaces: ResourceDef = {
           WorkerPoolType: "DynamicWorkerPool",
           WorkerType: type,
         });
-    engine.create("Feeds", spaceId, builtInFeed(spaceId), { keepId: true });
-    engine.create("Feeds", spaceId, releasesFeed(spaceId), { keepId: true });
+    engine.create("Feeds", spaceId, builtInFeed(), { keepId: true });
+    engine.create("Feeds", spaceId, releasesFeed(), { keepId: true });
     engine.create("ProjectGroups", spaceId, { Name: SPACE_DEFAULTS.projectGroup, Description: "" });
     createSpaceManagers(ctx, spaceId);
     createDefaultRetentionPolicies(ctx, spaceId);
@@ -67,26 +68,25 @@ export const spaces: ResourceDef = {
     for (const def of ctx.engine.defs.values()) {
       if (def.scope !== "space") continue;
       for (const doc of ctx.engine.docs(def.type, String(space.Id)))
-        ctx.store.delete(def.type, String(doc.Id));
+        ctx.store.delete(def.type, String(doc.Id), String(space.Id));
     }
   },
   links: (_doc, self) => ({ SpaceHome: `/api/${self.split("/").pop()}` }),
 };
 
 /** The feed of releases that Deploy a release steps reference. */
-function releasesFeed(spaceId: string): JsonObject {
+function releasesFeed(): JsonObject {
   return {
-    Id: spaceId === "Spaces-1" ? "feeds-builtin-releases" : `feeds-builtin-releases-${spaceId.toLowerCase()}`,
+    Id: BUILT_IN_RELEASES_FEED_ID,
     Name: "Octopus Server Releases (built-in)",
     FeedType: "OctopusProject",
     PackageAcquisitionLocationOptions: ["NotAcquired"],
   };
 }
 
-function builtInFeed(spaceId: string): JsonObject {
+function builtInFeed(): JsonObject {
   return {
-    // Octopus names the built-in feed feeds-builtin; IDs here are unique across spaces.
-    Id: spaceId === "Spaces-1" ? "feeds-builtin" : `feeds-builtin-${spaceId.toLowerCase()}`,
+    Id: BUILT_IN_FEED_ID,
     Name: SPACE_DEFAULTS.builtInFeed,
     FeedType: "BuiltIn",
     IsBuiltInRepoSyncEnabled: false,
