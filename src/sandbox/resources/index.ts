@@ -80,7 +80,12 @@ const systemRoutes: Route[] = [
     method: "GET",
     path: "/configuration/feature-toggles",
     scope: "system",
-    handler: () => ({ body: { FeatureToggles: [] } }),
+    // The provider reads this once (octopusdeploy_framework/config.go SetFeatureToggles) and uses
+    // the newer tenant variable endpoints only when CommonVariableScopingFeatureToggle is on
+    // (resource_tenant_common_variable.go supportsV2); servers have it from 2025.2.
+    handler: () => ({
+      body: { FeatureToggles: [{ Name: "CommonVariableScopingFeatureToggle", IsEnabled: true }] },
+    }),
   },
   {
     method: "GET",
