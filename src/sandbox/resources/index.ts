@@ -1,7 +1,7 @@
 import type { ResourceDef } from "../engine.js";
 import type { Route } from "../routes.js";
 import { accounts, certificates, gitCredentials } from "./accounts.js";
-import { environments } from "./environments.js";
+import { environmentRoutes, environments, parentEnvironments } from "./environments.js";
 import { feeds } from "./feeds.js";
 import { deploymentFreezes, freezeRoutes } from "./freezes.js";
 import {
@@ -40,6 +40,7 @@ export const RESOURCE_DEFS: readonly ResourceDef[] = [
   users,
   userRoles,
   environments,
+  parentEnvironments,
   projectGroups,
   lifecycles,
   machinePolicies,
@@ -119,6 +120,7 @@ const systemRoutes: Route[] = [
 /** Routes beyond the generic collection routes; matched first, in this order. */
 export const ROUTES: readonly Route[] = [
   ...systemRoutes,
+  ...environmentRoutes,
   ...projectRoutes,
   ...tenantRoutes,
   ...templateRoutes,
