@@ -93,4 +93,20 @@ describe("community step templates", () => {
     );
     expect(missing.status).toBe(404);
   });
+
+  it("a SyncCommunityActionTemplates task is done at once; no other task can be started", async () => {
+    const task = await api("POST", "/api/tasks", {
+      Name: "SyncCommunityActionTemplates",
+      Description: "sync",
+    });
+    expect(task.status).toBe(201);
+    expect(task.json).toMatchObject({
+      Name: "SyncCommunityActionTemplates",
+      State: "Success",
+      IsCompleted: true,
+    });
+    const details = await api("GET", `/api/tasks/${task.json.Id}/details`);
+    expect(details.json.Task).toMatchObject({ Id: task.json.Id, State: "Success" });
+    expect((await api("POST", "/api/tasks", { Name: "Backup" })).status).toBe(400);
+  });
 });

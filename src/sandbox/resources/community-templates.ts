@@ -1,5 +1,5 @@
 import type { EngineContext } from "../engine.js";
-import { ApiError, notFound } from "../errors.js";
+import { ApiError, badRequest, notFound } from "../errors.js";
 import type { Route } from "../routes.js";
 import type { JsonObject } from "../secrets.js";
 
@@ -150,7 +150,70 @@ function installRoute(method: "POST" | "PUT", withSpace: boolean): Route {
   };
 }
 
+/**
+ * POST /api/tasks with Name SyncCommunityActionTemplates asks a server to download the library
+ * again; the provider's TestAccOctopusCommunityStepTemplate starts one and polls
+ * /api/tasks/{id}/details until it is done (forceCommunityStepTemplateRefresh; go-octopusdeploy
+ * pkg/tasks/task_service.go GetDetails). The sandbox's catalogue is built in, so the task is
+ * done at once. It is the only task a client can start here.
+ */
+const syncTaskRoutes: Route[] = [
+  {
+    method: "POST",
+    path: "/tasks",
+    scope: "system",
+    handler: ({ ctx, body }) => {
+      const name = typeof body?.Name === "string" ? body.Name : "";
+      if (name !== "SyncCommunityActionTemplates")
+        throw badRequest(
+          `The sandbox cannot run a task named '${name}'; it runs SyncCommunityActionTemplates only.`,
+        );
+      const now = new Date().toISOString();
+      const id = ctx.store.nextId("ServerTasks");
+      const task = {
+        Id: id,
+        Name: name,
+        Description:
+          typeof body?.Description === "string" ? body.Description : "Synchronize Community Step Templates",
+        SpaceId: null,
+        State: "Success",
+        QueueTime: now,
+        StartTime: now,
+        CompletedTime: now,
+        IsCompleted: true,
+        FinishedSuccessfully: true,
+        HasWarningsOrErrors: false,
+        ErrorMessage: "",
+        Duration: "0 seconds",
+      };
+      ctx.store.put("Tasks", task);
+      return {
+        status: 201,
+        body: { ...task, Links: { Self: `/api/tasks/${id}`, Details: `/api/tasks/${id}/details` } },
+      };
+    },
+  },
+  {
+    method: "GET",
+    path: "/tasks/:id/details",
+    scope: "system",
+    handler: ({ engine, params }) => {
+      const task = engine.get("Tasks", undefined, params.id!);
+      return {
+        body: {
+          Task: { ...task, Links: { Self: `/api/tasks/${String(task.Id)}` } },
+          ActivityLogs: [],
+          PhysicalLogSize: 0,
+          Progress: { ProgressPercentage: task.IsCompleted === true ? 100 : 0, EstimatedTimeRemaining: "" },
+          Links: { Self: `/api/tasks/${String(task.Id)}/details` },
+        },
+      };
+    },
+  },
+];
+
 export const communityTemplateRoutes: Route[] = [
+  ...syncTaskRoutes,
   installRoute("POST", true),
   installRoute("POST", false),
   installRoute("PUT", true),
