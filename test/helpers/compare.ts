@@ -179,10 +179,24 @@ export function secretValue(sandbox: Sandbox, sourceId: string, path: string): s
   let doc: unknown;
   let docPath = path;
   if (tv) {
-    doc = sandbox.reveal("TenantVariables", `tenantvariables-${tv[1]}`);
-    docPath = path
-      .replace(/^LibraryVariables\.([^.]+)\.Variables\./, "Library.$1.")
-      .replace(/^ProjectVariables\.([^.]+)\.Variables\./, "Project.$1.");
+    // The sandbox keeps tenant variables as the server's V2 variables, each with its scope
+    // (src/sandbox/resources/tenant-variables.ts); the manifest names them by the V1 document.
+    const stored = sandbox.reveal("TenantVariables", `tenantvariables-${tv[1]}`) as
+      | Record<string, Record<string, Record<string, Array<{ Value: unknown; EnvironmentIds: string[] }>>>>
+      | undefined;
+    const lib = /^LibraryVariables\.([^.]+)\.Variables\.(.+)$/.exec(path);
+    const proj = /^ProjectVariables\.([^.]+)\.Variables\.([^.]+)\.(.+)$/.exec(path);
+    const entries = lib
+      ? stored?.CommonVariables?.[lib[1]!]?.[lib[2]!]
+      : proj
+        ? stored?.ProjectVariables?.[proj[1]!]?.[proj[3]!]
+        : undefined;
+    const entry = lib
+      ? entries?.find((e) => e.EnvironmentIds.length === 0)
+      : (entries?.find((e) => e.EnvironmentIds.includes(proj?.[2] ?? "")) ??
+        entries?.find((e) => e.EnvironmentIds.length === 0));
+    doc = { value: entry?.Value };
+    docPath = "value";
   } else {
     const found = sandbox.store.find(sourceId);
     if (!found) return undefined;

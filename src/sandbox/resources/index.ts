@@ -1,7 +1,7 @@
 import type { ResourceDef } from "../engine.js";
 import type { Route } from "../routes.js";
 import { accounts, certificates, gitCredentials } from "./accounts.js";
-import { environments } from "./environments.js";
+import { environmentRoutes, environments, parentEnvironments } from "./environments.js";
 import { feeds } from "./feeds.js";
 import { deploymentFreezes, freezeRoutes } from "./freezes.js";
 import {
@@ -41,6 +41,7 @@ export const RESOURCE_DEFS: readonly ResourceDef[] = [
   users,
   userRoles,
   environments,
+  parentEnvironments,
   projectGroups,
   lifecycles,
   machinePolicies,
@@ -81,7 +82,12 @@ const systemRoutes: Route[] = [
     method: "GET",
     path: "/configuration/feature-toggles",
     scope: "system",
-    handler: () => ({ body: { FeatureToggles: [] } }),
+    // The provider reads this once (octopusdeploy_framework/config.go SetFeatureToggles) and uses
+    // the newer tenant variable endpoints only when CommonVariableScopingFeatureToggle is on
+    // (resource_tenant_common_variable.go supportsV2); servers have it from 2025.2.
+    handler: () => ({
+      body: { FeatureToggles: [{ Name: "CommonVariableScopingFeatureToggle", IsEnabled: true }] },
+    }),
   },
   {
     method: "GET",
@@ -115,6 +121,7 @@ const systemRoutes: Route[] = [
 /** Routes beyond the generic collection routes; matched first, in this order. */
 export const ROUTES: readonly Route[] = [
   ...systemRoutes,
+  ...environmentRoutes,
   ...projectRoutes,
   ...versionControlRoutes,
   ...tenantRoutes,

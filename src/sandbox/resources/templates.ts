@@ -3,6 +3,7 @@ import { badRequest, notFound } from "../errors.js";
 import type { Route } from "../routes.js";
 import type { JsonObject } from "../secrets.js";
 import { isObject } from "./common.js";
+import { communityTemplateRoutes, loadCommunityCatalogue } from "./community-templates.js";
 import { normaliseTemplates } from "./library.js";
 
 /**
@@ -53,9 +54,8 @@ export const actionTemplates: ResourceDef = {
  * Community step templates: the Community Library's templates, server-wide, at
  * /api/communityactiontemplates, linked from the root document as CommunityActionTemplates
  * (go-octopusdeploy reads that link: pkg/client/octopusdeploy.go, pkg/constants). A server
- * fills the collection by downloading the online library (a SyncCommunityActionTemplates
- * task); the sandbox has no copy of the library, so it stays empty, as on a server that
- * cannot reach library.octopus.com.
+ * fills the collection by downloading the online library; the sandbox starts with a small
+ * built-in catalogue instead (community-templates.ts), and installs them into spaces.
  */
 export const communityActionTemplates: ResourceDef = {
   type: "CommunityActionTemplates",
@@ -65,9 +65,11 @@ export const communityActionTemplates: ResourceDef = {
   link: "CommunityActionTemplates",
   creatable: false,
   deletable: false,
+  init: loadCommunityCatalogue,
 };
 
 export const templateRoutes: Route[] = [
+  ...communityTemplateRoutes,
   {
     method: "GET",
     path: "/actiontemplates/:id/versions/:version",
