@@ -5,7 +5,7 @@ import { flat } from "../util/strings.js";
 import { type Adoption, planAdoption } from "./adopt.js";
 import { converterFor } from "./converters/index.js";
 import { dummyValue } from "./dummies.js";
-import { EmitContext, ExportState, idKey, ModuleBuilder, type Secret } from "./emit.js";
+import { EmitContext } from "./emit.js";
 import {
   attr,
   type Block,
@@ -26,6 +26,8 @@ import {
   tuple,
 } from "./hcl/model.js";
 import { printFile } from "./hcl/print.js";
+import type { Secret } from "./inputs.js";
+import { idKey } from "./lookups.js";
 import {
   type ExportFile,
   MANIFEST_FORMAT,
@@ -33,9 +35,11 @@ import {
   type ManifestResource,
   wholeText,
 } from "./manifest.js";
+import { ModuleBuilder } from "./module-builder.js";
 import { movesSince, type TrackedResource } from "./moves.js";
 import { renderReadme } from "./readme.js";
 import { type Plan, planExport, type SelectionOptions } from "./selection.js";
+import { ExportState } from "./state.js";
 
 export type SecretDefaults = "none" | "dummy" | "octostache";
 export type Backend = "s3" | "azurerm" | "gcs" | "local";
