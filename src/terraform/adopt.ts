@@ -1,12 +1,19 @@
 import type { GraphNode, SpaceGraph } from "../graph/graph.js";
 import { identityOf } from "../graph/identity.js";
 import { type ImportKind, REGISTRY } from "../registry/index.js";
+import { groupBy } from "../util/collections.js";
+import { cmp } from "../util/strings.js";
+import { fileText, moduleName } from "./blocks.js";
+import { trackedResources } from "./earlier.js";
+import { attr, block, comment, ref, str } from "./hcl/model.js";
+import type { Manifest } from "./manifest.js";
 
 /**
  * Adoption: for each resource an export writes, its counterpart already on the destination,
  * found by name (and by project, owner, step, scope where names are only unique within
  * those), and the ID the provider's import takes for it. A first apply then imports these
- * instead of failing on a name already in use or creating a duplicate.
+ * instead of failing on a name already in use or creating a duplicate: the import blocks
+ * are written in each module's root and in the root of all modules (addImportBlocks).
  */
 
 export interface AdoptableResource {
@@ -245,4 +252,43 @@ class Finder {
   key(node: GraphNode): string | undefined {
     return identityOf(this.graph, node);
   }
+}
+
+/**
+ * Import blocks for what the destination already holds: in each module's own root and in the
+ * root of all modules (Terraform reads import blocks only in a root module).
+ */
+export function addImportBlocks(
+  manifest: Manifest,
+  source: SpaceGraph,
+  destination: SpaceGraph,
+  files: Map<string, string>,
+): void {
+  const result = planAdoption(
+    manifest.resources.map((r) => ({ ...trackedResources({ resources: [r] })[0]!, name: r.name })),
+    source,
+    destination,
+  );
+  const address = (module: string, local: string) =>
+    module === "" ? local : `module.${moduleName(module)}.${local}`;
+  const blockOf = (a: Adoption) =>
+    block("import", [], [attr("to", ref(...address(a.module, a.local).split("."))), attr("id", str(a.id))]);
+  const header = comment(
+    `Already on the destination (space ${destination.space.Name}), found by name: the first apply imports these instead of creating them.`,
+  );
+  if (result.imports.length) {
+    if (manifest.layout === "modules") {
+      for (const [module, list] of groupBy(result.imports, (a) => a.module))
+        files.set(`${module}/imports.tf`, fileText([header, ...list.map(blockOf)]));
+    }
+    files.set("imports.tf", fileText([header, ...result.imports.map(blockOf)]));
+  }
+  manifest.imports = result.imports.map((a) => ({ address: address(a.module, a.local), id: a.id }));
+  for (const { resource, destinationId } of result.cannotImport) {
+    manifest.warnings.push({
+      subject: `${resource.type.replace("octopusdeploy_", "").replaceAll("_", " ")} "${resource.name}"`,
+      message: `already exists on the destination (${destinationId}) and the provider cannot import it: delete or rename it there before applying, or leave it out with a filter`,
+    });
+  }
+  manifest.warnings.sort((a, b) => cmp(`${a.subject} ${a.message}`, `${b.subject} ${b.message}`));
 }

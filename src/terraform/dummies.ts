@@ -1,4 +1,4 @@
-import type { SecretKind } from "./emit.js";
+import type { SecretKind } from "./inputs.js";
 
 /**
  * Placeholder secrets for --secret-defaults dummy: valid for their field, so a module

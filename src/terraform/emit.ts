@@ -1,333 +1,17 @@
 import type { GraphNode, SpaceGraph } from "../graph/graph.js";
-import { type IdMatch, idFields, isExpression } from "../registry/fields.js";
-import { type Doc, docType, lookupOf, singularOf } from "../registry/index.js";
-import {
-  attr,
-  type Block,
-  type BodyItem,
-  block,
-  call,
-  type Expr,
-  eq,
-  forList,
-  index,
-  type Lazy,
-  nul,
-  num,
-  ref,
-  str,
-} from "./hcl/model.js";
-import { Namespace } from "./naming.js";
-
-/** Inputs every module takes (Octoterra's names). */
-export const STANDARD_INPUTS = ["octopus_server", "octopus_apikey", "octopus_space_id"] as const;
-
-/** The input through which the root passes the IDs of what other modules create. */
-export const IDS_INPUT = "octoport_ids";
-
-export type SecretKind =
-  | "password"
-  | "token"
-  | "certificate"
-  | "certificate-pem"
-  | "certificate-password"
-  | "ssh-key"
-  | "text";
-
-/** A sensitive value that becomes a Terraform variable. */
-export interface Secret {
-  /** Terraform variable name in the roots (unique across the whole export). */
-  name: Lazy;
-  /** What the name is made from. */
-  key: string;
-  description: string;
-  kind: SecretKind;
-  /** The document the value belongs to and the field, for the manifest and tfvars example. */
-  sourceId: string;
-  field: string;
-  /** Where the value is in the source document, e.g. Password or Variables[Id=...].Value. */
-  path: string;
-  /** Value to use as `#{...}` for --secret-defaults octostache. */
-  octostache: string;
-}
-
-export interface Warning {
-  /** What it is about, e.g. project "Orders API". */
-  subject: string;
-  message: string;
-}
-
-/** One resource the export writes, for the manifest. */
-export interface EmittedResource {
-  sourceId: string;
-  /** What in the source document it is, when one document gives several (a step, a variable). */
-  sourcePart?: string;
-  sourceType: string;
-  name: string;
-  type: string;
-  module: string;
-  label: Lazy;
-}
-
-/** A name in a module's namespace for one block type, resolved when printed. */
-class Name implements Lazy {
-  constructor(
-    private readonly ns: Namespace,
-    private readonly key: string,
-  ) {
-    ns.claim(key);
-  }
-
-  resolve(): string {
-    return this.ns.get(this.key);
-  }
-}
+import { isExpression } from "../registry/fields.js";
+import { docType, lookupOf, singularOf } from "../registry/index.js";
+import type { ExportPlan } from "./export-plan.js";
+import { attr, type BodyItem, block, type Expr, type Lazy, ref, str } from "./hcl/model.js";
+import type { SecretKind } from "./inputs.js";
+import type { ModuleBuilder } from "./module-builder.js";
+import type { ExportState, Primary } from "./state.js";
 
 /**
- * Everything that goes into one module: resource and data blocks by file, inputs, outputs.
- * Its names (of blocks, and of the inputs its secrets come in by) depend only on what is in
- * it, so a module is printed as soon as its documents are converted, and then released.
+ * What a converter sees while it converts one document: where to write resources, references
+ * to other documents (in this module, passed in, or looked up by name), secrets as inputs,
+ * tags, the values of ID-holding fields, and warnings.
  */
-export class ModuleBuilder {
-  readonly files = new Map<string, Block[]>();
-  readonly secrets = new Set<Secret>();
-  /** Modules this one looks things up from: they must apply first. */
-  readonly dependsOn = new Set<string>();
-  private readonly namespaces = new Map<string, Namespace>();
-  private readonly lookups = new Map<string, Expr>();
-  private readonly addresses = new Set<string>();
-  private readonly lookupLabels = new Map<string, Lazy>();
-  /** Lookups that are never passed in, so have no count: always one data source. */
-  private readonly uncounted = new Set<string>();
-  private readonly inputs = new Namespace().reserve("octopus_space_id", IDS_INPUT);
-  private readonly inputNames = new Map<Secret, Lazy>();
-  /** The documents whose primary resource is in this module. */
-  readonly primaries: string[] = [];
-  /** Process steps' actions declared here, so variables scoped to them can refer to them. */
-  readonly actions = new Map<string, { name: string; expr: Expr }>();
-
-  constructor(
-    /** "" for the single layout, "space" or "projects/<slug>" otherwise. */
-    readonly path: string,
-    readonly title: string,
-  ) {}
-
-  /**
-   * The input a secret comes into this module by. The single layout's module is the root, so
-   * it takes the export's name; a module of the modules layout names its inputs among its own
-   * secrets (equal to the export's names unless two of the whole export's collide), and the
-   * roots that call it pass each in from the root variable.
-   */
-  input(secret: Secret): Lazy {
-    this.secrets.add(secret);
-    if (this.path === "") return secret.name;
-    let name = this.inputNames.get(secret);
-    if (!name) {
-      name = new Name(this.inputs, secret.key);
-      this.inputNames.set(secret, name);
-    }
-    return name;
-  }
-
-  /**
-   * Drops what converting the module needed once its files are printed: its blocks, lookups,
-   * actions, names and the list of its primary documents. Its secrets and their inputs stay,
-   * for the roots.
-   */
-  release(): void {
-    this.files.clear();
-    this.lookups.clear();
-    this.lookupLabels.clear();
-    this.uncounted.clear();
-    this.addresses.clear();
-    this.actions.clear();
-    this.namespaces.clear();
-    this.primaries.length = 0;
-  }
-
-  namespace(kind: "resource" | "data" | "local", type: string): Namespace {
-    const key = `${kind}:${type}`;
-    let ns = this.namespaces.get(key);
-    if (!ns) {
-      ns = new Namespace();
-      this.namespaces.set(key, ns);
-    }
-    return ns;
-  }
-
-  name(kind: "resource" | "data" | "local", type: string, key: string): Lazy {
-    return new Name(this.namespace(kind, type), key);
-  }
-
-  /** Guards against two resources of one type made from the same key (they would share a name). */
-  claimAddress(type: string, key: string): void {
-    const id = `${type} ${key}`;
-    if (this.addresses.has(id))
-      throw new Error(`two ${type} resources in ${this.path || "the module"} are both named from "${id}"`);
-    this.addresses.add(id);
-  }
-
-  add(file: string, b: Block): void {
-    const list = this.files.get(file);
-    if (list) list.push(b);
-    else this.files.set(file, [b]);
-  }
-
-  /**
-   * The ID of `node` in the destination (or another attribute), as a local of this module:
-   * the ID the root passes in, else found by name through a data source in this module (one
-   * data block per node) checked with a postcondition that names what is missing. The local
-   * follows its data block in lookups.tf, and resources refer to it by name.
-   */
-  lookup(
-    node: GraphNode,
-    extra: BodyItem[] = [],
-    owner?: string,
-    home?: string,
-    attribute = "id",
-    absent = "it is outside this export",
-  ): Expr {
-    const cacheKey = `${node.id} ${attribute}`;
-    const cached = this.lookups.get(cacheKey);
-    if (cached) return cached;
-    const spec = lookupOf(node.type);
-    if (!spec) throw new Error(`no lookup for ${node.type}`);
-    const what = singularOf(node.type);
-    const key = idKey(node, owner);
-    const byType = spec.filterBy?.(node.doc as Record<string, unknown>);
-    let label = this.lookupLabels.get(node.id);
-    if (!label) {
-      label = this.name("data", spec.data, owner ? `${owner} ${node.name}` : node.name);
-      this.lookupLabels.set(node.id, label);
-      const filter = byType
-        ? attr(byType.attribute, str(byType.value))
-        : spec.exactName || spec.single
-          ? attr("name", str(node.name))
-          : attr("partial_name", str(node.name));
-      const self = ref("self", spec.collection);
-      const condition = spec.single
-        ? { kind: "binary" as const, op: "!=" as const, left: self, right: nul }
-        : eq(
-            call(
-              "length",
-              byType ? self : forList("x", self, ref("x"), eq(ref("x", "name"), str(node.name))),
-            ),
-            num(1),
-          );
-      const hint = home === undefined ? absent : `apply ${home} first`;
-      const provided = call("contains", call("keys", ref("var", "octoport_ids")), str(key));
-      this.add(
-        "lookups.tf",
-        block(
-          "data",
-          [spec.data, label],
-          [
-            // Not needed when the root module passes the ID in (every module in one apply). Only
-            // what a module of this export creates can be passed in: anything else (a built-in,
-            // what is outside the export) is always looked up, without naming var.octoport_ids,
-            // whose every source would otherwise count as this lookup's dependency (a data
-            // source with a postcondition is read at apply whenever one has changes).
-            ...(home === undefined
-              ? []
-              : [
-                  attr("count", {
-                    kind: "conditional",
-                    condition: provided,
-                    whenTrue: num(0),
-                    whenFalse: num(1),
-                  }),
-                ]),
-            attr("space_id", ref("var", "octopus_space_id")),
-            filter,
-            ...extra,
-            ...(spec.single ? [] : [attr("skip", num(0)), attr("take", num(1000))]),
-            block(
-              "lifecycle",
-              [],
-              [
-                block(
-                  "postcondition",
-                  [],
-                  [
-                    attr("condition", condition),
-                    attr(
-                      "error_message",
-                      str(`The ${what} "${node.name}" was not found in the destination space (${hint}).`),
-                    ),
-                  ],
-                ),
-              ],
-            ),
-          ],
-        ),
-      );
-    }
-    const field = attribute === "id" ? (spec.idAttribute ?? "id") : attribute;
-    const collection = (d: Expr): Expr => ({ kind: "getattr", target: d, name: spec.collection });
-    const pick = (d: Expr): Expr =>
-      spec.single
-        ? { kind: "getattr", target: collection(d), name: field }
-        : spec.exactName || byType
-          ? { kind: "getattr", target: index(collection(d), 0), name: field }
-          : index(forList("x", collection(d), ref("x", field), eq(ref("x", "name"), str(node.name))), 0);
-    const passed = index(ref("var", "octoport_ids"), str(attribute === "id" ? key : `${key}/${attribute}`));
-    const expr =
-      home === undefined
-        ? pick(ref("data", spec.data, label))
-        : call("try", passed, call("one", forList("d", ref("data", spec.data, label), pick(ref("d")))));
-    if (home === undefined) this.uncounted.add(node.id);
-    const local = this.name("local", "", `${what} ${owner ? `${owner} ` : ""}${node.name} ${attribute}`);
-    const dataLabel = label;
-    this.add("lookups.tf", {
-      ...block("locals", [], [attr(local, expr)]),
-      sortKey: () => `data ${spec.data} ${dataLabel.resolve()} ~${local.resolve()}`,
-    });
-    const value = ref("local", local);
-    this.lookups.set(cacheKey, value);
-    return value;
-  }
-
-  /** The data block label a node was looked up under in this module. */
-  lookupLabel(id: string): Lazy | undefined {
-    return this.lookupLabels.get(id);
-  }
-
-  /** Whether a node's lookup is one data source (no count): it is never passed in. */
-  lookupUncounted(id: string): boolean {
-    return this.uncounted.has(id);
-  }
-}
-
-/** The key an ID is passed between modules under: "Environments:Production", "Channels:Orders API/Hotfix". */
-export function idKey(node: GraphNode, owner?: string): string {
-  return `${node.type}:${owner ? `${owner}/` : ""}${node.name}`;
-}
-
-/** Where each selected document goes, and how the export as a whole is doing. */
-export interface ExportPlan {
-  graph: SpaceGraph;
-  /** Module path of every document written as a resource (absent: looked up or left out). */
-  home: ReadonlyMap<string, string>;
-  /** Documents a filter left out: references to them are dropped (or looked up when required). */
-  excluded: ReadonlySet<string>;
-  /** Documents every space has and that are looked up, never created. */
-  defaults: ReadonlySet<string>;
-  layout: "modules" | "single";
-  /** Variable names a --exclude-variables filter leaves out. */
-  excludeVariable: (name: string) => boolean;
-  detachStepTemplates: boolean;
-  spreadSecrets: boolean;
-  /** Projects in apply order (levels flattened), for deciding where shared values go. */
-  projectOrder: readonly string[];
-}
-
-/** The resource a converter declares for a node, so others can refer to it before it is written. */
-export interface Primary {
-  type: string;
-  label: Lazy;
-  module: string;
-  written?: boolean;
-}
 
 /** What a converter sees while converting one document into one module. */
 export class EmitContext {
@@ -412,22 +96,21 @@ export class EmitContext {
       this.warn(`${what}: ${describe(target)} is left out by a filter, so the reference is dropped`);
       return undefined;
     }
-    const home = this.plan.home.get(id);
-    const primary = this.state.primaries.get(id);
-    if (home === this.module.path && primary)
-      return ref(primary.type, primary.label, options.attribute ?? "id");
+    const primary = this.localPrimary(id);
+    if (primary) return ref(primary.type, primary.label, options.attribute ?? "id");
     if (!lookupOf(target.type)) {
       this.warn(`${what}: ${describe(target)} cannot be looked up by name; dropped`);
       return undefined;
     }
     if (this.plan.excluded.has(id))
       this.warn(`${what}: ${describe(target)} is left out by a filter; it must exist in the destination`);
+    const home = this.plan.home.get(id);
     if (home !== undefined && home !== this.module.path) this.module.dependsOn.add(home);
     const absent = this.whyAbsent(target);
     if (target.type === "Channels") {
       const project = this.ref(target.projectId, what);
       const owner = this.graph.get(target.projectId ?? "")?.name;
-      return this.module.lookup(
+      return this.module.lookups.ref(
         target,
         project ? [attr("project_id", project)] : [],
         owner,
@@ -436,7 +119,7 @@ export class EmitContext {
         absent,
       );
     }
-    return this.module.lookup(target, [], undefined, home, options.attribute, absent);
+    return this.module.lookups.ref(target, [], undefined, home, options.attribute, absent);
   }
 
   /**
@@ -554,79 +237,6 @@ export class EmitContext {
     return this.state.variableNames.get(name.toLowerCase()) ?? 0;
   }
 
-  /** Whether an action uses a step template (and is written as a templated step). */
-  isTemplated(action: Record<string, unknown>): boolean {
-    if (this.plan.detachStepTemplates) return false;
-    const id = (action.Properties as Record<string, unknown> | undefined)?.["Octopus.Action.Template.Id"];
-    return typeof id === "string" && this.graph.get(id)?.type === "ActionTemplates";
-  }
-
-  /**
-   * An action's properties as written. With --detach-step-templates, a step that uses a template
-   * loses its link (Octopus.Action.Template.Id and .Version) and keeps the template's properties
-   * it already carries, with parameters it leaves unset filled from the template's defaults.
-   */
-  actionProperties(action: Record<string, unknown>, what: string): Record<string, unknown> {
-    const props = (action.Properties ?? {}) as Record<string, unknown>;
-    const templateId = props["Octopus.Action.Template.Id"];
-    if (!this.plan.detachStepTemplates || typeof templateId !== "string") return props;
-    const template = this.graph.get(templateId);
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(props)) {
-      if (k !== "Octopus.Action.Template.Id" && k !== "Octopus.Action.Template.Version") out[k] = v;
-    }
-    const doc = (template?.doc ?? {}) as Record<string, unknown>;
-    for (const p of (doc.Parameters ?? []) as Array<{ Name?: string; DefaultValue?: unknown }>) {
-      if (p.Name && !(p.Name in out) && typeof p.DefaultValue === "string") out[p.Name] = p.DefaultValue;
-    }
-    this.warn(
-      `${what} uses step template "${template?.name ?? templateId}"; it is detached (--detach-step-templates) and becomes a step of its own`,
-    );
-    return out;
-  }
-
-  /** template_id, template_version and parameters of a templated step. */
-  templateAttributes(action: Record<string, unknown>, what: string): BodyItem[] {
-    const props = (action.Properties ?? {}) as Record<string, unknown>;
-    const templateId = String(props["Octopus.Action.Template.Id"]);
-    const template = this.graph.get(templateId);
-    const params = (
-      ((template?.doc as Record<string, unknown>)?.Parameters ?? []) as Array<Record<string, unknown>>
-    ).map((p) => String(p.Name));
-    const values: Array<[string, Expr]> = [];
-    for (const name of [...params].sort()) {
-      const v = props[name];
-      if (typeof v === "string") values.push([name, str(v)]);
-    }
-    const out: BodyItem[] = [];
-    const id = this.ref(templateId, `${what} step template`);
-    if (id) out.push(attr("template_id", id));
-    // The destination has the template's current version only (numbered from 0 again).
-    const version = this.ref(templateId, `${what} step template`, { attribute: "version" });
-    if (version) out.push(attr("template_version", version));
-    const used = Number(props["Octopus.Action.Template.Version"] ?? 0);
-    const current = Number((template?.doc as Record<string, unknown> | undefined)?.Version ?? 0);
-    if (used !== current) {
-      this.warn(
-        `${what} uses version ${used} of step template "${template?.name}", not its latest (${current}); it gets the latest`,
-      );
-    }
-    if (values.length) out.push(attr("parameters", { kind: "object", entries: values }));
-    return out;
-  }
-
-  /** Property keys a templated step gets from its template (and so are not repeated). */
-  templateKeys(action: Record<string, unknown>): Set<string> {
-    const props = (action.Properties ?? {}) as Record<string, unknown>;
-    const template = this.graph.get(String(props["Octopus.Action.Template.Id"]))?.doc as
-      | Record<string, unknown>
-      | undefined;
-    const keys = new Set(["Octopus.Action.Template.Id", "Octopus.Action.Template.Version"]);
-    for (const k of Object.keys((template?.Properties ?? {}) as object)) keys.add(k);
-    for (const p of (template?.Parameters ?? []) as Array<{ Name?: string }>) if (p.Name) keys.add(p.Name);
-    return keys;
-  }
-
   /**
    * The value of a field, as written: where the registry says the field holds IDs (a typed
    * variable's value, a template's default, a tenant's value of such a template, a step property
@@ -685,24 +295,6 @@ export class EmitContext {
     return { kind: "template", parts };
   }
 
-  /**
-   * The exported projects, in apply order, that connect a tenant and include a library
-   * variable set: the tenant's values of the set's templates can be set once one of those
-   * connections exists on the destination.
-   */
-  commonVariableCarriers(tenantId: string, libraryVariableSetId: string): string[] {
-    const tenant = this.graph.get(tenantId);
-    const connected = ((tenant?.doc as Doc | undefined)?.ProjectEnvironments ?? {}) as Record<
-      string,
-      unknown
-    >;
-    return this.plan.projectOrder.filter((projectId) => {
-      if (!Object.hasOwn(connected, projectId) || this.plan.home.get(projectId) === undefined) return false;
-      const sets = (this.graph.get(projectId)?.doc as Doc | undefined)?.IncludedLibraryVariableSetIds;
-      return Array.isArray(sets) && sets.includes(libraryVariableSetId);
-    });
-  }
-
   /** Records the resource that connects a tenant to a project, for what must be written after it. */
   tenantLink(tenantId: string, projectId: string, label: Lazy): void {
     this.state.tenantLinks.set(`${tenantId} ${projectId}`, { label, module: this.module.path });
@@ -721,114 +313,14 @@ export class EmitContext {
     return undefined;
   }
 
-  /** The destination ID of a library variable set's template, by the template's name. */
-  libraryTemplateId(lvsId: string, templateName: string, what: string): Expr | undefined {
-    const home = this.plan.home.get(lvsId);
-    const primary = this.state.primaries.get(lvsId);
-    if (home === this.module.path && primary)
-      return index(ref(primary.type, primary.label, "template_ids"), str(templateName));
-    const lvs = this.graph.get(lvsId);
-    if (!lvs) return undefined;
-    const id = this.ref(lvsId, what);
-    if (!id) return undefined;
-    // Passed in by the root module, or picked out of the looked-up set's templates by name.
-    const spec = lookupOf("LibraryVariableSets")!;
-    const label = this.module.lookupLabel(lvsId)!;
-    const templateOf = (d: Expr): Expr => {
-      const set = index(
-        forList(
-          "x",
-          { kind: "getattr", target: d, name: spec.collection },
-          ref("x"),
-          eq(ref("x", "name"), str(lvs.name)),
-        ),
-        0,
-      );
-      return index(
-        forList(
-          "t",
-          { kind: "getattr", target: set, name: "template" },
-          ref("t", "id"),
-          eq(ref("t", "name"), str(templateName)),
-        ),
-        0,
-      );
-    };
-    if (this.module.lookupUncounted(lvsId)) return templateOf(ref("data", spec.data, label));
-    return call(
-      "try",
-      index(ref("var", "octoport_ids"), str(`${idKey(lvs)}/template/${templateName}`)),
-      call("one", forList("d", ref("data", spec.data, label), templateOf(ref("d")))),
-    );
+  /** The primary resource of document `id` when this module writes it, else undefined. */
+  localPrimary(id: string): Primary | undefined {
+    const primary = this.state.primaries.get(id);
+    return primary && this.plan.home.get(id) === this.module.path ? primary : undefined;
   }
 
   warn(message: string): void {
     this.state.warnings.push({ subject: describe(this.node, this.graph), message });
-  }
-}
-
-/** State shared by every context of one export run. */
-export class ExportState {
-  readonly resources: EmittedResource[] = [];
-  readonly warnings: Warning[] = [];
-  readonly primaries = new Map<string, Primary>();
-  readonly tagLabels = new Map<string, Lazy>();
-  readonly actionNames = new Map<string, string>();
-  /** Each tenant's connection to a project, by `tenantId projectId`: its label and module. */
-  readonly tenantLinks = new Map<string, { label: Lazy; module: string }>();
-  private readonly secretNames = new Namespace().reserve(...STANDARD_INPUTS, IDS_INPUT);
-  /** How many variables of the space's variable sets have each name (lowercase). */
-  readonly variableNames = new Map<string, number>();
-  private readonly secrets = new Map<string, Secret>();
-  /** The ID-holding fields of each document read so far, by the object that holds them. */
-  private readonly idFieldsByHolder = new WeakMap<object, Map<string, IdMatch>>();
-  private readonly indexed = new WeakSet<object>();
-
-  /** Counted before any module is converted: documents may be released as modules are written. */
-  constructor(
-    graph: SpaceGraph,
-    /** Each secret input's name in an earlier export, by `sourceId path`: a secret keeps it. */
-    private readonly earlierNames: ReadonlyMap<string, string> = new Map(),
-  ) {
-    for (const set of graph.ofType("VariableSets")) {
-      for (const v of (set.doc as { Variables?: Array<{ Name?: unknown }> }).Variables ?? []) {
-        const key = String(v.Name).toLowerCase();
-        this.variableNames.set(key, (this.variableNames.get(key) ?? 0) + 1);
-      }
-    }
-  }
-
-  secret(key: string, fields: Omit<Secret, "name" | "key">): Secret {
-    let secret = this.secrets.get(key);
-    if (!secret) {
-      const earlier = this.earlierNames.get(`${fields.sourceId} ${fields.path}`);
-      if (earlier) this.secretNames.pin(key, earlier);
-      secret = { ...fields, key, name: new Name(this.secretNames, key) };
-      this.secrets.set(key, secret);
-    }
-    return secret;
-  }
-
-  /** The registry's ID field at `holder[key]` in document `of`, if it is one. */
-  idField(of: GraphNode, graph: SpaceGraph, holder: object, key: string): IdMatch | undefined {
-    if (!this.indexed.has(of.doc)) {
-      this.indexed.add(of.doc);
-      const find = (id: string) => graph.get(id)?.doc as Record<string, unknown> | undefined;
-      for (const m of idFields(of.type, of.doc, find)) {
-        if (m.isKey) continue;
-        let fields = this.idFieldsByHolder.get(m.holder);
-        if (!fields) {
-          fields = new Map();
-          this.idFieldsByHolder.set(m.holder, fields);
-        }
-        fields.set(m.key, m);
-      }
-    }
-    return this.idFieldsByHolder.get(holder)?.get(key);
-  }
-
-  allSecrets(): Secret[] {
-    return [...this.secrets.values()].sort((a, b) => a.name.resolve().localeCompare(b.name.resolve()));
   }
 }
 

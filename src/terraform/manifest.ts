@@ -1,4 +1,3 @@
-import type { Warning } from "./emit.js";
 import type { Move } from "./moves.js";
 
 /**
@@ -6,6 +5,12 @@ import type { Move } from "./moves.js";
  * document, the modules and their order, the secrets and where their values come from, the
  * warnings; and the types of the files an export is made of.
  */
+
+export interface Warning {
+  /** What it is about, e.g. project "Orders API". */
+  subject: string;
+  message: string;
+}
 
 export const MANIFEST_FORMAT = "octoport-export/v1";
 

@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import type { Lazy } from "./hcl/model.js";
 
 /**
  * The one name sanitiser. Terraform names (resources, data sources, variables, modules)
@@ -123,4 +124,18 @@ export class Namespace {
 /** A directory name for a module: lowercase words joined by dashes. */
 export function slug(name: string): string {
   return sanitise(name).replace(/^_+/, "").replace(/_/g, "-") || `project-${shortHash(name, 8)}`;
+}
+
+/** A name in a namespace (of a module's blocks of one type, of inputs), resolved when printed. */
+export class Name implements Lazy {
+  constructor(
+    private readonly ns: Namespace,
+    private readonly key: string,
+  ) {
+    ns.claim(key);
+  }
+
+  resolve(): string {
+    return this.ns.get(this.key);
+  }
 }

@@ -3,7 +3,7 @@ import type { GraphNode, SpaceGraph } from "../graph/graph.js";
 import { AFTER_PROJECTS, isBuiltIn } from "../registry/index.js";
 import { OctoportError } from "../util/errors.js";
 import { converterFor } from "./converters/index.js";
-import type { ExportPlan } from "./emit.js";
+import type { ExportPlan } from "./export-plan.js";
 import { excludes, type Filters, familyOf } from "./families.js";
 import { Namespace } from "./naming.js";
 

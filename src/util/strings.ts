@@ -37,3 +37,8 @@ export class StringPool {
     return value;
   }
 }
+
+/** Orders strings by UTF-16 code units, as `<` does (not by locale): the same on every machine. */
+export function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

@@ -1,6 +1,7 @@
 import type { GraphNode } from "../../graph/graph.js";
 import { readBoolean, readNumber } from "../../octopus/schemas.js";
-import type { EmitContext, ExportPlan } from "../emit.js";
+import type { EmitContext } from "../emit.js";
+import type { ExportPlan } from "../export-plan.js";
 import { attr, type BodyItem, bool, type Expr, fromJson, num, str, tuple } from "../hcl/model.js";
 
 /**

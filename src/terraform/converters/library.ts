@@ -1,6 +1,22 @@
 import type { GraphNode } from "../../graph/graph.js";
+import { lookupOf } from "../../registry/index.js";
 import type { EmitContext } from "../emit.js";
-import { attr, type BodyItem, block, bool, type Expr, object, ref, str, tuple } from "../hcl/model.js";
+import {
+  attr,
+  type BodyItem,
+  block,
+  bool,
+  call,
+  type Expr,
+  eq,
+  forList,
+  index,
+  object,
+  ref,
+  str,
+  tuple,
+} from "../hcl/model.js";
+import { idKey } from "../lookups.js";
 import { type Converter, type Doc, docOf, hasSecret, optBool, optList, optString } from "./converter.js";
 
 /** Library variable sets, script modules, variables, tenants. */
@@ -330,7 +346,7 @@ export const tenantVariables: Converter = {
       a < b ? -1 : 1,
     );
     for (const [lvsId, entry] of entries) {
-      const carriers = ctx.commonVariableCarriers(tenant.id, lvsId);
+      const carriers = commonVariableCarriers(ctx, tenant.id, lvsId);
       const lvs = ctx.graph.get(lvsId);
       if (!lvs || carriers.length === 0) continue;
       const tenantRef = ctx.ref(tenant.id, what, { optional: true });
@@ -343,7 +359,7 @@ export const tenantVariables: Converter = {
         const template = lvsTemplates.find((t) => t.Id === templateId);
         if (!template) continue;
         const name = String(template.Name);
-        const templateRef = ctx.libraryTemplateId(lvsId, name, `${what} library template`);
+        const templateRef = libraryTemplateId(ctx, lvsId, name, `${what} library template`);
         if (!templateRef) continue;
         const value = tenantValue(
           holder,
@@ -388,4 +404,63 @@ export function tenantValue(
   if (hasSecret(value))
     return ctx.secret(key, "text", description, { key: `tenant ${key}`, sourceId: values.id, path });
   return ctx.field(holder, templateId, description, { of: values }) ?? undefined;
+}
+
+/**
+ * The exported projects, in apply order, that connect a tenant and include a library
+ * variable set: the tenant's values of the set's templates can be set once one of those
+ * connections exists on the destination.
+ */
+function commonVariableCarriers(ctx: EmitContext, tenantId: string, libraryVariableSetId: string): string[] {
+  const tenant = ctx.graph.get(tenantId);
+  const connected = ((tenant?.doc as Doc | undefined)?.ProjectEnvironments ?? {}) as Record<string, unknown>;
+  return ctx.plan.projectOrder.filter((projectId) => {
+    if (!Object.hasOwn(connected, projectId) || ctx.plan.home.get(projectId) === undefined) return false;
+    const sets = (ctx.graph.get(projectId)?.doc as Doc | undefined)?.IncludedLibraryVariableSetIds;
+    return Array.isArray(sets) && sets.includes(libraryVariableSetId);
+  });
+}
+
+/** The destination ID of a library variable set's template, by the template's name. */
+function libraryTemplateId(
+  ctx: EmitContext,
+  lvsId: string,
+  templateName: string,
+  what: string,
+): Expr | undefined {
+  const primary = ctx.localPrimary(lvsId);
+  if (primary) return index(ref(primary.type, primary.label, "template_ids"), str(templateName));
+  const lvs = ctx.graph.get(lvsId);
+  if (!lvs) return undefined;
+  const id = ctx.ref(lvsId, what);
+  if (!id) return undefined;
+  // Passed in by the root module, or picked out of the looked-up set's templates by name.
+  const spec = lookupOf("LibraryVariableSets")!;
+  const label = ctx.module.lookups.label(lvsId)!;
+  const templateOf = (d: Expr): Expr => {
+    const set = index(
+      forList(
+        "x",
+        { kind: "getattr", target: d, name: spec.collection },
+        ref("x"),
+        eq(ref("x", "name"), str(lvs.name)),
+      ),
+      0,
+    );
+    return index(
+      forList(
+        "t",
+        { kind: "getattr", target: set, name: "template" },
+        ref("t", "id"),
+        eq(ref("t", "name"), str(templateName)),
+      ),
+      0,
+    );
+  };
+  if (ctx.module.lookups.isUncounted(lvsId)) return templateOf(ref("data", spec.data, label));
+  return call(
+    "try",
+    index(ref("var", "octoport_ids"), str(`${idKey(lvs)}/template/${templateName}`)),
+    call("one", forList("d", ref("data", spec.data, label), templateOf(ref("d")))),
+  );
 }

@@ -15,6 +15,7 @@ import {
   optStrings,
 } from "./converter.js";
 import { projectTemplateId, templates, tenantValue } from "./library.js";
+import { actionProperties, isTemplated, keysFromTemplate, templateAttributes } from "./templates.js";
 
 /** Projects, their channels, runbooks and triggers, and their tenants' links and variables. */
 
@@ -417,14 +418,14 @@ function processPlan(
     steps.push({
       step,
       first,
-      type: ctx.isTemplated(first) ? "octopusdeploy_process_templated_step" : "octopusdeploy_process_step",
+      type: isTemplated(ctx, first) ? "octopusdeploy_process_templated_step" : "octopusdeploy_process_step",
       key: stepKey,
       children: actions
         .slice(1)
         .filter((a) => !a.StepPackageId && !a.Inputs)
         .map((action) => ({
           action,
-          type: ctx.isTemplated(action)
+          type: isTemplated(ctx, action)
             ? "octopusdeploy_process_templated_child_step"
             : "octopusdeploy_process_child_step",
           key: `${stepKey} ${action.Name}`,
@@ -574,11 +575,11 @@ function actionAttributes(action: Action, ctx: EmitContext, where: string, _isSt
   const primary = packages.find((p) => !p.Name);
   const others = packages.filter((p) => p.Name).sort((a, b) => String(a.Name).localeCompare(String(b.Name)));
   const container = (action.Container ?? null) as Doc | null;
-  const templated = ctx.isTemplated(action);
-  const properties = ctx.actionProperties(action, where);
-  const templateKeys = templated ? ctx.templateKeys(action) : new Set<string>();
+  const templated = isTemplated(ctx, action);
+  const properties = actionProperties(ctx, action, where);
+  const templateKeys = templated ? keysFromTemplate(ctx, action) : new Set<string>();
   const body: BodyItem[] = [
-    ...(templated ? ctx.templateAttributes(action, where) : [attr("type", str(action.ActionType))]),
+    ...(templated ? templateAttributes(ctx, action, where) : [attr("type", str(action.ActionType))]),
     ...optString("slug", action.Slug),
     ...optBool("is_disabled", action.IsDisabled),
     ...optBool("is_required", action.IsRequired),

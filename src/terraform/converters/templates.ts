@@ -1,3 +1,4 @@
+import type { EmitContext } from "../emit.js";
 import { attr, type BodyItem, type Expr, object, str, tuple } from "../hcl/model.js";
 import { type Converter, type Doc, docOf, hasSecret, optString } from "./converter.js";
 
@@ -127,3 +128,88 @@ export const actionTemplates: Converter = {
     ctx.resource(this.file, "octopusdeploy_step_template", node.name, body);
   },
 };
+
+// Steps that use a step template (in deployment and runbook processes): whether a step is
+// written as a templated step, its template's attributes, the properties it takes from the
+// template, and --detach-step-templates, which makes such a step one of its own.
+
+/** Whether an action uses a step template (and is written as a templated step). */
+export function isTemplated(ctx: EmitContext, action: Record<string, unknown>): boolean {
+  if (ctx.plan.detachStepTemplates) return false;
+  const id = (action.Properties as Record<string, unknown> | undefined)?.["Octopus.Action.Template.Id"];
+  return typeof id === "string" && ctx.graph.get(id)?.type === "ActionTemplates";
+}
+
+/**
+ * An action's properties as written. With --detach-step-templates, a step that uses a template
+ * loses its link (Octopus.Action.Template.Id and .Version) and keeps the template's properties
+ * it already carries, with parameters it leaves unset filled from the template's defaults.
+ */
+export function actionProperties(
+  ctx: EmitContext,
+  action: Record<string, unknown>,
+  what: string,
+): Record<string, unknown> {
+  const props = (action.Properties ?? {}) as Record<string, unknown>;
+  const templateId = props["Octopus.Action.Template.Id"];
+  if (!ctx.plan.detachStepTemplates || typeof templateId !== "string") return props;
+  const template = ctx.graph.get(templateId);
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(props)) {
+    if (k !== "Octopus.Action.Template.Id" && k !== "Octopus.Action.Template.Version") out[k] = v;
+  }
+  const doc = (template?.doc ?? {}) as Record<string, unknown>;
+  for (const p of (doc.Parameters ?? []) as Array<{ Name?: string; DefaultValue?: unknown }>) {
+    if (p.Name && !(p.Name in out) && typeof p.DefaultValue === "string") out[p.Name] = p.DefaultValue;
+  }
+  ctx.warn(
+    `${what} uses step template "${template?.name ?? templateId}"; it is detached (--detach-step-templates) and becomes a step of its own`,
+  );
+  return out;
+}
+
+/** template_id, template_version and parameters of a templated step. */
+export function templateAttributes(
+  ctx: EmitContext,
+  action: Record<string, unknown>,
+  what: string,
+): BodyItem[] {
+  const props = (action.Properties ?? {}) as Record<string, unknown>;
+  const templateId = String(props["Octopus.Action.Template.Id"]);
+  const template = ctx.graph.get(templateId);
+  const params = (
+    ((template?.doc as Record<string, unknown>)?.Parameters ?? []) as Array<Record<string, unknown>>
+  ).map((p) => String(p.Name));
+  const values: Array<[string, Expr]> = [];
+  for (const name of [...params].sort()) {
+    const v = props[name];
+    if (typeof v === "string") values.push([name, str(v)]);
+  }
+  const out: BodyItem[] = [];
+  const id = ctx.ref(templateId, `${what} step template`);
+  if (id) out.push(attr("template_id", id));
+  // The destination has the template's current version only (numbered from 0 again).
+  const version = ctx.ref(templateId, `${what} step template`, { attribute: "version" });
+  if (version) out.push(attr("template_version", version));
+  const used = Number(props["Octopus.Action.Template.Version"] ?? 0);
+  const current = Number((template?.doc as Record<string, unknown> | undefined)?.Version ?? 0);
+  if (used !== current) {
+    ctx.warn(
+      `${what} uses version ${used} of step template "${template?.name}", not its latest (${current}); it gets the latest`,
+    );
+  }
+  if (values.length) out.push(attr("parameters", { kind: "object", entries: values }));
+  return out;
+}
+
+/** Property keys a templated step gets from its template (and so are not repeated). */
+export function keysFromTemplate(ctx: EmitContext, action: Record<string, unknown>): Set<string> {
+  const props = (action.Properties ?? {}) as Record<string, unknown>;
+  const template = ctx.graph.get(String(props["Octopus.Action.Template.Id"]))?.doc as
+    | Record<string, unknown>
+    | undefined;
+  const keys = new Set(["Octopus.Action.Template.Id", "Octopus.Action.Template.Version"]);
+  for (const k of Object.keys((template?.Properties ?? {}) as object)) keys.add(k);
+  for (const p of (template?.Parameters ?? []) as Array<{ Name?: string }>) if (p.Name) keys.add(p.Name);
+  return keys;
+}

@@ -1,0 +1,24 @@
+import type { SpaceGraph } from "../graph/graph.js";
+
+/**
+ * What a converter knows of the selection (see selection.ts, which makes it): where each
+ * selected document goes, what is left out or looked up, and the choices that apply to all.
+ */
+
+/** Where each selected document goes, and how the export as a whole is doing. */
+export interface ExportPlan {
+  graph: SpaceGraph;
+  /** Module path of every document written as a resource (absent: looked up or left out). */
+  home: ReadonlyMap<string, string>;
+  /** Documents a filter left out: references to them are dropped (or looked up when required). */
+  excluded: ReadonlySet<string>;
+  /** Documents every space has and that are looked up, never created. */
+  defaults: ReadonlySet<string>;
+  layout: "modules" | "single";
+  /** Variable names a --exclude-variables filter leaves out. */
+  excludeVariable: (name: string) => boolean;
+  detachStepTemplates: boolean;
+  spreadSecrets: boolean;
+  /** Projects in apply order (levels flattened), for deciding where shared values go. */
+  projectOrder: readonly string[];
+}
