@@ -49,8 +49,8 @@ export function dependencyDiagram(modules: Manifest["modules"]): string | undefi
   modules.forEach((m, i) => {
     lines.push(`  m${i}["${m.path.replaceAll('"', "#quot;")}"]`);
   });
-  modules.forEach((m, i) => {
-    const direct = [...deps[i]!];
+  deps.forEach((ds, i) => {
+    const direct = [...ds];
     for (const d of direct.sort()) {
       // Implied when another direct dependency already reaches it.
       if (direct.some((other) => other !== d && reachable(other).has(d))) continue;
