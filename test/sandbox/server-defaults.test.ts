@@ -82,11 +82,13 @@ describe("service account OIDC identities", () => {
 });
 
 describe("community step templates", () => {
-  it("the root document links CommunityActionTemplates, an empty collection without the online library", async () => {
+  it("the root document links CommunityActionTemplates, the built-in catalogue, read-only", async () => {
     const root = await api("GET", "/api");
     expect(root.json.Links.CommunityActionTemplates).toMatch(/^\/api\/communityactiontemplates\{\/id\}/);
     const all = await api("GET", "/api/communityactiontemplates/all");
-    expect(all.json).toEqual([]);
+    // The sandbox's own catalogue (test/sandbox/community-templates.test.ts covers it).
+    expect(all.json.length).toBeGreaterThan(0);
+    for (const t of all.json) expect(t.Id).toMatch(/^CommunityActionTemplates-/);
     expect((await api("POST", "/api/communityactiontemplates", { Name: "x" })).status).toBe(405);
   });
 });
