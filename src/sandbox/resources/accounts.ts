@@ -2,6 +2,7 @@ import { createHash, X509Certificate } from "node:crypto";
 import type { ResourceDef } from "../engine.js";
 import { badRequest } from "../errors.js";
 import type { JsonObject } from "../secrets.js";
+import { CERTIFICATE_FIELDS } from "./fields.js";
 
 const ACCOUNT_TYPES = new Set([
   "UsernamePassword",
@@ -56,6 +57,7 @@ export const accounts: ResourceDef = {
 
 export const certificates: ResourceDef = {
   type: "Certificates",
+  fields: CERTIFICATE_FIELDS,
   collection: "certificates",
   idPrefix: "Certificates",
   scope: "space",

@@ -4,10 +4,12 @@ import { page } from "../render.js";
 import type { Route } from "../routes.js";
 import type { JsonObject } from "../secrets.js";
 import { isObject } from "./common.js";
+import { ENVIRONMENT_FIELDS } from "./fields.js";
 import { forgetScopeValue } from "./variables.js";
 
 export const environments: ResourceDef = {
   type: "Environments",
+  fields: ENVIRONMENT_FIELDS,
   collection: "environments",
   idPrefix: "Environments",
   scope: "space",

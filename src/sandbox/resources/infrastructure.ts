@@ -2,6 +2,12 @@ import type { ResourceDef } from "../engine.js";
 import { badRequest } from "../errors.js";
 import type { JsonObject } from "../secrets.js";
 import { fill, requireRef } from "./common.js";
+import {
+  LIFECYCLE_FIELDS,
+  MACHINE_POLICY_FIELDS,
+  PROJECT_GROUP_FIELDS,
+  WORKER_POOL_FIELDS,
+} from "./fields.js";
 
 const retention = (): JsonObject => ({
   QuantityToKeep: 30,
@@ -12,6 +18,7 @@ const retention = (): JsonObject => ({
 
 export const projectGroups: ResourceDef = {
   type: "ProjectGroups",
+  fields: PROJECT_GROUP_FIELDS,
   collection: "projectgroups",
   idPrefix: "ProjectGroups",
   scope: "space",
@@ -29,6 +36,7 @@ export const projectGroups: ResourceDef = {
 
 export const lifecycles: ResourceDef = {
   type: "Lifecycles",
+  fields: LIFECYCLE_FIELDS,
   collection: "lifecycles",
   idPrefix: "Lifecycles",
   scope: "space",
@@ -71,6 +79,7 @@ export const lifecycles: ResourceDef = {
 
 export const machinePolicies: ResourceDef = {
   type: "MachinePolicies",
+  fields: MACHINE_POLICY_FIELDS,
   collection: "machinepolicies",
   idPrefix: "MachinePolicies",
   scope: "space",
@@ -145,6 +154,7 @@ function canonicalTimeSpans(value: JsonObject): void {
 
 export const workerPools: ResourceDef = {
   type: "WorkerPools",
+  fields: WORKER_POOL_FIELDS,
   collection: "workerpools",
   idPrefix: "WorkerPools",
   scope: "space",

@@ -2,6 +2,7 @@ import type { EngineContext, ResourceDef } from "../engine.js";
 import { badRequest } from "../errors.js";
 import type { JsonObject } from "../secrets.js";
 import { guid, isObject } from "./common.js";
+import { LIBRARY_VARIABLE_SET_FIELDS, TAG_SET_FIELDS } from "./fields.js";
 import { createVariableSet } from "./variables.js";
 
 /** Gives each template (a tenant variable or step template parameter) an Id when it has none. */
@@ -20,6 +21,7 @@ export function normaliseTemplates(doc: JsonObject, owner: string): void {
 /** Library variable sets, and script modules (the same collection with ContentType ScriptModule). */
 export const libraryVariableSets: ResourceDef = {
   type: "LibraryVariableSets",
+  fields: LIBRARY_VARIABLE_SET_FIELDS,
   collection: "libraryvariablesets",
   idPrefix: "LibraryVariableSets",
   scope: "space",
@@ -63,6 +65,7 @@ export const libraryVariableSets: ResourceDef = {
 
 export const tagSets: ResourceDef = {
   type: "TagSets",
+  fields: TAG_SET_FIELDS,
   collection: "tagsets",
   idPrefix: "TagSets",
   scope: "space",

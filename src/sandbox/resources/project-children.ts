@@ -2,6 +2,7 @@ import type { EngineContext, ResourceDef } from "../engine.js";
 import { badRequest } from "../errors.js";
 import type { JsonObject } from "../secrets.js";
 import { guid, isObject, requireRef } from "./common.js";
+import { CHANNEL_FIELDS, PROJECT_TRIGGER_FIELDS, RUNBOOK_FIELDS } from "./fields.js";
 import { requireTags } from "./library.js";
 import { createProcess } from "./processes.js";
 import { forgetScopeValue } from "./variables.js";
@@ -10,6 +11,7 @@ const perProject = (d: JsonObject) => `${String(d.SpaceId)}/${String(d.ProjectId
 
 export const channels: ResourceDef = {
   type: "Channels",
+  fields: CHANNEL_FIELDS,
   collection: "channels",
   idPrefix: "Channels",
   scope: "space",
@@ -68,6 +70,7 @@ export const channels: ResourceDef = {
 
 export const runbooks: ResourceDef = {
   type: "Runbooks",
+  fields: RUNBOOK_FIELDS,
   collection: "runbooks",
   idPrefix: "Runbooks",
   scope: "space",
@@ -129,6 +132,7 @@ export const runbooks: ResourceDef = {
 
 export const projectTriggers: ResourceDef = {
   type: "ProjectTriggers",
+  fields: PROJECT_TRIGGER_FIELDS,
   collection: "projecttriggers",
   idPrefix: "ProjectTriggers",
   scope: "space",

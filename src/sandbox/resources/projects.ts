@@ -4,6 +4,7 @@ import { page } from "../render.js";
 import type { Route } from "../routes.js";
 import type { JsonObject } from "../secrets.js";
 import { isObject, requireRef } from "./common.js";
+import { PROJECT_FIELDS } from "./fields.js";
 import { normaliseTemplates } from "./library.js";
 import { createProcess } from "./processes.js";
 import { createVariableSet } from "./variables.js";
@@ -24,6 +25,7 @@ const SETTINGS_FIELDS = [
 
 export const projects: ResourceDef = {
   type: "Projects",
+  fields: PROJECT_FIELDS,
   collection: "projects",
   idPrefix: "Projects",
   scope: "space",

@@ -4,6 +4,7 @@ import type { Route } from "../routes.js";
 import type { JsonObject } from "../secrets.js";
 import { isObject } from "./common.js";
 import { communityTemplateRoutes, loadCommunityCatalogue } from "./community-templates.js";
+import { ACTION_TEMPLATE_FIELDS } from "./fields.js";
 import { normaliseTemplates } from "./library.js";
 
 /**
@@ -12,6 +13,7 @@ import { normaliseTemplates } from "./library.js";
  */
 export const actionTemplates: ResourceDef = {
   type: "ActionTemplates",
+  fields: ACTION_TEMPLATE_FIELDS,
   collection: "actiontemplates",
   idPrefix: "ActionTemplates",
   scope: "space",

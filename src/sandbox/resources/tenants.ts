@@ -2,6 +2,7 @@ import type { ResourceDef } from "../engine.js";
 import { badRequest } from "../errors.js";
 import type { Route } from "../routes.js";
 import { isObject, requireRef } from "./common.js";
+import { TENANT_FIELDS } from "./fields.js";
 import { requireTags } from "./library.js";
 import { tenantVariableRoutes, tenantVariablesId, tenantVariablesView } from "./tenant-variables.js";
 import { forgetScopeValue } from "./variables.js";
@@ -10,6 +11,7 @@ export { tenantVariables } from "./tenant-variables.js";
 
 export const tenants: ResourceDef = {
   type: "Tenants",
+  fields: TENANT_FIELDS,
   collection: "tenants",
   idPrefix: "Tenants",
   scope: "space",
