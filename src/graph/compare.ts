@@ -1,6 +1,6 @@
 import { docType, singularOf } from "../registry/index.js";
 import type { GraphNode, SpaceGraph } from "./graph.js";
-import { identityOf } from "./identity.js";
+import { identityOf, madeByBootstrap } from "./identity.js";
 
 /**
  * Two spaces compared by what identifies each document to a user (graph/identity.ts), not by
@@ -76,6 +76,9 @@ interface Comparable {
 function comparable(graph: SpaceGraph): Map<string, Comparable> {
   const labels = new Map<string, string>();
   for (const node of graph.nodes.values()) labels.set(node.id, labelOf(graph, node));
+  const machinery = new Set(
+    [...graph.nodes.values()].filter((n) => madeByBootstrap(graph, n)).map((n) => n.id),
+  );
   const guidNames = new Map<string, string>();
   for (const node of graph.nodes.values()) {
     const d = node.doc as Record<string, unknown>;
@@ -94,7 +97,7 @@ function comparable(graph: SpaceGraph): Map<string, Comparable> {
   const out = new Map<string, Comparable>();
   for (const node of graph.nodes.values()) {
     const key = identityOf(graph, node);
-    if (key === undefined || out.has(key)) continue;
+    if (key === undefined || out.has(key) || machinery.has(node.id)) continue;
     const doc = { ...(node.doc as Record<string, unknown>) };
     if (VERSIONED.has(node.type)) delete doc.Version;
     out.set(key, { label: labels.get(node.id)!, value: normalise(doc, named) });

@@ -58,3 +58,23 @@ export class IdentityIndex {
     return this.byIdentity.get(key);
   }
 }
+
+/**
+ * The end of the description of everything `octoport bootstrap` makes on a source (its step
+ * template, its project, each project's sync runbook): such documents are the migration's own
+ * machinery, never exported or compared.
+ */
+export const BOOTSTRAP_MARK = "(octoport bootstrap)";
+
+/** Whether `octoport bootstrap` made this document, or the project or runbook it belongs to. */
+export function madeByBootstrap(graph: SpaceGraph, node: GraphNode): boolean {
+  const marked = (n: GraphNode | undefined) => {
+    const description = (n?.doc as Record<string, unknown> | undefined)?.Description;
+    return typeof description === "string" && description.endsWith(BOOTSTRAP_MARK);
+  };
+  if (marked(node)) return true;
+  const d = node.doc as Record<string, unknown>;
+  for (const owner of [d.ProjectId, d.RunbookId, d.OwnerId])
+    if (typeof owner === "string" && owner !== node.id && marked(graph.get(owner))) return true;
+  return false;
+}

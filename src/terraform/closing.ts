@@ -68,6 +68,7 @@ export function* closingFiles(
       path: s.path,
       description: s.description,
       modules: secretModules.get(s) ?? [],
+      ...(s.octostache ? { sourceVariable: s.octostache.replace(/^#\{(.*)\}$/, "$1") } : {}),
     })),
     warnings: [...state.warnings].sort((a, b) =>
       cmp(`${a.subject} ${a.message}`, `${b.subject} ${b.message}`),

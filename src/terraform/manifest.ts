@@ -41,6 +41,11 @@ export interface Manifest {
     path: string;
     description: string;
     modules: string[];
+    /**
+     * The source's variable that holds the value, when the secret is a sensitive variable's
+     * (what `#{Name}` names in a runbook of its owner: octoport bootstrap).
+     */
+    sourceVariable?: string;
   }>;
   warnings: Warning[];
   notes: string[];

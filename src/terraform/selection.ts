@@ -1,5 +1,6 @@
 import { projectOrder } from "../graph/dependencies.js";
 import type { GraphNode, SpaceGraph } from "../graph/graph.js";
+import { madeByBootstrap } from "../graph/identity.js";
 import { AFTER_PROJECTS, isBuiltIn } from "../registry/index.js";
 import { OctoportError } from "../util/errors.js";
 import { converterFor } from "./converters/index.js";
@@ -202,6 +203,7 @@ function resolveProjects(graph: SpaceGraph, wanted: readonly string[]): string[]
 
 function excludedIds(graph: SpaceGraph, filters: Filters | undefined): Set<string> {
   const out = new Set<string>();
+  for (const node of graph.nodes.values()) if (madeByBootstrap(graph, node)) out.add(node.id);
   if (!filters?.size) return out;
   for (const node of graph.nodes.values()) {
     const family = familyOf(node.type);
