@@ -15,8 +15,9 @@ const LAYERS = {
   runner: ["util"],
   snapshot: ["graph", "registry", "octopus", "util"],
   terraform: ["graph", "registry", "octopus", "util"],
+  bootstrap: ["terraform", "graph", "util"],
   sandbox: [],
-  cli: ["terraform", "snapshot", "spread", "migration-api", "runner", "graph", "registry", "octopus", "sandbox", "util"],
+  cli: ["bootstrap", "terraform", "snapshot", "spread", "migration-api", "runner", "graph", "registry", "octopus", "sandbox", "util"],
 };
 
 const folders = Object.keys(LAYERS);

@@ -5,6 +5,7 @@ import yargs from "yargs";
 import { OctoportError, UsageError } from "../util/errors.js";
 import { Progress } from "../util/progress.js";
 import { redact } from "../util/redact.js";
+import { bootstrapCommand } from "./commands/bootstrap.js";
 import { diffCommand } from "./commands/diff.js";
 import { exportCommand } from "./commands/export.js";
 import { inspectCommand } from "./commands/inspect.js";
@@ -62,6 +63,7 @@ export async function run(given: string[], io: RunIO = {}): Promise<number> {
     .command(runCommand(ctx, "plan"))
     .command(runCommand(ctx, "apply"))
     .command(spreadCommand(ctx))
+    .command(bootstrapCommand(ctx))
     .command(snapshotCommand(ctx))
     .command(secretsCommand(ctx))
     .command(migrateCommand(ctx))

@@ -46,6 +46,7 @@ export const COMMANDS = [
   "plan",
   "apply",
   "spread",
+  "bootstrap",
   "snapshot export",
   "snapshot import",
   "secrets template",

@@ -170,6 +170,25 @@ const CHECKS: Array<[RegExp, (r: Ran) => void | Promise<void>, number?]> = [
     },
   ],
   [
+    /^octoport bootstrap \.\/octopus --out \.\/sync /,
+    async (r) => {
+      expect(r.stdout).toContain('wrote ./sync/main.tf: 5 runbooks "octoport: sync"');
+      const root = await readFile(join(work, "sync/main.tf"), "utf8");
+      expect(root).toContain('resource "octopusdeploy_step_template" "sync"');
+      expect(root).not.toContain("API-DEMO");
+    },
+  ],
+  [
+    /^octoport bootstrap \.\/octopus --check$/,
+    (r) => {
+      expect(r.stdout.split("\n").filter((l) => l.startsWith("- "))).toHaveLength(14);
+      expect(r.stdout).toContain("Octoport.Secret.feed_docker_hub_password");
+      expect(r.stdout).toContain("octoport spread");
+      expect(r.stderr).toContain("bootstrap --check: 14 to fix first");
+    },
+    1,
+  ],
+  [
     /^octoport secrets template --out secrets.json$/,
     async () => {
       const file = join(work, "secrets.json");

@@ -1,0 +1,476 @@
+import { createHash } from "node:crypto";
+import { BOOTSTRAP_MARK } from "../graph/identity.js";
+import {
+  attr,
+  type BodyItem,
+  blank,
+  block,
+  bool,
+  call,
+  comment,
+  type Expr,
+  eq,
+  forList,
+  type HclFile,
+  index,
+  object,
+  ref,
+  str,
+  tuple,
+} from "../terraform/hcl/model.js";
+import type { Manifest } from "../terraform/manifest.js";
+import { sanitise } from "../terraform/naming.js";
+import { PARAMETERS, secretLines, syncScript } from "./script.js";
+
+/** Where octoport bootstrap puts its runbooks, and how they run. */
+export interface BootstrapOptions {
+  /** The provider version the root pins (the export's). */
+  providerVersion: string;
+  /** The source's URL as the workers reach it (default: the export's source). */
+  sourceServer: string;
+  /** The destination the runbooks apply to (its API key is an input of the root). */
+  destinationServer: string;
+  destinationSpace: string;
+  /** The project that holds the space module's runbook. */
+  syncProject: string;
+  projectGroup: string;
+  lifecycle: string;
+  /** The worker pool the steps run on (default: the space's default pool). */
+  workerPool?: string;
+  /** A container image the steps run in, from this feed of the source. */
+  image?: { image: string; feed: string };
+  /** Extra words for the runbooks' `octoport export` and `octoport apply`. */
+  exportOptions: string[];
+  applyOptions: string[];
+  /** A cron expression and the environment the runbooks run in: scheduled triggers. */
+  schedule?: { cron: string; environment: string };
+}
+
+/** The runbook of one module of the export. */
+export interface SyncRunbook {
+  module: string;
+  /** The source project it goes in (for the space module: the sync project). */
+  project: string;
+  /** The library variable sets whose secrets it passes (the sync project includes them). */
+  librarySets: string[];
+  secrets: Manifest["secrets"];
+}
+
+/** The name of every sync runbook (a project holds one); the export leaves them out. */
+export const SYNC_RUNBOOK = "octoport: sync";
+/** The step template's name. */
+export const SYNC_TEMPLATE = "octoport sync";
+
+/** The module's runbooks: one per module, in the export's apply order. */
+export function syncRunbooks(manifest: Manifest, syncProject: string): SyncRunbook[] {
+  const projectOf = new Map<string, string>();
+  const librarySet = new Map<string, string>();
+  for (const r of manifest.resources) {
+    if (r.sourceType === "Projects" && r.type === "octopusdeploy_project") projectOf.set(r.module, r.name);
+    if (r.sourceType === "LibraryVariableSets" && r.type === "octopusdeploy_library_variable_set")
+      librarySet.set(r.sourceId, r.name);
+  }
+  const out: SyncRunbook[] = [];
+  for (const module of manifest.applyOrder.flat()) {
+    const secrets = manifest.secrets.filter((s) => s.modules.includes(module));
+    const sets = new Set<string>();
+    for (const s of secrets) {
+      const set = librarySet.get(s.sourceId.replace(/^variableset-/, ""));
+      if (set && s.sourceVariable) sets.add(set);
+    }
+    out.push({
+      module,
+      project: projectOf.get(module) ?? syncProject,
+      librarySets: [...sets].sort(),
+      secrets,
+    });
+  }
+  return out;
+}
+
+/** A stable GUID for a parameter of the template (its ID must not change between runs). */
+function guid(text: string): string {
+  const h = createHash("sha256").update(`octoport bootstrap ${text}`).digest("hex");
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-8${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
+/** A data source that finds one document by name, failing the plan with a line if it is not there. */
+function lookup(
+  data: string,
+  label: string,
+  collection: string,
+  name: string,
+  what: string,
+  exact: boolean,
+): { items: BodyItem[]; id: Expr } {
+  const self = ref("self", collection);
+  const matching = forList("x", self, ref("x"), eq(ref("x", "name"), str(name)));
+  const items: BodyItem[] = [
+    block(
+      "data",
+      [data, label],
+      [
+        attr(exact ? "name" : "partial_name", str(name)),
+        attr("skip", { kind: "number", value: 0 }),
+        attr("take", { kind: "number", value: 1000 }),
+        blank,
+        block(
+          "lifecycle",
+          [],
+          [
+            block(
+              "postcondition",
+              [],
+              [
+                attr("condition", eq(call("length", matching), { kind: "number", value: 1 })),
+                attr("error_message", str(`The ${what} "${name}" was not found in the source space.`)),
+              ],
+            ),
+          ],
+        ),
+      ],
+    ),
+    blank,
+  ];
+  const id = index(
+    forList("x", ref("data", data, label, collection), ref("x", "id"), eq(ref("x", "name"), str(name))),
+    0,
+  );
+  return { items, id };
+}
+
+function variable(
+  name: string,
+  description: string,
+  options: { sensitive?: boolean; default?: string } = {},
+) {
+  const body: BodyItem[] = [attr("type", ref("string")), attr("description", str(description))];
+  if (options.sensitive) body.push(attr("sensitive", bool(true)));
+  if (options.default !== undefined) body.push(attr("default", str(options.default)));
+  return [block("variable", [name], body), blank];
+}
+
+/** The bootstrap root's main.tf: the step template, the sync project and every module's runbook. */
+export function bootstrapRoot(manifest: Manifest, options: BootstrapOptions): HclFile {
+  const runbooks = syncRunbooks(manifest, options.syncProject);
+  const items: BodyItem[] = [
+    comment(
+      `Written by octoport bootstrap from the export of ${manifest.source.spaceName}: runbooks on the source that export it and apply each module to ${options.destinationServer}, space ${options.destinationSpace}. Apply it to the SOURCE space.`,
+    ),
+    block(
+      "terraform",
+      [],
+      [
+        block(
+          "required_providers",
+          [],
+          [
+            attr(
+              "octopusdeploy",
+              object([
+                ["source", str("OctopusDeploy/octopusdeploy")],
+                ["version", str(options.providerVersion)],
+              ]),
+            ),
+          ],
+        ),
+      ],
+    ),
+    blank,
+    block(
+      "provider",
+      ["octopusdeploy"],
+      [
+        attr("address", ref("var", "octopus_server")),
+        attr("api_key", ref("var", "octopus_apikey")),
+        attr("space_id", ref("var", "octopus_space_id")),
+      ],
+    ),
+    blank,
+    ...variable("octopus_server", "The SOURCE server, where the runbooks are made"),
+    ...variable("octopus_apikey", "An API key of the source, to make the runbooks", { sensitive: true }),
+    ...variable("octopus_space_id", "The source space's ID"),
+    ...variable("source_api_key", "The API key the runbooks read the source with (read access is enough)", {
+      sensitive: true,
+    }),
+    ...variable("destination_api_key", "The API key the runbooks apply to the destination with", {
+      sensitive: true,
+    }),
+  ];
+
+  const param = (
+    name: string,
+    label: string,
+    help: string,
+    value: { default?: Expr; sensitive?: Expr; multiline?: boolean },
+  ): Expr => {
+    const entries: Array<[string, Expr]> = [
+      ["id", str(guid(name))],
+      ["name", str(name)],
+      ["label", str(label)],
+      ["help_text", str(help)],
+      [
+        "display_settings",
+        object([
+          [
+            "Octopus.ControlType",
+            str(value.sensitive ? "Sensitive" : value.multiline ? "MultiLineText" : "SingleLineText"),
+          ],
+        ]),
+      ],
+    ];
+    if (value.default) entries.push(["default_value", value.default]);
+    if (value.sensitive) entries.push(["default_sensitive_value", value.sensitive]);
+    return object(entries);
+  };
+  const p = PARAMETERS;
+  items.push(
+    block(
+      "resource",
+      ["octopusdeploy_step_template", "sync"],
+      [
+        attr("name", str(SYNC_TEMPLATE)),
+        attr(
+          "description",
+          str(`Exports the source space and applies one module of it to the destination ${BOOTSTRAP_MARK}`),
+        ),
+        attr("action_type", str("Octopus.Script")),
+        attr("step_package_id", str("Octopus.Script")),
+        attr("packages", tuple([])),
+        attr(
+          "properties",
+          object([
+            ["Octopus.Action.Script.ScriptSource", str("Inline")],
+            ["Octopus.Action.Script.Syntax", str("Bash")],
+            ["Octopus.Action.Script.ScriptBody", str(syncScript())],
+          ]),
+        ),
+        attr(
+          "parameters",
+          tuple([
+            param(
+              p.module,
+              "Module",
+              "The module of the export to apply, e.g. space or projects/orders-api",
+              {
+                default: str(""),
+              },
+            ),
+            param(
+              p.secrets,
+              "Secrets",
+              "The module's secrets as TF_VAR_ lines (written by octoport bootstrap)",
+              {
+                default: str(""),
+                multiline: true,
+              },
+            ),
+            param(p.sourceServer, "Source server", "The source's URL as the worker reaches it", {
+              default: str(options.sourceServer),
+            }),
+            param(p.sourceSpace, "Source space", "The space to export", {
+              default: str(manifest.source.spaceName),
+            }),
+            param(p.sourceApiKey, "Source API key", "Reads the source", {
+              sensitive: ref("var", "source_api_key"),
+            }),
+            param(p.destinationServer, "Destination server", "The destination's URL", {
+              default: str(options.destinationServer),
+            }),
+            param(p.destinationSpace, "Destination space", "The space to apply to", {
+              default: str(options.destinationSpace),
+            }),
+            param(p.destinationApiKey, "Destination API key", "Applies to the destination", {
+              sensitive: ref("var", "destination_api_key"),
+            }),
+            param(p.exportOptions, "Export options", "More words for octoport export, e.g. --backend s3", {
+              default: str(options.exportOptions.join(" ")),
+            }),
+            param(
+              p.applyOptions,
+              "Apply options",
+              "More words for octoport apply, e.g. --backend-config key=octopus/{module}.tfstate",
+              { default: str(options.applyOptions.join(" ")) },
+            ),
+          ]),
+        ),
+      ],
+    ),
+    blank,
+  );
+
+  // Lookups on the source: the projects, the sync project's group, lifecycle and library sets.
+  const projectIds = new Map<string, Expr>();
+  const projects = [...new Set(runbooks.map((r) => r.project))]
+    .filter((n) => n !== options.syncProject)
+    .sort();
+  for (const name of projects) {
+    const found = lookup(
+      "octopusdeploy_projects",
+      `project_${sanitise(name)}`,
+      "projects",
+      name,
+      "project",
+      true,
+    );
+    items.push(...found.items);
+    projectIds.set(name, found.id);
+  }
+  const group = lookup(
+    "octopusdeploy_project_groups",
+    "sync",
+    "project_groups",
+    options.projectGroup,
+    "project group",
+    false,
+  );
+  const lifecycle = lookup(
+    "octopusdeploy_lifecycles",
+    "sync",
+    "lifecycles",
+    options.lifecycle,
+    "lifecycle",
+    false,
+  );
+  items.push(...group.items, ...lifecycle.items);
+  const setIds: Expr[] = [];
+  for (const set of [...new Set(runbooks.flatMap((r) => r.librarySets))].sort()) {
+    const found = lookup(
+      "octopusdeploy_library_variable_sets",
+      `set_${sanitise(set)}`,
+      "library_variable_sets",
+      set,
+      "library variable set",
+      false,
+    );
+    items.push(...found.items);
+    setIds.push(found.id);
+  }
+  let pool: Expr | undefined;
+  if (options.workerPool) {
+    const found = lookup(
+      "octopusdeploy_worker_pools",
+      "sync",
+      "worker_pools",
+      options.workerPool,
+      "worker pool",
+      true,
+    );
+    items.push(...found.items);
+    pool = found.id;
+  }
+  let feed: Expr | undefined;
+  if (options.image) {
+    const found = lookup("octopusdeploy_feeds", "sync", "feeds", options.image.feed, "feed", true);
+    items.push(...found.items);
+    feed = found.id;
+  }
+  let environment: Expr | undefined;
+  if (options.schedule) {
+    const found = lookup(
+      "octopusdeploy_environments",
+      "sync",
+      "environments",
+      options.schedule.environment,
+      "environment",
+      true,
+    );
+    items.push(...found.items);
+    environment = found.id;
+  }
+
+  items.push(
+    block(
+      "resource",
+      ["octopusdeploy_project", "sync"],
+      [
+        attr("name", str(options.syncProject)),
+        attr("description", str(`The runbook that applies the space module ${BOOTSTRAP_MARK}`)),
+        attr("project_group_id", group.id),
+        attr("lifecycle_id", lifecycle.id),
+        attr("included_library_variable_sets", tuple(setIds)),
+      ],
+    ),
+    blank,
+  );
+  projectIds.set(options.syncProject, ref("octopusdeploy_project", "sync", "id"));
+
+  for (const rb of runbooks) {
+    const label = `sync_${sanitise(rb.module || "root")}`;
+    const project = projectIds.get(rb.project) ?? ref("octopusdeploy_project", "sync", "id");
+    const step: BodyItem[] = [
+      attr("process_id", ref("octopusdeploy_process", label, "id")),
+      attr("name", str("octoport sync")),
+      attr("template_id", ref("octopusdeploy_step_template", "sync", "id")),
+      attr("template_version", ref("octopusdeploy_step_template", "sync", "version")),
+      attr(
+        "parameters",
+        object([
+          [p.module, str(rb.module)],
+          [p.secrets, str(secretLines(rb.secrets))],
+        ]),
+      ),
+      attr("execution_properties", object([["Octopus.Action.RunOnServer", str("true")]])),
+    ];
+    if (pool) step.push(attr("worker_pool_id", pool));
+    if (options.image && feed)
+      step.push(
+        blank,
+        block("container", [], [attr("feed_id", feed), attr("image", str(options.image.image))]),
+      );
+    items.push(
+      comment(`The ${rb.module} module, from project "${rb.project}".`),
+      block(
+        "resource",
+        ["octopusdeploy_runbook", label],
+        [
+          attr("name", str(SYNC_RUNBOOK)),
+          attr("project_id", project),
+          attr(
+            "description",
+            str(`Exports the source and applies its ${rb.module} module ${BOOTSTRAP_MARK}`),
+          ),
+          attr("environment_scope", str("All")),
+        ],
+      ),
+      blank,
+      block(
+        "resource",
+        ["octopusdeploy_process", label],
+        [attr("project_id", project), attr("runbook_id", ref("octopusdeploy_runbook", label, "id"))],
+      ),
+      blank,
+      block("resource", ["octopusdeploy_process_templated_step", label], step),
+      blank,
+    );
+    if (options.schedule && environment)
+      items.push(
+        block(
+          "resource",
+          ["octopusdeploy_project_scheduled_trigger", label],
+          [
+            attr("name", str(`octoport sync ${rb.module}`)),
+            attr("project_id", project),
+            attr("space_id", ref("var", "octopus_space_id")),
+            attr("timezone", str("UTC")),
+            blank,
+            block("cron_expression_schedule", [], [attr("cron_expression", str(options.schedule.cron))]),
+            blank,
+            block(
+              "run_runbook_action",
+              [],
+              [
+                attr("runbook_id", ref("octopusdeploy_runbook", label, "id")),
+                attr("target_environment_ids", tuple([environment])),
+              ],
+            ),
+            blank,
+            attr("depends_on", tuple([ref("octopusdeploy_process_templated_step", label)])),
+          ],
+        ),
+        blank,
+      );
+  }
+  while (items.at(-1)?.kind === "blank") items.pop();
+  return { items };
+}

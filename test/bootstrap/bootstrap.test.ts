@@ -1,0 +1,180 @@
+import { execFileSync } from "node:child_process";
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { checkBootstrap } from "../../src/bootstrap/check.js";
+import { type BootstrapOptions, bootstrapRoot, syncRunbooks } from "../../src/bootstrap/root.js";
+import { secretLines, valueLines } from "../../src/bootstrap/script.js";
+import { parseHcl } from "../../src/terraform/hcl/parse.js";
+import { printFile } from "../../src/terraform/hcl/print.js";
+import type { Manifest } from "../../src/terraform/manifest.js";
+
+const OPTIONS: BootstrapOptions = {
+  providerVersion: "1.17.0",
+  sourceServer: "https://old.example.com",
+  destinationServer: "https://new.example.com",
+  destinationSpace: "Default",
+  syncProject: "octoport sync",
+  projectGroup: "Default Project Group",
+  lifecycle: "Default Lifecycle",
+  exportOptions: [],
+  applyOptions: [],
+};
+
+function manifest(secrets: Manifest["secrets"], layout: Manifest["layout"] = "modules"): Manifest {
+  return {
+    format: "octoport-export/v1",
+    source: {
+      server: "https://old.example.com",
+      spaceId: "Spaces-1",
+      spaceName: "Shop",
+      serverVersion: "2025.4",
+    },
+    layout,
+    providerVersion: "1.17.0",
+    modules: [
+      { path: "space", title: "space Shop", dependsOn: [] },
+      { path: "projects/orders", title: "project Orders", dependsOn: ["space"] },
+    ],
+    applyOrder: [["space"], ["projects/orders"]],
+    projectDependencies: [],
+    resources: [
+      {
+        sourceId: "Projects-1",
+        sourceType: "Projects",
+        name: "Orders",
+        type: "octopusdeploy_project",
+        module: "projects/orders",
+        address: "octopusdeploy_project.orders",
+      },
+      {
+        sourceId: "LibraryVariableSets-1",
+        sourceType: "LibraryVariableSets",
+        name: "Shared",
+        type: "octopusdeploy_library_variable_set",
+        module: "space",
+        address: "octopusdeploy_library_variable_set.shared",
+      },
+    ],
+    secrets,
+    warnings: [],
+    notes: [],
+    spaceCreation: false,
+    moved: [],
+    files: [],
+  };
+}
+
+const secret = (variable: string, module: string, sourceId: string, sourceVariable?: string) => ({
+  variable,
+  sourceId,
+  field: "x",
+  path: "x",
+  description: `secret ${variable}`,
+  modules: [module],
+  ...(sourceVariable ? { sourceVariable } : {}),
+});
+
+describe("octoport bootstrap's runbooks", () => {
+  it("put the space module's runbook in the sync project, with the library sets its secrets come from", () => {
+    const m = manifest([
+      secret("shared_token", "space", "variableset-LibraryVariableSets-1", "Shared.Token"),
+      secret("orders_db", "projects/orders", "variableset-Projects-1", "Db.Password"),
+    ]);
+    expect(syncRunbooks(m, "octoport sync").map((r) => [r.module, r.project, r.librarySets])).toEqual([
+      ["space", "octoport sync", ["Shared"]],
+      ["projects/orders", "Orders", []],
+    ]);
+  });
+
+  it("write a root the real HCL parser reads, with no secret in it", async () => {
+    const m = manifest([secret("orders_db", "projects/orders", "variableset-Projects-1", "Db.Password")]);
+    const text = printFile(bootstrapRoot(m, OPTIONS));
+    const parsed = (await parseHcl("main.tf", text)) as Record<string, Record<string, unknown>>;
+    expect(Object.keys(parsed.resource ?? {}).sort()).toEqual([
+      "octopusdeploy_process",
+      "octopusdeploy_process_templated_step",
+      "octopusdeploy_project",
+      "octopusdeploy_runbook",
+      "octopusdeploy_step_template",
+    ]);
+    expect(text).toContain("#{Db.Password}");
+    expect(text).toContain("(octoport bootstrap)");
+  });
+});
+
+describe("bootstrap --check", () => {
+  it("lists a secret no variable holds, with the variable to add and where", () => {
+    const findings = checkBootstrap(
+      manifest([secret("account_deployer_password", "space", "Accounts-1")]),
+      OPTIONS,
+    );
+    expect(findings).toHaveLength(1);
+    expect(findings[0]?.message).toContain("Octoport.Secret.account_deployer_password");
+    expect(findings[0]?.message).toContain('project "octoport sync"');
+  });
+
+  it("says to spread a sensitive variable with several values", () => {
+    const findings = checkBootstrap(
+      manifest([
+        secret("orders_db_production", "projects/orders", "variableset-Projects-1", "Db.Password"),
+        secret("orders_db_test", "projects/orders", "variableset-Projects-1", "Db.Password"),
+      ]),
+      OPTIONS,
+    );
+    expect(findings.map((f) => f.message).join()).toContain("octoport spread");
+  });
+
+  it("refuses a single-root export, and names what the source lacks", () => {
+    const findings = checkBootstrap(
+      manifest([], "single"),
+      { ...OPTIONS, workerPool: "Linux" },
+      {
+        projects: new Set(["Orders"]),
+        workerPools: new Set(["Windows"]),
+        feeds: new Set(),
+        environments: new Set(),
+        projectGroups: new Set(["Default Project Group"]),
+        lifecycles: new Set(["Default Lifecycle"]),
+      },
+    );
+    expect(findings.map((f) => `${f.subject} ${f.message}`)).toEqual([
+      expect.stringContaining("--layout modules"),
+      expect.stringContaining('no worker pool "Linux"'),
+    ]);
+  });
+});
+
+describe("the sync script's values", () => {
+  it("reach the shell byte for byte, whatever they hold (here-documents, not shell words)", () => {
+    fc.assert(
+      fc.property(
+        fc
+          .string({ unit: "grapheme-ascii", maxLength: 40 })
+          .filter(
+            (v) =>
+              !v.includes("\0") &&
+              !v.split("\n").includes("OCTOPORT_VALUE") &&
+              !v.endsWith("\n") &&
+              !v.startsWith("#{"),
+          ),
+        (value) => {
+          const script = [
+            "octoport_need() { :; }",
+            ...valueLines("v", "X").map((l) => (l === "#{X}" ? value : l)),
+            'printf %s "$v"',
+          ].join("\n");
+          expect(execFileSync("bash", ["-c", script], { encoding: "utf8" })).toBe(value);
+        },
+      ),
+      { numRuns: 25 },
+    );
+  });
+
+  it("export each secret as TF_VAR_ from its variable, or from Octoport.Secret.<input>", () => {
+    const lines = secretLines([{ variable: "a", sourceVariable: "Db.Password" }, { variable: "b" }]);
+    expect(lines).toContain("#{Db.Password}");
+    expect(lines).toContain("#{Octoport.Secret.b}");
+    expect(lines).toContain("export TF_VAR_a");
+    expect(lines).toContain("export TF_VAR_b");
+  });
+});
