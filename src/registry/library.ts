@@ -63,7 +63,8 @@ export const actionTemplates: DocType = {
     exactName: true,
     single: true,
   },
-  resources: { octopusdeploy_step_template: "document" },
+  // Installed from the community library (CommunityActionTemplateId): installed again there.
+  resources: { octopusdeploy_step_template: "document", octopusdeploy_community_step_template: "document" },
   secrets: [{ path: "Properties.*" }, { path: "Parameters[].DefaultValue" }],
   ids: [
     { path: "Properties['Octopus.Action.Package.FeedId']", to: "Feeds", expression: true },
