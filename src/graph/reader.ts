@@ -151,8 +151,27 @@ export async function readSpace(
         );
     } else if (r.kind === "per-document") {
       for (const node of graph.ofType(r.of)) {
-        read(spec.type, `${base}/${r.path.replace("{id}", encodeURIComponent(node.id))}`, (j) =>
-          keyedBy(r.idPrefix, r.ownerField, node.id, j),
+        const at = (path: string) => `${base}/${path.replace("{id}", encodeURIComponent(node.id))}`;
+        const merge = r.merge;
+        if (!merge) {
+          read(spec.type, at(r.path), (j) => keyedBy(r.idPrefix, r.ownerField, node.id, j));
+          continue;
+        }
+        reads.push(
+          track(
+            "documents",
+            Promise.all([
+              client.get(at(r.path)),
+              client.get(at(merge.path)).catch((err: unknown) => {
+                if (err instanceof OctopusApiError && err.status === 404) return undefined;
+                throw err;
+              }),
+            ]).then(([json, extra]) => {
+              const doc = keyedBy(r.idPrefix, r.ownerField, node.id, json);
+              if (extra !== undefined) merge.into(doc as Record<string, unknown>, extra);
+              graph.add(spec.type, lean(doc));
+            }),
+          ),
         );
       }
     }

@@ -41,8 +41,19 @@ export type ReadSpec =
       path: string;
       scope: "space" | "server";
     }
-  /** One per document of another type, which has no ID of its own (tenant variables per tenant). */
-  | { kind: "per-document"; of: string; path: string; idPrefix: string; ownerField: string };
+  /**
+   * One per document of another type, which has no ID of its own (tenant variables per tenant).
+   * `merge`: a second document read beside it (a newer endpoint an older server lacks: a 404
+   * merges nothing), whose parts `into` adds to the first.
+   */
+  | {
+      kind: "per-document";
+      of: string;
+      path: string;
+      idPrefix: string;
+      ownerField: string;
+      merge?: { path: string; into: (doc: Doc, json: unknown) => void };
+    };
 
 /**
  * What identifies a document to a user, so its counterpart is found in another space where its

@@ -63,7 +63,8 @@ export const actionTemplates: DocType = {
     exactName: true,
     single: true,
   },
-  resources: { octopusdeploy_step_template: "document" },
+  // Installed from the community library (CommunityActionTemplateId): installed again there.
+  resources: { octopusdeploy_step_template: "document", octopusdeploy_community_step_template: "document" },
   secrets: [{ path: "Properties.*" }, { path: "Parameters[].DefaultValue" }],
   ids: [
     { path: "Properties['Octopus.Action.Package.FeedId']", to: "Feeds", expression: true },
@@ -125,6 +126,36 @@ const libraryValueType = (_holder: Doc, keys: readonly string[], find: (id: stri
 const projectValueType = (_holder: Doc, keys: readonly string[], find: (id: string) => Doc | undefined) =>
   templateValueType(templateOf(find(keys[0] ?? ""), keys[2] ?? ""));
 
+/**
+ * A tenant's common variables scoped to environments, from `/tenants/{id}/commonvariables`
+ * (`Variables`: each with its Id, LibraryVariableSetId, TemplateId, Value and
+ * Scope.EnvironmentIds), kept as `ScopedCommonVariables`: by library set, then template, a list
+ * of `{ Id, Value, EnvironmentIds }`. Unscoped values are the older document's already; a tenant
+ * with no scoped value gets no field, so its document is what the older endpoint gives.
+ */
+export function mergeScopedCommonVariables(doc: Doc, json: unknown): void {
+  const list = (json as { Variables?: unknown } | undefined)?.Variables;
+  if (!Array.isArray(list)) return;
+  const scoped: Record<string, Record<string, Doc[]>> = {};
+  for (const v of list as Doc[]) {
+    const envs = (v?.Scope as Doc | undefined)?.EnvironmentIds;
+    if (!Array.isArray(envs) || envs.length === 0) continue;
+    const lvs = String(v.LibraryVariableSetId ?? "");
+    const template = String(v.TemplateId ?? "");
+    if (!lvs || !template) continue;
+    const byTemplate = scoped[lvs] ?? {};
+    scoped[lvs] = byTemplate;
+    const values = byTemplate[template] ?? [];
+    byTemplate[template] = values;
+    values.push({
+      Id: v.Id ?? null,
+      Value: v.Value ?? null,
+      EnvironmentIds: envs.map(String).sort(),
+    });
+  }
+  if (Object.keys(scoped).length) doc.ScopedCommonVariables = scoped;
+}
+
 export const tenantVariables: DocType = {
   type: "TenantVariables",
   label: "tenant variables",
@@ -136,6 +167,10 @@ export const tenantVariables: DocType = {
     path: "tenants/{id}/variables",
     idPrefix: "TenantVariables-",
     ownerField: "TenantId",
+    // The older document holds a library template's unscoped value only; values scoped to
+    // environments (Octopus 2025.2) are read from the newer endpoint the provider uses
+    // (go-octopusdeploy pkg/tenants GetCommonVariables).
+    merge: { path: "tenants/{id}/commonvariables", into: mergeScopedCommonVariables },
   },
   identity: "tenant",
   // The server takes the values only once the tenants are connected to projects.
@@ -143,9 +178,16 @@ export const tenantVariables: DocType = {
   // Its library set values; its project template values are written with each project.
   resources: { octopusdeploy_tenant_common_variable: "tenant-common-variable" },
   ignoredBy: "ignoreTenants",
-  secrets: [{ path: "LibraryVariables.*.Variables.*" }, { path: "ProjectVariables.*.Variables.*.*" }],
+  secrets: [
+    { path: "LibraryVariables.*.Variables.*" },
+    { path: "ProjectVariables.*.Variables.*.*" },
+    { path: "ScopedCommonVariables.*.*[].Value" },
+  ],
   ids: [
     { path: "TenantId", to: "Tenants" },
+    { path: "ScopedCommonVariables{}", to: ["LibraryVariableSets", "ScriptModules"] },
+    { path: "ScopedCommonVariables.*.*[].EnvironmentIds[]", to: "Environments" },
+    { path: "ScopedCommonVariables.*.*[].Value", to: libraryValueType },
     { path: "LibraryVariables{}", to: ["LibraryVariableSets", "ScriptModules"] },
     { path: "LibraryVariables.*.LibraryVariableSetId", to: ["LibraryVariableSets", "ScriptModules"] },
     { path: "LibraryVariables.*.Variables.*", to: libraryValueType },

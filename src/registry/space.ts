@@ -125,8 +125,10 @@ export const feeds: DocType = {
   },
   resources: {
     octopusdeploy_artifactory_generic_feed: "document",
+    octopusdeploy_aws_elastic_container_registry: "document",
     octopusdeploy_azure_container_registry: "document",
     octopusdeploy_docker_container_registry: "document",
+    octopusdeploy_gcs_storage_feed: "document",
     octopusdeploy_github_repository_feed: "document",
     octopusdeploy_google_container_registry: "document",
     octopusdeploy_helm_feed: "document",
@@ -135,8 +137,9 @@ export const feeds: DocType = {
     octopusdeploy_nuget_feed: "document",
     octopusdeploy_oci_registry_feed: "document",
     octopusdeploy_pypi_feed: "document",
+    octopusdeploy_s3_feed: "document",
   },
-  secrets: [{ path: "Password" }, { path: "SecretKey" }],
+  secrets: [{ path: "Password" }, { path: "SecretKey" }, { path: "ServiceAccountJsonKey" }],
 };
 
 export const gitCredentials: DocType = {

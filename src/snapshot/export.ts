@@ -223,6 +223,13 @@ function labelOf(graph: SpaceGraph, node: GraphNode, spot: SecretSpot): string {
   if (node.type === "TenantVariables") {
     // A tenant's value, by the template's name (of the library set or project that has it).
     const [ownerId = "", second = "", third = ""] = m.keys;
+    if (pattern.startsWith("ScopedCommonVariables")) {
+      // A value scoped to environments: keys are the library set and the template.
+      const template = templateOf(graph.get(ownerId)?.doc as JsonObject | undefined, second);
+      const name = template ? `template "${String(template.Name)}"` : `a template (${second})`;
+      const envs = Array.isArray(holder.EnvironmentIds) ? holder.EnvironmentIds.map((id) => named(id)) : [];
+      return `${subject}: value of ${name} of ${named(ownerId)} in ${envs.join(", ")}`;
+    }
     const library = pattern.startsWith("LibraryVariables");
     const templateId = library ? second : third;
     const ownerDoc = graph.get(ownerId)?.doc as JsonObject | undefined;

@@ -3,6 +3,7 @@ import { DependencyCycleError, projectOrder } from "../../src/graph/dependencies
 import type { SpaceGraph } from "../../src/graph/graph.js";
 import { readSpace } from "../../src/graph/reader.js";
 import { formatSummary, summarise } from "../../src/graph/summary.js";
+import { mergeScopedCommonVariables } from "../../src/registry/library.js";
 import { Sandbox } from "../../src/sandbox/server.js";
 import { exampleSpace } from "../helpers/examples.js";
 import { clientFor } from "../helpers/sandbox.js";
@@ -52,6 +53,8 @@ describe("reading the example space", () => {
     expect(counts["GET /api/{id}/deploymentprocesses/{id}"]).toBe(3);
     expect(counts["GET /api/{id}/runbookProcesses/{id}"]).toBe(1);
     expect(counts["GET /api/{id}/tenants/{id}/variables"]).toBe(2);
+    // And each tenant's common variables from the newer endpoint, for values scoped to environments.
+    expect(counts["GET /api/{id}/tenants/{id}/commonvariables"]).toBe(2);
     // Every collection: a single page (the client asks for big pages).
     const lists = Object.entries(counts).filter(([route]) => /^GET \/api\/\{id\}\/[a-z-]+$/.test(route));
     expect(lists.length).toBeGreaterThanOrEqual(18);
@@ -206,5 +209,59 @@ describe("dependency cycles", () => {
     } finally {
       await sandbox.close();
     }
+  });
+});
+
+describe("a tenant's common variables scoped to environments", () => {
+  it("are kept by library set and template, with their IDs and environments; unscoped ones are left out", () => {
+    const doc: Record<string, unknown> = { LibraryVariables: {} };
+    mergeScopedCommonVariables(doc, {
+      Variables: [
+        {
+          Id: "TenantVariables-1",
+          LibraryVariableSetId: "L-1",
+          TemplateId: "t-1",
+          Value: "all",
+          Scope: { EnvironmentIds: [] },
+        },
+        {
+          Id: "TenantVariables-2",
+          LibraryVariableSetId: "L-1",
+          TemplateId: "t-1",
+          Value: "some",
+          Scope: { EnvironmentIds: ["Environments-3", "Environments-2"] },
+        },
+        {
+          Id: "TenantVariables-3",
+          LibraryVariableSetId: "L-1",
+          TemplateId: "t-2",
+          Value: { HasValue: true, NewValue: null },
+          Scope: { EnvironmentIds: ["Environments-1"] },
+        },
+      ],
+    });
+    expect(doc.ScopedCommonVariables).toEqual({
+      "L-1": {
+        "t-1": [
+          { Id: "TenantVariables-2", Value: "some", EnvironmentIds: ["Environments-2", "Environments-3"] },
+        ],
+        "t-2": [
+          {
+            Id: "TenantVariables-3",
+            Value: { HasValue: true, NewValue: null },
+            EnvironmentIds: ["Environments-1"],
+          },
+        ],
+      },
+    });
+  });
+
+  it("add nothing when there are none, so the document is the older endpoint's", () => {
+    const doc: Record<string, unknown> = { LibraryVariables: {} };
+    mergeScopedCommonVariables(doc, {
+      Variables: [{ LibraryVariableSetId: "L-1", TemplateId: "t-1", Value: "x", Scope: {} }],
+    });
+    mergeScopedCommonVariables(doc, { Message: "not a list" });
+    expect(doc).toEqual({ LibraryVariables: {} });
   });
 });

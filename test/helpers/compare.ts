@@ -185,6 +185,17 @@ export function secretValue(sandbox: Sandbox, sourceId: string, path: string): s
       | Record<string, Record<string, Record<string, Array<{ Value: unknown; EnvironmentIds: string[] }>>>>
       | undefined;
     const lib = /^LibraryVariables\.([^.]+)\.Variables\.(.+)$/.exec(path);
+    // A value scoped to environments, read from the newer endpoint: named by its own ID.
+    const scoped = /^ScopedCommonVariables\.([^.]+)\.([^.[]+)\[Id=([^\]]+)\]\.Value$/.exec(path);
+    if (scoped) {
+      const entries = stored?.CommonVariables?.[scoped[1]!]?.[scoped[2]!] as
+        | Array<{ Id?: string; Value: unknown }>
+        | undefined;
+      const value = entries?.find((e) => e.Id === scoped[3])?.Value;
+      if (value && typeof value === "object" && "NewValue" in value)
+        return String((value as { NewValue: unknown }).NewValue ?? "");
+      return typeof value === "string" ? value : undefined;
+    }
     const proj = /^ProjectVariables\.([^.]+)\.Variables\.([^.]+)\.(.+)$/.exec(path);
     const entries = lib
       ? stored?.CommonVariables?.[lib[1]!]?.[lib[2]!]

@@ -27,13 +27,18 @@ const FEED_DEFAULTS: Record<string, JsonObject> = {
   Maven: { FeedUri: "", DownloadAttempts: 5, DownloadRetryBackoffSeconds: 10 },
   Npm: { FeedUri: "", DownloadAttempts: 5, DownloadRetryBackoffSeconds: 10 },
   GitHub: { FeedUri: "https://api.github.com", DownloadAttempts: 5, DownloadRetryBackoffSeconds: 10 },
-  AwsElasticContainerRegistry: { Region: "" },
+  AwsElasticContainerRegistry: { Region: "", SecretKey: { HasValue: false, NewValue: null } },
   AzureContainerRegistry: { FeedUri: "" },
   GoogleContainerRegistry: { FeedUri: "" },
   OciRegistry: { FeedUri: "" },
   ArtifactoryGeneric: { FeedUri: "", Repository: "", LayoutRegex: "" },
-  S3: { UseMachineCredentials: false },
-  GcsStorage: { UseServiceAccountKey: false },
+  S3: { UseMachineCredentials: false, SecretKey: { HasValue: false, NewValue: null } },
+  GcsStorage: {
+    UseServiceAccountKey: false,
+    ServiceAccountJsonKey: { HasValue: false, NewValue: null },
+    DownloadAttempts: 5,
+    DownloadRetryBackoffSeconds: 10,
+  },
   PyPi: { FeedUri: "", DownloadAttempts: 5, DownloadRetryBackoffSeconds: 10 },
   OctopusProject: {},
 };
@@ -51,7 +56,51 @@ const CREDENTIALS = new Set([
   "GoogleContainerRegistry",
   "ArtifactoryGeneric",
   "PyPi",
+  // The provider's S3 feed has a username and password (v1.17.0 schemas/s3_feed.go).
+  "S3",
 ]);
+
+/** Whether a sensitive value as written holds (or keeps) a secret. */
+function holds(value: unknown): boolean {
+  if (!value || typeof value !== "object" || Array.isArray(value)) return false;
+  const v = value as { HasValue?: unknown; NewValue?: unknown };
+  return typeof v.NewValue === "string" ? v.NewValue !== "" : v.HasValue === true;
+}
+
+const filled = (value: unknown): boolean => typeof value === "string" && value.trim() !== "";
+
+/**
+ * What the cloud storage and registry feeds must carry, as the Octopus client library checks
+ * them when it builds each feed (go-octopusdeploy v2.111.0 pkg/feeds: NewAwsElasticContainerRegistry,
+ * NewS3Feed, NewGcsStorageFeed; the provider v1.17.0 reads every feed back through them, so a
+ * feed without these could not be read by it either).
+ */
+function checkCloudFeed(doc: JsonObject): void {
+  switch (doc.FeedType) {
+    case "AwsElasticContainerRegistry":
+      if (!filled(doc.Region)) throw badRequest("The Region field is required.");
+      if (!filled(doc.AccessKey) && !doc.OidcAuthentication)
+        throw badRequest("An ECR feed needs an access key or OIDC authentication.");
+      if (filled(doc.AccessKey) && !doc.OidcAuthentication && !holds(doc.SecretKey))
+        throw badRequest("An ECR feed with an access key needs its secret key.");
+      return;
+    case "S3":
+      if (doc.UseMachineCredentials === true) return;
+      if (!filled(doc.AccessKey) || !holds(doc.SecretKey))
+        throw badRequest(
+          "An S3 feed that does not use the worker's credentials needs an access key and secret key.",
+        );
+      return;
+    case "GcsStorage":
+      if (doc.UseServiceAccountKey === true) {
+        if (!holds(doc.ServiceAccountJsonKey))
+          throw badRequest("A GCS feed that uses a service account key needs the key.");
+      } else if (!doc.OidcAuthentication) {
+        throw badRequest("A GCS feed needs a service account key or OIDC authentication.");
+      }
+      return;
+  }
+}
 
 export const feeds: ResourceDef = {
   type: "Feeds",
@@ -72,6 +121,7 @@ export const feeds: ResourceDef = {
     if (!(type in FEED_DEFAULTS)) throw badRequest(`Unknown feed type '${type}'.`);
     if (existing && existing.FeedType !== doc.FeedType)
       throw badRequest("The type of a feed cannot be changed.");
+    checkCloudFeed(doc);
     if (
       type === "BuiltIn" &&
       !existing &&

@@ -17,7 +17,16 @@ import {
   tuple,
 } from "../hcl/model.js";
 import { idKey } from "../lookups.js";
-import { type Converter, type Doc, docOf, hasSecret, optBool, optList, optString } from "./converter.js";
+import {
+  byName,
+  type Converter,
+  type Doc,
+  docOf,
+  hasSecret,
+  optBool,
+  optList,
+  optString,
+} from "./converter.js";
 
 /** Library variable sets, script modules, variables, tenants. */
 
@@ -342,6 +351,7 @@ export const tenantVariables: Converter = {
     const tenant = ctx.graph.get(String(d.TenantId ?? ""));
     if (!tenant) return;
     const what = `tenant "${tenant.name}"`;
+    const scopedOf = (d.ScopedCommonVariables ?? {}) as Record<string, unknown>;
     const entries = Object.entries((d.LibraryVariables ?? {}) as Record<string, Doc>).sort(([a], [b]) =>
       a < b ? -1 : 1,
     );
@@ -355,36 +365,72 @@ export const tenantVariables: Converter = {
       const after = carriers.flatMap((p) => ctx.afterTenantLink(tenant.id, p) ?? []);
       const lvsTemplates = (docOf(lvs).Templates ?? []) as Doc[];
       const holder = (entry.Variables ?? {}) as Record<string, unknown>;
-      for (const templateId of Object.keys(holder).sort()) {
+      const scoped = (scopedOf[lvsId] ?? {}) as Record<string, Doc[]>;
+      const templateIds = [...new Set([...Object.keys(holder), ...Object.keys(scoped)])].sort();
+      for (const templateId of templateIds) {
         const template = lvsTemplates.find((t) => t.Id === templateId);
         if (!template) continue;
         const name = String(template.Name);
         const templateRef = libraryTemplateId(ctx, lvsId, name, `${what} library template`);
         if (!templateRef) continue;
-        const value = tenantValue(
-          holder,
-          templateId,
-          node,
-          ctx,
-          `${tenant.name} ${lvs.name} ${name}`,
-          `Tenant "${tenant.name}" value of ${name}`,
-          `LibraryVariables.${lvsId}.Variables.${templateId}`,
-        );
-        if (!value) continue;
-        ctx.resource(
-          this.file,
-          "octopusdeploy_tenant_common_variable",
-          `${tenant.name} ${lvs.name} ${name}`,
-          [
-            attr("space_id", ctx.spaceId),
-            attr("tenant_id", tenantRef),
-            attr("library_variable_set_id", lvsRef),
-            attr("template_id", templateRef),
-            attr("value", value),
-            ...(after.length ? [attr("depends_on", tuple(after))] : []),
-          ],
-          { part: `Tenants[Id=${tenant.id}].LibraryVariables.${lvsId}.${templateId}` },
-        );
+        const common = (label: string, value: Expr, part: string, scope: BodyItem[]) =>
+          ctx.resource(
+            this.file,
+            "octopusdeploy_tenant_common_variable",
+            label,
+            [
+              attr("space_id", ctx.spaceId),
+              attr("tenant_id", tenantRef),
+              attr("library_variable_set_id", lvsRef),
+              attr("template_id", templateRef),
+              attr("value", value),
+              ...scope,
+              ...(after.length ? [attr("depends_on", tuple(after))] : []),
+            ],
+            { part },
+          );
+        const value = Object.hasOwn(holder, templateId)
+          ? tenantValue(
+              holder,
+              templateId,
+              node,
+              ctx,
+              `${tenant.name} ${lvs.name} ${name}`,
+              `Tenant "${tenant.name}" value of ${name}`,
+              `LibraryVariables.${lvsId}.Variables.${templateId}`,
+            )
+          : undefined;
+        if (value)
+          common(
+            `${tenant.name} ${lvs.name} ${name}`,
+            value,
+            `Tenants[Id=${tenant.id}].LibraryVariables.${lvsId}.${templateId}`,
+            [],
+          );
+        // Values scoped to environments: one resource each, with its scope.
+        for (const variable of scoped[templateId] ?? []) {
+          const envIds = byName(ctx, variable.EnvironmentIds);
+          const envNames = envIds.map((id) => ctx.graph.get(id)?.name ?? id).join(" ");
+          const envRefs = ctx.refs(envIds, `${what} value of ${name} scope`);
+          if (!envRefs.length) continue;
+          const at = `ScopedCommonVariables.${lvsId}.${templateId}[Id=${String(variable.Id)}]`;
+          const scopedValue = tenantValue(
+            variable,
+            "Value",
+            node,
+            ctx,
+            `${tenant.name} ${lvs.name} ${name} ${envNames}`,
+            `Tenant "${tenant.name}" value of ${name} in ${envNames.replaceAll(" ", ", ")}`,
+            `${at}.Value`,
+          );
+          if (!scopedValue) continue;
+          common(
+            `${tenant.name} ${lvs.name} ${name} ${envNames}`,
+            scopedValue,
+            `Tenants[Id=${tenant.id}].${at}`,
+            [block("scope", [], [attr("environment_ids", tuple(envRefs))])],
+          );
+        }
       }
     }
   },

@@ -1,6 +1,6 @@
 import type { GraphNode } from "../../graph/graph.js";
 import type { EmitContext } from "../emit.js";
-import { attr, type BodyItem, block, num, object, ref, str, tuple } from "../hcl/model.js";
+import { attr, type BodyItem, block, bool, type Expr, num, object, ref, str, tuple } from "../hcl/model.js";
 import {
   byName,
   type Converter,
@@ -403,8 +403,50 @@ export const tagSets: Converter = {
   },
 };
 
-/** Feed types: which resource, and which fields each carries besides name, URI and credentials. */
-const FEEDS: Record<string, { type: string; download?: boolean; extra?: (d: Doc) => BodyItem[] }> = {
+/**
+ * Feed types: which resource, and which fields each carries. Feeds at a URI carry the URI,
+ * a username and a password; the cloud storage and registry feeds (`cloud`) carry their own
+ * credentials instead (`extra`).
+ */
+interface FeedSpec {
+  type: string;
+  download?: boolean;
+  /** No feed URI, username or password: the fields are all in `extra`. */
+  cloud?: boolean;
+  /** No package acquisition locations in the provider's schema. */
+  noLocations?: boolean;
+  extra?: (d: Doc, ctx: EmitContext, node: GraphNode) => BodyItem[];
+}
+
+/** A feed's sensitive field as a secret input, when the feed has a value in it. */
+function feedSecret(ctx: EmitContext, node: GraphNode, d: Doc, field: string, path: string, what: string) {
+  if (!hasSecret(d[path])) return [];
+  const kind = path === "ServiceAccountJsonKey" ? "text" : "password";
+  return [attr(field, ctx.secret(field, kind, `${what} of feed "${node.name}"`, { path }))];
+}
+
+/** A feed's OIDC settings: the provider reads back every field, so each is written as it is. */
+function feedOidc(d: Doc, fields: [string, string][]): BodyItem[] {
+  const oidc = d.OidcAuthentication;
+  if (!oidc || typeof oidc !== "object") return [];
+  const o = oidc as Doc;
+  const keys = Array.isArray(o.SubjectKeys) ? o.SubjectKeys.filter((k) => typeof k === "string") : [];
+  return [
+    attr(
+      "oidc_authentication",
+      object([
+        ...fields.map(([name, field]): [string, Expr] => [
+          name,
+          str(typeof o[field] === "string" ? o[field] : ""),
+        ]),
+        // Read back as an empty list when there are none, so an empty list is written.
+        ["subject_keys", tuple(keys.map((k) => str(String(k))))],
+      ]),
+    ),
+  ];
+}
+
+const FEEDS: Record<string, FeedSpec> = {
   Docker: {
     type: "octopusdeploy_docker_container_registry",
     download: true,
@@ -428,6 +470,44 @@ const FEEDS: Record<string, { type: string; download?: boolean; extra?: (d: Doc)
     download: true,
     extra: (d) => [...optString("repository", d.Repository), ...optString("layout_regex", d.LayoutRegex)],
   },
+  AwsElasticContainerRegistry: {
+    type: "octopusdeploy_aws_elastic_container_registry",
+    cloud: true,
+    extra: (d, ctx, node) => [
+      attr("region", str(String(d.Region ?? ""))),
+      ...optString("access_key", d.AccessKey),
+      ...feedSecret(ctx, node, d, "secret_key", "SecretKey", "Secret key"),
+      ...feedOidc(d, [
+        ["audience", "Audience"],
+        ["role_arn", "RoleArn"],
+        ["session_duration", "SessionDuration"],
+      ]),
+    ],
+  },
+  S3: {
+    type: "octopusdeploy_s3_feed",
+    cloud: true,
+    noLocations: true,
+    extra: (d, ctx, node) => [
+      attr("use_machine_credentials", bool(d.UseMachineCredentials === true)),
+      ...optString("access_key", d.AccessKey),
+      ...feedSecret(ctx, node, d, "secret_key", "SecretKey", "Secret key"),
+      ...optString("username", d.Username),
+      ...feedSecret(ctx, node, d, "password", "Password", "Password"),
+    ],
+  },
+  GcsStorage: {
+    type: "octopusdeploy_gcs_storage_feed",
+    cloud: true,
+    noLocations: true,
+    download: true,
+    extra: (d, ctx, node) => [
+      attr("use_service_account_key", bool(d.UseServiceAccountKey === true)),
+      ...feedSecret(ctx, node, d, "service_account_json_key", "ServiceAccountJsonKey", "Service account key"),
+      ...optString("project", d.Project),
+      ...feedOidc(d, [["audience", "Audience"]]),
+    ],
+  },
 };
 
 export function feedResourceType(node: GraphNode): string | undefined {
@@ -448,26 +528,25 @@ export const feeds: Converter = {
     ctx.resource(this.file, spec.type, node.name, [
       attr("space_id", ctx.spaceId),
       attr("name", str(node.name)),
-      attr("feed_uri", str(String(d.FeedUri ?? ""))),
-      ...optString("username", d.Username),
-      ...(hasSecret(d.Password)
-        ? [
-            attr(
-              "password",
-              ctx.secret("password", "password", `Password of feed "${node.name}"`, { path: "Password" }),
-            ),
-          ]
-        : []),
-      ...(spec.extra?.(d) ?? []),
+      ...(spec.cloud
+        ? []
+        : [
+            attr("feed_uri", str(String(d.FeedUri ?? ""))),
+            ...optString("username", d.Username),
+            ...feedSecret(ctx, node, d, "password", "Password", "Password"),
+          ]),
+      ...(spec.extra?.(d, ctx, node) ?? []),
       ...(spec.download
         ? [
             ...optNumber("download_attempts", d.DownloadAttempts),
             ...optNumber("download_retry_backoff_seconds", d.DownloadRetryBackoffSeconds),
           ]
         : []),
-      ...optStrings("package_acquisition_location_options", d.PackageAcquisitionLocationOptions, {
-        sort: false,
-      }),
+      ...(spec.noLocations
+        ? []
+        : optStrings("package_acquisition_location_options", d.PackageAcquisitionLocationOptions, {
+            sort: false,
+          })),
     ]);
   },
 };

@@ -1,16 +1,32 @@
 import type { EmitContext } from "../emit.js";
-import { attr, type BodyItem, type Expr, object, str, tuple } from "../hcl/model.js";
+import {
+  attr,
+  type BodyItem,
+  block,
+  call,
+  type Expr,
+  eq,
+  num,
+  object,
+  ref,
+  str,
+  tuple,
+} from "../hcl/model.js";
 import { type Converter, type Doc, docOf, hasSecret, optString } from "./converter.js";
 
 /** Custom step templates (octopusdeploy_step_template). */
 export const actionTemplates: Converter = {
   types: ["ActionTemplates"],
   file: "step_templates.tf",
-  primary: () => "octopusdeploy_step_template",
+  primary: (node) =>
+    docOf(node).CommunityActionTemplateId
+      ? "octopusdeploy_community_step_template"
+      : "octopusdeploy_step_template",
   emit(node, ctx) {
     const d = docOf(node);
     if (d.CommunityActionTemplateId) {
-      ctx.warn("is installed from the community library; it is exported as a custom step template");
+      communityTemplate(node.name, ctx, this.file);
+      return;
     }
     const what = `step template "${node.name}"`;
     const parameters = (Array.isArray(d.Parameters) ? d.Parameters : []) as Doc[];
@@ -128,6 +144,50 @@ export const actionTemplates: Converter = {
     ctx.resource(this.file, "octopusdeploy_step_template", node.name, body);
   },
 };
+
+/**
+ * A step template installed from the community library: installed again on the destination
+ * from the destination's own copy of the library, found by name with the provider's
+ * octopusdeploy_community_step_template data source (a server's library IDs are its own:
+ * CommunityActionTemplates-n). An installed template's name is the library template's.
+ */
+function communityTemplate(name: string, ctx: EmitContext, file: string): void {
+  const data = "octopusdeploy_community_step_template";
+  const label = ctx.module.name("data", data, name);
+  ctx.module.add(
+    file,
+    block(
+      "data",
+      [data, label],
+      [
+        attr("name", str(name)),
+        block(
+          "lifecycle",
+          [],
+          [
+            block(
+              "postcondition",
+              [],
+              [
+                attr("condition", eq(call("length", ref("self", "steps")), num(1))),
+                attr(
+                  "error_message",
+                  str(
+                    `The community step template "${name}" is not in the destination's community library (sync the library first).`,
+                  ),
+                ),
+              ],
+            ),
+          ],
+        ),
+      ],
+    ),
+  );
+  ctx.resource(file, "octopusdeploy_community_step_template", name, [
+    attr("space_id", ctx.spaceId),
+    attr("community_action_template_id", ref("data", data, label, "steps", 0, "id")),
+  ]);
+}
 
 // Steps that use a step template (in deployment and runbook processes): whether a step is
 // written as a templated step, its template's attributes, the properties it takes from the

@@ -617,6 +617,96 @@ describe("tenants' values of library sets' templates (common variables)", () => 
     );
     expect(await out.schemaProblems()).toEqual([]);
   });
+
+  it("write each value scoped to environments as a resource of its own, with its scope", async () => {
+    const scoped: Documents = {
+      ...TENANTED,
+      Environments: [
+        { Id: "Environments-1", Name: "Production" },
+        { Id: "Environments-2", Name: "Staging" },
+        { Id: "Environments-3", Name: "Test" },
+      ],
+      Tenants: [
+        {
+          Id: "Tenants-1",
+          Name: "Acme",
+          ProjectEnvironments: { "Projects-1": ["Environments-1", "Environments-2", "Environments-3"] },
+        },
+      ],
+      TenantVariables: [
+        {
+          Id: "TenantVariables-Tenants-1",
+          TenantId: "Tenants-1",
+          LibraryVariables: {
+            "LibraryVariableSets-1": {
+              LibraryVariableSetId: "LibraryVariableSets-1",
+              Variables: { "lt-1": "smtp.acme.example" },
+            },
+          },
+          ScopedCommonVariables: {
+            "LibraryVariableSets-1": {
+              "lt-1": [
+                {
+                  Id: "TenantVariables-7",
+                  Value: "smtp.test.example",
+                  EnvironmentIds: ["Environments-3", "Environments-2"],
+                },
+              ],
+              "lt-2": [
+                { Id: "TenantVariables-8", Value: { HasValue: true }, EnvironmentIds: ["Environments-1"] },
+              ],
+            },
+          },
+        },
+      ],
+    };
+    const out = convert(scoped);
+    const templateIds = "${octopusdeploy_library_variable_set.mail.template_ids";
+    const base = {
+      space_id: SPACE_ID,
+      tenant_id: "${octopusdeploy_tenant.acme.id}",
+      library_variable_set_id: "${octopusdeploy_library_variable_set.mail.id}",
+      depends_on: ["${octopusdeploy_tenant_project.web_acme}"],
+    };
+    expect(await out.resources("octopusdeploy_tenant_common_variable")).toEqual({
+      acme_mail_smtp_host: {
+        ...base,
+        template_id: `${templateIds}["Smtp.Host"]}`,
+        value: "smtp.acme.example",
+      },
+      acme_mail_smtp_host_staging_test: {
+        ...base,
+        template_id: `${templateIds}["Smtp.Host"]}`,
+        value: "smtp.test.example",
+        scope: [
+          {
+            environment_ids: [
+              "${octopusdeploy_environment.staging.id}",
+              "${octopusdeploy_environment.test.id}",
+            ],
+          },
+        ],
+      },
+      acme_mail_smtp_password_production: {
+        ...base,
+        template_id: `${templateIds}["Smtp.Password"]}`,
+        value: "${var.tenant_acme_mail_smtp_password_production}",
+        scope: [{ environment_ids: ["${octopusdeploy_environment.production.id}"] }],
+      },
+    });
+    expect(out.secrets.map((s) => [s.variable, s.sourceId, s.path])).toEqual([
+      [
+        "tenant_acme_mail_smtp_password_production",
+        "TenantVariables-Tenants-1",
+        "ScopedCommonVariables.LibraryVariableSets-1.lt-2[Id=TenantVariables-8].Value",
+      ],
+    ]);
+    expect(
+      out.manifest.resources.find((r) => r.name === "Acme Mail Smtp.Host Staging Test")?.sourcePart,
+    ).toBe("Tenants[Id=Tenants-1].ScopedCommonVariables.LibraryVariableSets-1.lt-1[Id=TenantVariables-7]");
+    expect(out.warnings).toEqual([]);
+    expect(await out.schemaProblems()).toEqual([]);
+  });
 });
 
 itWritesEveryResourceType(library);

@@ -957,6 +957,21 @@ describe("processes", () => {
     expect(await out.schemaProblems()).toEqual([]);
   });
 
+  it("writes a step that uses a community template with the installed template's ID and version", async () => {
+    const out = convert(
+      deployment([step("Notify", [uses("Notify", 2)])], {
+        ActionTemplates: [{ ...CHAT, CommunityActionTemplateId: "CommunityActionTemplates-1" }],
+      }),
+    );
+    expect(await out.resource("octopusdeploy_process_templated_step")).toMatchObject({
+      template_id: "${octopusdeploy_community_step_template.chat.id}",
+      template_version: "${octopusdeploy_community_step_template.chat.version}",
+      parameters: { Message: "hello from Notify" },
+    });
+    expect(out.warnings).toEqual([]);
+    expect(await out.schemaProblems()).toEqual([]);
+  });
+
   it("with --detach-step-templates, writes a templated step as a step of its own, filled from the template", async () => {
     const out = convert(
       deployment(

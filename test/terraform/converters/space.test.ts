@@ -619,16 +619,159 @@ describe("feeds", () => {
     ]);
   });
 
+  it("writes an ECR feed's region and access key, the secret key as a secret", async () => {
+    const out = convert({
+      Feeds: [
+        {
+          Id: "Feeds-2",
+          Name: "ECR",
+          FeedType: "AwsElasticContainerRegistry",
+          Region: "eu-west-1",
+          AccessKey: "AKIAEXAMPLE",
+          SecretKey: { HasValue: true, NewValue: null },
+          PackageAcquisitionLocationOptions: ["ExecutionTarget", "NotAcquired"],
+        },
+      ],
+    });
+    expect(await out.resource("octopusdeploy_aws_elastic_container_registry", "ecr")).toEqual({
+      space_id: SPACE_ID,
+      name: "ECR",
+      region: "eu-west-1",
+      access_key: "AKIAEXAMPLE",
+      secret_key: "${var.feed_ecr_secret_key}",
+      package_acquisition_location_options: ["ExecutionTarget", "NotAcquired"],
+    });
+    expect(out.secrets.map((s) => [s.variable, s.sourceId, s.path])).toEqual([
+      ["feed_ecr_secret_key", "Feeds-2", "SecretKey"],
+    ]);
+    expect(out.warnings).toEqual([]);
+    expect(await out.schemaProblems()).toEqual([]);
+  });
+
+  it("writes an ECR feed's OIDC settings, every field as the provider reads it back", async () => {
+    const out = convert({
+      Feeds: [
+        {
+          Id: "Feeds-2",
+          Name: "ECR OIDC",
+          FeedType: "AwsElasticContainerRegistry",
+          Region: "us-east-1",
+          SecretKey: { HasValue: false },
+          OidcAuthentication: { RoleArn: "arn:aws:iam::1:role/pull", SessionDuration: "3600" },
+        },
+      ],
+    });
+    expect(await out.resource("octopusdeploy_aws_elastic_container_registry", "ecr_oidc")).toEqual({
+      space_id: SPACE_ID,
+      name: "ECR OIDC",
+      region: "us-east-1",
+      oidc_authentication: {
+        audience: "",
+        role_arn: "arn:aws:iam::1:role/pull",
+        session_duration: "3600",
+        subject_keys: [],
+      },
+    });
+    expect(out.secrets).toEqual([]);
+    expect(await out.schemaProblems()).toEqual([]);
+  });
+
+  it("writes S3 feeds: the worker's credentials, or an access key and a secret key", async () => {
+    const out = convert({
+      Feeds: [
+        {
+          Id: "Feeds-2",
+          Name: "Machine",
+          FeedType: "S3",
+          UseMachineCredentials: true,
+          SecretKey: { HasValue: false },
+        },
+        {
+          Id: "Feeds-3",
+          Name: "Keys",
+          FeedType: "S3",
+          UseMachineCredentials: false,
+          AccessKey: "AKIAEXAMPLE",
+          SecretKey: { HasValue: true },
+          PackageAcquisitionLocationOptions: ["Server"],
+        },
+      ],
+    });
+    const feeds = await out.resources("octopusdeploy_s3_feed");
+    expect(feeds.machine).toEqual({ space_id: SPACE_ID, name: "Machine", use_machine_credentials: true });
+    // The provider's S3 feed has no package acquisition locations.
+    expect(feeds.keys).toEqual({
+      space_id: SPACE_ID,
+      name: "Keys",
+      use_machine_credentials: false,
+      access_key: "AKIAEXAMPLE",
+      secret_key: "${var.feed_keys_secret_key}",
+    });
+    expect(out.secrets.map((s) => [s.variable, s.sourceId, s.path])).toEqual([
+      ["feed_keys_secret_key", "Feeds-3", "SecretKey"],
+    ]);
+    expect(await out.schemaProblems()).toEqual([]);
+  });
+
+  it("writes GCS feeds: a service account key as a secret, or OIDC", async () => {
+    const out = convert({
+      Feeds: [
+        {
+          Id: "Feeds-2",
+          Name: "Key",
+          FeedType: "GcsStorage",
+          UseServiceAccountKey: true,
+          ServiceAccountJsonKey: { HasValue: true },
+          Project: "my-project",
+          DownloadAttempts: 5,
+          DownloadRetryBackoffSeconds: 10,
+        },
+        {
+          Id: "Feeds-3",
+          Name: "OIDC",
+          FeedType: "GcsStorage",
+          UseServiceAccountKey: false,
+          ServiceAccountJsonKey: { HasValue: false },
+          OidcAuthentication: { Audience: "gcs", SubjectKeys: ["space", "feed"] },
+          DownloadAttempts: 2,
+          DownloadRetryBackoffSeconds: 30,
+        },
+      ],
+    });
+    const feeds = await out.resources("octopusdeploy_gcs_storage_feed");
+    expect(feeds.key).toEqual({
+      space_id: SPACE_ID,
+      name: "Key",
+      use_service_account_key: true,
+      service_account_json_key: "${var.feed_key_service_account_json_key}",
+      project: "my-project",
+      download_attempts: 5,
+      download_retry_backoff_seconds: 10,
+    });
+    expect(feeds.oidc).toEqual({
+      space_id: SPACE_ID,
+      name: "OIDC",
+      use_service_account_key: false,
+      oidc_authentication: { audience: "gcs", subject_keys: ["space", "feed"] },
+      download_attempts: 2,
+      download_retry_backoff_seconds: 30,
+    });
+    expect(out.secrets.map((s) => [s.variable, s.sourceId, s.path])).toEqual([
+      ["feed_key_service_account_json_key", "Feeds-2", "ServiceAccountJsonKey"],
+    ]);
+    expect(await out.schemaProblems()).toEqual([]);
+  });
+
   it("looks up the built-in feed and warns of feed types it cannot write", async () => {
     const out = convert({
       Feeds: [
         { Id: "Feeds-1", Name: "Octopus Server (built-in)", FeedType: "BuiltIn" },
-        feed("AwsElasticContainerRegistry", { Name: "ECR", Region: "eu-west-1" }),
+        feed("Bitbucket", { Name: "Future" }),
       ],
     });
     expect(out.types).toEqual([]);
     expect(out.warnings).toEqual([
-      'feed "ECR" feed type AwsElasticContainerRegistry is not exported yet; it must be created by hand',
+      'feed "Future" feed type Bitbucket is not exported yet; it must be created by hand',
     ]);
   });
 });

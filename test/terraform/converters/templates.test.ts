@@ -202,14 +202,31 @@ describe("step templates", () => {
     expect(out.warnings).toEqual([]);
   });
 
-  it("warns that a community template arrives as a custom one", () => {
+  it("installs a community template again from the destination's library, found by name", async () => {
     const out = convert({
-      ActionTemplates: [template({ CommunityActionTemplateId: "CommunityActionTemplates-101" })],
+      ActionTemplates: [
+        template({
+          Name: "Amazon Chime - Post Message",
+          CommunityActionTemplateId: "CommunityActionTemplates-2",
+          Version: 14,
+          Parameters: [{ Id: "p-1", Name: "acpm_WebHookURL", DefaultValue: "" }],
+          Properties: { "Octopus.Action.Script.ScriptBody": "Invoke-RestMethod" },
+        }),
+      ],
     });
-    expect(out.types).toEqual(["octopusdeploy_step_template"]);
-    expect(out.warnings).toEqual([
-      'step template "Notify" is installed from the community library; it is exported as a custom step template',
-    ]);
+    expect(out.types).toEqual(["octopusdeploy_community_step_template"]);
+    expect(await out.resource("octopusdeploy_community_step_template", "amazon_chime_post_message")).toEqual({
+      space_id: SPACE_ID,
+      community_action_template_id:
+        "${data.octopusdeploy_community_step_template.amazon_chime_post_message.steps[0].id}",
+    });
+    const data = await out.data("octopusdeploy_community_step_template");
+    expect(Object.keys(data)).toEqual(["amazon_chime_post_message"]);
+    expect(data.amazon_chime_post_message).toMatchObject({ name: "Amazon Chime - Post Message" });
+    // Its script, parameters and version are the library's: nothing of them is written.
+    expect(out.text("step_templates.tf")).not.toContain("Invoke-RestMethod");
+    expect(out.warnings).toEqual([]);
+    expect(await out.schemaProblems()).toEqual([]);
   });
 });
 
