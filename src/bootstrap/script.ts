@@ -69,7 +69,9 @@ export function syncScript(): string {
     "set -euo pipefail",
     "",
     "octoport_need() { # shell name, Octopus variable",
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: bash's indirect expansion
     '  if [[ "${!1}" == "#{"* ]]; then',
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: bash's default expansion
     '    echo "octoport sync of ${module:-a module} to ${destination_server:-the destination}: the variable $2 has no value on the source; set it (octoport bootstrap --check lists them)" >&2',
     "    exit 1",
     "  fi",
