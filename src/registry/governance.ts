@@ -72,6 +72,6 @@ export const retentionPolicies: DocType = {
   klass: "space",
   read: { kind: "collection", path: "retentionpolicies", scope: "space" },
   identity: "retention-type",
-  family: { name: "retention-policies", label: "the space's default retention policies (by name)" },
+  family: { name: "retention-policies", label: "space default retention policies" },
   resources: Object.fromEntries(Object.values(RETENTION_RESOURCES).map((r) => [r, "setting" as const])),
 };

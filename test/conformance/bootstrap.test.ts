@@ -117,7 +117,11 @@ function substitute(text: string, values: ReadonlyMap<string, string>, depth = 0
 }
 
 /** The script a runbook's step runs, substituted as Octopus would, for the runbook in `project`. */
-async function runbookScript(sandbox: Sandbox, project: string): Promise<string> {
+async function runbookScript(
+  sandbox: Sandbox,
+  project: string,
+  overrides: Record<string, string> = {},
+): Promise<string> {
   const projects = (await api(sandbox, "GET", "/api/Spaces-1/projects/all")) as Array<Record<string, string>>;
   const p = projects.find((x) => x.Name === project);
   if (!p) throw new Error(`no project ${project}`);
@@ -142,6 +146,7 @@ async function runbookScript(sandbox: Sandbox, project: string): Promise<string>
     );
   }
   for (const [k, v] of Object.entries(action.Properties)) if (typeof v === "string") values.set(k, v);
+  for (const [k, v] of Object.entries(overrides)) values.set(k, v);
   return substitute(template.Properties["Octopus.Action.Script.ScriptBody"] ?? "", values);
 }
 
@@ -316,5 +321,13 @@ describe.skipIf(!tools)("octoport bootstrap: sync runbooks on the source, run as
     expect(run.stderr).toContain("projects/orders");
     expect(run.stderr).toContain(destination.url);
     expect(run.stderr).toContain("Db.Password");
+  }, 600_000);
+
+  it("fails naming the module and the destination when the worker cannot reach the destination", async () => {
+    const unreachable = "http://127.0.0.1:9";
+    const script = await runbookScript(source, "Billing", { "Octoport.Destination.Server": unreachable });
+    const run = await runOnWorker(script, tools as Tools);
+    expect(run.code).not.toBe(0);
+    expect(run.stderr).toContain(`octoport sync of projects/billing to ${unreachable}`);
   }, 600_000);
 });
