@@ -14,7 +14,7 @@ import {
 import { type DocType, REGISTRY } from "../registry/index.js";
 import { matches } from "../registry/patterns.js";
 import { StringPool } from "../util/strings.js";
-import { SpaceGraph } from "./graph.js";
+import { type GraphNode, SpaceGraph } from "./graph.js";
 
 export interface ReadProgress {
   /** Requests for documents finished so far and known so far. */
@@ -120,6 +120,7 @@ export async function readSpace(
       ),
     );
   };
+  const git: GitReads = { client, base, options, add: (type, doc) => graph.add(type, lean(doc)) };
   const schemas: Record<string, z.ZodType<OctopusDocument>> = {
     VariableSets: variableSetSchema,
     DeploymentProcesses: processSchema,
@@ -138,6 +139,11 @@ export async function readSpace(
             // A version-controlled project's process lives on its default branch.
             const at = `${base}/projects/${encodeURIComponent(node.id)}/${encodeURIComponent(ref)}/deploymentprocesses`;
             read(spec.type, at, (j) => withId(checked(processSchema, j)));
+            continue;
+          }
+          const variablesRef = spec.type === "VariableSets" ? gitVariablesRef(node) : undefined;
+          if (variablesRef) {
+            reads.push(track("documents", readGitVariables(git, node, variablesRef)));
             continue;
           }
           for (const m of matches(node.doc, from.field))
@@ -176,10 +182,94 @@ export async function readSpace(
       }
     }
   }
+  // A version-controlled project's deployment settings live on its default branch too.
+  for (const node of graph.ofType("Projects")) {
+    const ref = gitRef(node);
+    if (ref) reads.push(track("documents", readGitSettings(git, node, ref)));
+  }
   await Promise.all(reads);
   graph.link();
   return graph;
 }
+
+/** What the reads of a version-controlled project's branch need. */
+interface GitReads {
+  client: OctopusClient;
+  base: string;
+  options: ReadOptions;
+  add: (type: string, doc: OctopusDocument) => void;
+}
+
+/**
+ * A project whose variables are in git: the non-sensitive ones from its default branch and
+ * the sensitive ones from its database set, joined into one set under the database set's ID,
+ * as Octopus's MCP server reads them (OctopusDeploy/mcp-server src/tools/getVariables.ts). A
+ * branch that cannot be read leaves the database set alone, with a warning naming the project.
+ */
+async function readGitVariables(git: GitReads, node: GraphNode, ref: string): Promise<void> {
+  const project = node.doc as Project;
+  const id = typeof project.VariableSetId === "string" ? project.VariableSetId : `variableset-${node.id}`;
+  const database = checked(
+    variableSetSchema,
+    await git.client.get(`${git.base}/variables/${encodeURIComponent(id)}`),
+  );
+  const branch = await git.client
+    .get(`${git.base}/projects/${encodeURIComponent(node.id)}/${encodeURIComponent(ref)}/variables`)
+    .then((json) => checked(variableSetSchema, json))
+    .catch((err: unknown) => {
+      if (!(err instanceof OctopusApiError)) throw err;
+      git.options.onWarning?.(
+        `project "${String(project.Name)}" keeps its non-sensitive variables on git ref ${ref}, which could not be read (${err.status}): only its database (sensitive) variables are read`,
+      );
+      return undefined;
+    });
+  git.add("VariableSets", branch ? joinVariables(database, branch) : database);
+}
+
+/** The database set with the branch's variables first; a variable in both is the branch's. */
+function joinVariables(database: VariableSet, branch: VariableSet): VariableSet {
+  const seen = new Set(branch.Variables.map((v) => v.Id));
+  return {
+    ...database,
+    Variables: [...branch.Variables, ...database.Variables.filter((v) => !seen.has(v.Id))],
+  };
+}
+
+type VariableSet = z.infer<typeof variableSetSchema>;
+
+/**
+ * A version-controlled project's deployment settings, read from its default branch into the
+ * project document's own fields (the project document keeps the database's, stale once the
+ * project is converted: terraform-provider-octopusdeploy v1.17.0 resource_project.go reads and
+ * writes them on `{gitRef}/deploymentsettings`). A branch that cannot be read leaves the
+ * document's, with a warning naming the project.
+ */
+async function readGitSettings(git: GitReads, node: GraphNode, ref: string): Promise<void> {
+  const project = node.doc as Project;
+  const at = `${git.base}/projects/${encodeURIComponent(node.id)}/${encodeURIComponent(ref)}/deploymentsettings`;
+  let settings: Record<string, unknown>;
+  try {
+    settings = checked(documentSchema, await git.client.get(at)) as Record<string, unknown>;
+  } catch (err) {
+    if (!(err instanceof OctopusApiError)) throw err;
+    git.options.onWarning?.(
+      `project "${String(project.Name)}" keeps its deployment settings on git ref ${ref}, which could not be read (${err.status}): the project document's are read`,
+    );
+    return;
+  }
+  const doc = node.doc as Record<string, unknown>;
+  for (const [from, to] of GIT_SETTINGS) if (settings[from] !== undefined) doc[to] = settings[from];
+}
+
+/** Deployment settings fields (go-octopusdeploy DeploymentSettings) and the project field each is. */
+const GIT_SETTINGS: ReadonlyArray<[string, string]> = [
+  ["ConnectivityPolicy", "ProjectConnectivityPolicy"],
+  ["DefaultGuidedFailureMode", "DefaultGuidedFailureMode"],
+  ["DefaultToSkipIfAlreadyInstalled", "DefaultToSkipIfAlreadyInstalled"],
+  ["DeploymentChangesTemplate", "DeploymentChangesTemplate"],
+  ["ReleaseNotesTemplate", "ReleaseNotesTemplate"],
+  ["VersioningStrategy", "VersioningStrategy"],
+];
 
 /**
  * What the server adds for its own clients and nothing here reads or writes back: a
@@ -202,6 +292,22 @@ function gitRef(node: { type: string; doc: OctopusDocument }): string | undefine
   const branch =
     typeof settings?.DefaultBranch === "string" && settings.DefaultBranch ? settings.DefaultBranch : "main";
   return branch.startsWith("refs/") ? branch : `refs/heads/${branch}`;
+}
+
+/**
+ * The default branch of a project whose non-sensitive variables are in git: a version-controlled
+ * project whose ConversionState says so (the test Octopus's MCP server makes, getVariables.ts
+ * hasVariablesInGit). One converted before variables could go to git keeps them in the database.
+ */
+function gitVariablesRef(node: { type: string; doc: OctopusDocument }): string | undefined {
+  const ref = gitRef(node);
+  if (!ref) return undefined;
+  const settings = (node.doc as Project).PersistenceSettings as
+    | { ConversionState?: unknown }
+    | null
+    | undefined;
+  const state = settings?.ConversionState as { VariablesAreInGit?: unknown } | null | undefined;
+  return state?.VariablesAreInGit === true ? ref : undefined;
 }
 
 /** Processes of version-controlled projects carry no database ID; give them a stable one. */

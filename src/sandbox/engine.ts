@@ -45,6 +45,11 @@ export interface ResourceDef {
   slug?: boolean;
   /** Fields a PUT that leaves them out keeps (others left out take their defaults). */
   keepOnUpdate?: string[];
+  /**
+   * What the server does to a document a client POSTs before creating it (a seed or an import
+   * skips it): e.g. a new project is a database project whatever it was sent with.
+   */
+  clientCreate?: (doc: JsonObject) => void;
   /** Server-filled fields for a new document; applied where the client sent nothing. */
   defaults?: (doc: JsonObject, ctx: EngineContext) => JsonObject;
   /** Validation and normalisation on every write; throw ApiError to reject. */
@@ -163,13 +168,14 @@ export class Engine {
     type: string,
     spaceId: string | undefined,
     body: JsonObject,
-    options: { keepId?: boolean } = {},
+    options: { keepId?: boolean; fromClient?: boolean } = {},
   ): JsonObject {
     const def = this.def(type);
     const ctx = this.ctx(spaceId);
     const doc: JsonObject = structuredClone(body);
     delete doc.Links;
     dropUnknown(def, doc);
+    if (options.fromClient) def.clientCreate?.(doc);
     if (options.keepId && typeof doc.Id === "string" && doc.Id) {
       if (this.store.get(type, doc.Id, def.scope === "space" ? spaceId : undefined))
         throw badRequest(`A document with the ID '${doc.Id}' already exists.`);

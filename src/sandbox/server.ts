@@ -334,7 +334,7 @@ export class Sandbox {
       if (method === "POST") {
         if (def.creatable === false) throw new ApiError(405, `${def.type} cannot be created directly.`);
         if (!body) throw badRequest("A request body is required.");
-        return { status: 201, body: render(engine.create(def.type, spaceId, body)) };
+        return { status: 201, body: render(engine.create(def.type, spaceId, body, { fromClient: true })) };
       }
       throw new ApiError(405, "Method not allowed");
     }

@@ -995,6 +995,16 @@ class ImportRun {
       doc.AutoCreateRelease = current?.AutoCreateRelease ?? false;
       doc.ReleaseCreationStrategy = current?.ReleaseCreationStrategy ?? null;
     }
+    if (node.type === "Projects" && doc.IsVersionControlled === true) {
+      // The API creates database projects (a client converts one afterwards, with the
+      // repository's credentials): the snapshot holds the default branch's process, variables
+      // and settings, which go to the database project.
+      this.warn(
+        `project "${node.name}" is a Config-as-Code project: it is imported as a database project with its default branch's process, variables and deployment settings`,
+      );
+      doc.PersistenceSettings = current?.PersistenceSettings ?? { Type: "Database" };
+      doc.IsVersionControlled = current?.IsVersionControlled ?? false;
+    }
     this.openSecrets(node, doc);
     if (node.type === "DeploymentProcesses" || node.type === "RunbookProcesses") this.mapSteps(node, current);
     const resolved = this.resolveIds(node, doc, final);

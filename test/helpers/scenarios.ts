@@ -319,3 +319,93 @@ export async function releaseCreation(sandbox: Sandbox, into?: string): Promise<
   });
   return space;
 }
+
+/**
+ * A Config-as-Code project built as a user would: a database project with a process,
+ * non-sensitive and sensitive variables (one scoped to an environment) and settings, converted
+ * to version control, then changed on its branch (a variable added, the release notes template
+ * and guided failure mode changed) so that the branch differs from what the database held.
+ * Returns the project.
+ */
+export async function configAsCode(
+  sandbox: Sandbox,
+  into?: string,
+): Promise<{ space: RestSpace; project: Doc }> {
+  const space = into ? RestSpace.existing(sandbox, into) : await RestSpace.create(sandbox, "Config as Code");
+  const { lifecycle, group } = await defaults(space);
+  const production = await space.post("environments", { Name: "Production" });
+  const project = await space.post("projects", {
+    Name: "Git App",
+    LifecycleId: lifecycle.Id,
+    ProjectGroupId: group.Id,
+  });
+  await space.update(`deploymentprocesses/${String(project.DeploymentProcessId)}`, (d) => {
+    d.Steps = [
+      {
+        Name: "Say hello",
+        Condition: "Success",
+        StartTrigger: "StartAfterPrevious",
+        PackageRequirement: "LetOctopusDecide",
+        Actions: [
+          {
+            Name: "Say hello",
+            ActionType: "Octopus.Script",
+            Properties: {
+              "Octopus.Action.RunOnServer": "true",
+              "Octopus.Action.Script.ScriptSource": "Inline",
+              "Octopus.Action.Script.Syntax": "Bash",
+              "Octopus.Action.Script.ScriptBody": "echo #{Greeting}",
+            },
+          },
+        ],
+      },
+    ];
+  });
+  await space.update(`variables/${String(project.VariableSetId)}`, (d) => {
+    d.Variables = [
+      { Name: "Greeting", Value: "hello", Type: "String", Scope: {} },
+      {
+        Name: "Greeting",
+        Value: "hello, production",
+        Type: "String",
+        Scope: { Environment: [production.Id] },
+      },
+      {
+        Name: "Api.Key",
+        Value: "api-key-from-the-database",
+        Type: "Sensitive",
+        IsSensitive: true,
+        Scope: {},
+      },
+    ];
+  });
+  await space.update(`projects/${project.Id}/deploymentsettings`, (d) => {
+    d.ReleaseNotesTemplate = "notes held in the database";
+  });
+  await space.post(`projects/${project.Id}/git/convert`, {
+    CommitMessage: "Converting project to use VCS",
+    VersionControlSettings: {
+      Type: "VersionControlled",
+      Url: "https://github.com/acme/git-app.git",
+      BasePath: ".octopus/git-app",
+      DefaultBranch: "main",
+      ProtectedDefaultBranch: false,
+      ProtectedBranchNamePatterns: [],
+      Credentials: { Type: "Anonymous" },
+    },
+  });
+  // Changes made on the branch after the conversion: only the branch has them.
+  await space.update(`projects/${project.Id}/main/variables`, (d) => {
+    (d.Variables as unknown[]).push({
+      Name: "Added.On.Branch",
+      Value: "from git",
+      Type: "String",
+      Scope: {},
+    });
+  });
+  await space.update(`projects/${project.Id}/main/deploymentsettings`, (d) => {
+    d.ReleaseNotesTemplate = "notes held on the branch";
+    d.DefaultGuidedFailureMode = "On";
+  });
+  return { space, project: await space.get(`projects/${project.Id}`) };
+}

@@ -163,3 +163,150 @@ describe("converting a project to version control", () => {
     ).toBe(404);
   });
 });
+
+/**
+ * Where a version-controlled project's variables and settings live (version-control.ts):
+ * the non-sensitive variables and git-held settings on the branch, the sensitive variables in
+ * the database set, as OctopusDeploy/docs config-as-code-reference.md says and Octopus's MCP
+ * server reads them.
+ */
+describe("a version-controlled project's variables and settings", () => {
+  const text = (name: string, value: string) => ({ Name: name, Value: value, Type: "String" });
+  const secret = (name: string, value: string) => ({ Name: name, Value: value, Type: "Sensitive" });
+
+  async function converted(name: string) {
+    const project = await newProject(name);
+    const set = (await api("GET", `/api/Spaces-1/variables/variableset-${project.Id}`)).json;
+    const saved = await api("PUT", `/api/Spaces-1/variables/variableset-${project.Id}`, {
+      ...set,
+      Variables: [text("Plain", "one"), secret("Secret", "s3cret")],
+    });
+    expect(saved.status, JSON.stringify(saved.json)).toBe(200);
+    const settings = await api("GET", `/api/Spaces-1/projects/${project.Id}/deploymentsettings`);
+    await api("PUT", `/api/Spaces-1/projects/${project.Id}/deploymentsettings`, {
+      ...settings.json,
+      ReleaseNotesTemplate: "before conversion",
+    });
+    expect((await api("POST", project.Links.ConvertToVcs!, settings0())).status).toBe(200);
+    return project;
+  }
+  const settings0 = () => settings({ Type: "Anonymous" });
+
+  it("conversion moves the non-sensitive variables to the branch; the database set keeps the sensitive ones", async () => {
+    const project = await converted("Split");
+    const db = (await api("GET", `/api/Spaces-1/variables/variableset-${project.Id}`)).json;
+    expect(db.Variables.map((v: { Name: string }) => v.Name)).toEqual(["Secret"]);
+    expect(db.Variables[0].Value).toBeNull();
+    const byProject = (await api("GET", `/api/Spaces-1/projects/${project.Id}/variables`)).json;
+    expect(byProject.Variables.map((v: { Name: string }) => v.Name)).toEqual(["Secret"]);
+    for (const ref of ["main", encodeURIComponent("refs/heads/main")]) {
+      const branch = await api("GET", `/api/Spaces-1/projects/${project.Id}/${ref}/variables`);
+      expect(branch.status).toBe(200);
+      expect(branch.json.Variables.map((v: { Name: string; Value: string }) => [v.Name, v.Value])).toEqual([
+        ["Plain", "one"],
+      ]);
+      expect(branch.json.OwnerId).toBe(project.Id);
+    }
+    // The secret is still the database set's, unchanged.
+    const revealed = sandbox.reveal("VariableSets", `variableset-${project.Id}`) as {
+      Variables: Array<{ Value: string }>;
+    };
+    expect(revealed.Variables[0]!.Value).toBe("s3cret");
+  });
+
+  it("saves non-sensitive variables on the branch and refuses them in the database set, and the reverse", async () => {
+    const project = await converted("Writes");
+    const path = `/api/Spaces-1/projects/${project.Id}/main/variables`;
+    const branch = (await api("GET", path)).json;
+    const saved = await api("PUT", path, {
+      ...branch,
+      Variables: [...branch.Variables, text("Added", "two")],
+    });
+    expect(saved.status, JSON.stringify(saved.json)).toBe(200);
+    expect(saved.json.Variables.map((v: { Name: string }) => v.Name)).toEqual(["Plain", "Added"]);
+    expect(saved.json.Version).toBe(branch.Version + 1);
+    // A stale version is a conflict, as on the database set.
+    expect((await api("PUT", path, branch)).status).toBe(409);
+    const secretOnBranch = await api("PUT", path, { ...saved.json, Variables: [secret("Key", "k")] });
+    expect(secretOnBranch.status).toBe(400);
+    expect(secretOnBranch.json.Errors.join(" ")).toMatch(/Sensitive variables are kept in the database/);
+    const dbPath = `/api/Spaces-1/variables/variableset-${project.Id}`;
+    const db = (await api("GET", dbPath)).json;
+    const plainInDb = await api("PUT", dbPath, { ...db, Variables: [...db.Variables, text("Stray", "x")] });
+    expect(plainInDb.status).toBe(400);
+    expect(plainInDb.json.Errors.join(" ")).toMatch(/keeps its non-sensitive variables in git.*'Stray'/);
+    const secretInDb = await api("PUT", dbPath, {
+      ...db,
+      Variables: [...db.Variables, secret("Other", "o")],
+    });
+    expect(secretInDb.status).toBe(200);
+    expect((await api("GET", path)).json.Variables.map((v: { Name: string }) => v.Name)).toEqual([
+      "Plain",
+      "Added",
+    ]);
+  });
+
+  it("keeps the git-held deployment settings on the branch, apart from the project document", async () => {
+    const project = await converted("Settings on git");
+    const at = `/api/Spaces-1/projects/${project.Id}/main/deploymentsettings`;
+    expect((await api("GET", at)).json.ReleaseNotesTemplate).toBe("before conversion");
+    const read = (await api("GET", at)).json;
+    const saved = await api("PUT", at, { ...read, ReleaseNotesTemplate: "on the branch" });
+    expect(saved.status).toBe(200);
+    expect((await api("GET", at)).json.ReleaseNotesTemplate).toBe("on the branch");
+    // The project document keeps what the database had.
+    expect((await api("GET", `/api/Spaces-1/projects/${project.Id}`)).json.ReleaseNotesTemplate).toBe(
+      "before conversion",
+    );
+  });
+
+  it("a project POSTed with git settings is created as a database project", async () => {
+    const made = await api("POST", "/api/Spaces-1/projects", {
+      Name: "Posted as git",
+      ProjectGroupId: group,
+      LifecycleId: lifecycle,
+      IsVersionControlled: true,
+      PersistenceSettings: settings0().VersionControlSettings,
+    });
+    expect(made.status).toBe(201);
+    expect(made.json.IsVersionControlled).toBe(false);
+    expect(made.json.PersistenceSettings).toEqual({ Type: "Database" });
+    expect((await api("GET", `/api/Spaces-1/projects/${made.json.Id}/main/variables`)).status).toBe(404);
+  });
+
+  it("a project converted before variables could go to git keeps them in the database", async () => {
+    const seeded = await new Sandbox({
+      seed: {
+        spaces: [
+          {
+            Name: "Default",
+            IsDefault: true,
+            Documents: {
+              Projects: [
+                {
+                  Id: "Projects-1",
+                  Name: "Legacy",
+                  ProjectGroupId: "ProjectGroups-1",
+                  LifecycleId: "Lifecycles-1",
+                  PersistenceSettings: { Type: "VersionControlled", Url: "https://example.com/r.git" },
+                },
+              ],
+              VariableSets: [
+                { Id: "variableset-Projects-1", OwnerId: "Projects-1", Variables: [text("Db", "1")] },
+              ],
+            },
+          },
+        ],
+      },
+    }).start();
+    try {
+      const res = await fetch(`${seeded.url}/api/Spaces-1/projects/Projects-1/main/variables`, {
+        headers: { "X-Octopus-ApiKey": seeded.apiKey },
+      });
+      const json = (await res.json()) as { Variables: Array<{ Name: string }> };
+      expect(json.Variables.map((v) => v.Name)).toEqual(["Db"]);
+    } finally {
+      await seeded.close();
+    }
+  });
+});

@@ -61,3 +61,16 @@ export function withStableGuids<T>(key: string, fn: () => T): T {
     nextGuid = previous;
   }
 }
+
+/**
+ * Whether a project's non-sensitive variables live in git: a version-controlled project whose
+ * ConversionState says so, the test Octopus's own MCP server makes before reading them from a
+ * git ref (OctopusDeploy/mcp-server src/tools/getVariables.ts, hasVariablesInGit). A project
+ * converted before variables could go to git (2022.3) keeps them in the database until they
+ * are migrated.
+ */
+export function variablesInGit(project: JsonObject): boolean {
+  const settings = isObject(project.PersistenceSettings) ? project.PersistenceSettings : undefined;
+  const state = settings && isObject(settings.ConversionState) ? settings.ConversionState : undefined;
+  return project.IsVersionControlled === true && state?.VariablesAreInGit === true;
+}

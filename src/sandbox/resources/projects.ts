@@ -3,12 +3,21 @@ import { badRequest, notFound } from "../errors.js";
 import { page } from "../render.js";
 import type { Route } from "../routes.js";
 import type { JsonObject } from "../secrets.js";
-import { isObject, requireRef } from "./common.js";
+import { isObject, requireRef, variablesInGit } from "./common.js";
 import { PROJECT_FIELDS } from "./fields.js";
 import { normaliseTemplates } from "./library.js";
 import { createProcess } from "./processes.js";
 import { createVariableSet } from "./variables.js";
-import { versionControlled, versionControlledLinks } from "./version-control.js";
+import {
+  BRANCH_SETTINGS,
+  branchSettings,
+  branchVariables,
+  deleteBranch,
+  saveBranchSettings,
+  saveBranchVariables,
+  versionControlled,
+  versionControlledLinks,
+} from "./version-control.js";
 
 /** The project fields the deployment settings endpoint exposes. */
 const SETTINGS_FIELDS = [
@@ -70,6 +79,14 @@ export const projects: ResourceDef = {
     PersistenceSettings: { Type: "Database" },
     CombineHealthAndSyncStatusInDashboardLiveStatus: false,
   }),
+  // A client creates a database project; it becomes version-controlled only by conversion
+  // (go-octopusdeploy's projects.Add clears the persistence settings: "Persistence settings are
+  // available AFTER the project has been created or converted"; the provider's Create posts the
+  // project, then converts it: terraform-provider-octopusdeploy v1.17.0 resource_project.go).
+  clientCreate: (doc) => {
+    delete doc.PersistenceSettings;
+    delete doc.IsVersionControlled;
+  },
   normalise: (doc, ctx, existing) => {
     const what = `Project '${String(doc.Name)}'`;
     requireRef(ctx, "Lifecycles", doc.LifecycleId, `${what} lifecycle`);
@@ -114,6 +131,7 @@ export const projects: ResourceDef = {
     }
     ctx.store.delete("VariableSets", String(doc.VariableSetId));
     ctx.store.delete("DeploymentProcesses", String(doc.DeploymentProcessId));
+    deleteBranch(ctx, doc);
     for (const tenant of ctx.engine.inSpace("Tenants", ctx.spaceId)) {
       const pe = isObject(tenant.ProjectEnvironments) ? { ...tenant.ProjectEnvironments } : {};
       if (id in pe) {
@@ -170,16 +188,20 @@ function releaseCreation(doc: JsonObject, ctx: EngineContext, what: string): voi
   if (step && typeof step.Id === "string") strategy.ReleaseCreationPackageStepId = step.Id;
 }
 
-/** A project's deployment settings; a version-controlled project's on a git ref. */
-function settingsView(project: JsonObject, ref?: string): JsonObject {
+/**
+ * A project's deployment settings; a version-controlled project's on a git ref, where the
+ * git-held ones come from the branch (version-control.ts).
+ */
+function settingsView(ctx: EngineContext, project: JsonObject, ref?: string): JsonObject {
+  const source = ref === undefined ? project : { ...project, ...branchSettings(ctx, project) };
   const view: JsonObject = {
     Id: `deploymentsettings-${String(project.Id)}`,
     ProjectId: project.Id ?? null,
     SpaceId: project.SpaceId ?? null,
-    ConnectivityPolicy: project.ProjectConnectivityPolicy ?? null,
+    ConnectivityPolicy: source.ProjectConnectivityPolicy ?? null,
   };
   for (const field of SETTINGS_FIELDS)
-    if (field !== "ProjectConnectivityPolicy") view[field] = project[field] ?? null;
+    if (field !== "ProjectConnectivityPolicy") view[field] = source[field] ?? null;
   const at = ref === undefined ? "" : `/${encodeURIComponent(ref)}`;
   view.Links = {
     Self: `/api/${String(project.SpaceId)}/projects/${String(project.Id)}${at}/deploymentsettings`,
@@ -193,7 +215,8 @@ function childrenOf(ctx: EngineContext, type: string, projectId: string): JsonOb
 
 export const projectRoutes: Route[] = [
   // Deployment settings, and a version-controlled project's on a git ref (the sandbox keeps
-  // one branch: every ref reads and writes the same settings).
+  // one branch: every ref reads and writes the same settings). On a ref, the git-held fields
+  // are saved on the branch and the rest on the project.
   ...["/projects/:id/deploymentsettings", "/projects/:id/:ref/deploymentsettings"].flatMap(
     (path): Route[] => [
       {
@@ -203,7 +226,7 @@ export const projectRoutes: Route[] = [
         handler: ({ ctx, engine, params, path: at }) => {
           const project = engine.get("Projects", ctx.spaceId, params.id!);
           if (params.ref !== undefined) versionControlled(project, at);
-          return { body: settingsView(project, params.ref) };
+          return { body: settingsView(ctx, project, params.ref) };
         },
       },
       {
@@ -214,14 +237,21 @@ export const projectRoutes: Route[] = [
           const project = engine.get("Projects", ctx.spaceId, params.id!);
           if (params.ref !== undefined) versionControlled(project, at);
           if (!body) throw badRequest("A request body is required.");
-          const next: JsonObject = { ...project };
-          if (body.ConnectivityPolicy !== undefined) next.ProjectConnectivityPolicy = body.ConnectivityPolicy;
+          const sent: JsonObject = {};
+          if (body.ConnectivityPolicy !== undefined) sent.ProjectConnectivityPolicy = body.ConnectivityPolicy;
           for (const field of SETTINGS_FIELDS)
             if (field !== "ProjectConnectivityPolicy" && body[field] !== undefined)
-              next[field] = body[field]!;
-          return {
-            body: settingsView(engine.update("Projects", ctx.spaceId, String(project.Id), next), params.ref),
-          };
+              sent[field] = body[field]!;
+          const onBranch: JsonObject = {};
+          if (params.ref !== undefined)
+            for (const field of BRANCH_SETTINGS)
+              if (field in sent) {
+                onBranch[field] = sent[field]!;
+                delete sent[field];
+              }
+          const saved = engine.update("Projects", ctx.spaceId, String(project.Id), { ...project, ...sent });
+          if (params.ref !== undefined) saveBranchSettings(ctx, saved, onBranch);
+          return { body: settingsView(ctx, saved, params.ref) };
         },
       },
     ],
@@ -266,23 +296,43 @@ export const projectRoutes: Route[] = [
       };
     },
   },
-  // A project's own process and variable set: by project (Octoterra reads variables so), and
-  // for a version-controlled project on a git ref (the sandbox keeps one branch).
+  // A project's own process and variable set: by project (Octoterra reads variables so; for a
+  // Config-as-Code project this is its database set, the sensitive variables), and for a
+  // version-controlled project on a git ref (the sandbox keeps one branch), where a project
+  // whose variables are in git has its non-sensitive ones (version-control.ts).
   ...(["deploymentprocesses", "variables"] as const).flatMap((kind): Route[] =>
     [`/projects/:id/${kind}`, `/projects/:id/:ref/${kind}`].map((path) => ({
       method: "GET",
       path,
       scope: "space",
-      handler: ({ ctx, engine, params, render }) => {
+      handler: ({ ctx, engine, params, render, path: at }) => {
         const project = engine.get("Projects", ctx.spaceId, params.id!);
         if (params.ref !== undefined && project.IsVersionControlled !== true)
           throw notFound(`${params.id}/${params.ref}/${kind}`);
+        if (kind === "variables" && params.ref !== undefined && variablesInGit(project))
+          return { body: branchVariables(ctx, project, at) };
         const type = kind === "deploymentprocesses" ? "DeploymentProcesses" : "VariableSets";
         const id = kind === "deploymentprocesses" ? project.DeploymentProcessId : project.VariableSetId;
         return { body: render(type, engine.get(type, ctx.spaceId, String(id))) };
       },
     })),
   ),
+  {
+    method: "PUT",
+    path: "/projects/:id/:ref/variables",
+    scope: "space",
+    handler: ({ ctx, engine, params, body, path: at }) => {
+      const project = engine.get("Projects", ctx.spaceId, params.id!);
+      versionControlled(project, at);
+      if (!variablesInGit(project))
+        throw badRequest(
+          `Project '${String(project.Name)}' keeps its variables in the database; save them through /variables/${String(project.VariableSetId)}.`,
+        );
+      if (!body) throw badRequest("A request body is required.");
+      saveBranchVariables(ctx, project, body);
+      return { body: branchVariables(ctx, project, at) };
+    },
+  },
   {
     method: "GET",
     path: "/projects/:id/runbookProcesses/:processId",

@@ -1,7 +1,7 @@
 import type { EngineContext, ResourceDef } from "../engine.js";
 import { ApiError, badRequest } from "../errors.js";
 import type { Json, JsonObject } from "../secrets.js";
-import { guid, isObject } from "./common.js";
+import { guid, isObject, variablesInGit } from "./common.js";
 
 /** Scope keys a variable can carry, and the document type each names. */
 const SCOPE_TYPES: Record<string, string | undefined> = {
@@ -53,6 +53,19 @@ export const variableSets: ResourceDef = {
     const variables = Array.isArray(doc.Variables) ? doc.Variables : [];
     doc.Variables = variables.map((v, i) => normaliseVariable(v, i, ctx));
     delete doc.ScopeValues;
+    // A Config-as-Code project's database set holds its sensitive variables only; the rest
+    // live on its branches (src/sandbox/resources/version-control.ts, docs/sandbox.md).
+    const owner =
+      typeof doc.OwnerId === "string" ? ctx.engine.find("Projects", ctx.spaceId, doc.OwnerId) : undefined;
+    if (owner && variablesInGit(owner)) {
+      const plain = (doc.Variables as JsonObject[]).filter((v) => v.IsSensitive !== true);
+      if (plain.length)
+        throw badRequest(
+          `Project '${String(owner.Name)}' keeps its non-sensitive variables in git; save ${plain
+            .map((v) => `'${String(v.Name)}'`)
+            .join(", ")} on a branch (/projects/${String(owner.Id)}/{gitRef}/variables).`,
+        );
+    }
   },
   extractSecrets: (doc, previous) => {
     const secrets = new Map<string, string>();
@@ -68,7 +81,7 @@ export const variableSets: ResourceDef = {
   },
 };
 
-function normaliseVariable(v: Json, index: number, ctx: EngineContext): JsonObject {
+export function normaliseVariable(v: Json, index: number, ctx: EngineContext): JsonObject {
   if (!isObject(v)) throw badRequest(`Variable ${index + 1} is not an object.`);
   if (typeof v.Name !== "string" || !v.Name.trim()) throw badRequest(`Variable ${index + 1} needs a name.`);
   const sensitive = v.IsSensitive === true || v.Type === "Sensitive";
@@ -105,7 +118,7 @@ function normaliseVariable(v: Json, index: number, ctx: EngineContext): JsonObje
  * What the variable editor offers as scopes, by name: every environment and target, and for a
  * project's set that project's channels (a library set has none).
  */
-function scopeValues(ctx: EngineContext, ownerId: Json | undefined): JsonObject {
+export function scopeValues(ctx: EngineContext, ownerId: Json | undefined): JsonObject {
   const ref = (d: JsonObject) => ({ Id: d.Id ?? null, Name: d.Name ?? null }) as JsonObject;
   const project = typeof ownerId === "string" && ownerId.startsWith("Projects-");
   return {

@@ -1,7 +1,9 @@
-import { badRequest, notFound } from "../errors.js";
+import type { EngineContext } from "../engine.js";
+import { ApiError, badRequest, notFound } from "../errors.js";
 import type { Route } from "../routes.js";
 import type { JsonObject } from "../secrets.js";
 import { isObject, requireRef } from "./common.js";
+import { normaliseVariable, scopeValues } from "./variables.js";
 
 /**
  * Converting a project to version control (Config as Code), as the server does it.
@@ -29,8 +31,11 @@ import { isObject, requireRef } from "./common.js";
  * `ConversionState {VariablesAreInGit, RunbooksAreInGit}` and the links below.
  *
  * The sandbox has no repository: nothing is committed, the commit message and the initial
- * commit branch (used when the default branch is protected) are not kept, and the project's
- * process, settings and variables go on being served from the one branch the sandbox keeps.
+ * commit branch (used when the default branch is protected) are not kept, and every git ref
+ * reads and writes the one branch the sandbox keeps. What conversion moves there is moved:
+ * the non-sensitive variables leave the project's database variable set and the git-held
+ * deployment settings are copied to the branch (`moveToBranch` below); the process is served
+ * from its database document on every ref.
  */
 function convert(project: JsonObject, body: JsonObject | undefined, check: (id: string) => void): JsonObject {
   if (project.IsVersionControlled === true)
@@ -91,10 +96,11 @@ export const versionControlRoutes: Route[] = [
       const persistence = convert(project, body, (id) =>
         requireRef(ctx, "GitCredentials", id, "The version control settings' git credential"),
       );
-      engine.update("Projects", ctx.spaceId, String(project.Id), {
+      const converted = engine.update("Projects", ctx.spaceId, String(project.Id), {
         ...project,
         PersistenceSettings: persistence,
       });
+      moveToBranch(ctx, converted);
       return { body: { Messages: [] } };
     },
   },
@@ -118,4 +124,129 @@ export function versionControlledLinks(doc: JsonObject, self: string): Record<st
 export function versionControlled(project: JsonObject, path: string): JsonObject {
   if (project.IsVersionControlled !== true) throw notFound(path);
   return project;
+}
+
+/**
+ * What a version-controlled project keeps on its branch, held apart from the database
+ * documents (one document a project, never served as it is): its non-sensitive variables and
+ * its git-held deployment settings.
+ */
+export const BRANCH_TYPE = "GitBranches";
+
+/**
+ * The deployment settings a branch holds: the fields of go-octopusdeploy's DeploymentSettings
+ * (pkg/deployments/deployment_settings.go, read and written on `{gitRef}/deploymentsettings`),
+ * which are the "Deployment Settings" OctopusDeploy/docs lists as saved to git
+ * (docs/projects/version-control/config-as-code-reference.md). The provider clears these on
+ * the project PUT of a Config-as-Code project because "the server rejects these deployment
+ * settings fields on the base project endpoint" and writes them on the branch instead
+ * (terraform-provider-octopusdeploy v1.17.0 resource_project.go Update).
+ */
+export const BRANCH_SETTINGS = [
+  "ProjectConnectivityPolicy",
+  "DefaultGuidedFailureMode",
+  "DefaultToSkipIfAlreadyInstalled",
+  "DeploymentChangesTemplate",
+  "ReleaseNotesTemplate",
+  "VersioningStrategy",
+] as const;
+
+function branchId(project: JsonObject): string {
+  return `gitbranch-${String(project.Id)}`;
+}
+
+/** A project's branch document; undefined before anything was put on it. */
+export function branchOf(ctx: EngineContext, project: JsonObject): JsonObject | undefined {
+  return ctx.store.get(BRANCH_TYPE, branchId(project));
+}
+
+function saveBranch(ctx: EngineContext, project: JsonObject, fields: JsonObject): JsonObject {
+  const before = branchOf(ctx, project) ?? {
+    Id: branchId(project),
+    SpaceId: project.SpaceId ?? null,
+    ProjectId: project.Id ?? null,
+    VariablesVersion: 0,
+    Variables: [],
+    Settings: null,
+  };
+  return ctx.store.put(BRANCH_TYPE, { ...before, ...fields });
+}
+
+/** Forgets a deleted project's branch. */
+export function deleteBranch(ctx: EngineContext, project: JsonObject): void {
+  ctx.store.delete(BRANCH_TYPE, branchId(project));
+}
+
+/**
+ * Conversion: the non-sensitive variables go to the branch and leave the database set (which
+ * keeps the sensitive ones: "Sensitive variables are still stored in the database",
+ * config-as-code-reference.md), and the git-held settings are copied to the branch.
+ */
+function moveToBranch(ctx: EngineContext, project: JsonObject): void {
+  const set = ctx.engine.find("VariableSets", ctx.spaceId, String(project.VariableSetId ?? ""));
+  const variables = (Array.isArray(set?.Variables) ? set.Variables : []) as JsonObject[];
+  const settings: JsonObject = {};
+  for (const field of BRANCH_SETTINGS) settings[field] = structuredClone(project[field] ?? null);
+  saveBranch(ctx, project, {
+    Variables: variables.filter((v) => v.IsSensitive !== true).map((v) => structuredClone(v)),
+    Settings: settings,
+  });
+  if (set)
+    ctx.engine.update("VariableSets", ctx.spaceId, String(set.Id), {
+      ...set,
+      Variables: variables.filter((v) => v.IsSensitive === true),
+    });
+}
+
+/** A project's git-held settings: the branch's, or (nothing saved there yet) the project's own. */
+export function branchSettings(ctx: EngineContext, project: JsonObject): JsonObject {
+  const saved = branchOf(ctx, project)?.Settings;
+  const out: JsonObject = {};
+  for (const field of BRANCH_SETTINGS)
+    out[field] = isObject(saved) && field in saved ? saved[field]! : (project[field] ?? null);
+  return out;
+}
+
+/** Saves git-held settings on the branch. */
+export function saveBranchSettings(ctx: EngineContext, project: JsonObject, settings: JsonObject): void {
+  saveBranch(ctx, project, { Settings: { ...branchSettings(ctx, project), ...settings } });
+}
+
+/** The variable set of a branch, shaped as the database one is served. */
+export function branchVariables(ctx: EngineContext, project: JsonObject, self: string): JsonObject {
+  const branch = branchOf(ctx, project);
+  return {
+    Id: String(project.VariableSetId ?? `variableset-${String(project.Id)}`),
+    SpaceId: project.SpaceId ?? null,
+    OwnerId: project.Id ?? null,
+    Version: Number(branch?.VariablesVersion ?? 0),
+    Variables: structuredClone((branch?.Variables ?? []) as JsonObject[]),
+    ScopeValues: scopeValues(ctx, project.Id),
+    Links: { Self: self },
+  };
+}
+
+/**
+ * Saves a branch's variables (go-octopusdeploy pkg/projectvariables UpdateByGitRef: a PUT of
+ * the whole set to `/projects/{id}/{gitRef}/variables`). The version is checked as the
+ * database set's is. A sensitive variable is refused: its value could only be committed in
+ * plain text, and the server keeps those in the database (config-as-code-reference.md); no
+ * public source says what the server answers, so the sandbox refuses it loudly.
+ */
+export function saveBranchVariables(ctx: EngineContext, project: JsonObject, body: JsonObject): void {
+  const branch = branchOf(ctx, project);
+  const version = Number(branch?.VariablesVersion ?? 0);
+  if (body.Version !== undefined && body.Version !== null && Number(body.Version) !== version)
+    throw new ApiError(409, "The variable set has been modified by someone else; reload it and try again.");
+  const variables = (Array.isArray(body.Variables) ? body.Variables : []).map((v, i) =>
+    normaliseVariable(v, i, ctx),
+  );
+  const sensitive = variables.filter((v) => v.IsSensitive === true);
+  if (sensitive.length)
+    throw badRequest(
+      `Sensitive variables are kept in the database, not in git: save ${sensitive
+        .map((v) => `'${String(v.Name)}'`)
+        .join(", ")} through the project's variable set (/variables/${String(project.VariableSetId)}).`,
+    );
+  saveBranch(ctx, project, { Variables: variables, VariablesVersion: version + 1 });
 }
