@@ -55,8 +55,4 @@ export const NOT_YET: Readonly<Record<string, string>> = {
   octopusdeploy_s3_feed: "S3 feeds: not read or converted yet",
   octopusdeploy_parent_environment: "parent environments: not read or converted yet",
   octopusdeploy_community_step_template: "community step templates: not read or converted yet",
-  octopusdeploy_team: "teams: not read or converted yet",
-  octopusdeploy_user_role: "user roles: not read or converted yet",
-  octopusdeploy_scoped_user_role: "scoped user roles: not read or converted yet",
-  octopusdeploy_subscription: "subscriptions: not read or converted yet",
 };
