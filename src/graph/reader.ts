@@ -100,6 +100,20 @@ export async function readSpace(
             );
             return [] as OctopusDocument[];
           }
+          // Teams are read without --include-teams only so others can name them: a key that
+          // may not read them (TeamView) reads none.
+          if (
+            err instanceof OctopusApiError &&
+            (err.status === 401 || err.status === 403) &&
+            !options.includeTeams &&
+            !options.snapshot &&
+            specs.every((s) => s.includeTeams)
+          ) {
+            options.onWarning?.(
+              `the API key may not read ${specs.map((s) => s.label).join(" or ")} (${path}); none read, so references to them are dropped`,
+            );
+            return [] as OctopusDocument[];
+          }
           throw err;
         }),
       );

@@ -129,9 +129,11 @@ export const userRoles: DocType = {
 };
 
 /**
- * A team's role in this space, scoped to environments, projects, project groups and tenants.
- * The space's Space Managers team gets the Space Manager role with the space: that one is the
- * destination's own, never written.
+ * A team's role in this space, scoped to environments, projects, project groups and tenants:
+ * a `user_role` block of its team's resource when the export writes the team, else (a built-in
+ * or system team's role here) an octopusdeploy_scoped_user_role. The space's Space Managers
+ * team gets the Space Manager role with the space: that one is the destination's own, never
+ * written.
  */
 export const scopedUserRoles: DocType = {
   type: "ScopedUserRoles",

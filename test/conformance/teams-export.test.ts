@@ -5,7 +5,7 @@ import { Sandbox } from "../../src/sandbox/server.js";
 import { type Doc, RestSpace, serverCall } from "../helpers/rest.js";
 import { decoys } from "../helpers/scenarios.js";
 import { applyEveryModule, exportTo, pendingChanges, tfvars } from "./flow.js";
-import { locateTools, type Tools } from "./harness.js";
+import { locateTools, TofuDir, type Tools } from "./harness.js";
 
 /**
  * Teams, user roles, scoped user roles and subscriptions, exported from a space built through
@@ -189,6 +189,39 @@ describe.skipIf(typeof tools === "string")(
         }));
         expect(got).toEqual({ ...want, teams: missingGrace });
         expect(want.scoped).toHaveLength(4);
+
+        // Changed on the source, exported again into the same directory: updated in place.
+        const approvers = await space.named("teams", "Approvers");
+        await space.put(`teams/${approvers.Id}`, { ...approvers, Description: "Release approvers" });
+        const viewer = (await space.list("scopeduserroles")).find(
+          (r) => r.TeamId === approvers.Id && r.UserRoleId === "userroles-projectviewer",
+        )!;
+        const staging = await space.named("environments", "Staging");
+        await space.put(`scopeduserroles/${viewer.Id}`, { ...viewer, EnvironmentIds: [staging.Id] });
+        const sub = await space.named("subscriptions", "Production failures");
+        await space.update(`subscriptions/${sub.Id}`, (d) => {
+          (d.EventNotificationSubscription as Doc).EmailPriority = "Low";
+        });
+        const again = await exportTo(source, "modules", { includeTeams: true }, dir, space.spaceId);
+        await applyEveryModule(tools as Tools, dir, again.manifest, vars);
+        expect(await pendingChanges(tools as Tools, dir, again.manifest, vars)).toEqual({});
+        const changed = await governanceByName(source, space);
+        expect(changed.scoped).toContain("Approvers / Project Viewer / Staging /  /  / ");
+        expect(await governanceByName(destination, target)).toEqual({
+          ...changed,
+          teams: (changed.teams as Array<Record<string, unknown>>).map((t) => ({ ...t, Members: ["ada"] })),
+        });
+
+        // Destroyed: the team, its roles and the subscription go; the space's own Space
+        // Managers role stays.
+        for (const module of ["subscriptions", "teams"]) {
+          const tf = await TofuDir.at(tools as Tools, join(dir, module));
+          await tf.must(["destroy", "-auto-approve", "-input=false", `-var-file=${vars}`]);
+        }
+        const left = await governanceByName(destination, target);
+        expect(left.teams).toEqual([]);
+        expect(left.subscriptions).toEqual([]);
+        expect(left.scoped).toEqual(["Space Managers / Space Manager /  /  /  / "]);
       } finally {
         await destination.close();
       }

@@ -311,6 +311,7 @@ export const teams: Converter = {
           ],
         ),
       ),
+      ...ownRoles(node, ctx),
     ]);
     if (!members.length) return;
     // A check only warns: the team is made (or kept) with the members the destination has.
@@ -339,12 +340,62 @@ export const teams: Converter = {
   },
 };
 
+/**
+ * The roles of a team this export writes, as the team's own `user_role` blocks. Provider
+ * v1.17.0 reads a team's roles back into those blocks, and an update of a team (a new member, a
+ * new description) deletes every role the blocks do not list (resource_team.go): roles kept
+ * in octopusdeploy_scoped_user_role resources beside it would be deleted by the next change of
+ * their team (the conformance suite saw it). A looked-up team's roles are resources of their own.
+ */
+function ownRoles(node: GraphNode, ctx: EmitContext): BodyItem[] {
+  const roles = ctx.graph
+    .ofType("ScopedUserRoles")
+    .filter(
+      (r) => docOf(r).TeamId === node.id && !ctx.plan.excluded.has(r.id) && !ctx.plan.defaults.has(r.id),
+    )
+    .map((r) => ({ r, key: roleKey(ctx, r) }))
+    .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  return roles.flatMap(({ r }) => {
+    const body = roleBody(ctx, r);
+    return body ? [block("user_role", [], body)] : [];
+  });
+}
+
+/** What sorts a team's roles: the role's name, then its scopes. */
+function roleKey(ctx: EmitContext, r: GraphNode): string {
+  const d = docOf(r);
+  const scopes = ["EnvironmentIds", "ProjectIds", "ProjectGroupIds", "TenantIds"].map((f) =>
+    byName(ctx, d[f])
+      .map((id) => nameOf(ctx, id))
+      .join(","),
+  );
+  return [nameOf(ctx, d.UserRoleId), ...scopes].join(" / ");
+}
+
+/** A scoped role's role and scopes (and space), as references. */
+function roleBody(ctx: EmitContext, r: GraphNode): BodyItem[] | undefined {
+  const d = docOf(r);
+  const what = `role "${nameOf(ctx, d.UserRoleId)}" of team "${nameOf(ctx, d.TeamId)}"`;
+  const role = ctx.ref(String(d.UserRoleId ?? ""), `${what}: its role`);
+  if (!role) return undefined;
+  return [
+    attr("space_id", ctx.spaceId),
+    attr("user_role_id", role),
+    ...optList("environment_ids", ctx.refs(byName(ctx, d.EnvironmentIds), `${what}: environments`)),
+    ...optList("project_group_ids", ctx.refs(byName(ctx, d.ProjectGroupIds), `${what}: project groups`)),
+    ...optList("project_ids", ctx.refs(byName(ctx, d.ProjectIds), `${what}: projects`)),
+    ...optList("tenant_ids", ctx.refs(byName(ctx, d.TenantIds), `${what}: tenants`)),
+  ];
+}
+
 /** The name of a document the graph has, or its ID. */
 const nameOf = (ctx: EmitContext, id: unknown): string => ctx.graph.get(String(id))?.name ?? String(id);
 
 /**
- * A team's role in the space (with --include-teams), beside its team in `teams/`: the team, the
- * role and every scope are references (or lookups by name), never IDs.
+ * A looked-up team's role in the space (with --include-teams: Everyone, Space Managers or a
+ * system team given a role here), in `teams/`: the team, the role and every scope are
+ * references (or lookups by name), never IDs. The roles of a team the export writes are the
+ * team's own `user_role` blocks (ownRoles).
  */
 export const scopedUserRoles: Converter = {
   types: ["ScopedUserRoles"],
@@ -354,9 +405,11 @@ export const scopedUserRoles: Converter = {
     const team = nameOf(ctx, d.TeamId);
     const role = nameOf(ctx, d.UserRoleId);
     const what = `role "${role}" of team "${team}"`;
+    // A role of a team this export writes is one of the team's own user_role blocks (ownRoles).
+    if (ctx.plan.home.has(String(d.TeamId))) return;
     const teamRef = ctx.ref(String(d.TeamId ?? ""), `${what}: its team`);
-    const roleRef = ctx.ref(String(d.UserRoleId ?? ""), `${what}: its role`);
-    if (!teamRef || !roleRef) return;
+    const body = roleBody(ctx, node);
+    if (!teamRef || !body) return;
     // A team may hold one role several times, with other scopes: numbered in ID order.
     const same = ctx.graph
       .ofType("ScopedUserRoles")
@@ -367,20 +420,8 @@ export const scopedUserRoles: Converter = {
       .map((n) => n.id)
       .sort();
     const n = same.indexOf(node.id);
-    ctx.resource(
-      this.file,
-      "octopusdeploy_scoped_user_role",
-      n > 0 ? `${team} ${role} ${n + 1}` : `${team} ${role}`,
-      [
-        attr("space_id", ctx.spaceId),
-        attr("team_id", teamRef),
-        attr("user_role_id", roleRef),
-        ...optList("environment_ids", ctx.refs(byName(ctx, d.EnvironmentIds), `${what}: environments`)),
-        ...optList("project_group_ids", ctx.refs(byName(ctx, d.ProjectGroupIds), `${what}: project groups`)),
-        ...optList("project_ids", ctx.refs(byName(ctx, d.ProjectIds), `${what}: projects`)),
-        ...optList("tenant_ids", ctx.refs(byName(ctx, d.TenantIds), `${what}: tenants`)),
-      ],
-    );
+    const key = n > 0 ? `${team} ${role} ${n + 1}` : `${team} ${role}`;
+    ctx.resource(this.file, "octopusdeploy_scoped_user_role", key, [attr("team_id", teamRef), ...body]);
   },
 };
 

@@ -373,6 +373,24 @@ describe("teams, user roles and scoped user roles (--include-teams)", () => {
         description: "People who approve",
         space_id: "${var.octopus_space_id}",
         users: members,
+        // Its roles are its own blocks: provider v1.17.0 deletes a team's other roles when it
+        // updates the team.
+        user_role: [
+          {
+            space_id: "${var.octopus_space_id}",
+            user_role_id: "${local.user_role_project_viewer_id}",
+            project_group_ids: ["${local.project_group_default_project_group_id}"],
+          },
+          {
+            space_id: "${var.octopus_space_id}",
+            user_role_id: "${octopusdeploy_user_role.release_approver.id}",
+            environment_ids: [
+              "${octopusdeploy_environment.production.id}",
+              "${octopusdeploy_environment.staging.id}",
+            ],
+            project_ids: ["${octopusdeploy_project.shop.id}"],
+          },
+        ],
       },
     });
     expect(Object.keys(await out.data("octopusdeploy_users")).sort()).toEqual(["ada", "grace"]);
@@ -391,30 +409,18 @@ describe("teams, user roles and scoped user roles (--include-teams)", () => {
     expect(await out.schemaProblems()).toEqual([]);
   });
 
-  it("writes each scoped role with references to its team, role and scopes, never IDs", async () => {
+  it("writes a looked-up team's role as a scoped user role, with references, never IDs", async () => {
     const out = convert(governed(), { includeTeams: true });
     const roles = await out.resources("octopusdeploy_scoped_user_role");
-    expect(Object.keys(roles).sort()).toEqual([
-      "approvers_project_viewer",
-      "approvers_release_approver",
-      "everyone_project_viewer",
-    ]);
-    expect(roles.approvers_release_approver).toEqual({
+    expect(Object.keys(roles)).toEqual(["everyone_project_viewer"]);
+    expect(roles.everyone_project_viewer).toEqual({
       space_id: "${var.octopus_space_id}",
-      team_id: "${octopusdeploy_team.approvers.id}",
-      user_role_id: "${octopusdeploy_user_role.release_approver.id}",
-      environment_ids: [
-        "${octopusdeploy_environment.production.id}",
-        "${octopusdeploy_environment.staging.id}",
-      ],
-      project_ids: ["${octopusdeploy_project.shop.id}"],
+      team_id: "${local.team_everyone_id}",
+      user_role_id: "${local.user_role_project_viewer_id}",
     });
-    expect(roles.approvers_project_viewer).toMatchObject({
-      project_group_ids: ["${local.project_group_default_project_group_id}"],
-    });
-    expect(String(roles.everyone_project_viewer?.team_id)).toMatch(/^\$\{local\./);
     // The Space Managers' own role comes with the destination space.
     expect(out.text("teams.tf")).not.toContain("space_managers");
+    expect(out.text("teams.tf")).not.toContain("Space Manager");
   });
 
   it("warns, through a check block, about each member the destination lacks", () => {
@@ -429,6 +435,7 @@ describe("teams, user roles and scoped user roles (--include-teams)", () => {
     expect(out.manifest.modules.map((m) => m.path)).toEqual(["space", "projects/shop", "teams"]);
     expect(out.text("space/module/user_roles.tf")).toContain('resource "octopusdeploy_user_role"');
     expect(out.text("teams/module/teams.tf")).toContain('resource "octopusdeploy_scoped_user_role"');
+    expect(out.text("teams/module/teams.tf")).toContain("user_role {");
   });
 
   it("writes none of them without --include-teams, and --exclude-teams leaves a team and its roles out", async () => {
@@ -446,6 +453,7 @@ describe("teams, user roles and scoped user roles (--include-teams)", () => {
       "everyone_project_viewer",
     ]);
     expect(await out.resources("octopusdeploy_team")).toEqual({});
+    expect(out.text("teams.tf")).not.toContain("release_approver");
   });
 });
 
