@@ -179,6 +179,15 @@ describe.skipIf(typeof tools === "string")(
         await writeFile(vars, tfvars(source, destination, manifest, target.spaceId), { mode: 0o600 });
         await applyEveryModule(tools as Tools, dir, manifest, vars);
         expect(await pendingChanges(tools as Tools, dir, manifest, vars)).toEqual({});
+        // The member the destination lacks is named by the teams module's check, at every plan.
+        const teamsPlan = await (await TofuDir.at(tools as Tools, join(dir, "teams"))).must([
+          "plan",
+          "-input=false",
+          `-var-file=${vars}`,
+        ]);
+        const said = `${teamsPlan.stdout} ${teamsPlan.stderr}`.replace(/\s+/g, " ");
+        expect(said).toContain('User "grace", a member of team "Approvers" on the source, is not a user');
+        expect(said).not.toContain('User "ada"');
 
         const want = await governanceByName(source, space);
         const got = await governanceByName(destination, target);
