@@ -11,6 +11,7 @@ import {
   type Space,
   variableSetSchema,
 } from "../octopus/schemas.js";
+import { idFields } from "../registry/fields.js";
 import { type DocType, REGISTRY } from "../registry/index.js";
 import { matches } from "../registry/patterns.js";
 import { StringPool } from "../util/strings.js";
@@ -29,6 +30,11 @@ export interface ReadOptions {
   onWarning?: (message: string) => void;
   /** Also read what only snapshots carry: releases and deployments. */
   snapshot?: boolean;
+  /**
+   * For an export with --include-teams: also read the space's scoped user roles, the user
+   * roles they give and the teams' members (users).
+   */
+  includeTeams?: boolean;
 }
 
 /**
@@ -58,7 +64,16 @@ export async function readSpace(
     }
   };
 
-  const wanted = REGISTRY.filter((t) => !t.snapshotOnly || options.snapshot);
+  // A snapshot reads everything it always has (its governance documents are teams and their
+  // members; no subscriptions); an export reads what it can write, and the governance documents only with
+  // --include-teams.
+  const wanted = REGISTRY.filter((t) =>
+    options.snapshot
+      ? !t.exportOnly && (!t.includeTeams?.read || t.snapshotOnly)
+      : t.includeTeams?.read
+        ? Boolean(options.includeTeams)
+        : !t.snapshotOnly,
+  );
 
   // Every collection is listed once; a document goes to the first type it is of (script
   // modules and library sets share one collection).
@@ -75,12 +90,27 @@ export async function readSpace(
     [...byPath].map(([path, specs]) => {
       const first = specs[0]!.read;
       const under = first.kind === "collection" ? first.list : undefined;
+      const query = first.kind === "collection" && !options.snapshot ? first.exportQuery : undefined;
       return track(
         "collections",
-        (under ? client.listUnder(path, under) : client.list(path)).catch((err: unknown) => {
+        (under ? client.listUnder(path, under) : client.list(path, { ...query })).catch((err: unknown) => {
           if (err instanceof OctopusApiError && err.status === 404) {
             options.onWarning?.(
               `the server has no ${specs.map((s) => s.label).join(" or ")} collection (${path}); none read`,
+            );
+            return [] as OctopusDocument[];
+          }
+          // Teams are read without --include-teams only so others can name them: a key that
+          // may not read them (TeamView) reads none.
+          if (
+            err instanceof OctopusApiError &&
+            (err.status === 401 || err.status === 403) &&
+            !options.includeTeams &&
+            !options.snapshot &&
+            specs.every((s) => s.includeTeams)
+          ) {
+            options.onWarning?.(
+              `the API key may not read ${specs.map((s) => s.label).join(" or ")} (${path}); none read, so references to them are dropped`,
             );
             return [] as OctopusDocument[];
           }
@@ -89,8 +119,18 @@ export async function readSpace(
       );
     }),
   );
-  // Server-wide documents that belong to the space (by the IDs of its own) go in last.
+  // Server-wide documents that belong to the space (by the IDs of its own, or because the
+  // space's documents name them) go in last.
   const later: Array<() => void> = [];
+  let named: Set<string> | undefined;
+  const namedInSpace = (id: string): boolean => {
+    if (!named) {
+      named = new Set<string>();
+      for (const node of graph.nodes.values())
+        for (const m of idFields(node.type, node.doc)) for (const one of m.ids) named.add(one);
+    }
+    return named.has(id);
+  };
   [...byPath.values()].forEach((specs, i) => {
     for (const item of lists[i] ?? []) {
       const doc = lean(checked(documentSchema, item));
@@ -100,7 +140,10 @@ export async function readSpace(
       if (schema) checked(schema, doc);
       const belongs = spec.read.kind === "collection" ? spec.read.belongs : undefined;
       if (!belongs) graph.add(spec.type, doc);
-      else later.push(() => belongs(doc, (id) => graph.get(id) !== undefined) && graph.add(spec.type, doc));
+      else
+        later.push(
+          () => belongs(doc, (id) => graph.get(id) !== undefined, namedInSpace) && graph.add(spec.type, doc),
+        );
     }
   });
   for (const add of later) add();

@@ -27,7 +27,17 @@ export type ReadSpec =
        * For server-wide documents: whether one belongs to the space being read, given which
        * IDs the space's own documents have (a freeze scoped to its projects or tenants).
        */
-      belongs?: (doc: Doc, inSpace: (id: string) => boolean) => boolean;
+      belongs?: (
+        doc: Doc,
+        inSpace: (id: string) => boolean,
+        namedInSpace: (id: string) => boolean,
+      ) => boolean;
+      /**
+       * Query parameters added when the collection is read for an export (not for a snapshot):
+       * teams add `includeSystem=true`, so the system teams the space's documents name can be
+       * looked up on a destination.
+       */
+      exportQuery?: Readonly<Record<string, string>>;
     }
   /** Documents of another type's collection that are of this type (script modules among library sets). */
   | { kind: "subset"; of: string; path: string; when: (doc: Doc) => boolean }
@@ -114,6 +124,11 @@ export interface LookupSpec {
   single?: boolean;
   /** Attribute of each result that holds its ID (default `id`). */
   idAttribute?: string;
+  /**
+   * The data source takes no `space_id` but a list of `spaces`, and `include_system` (teams:
+   * a space's teams and the system teams are found together).
+   */
+  spaces?: boolean;
   /** Filter by something other than the name (the built-in feeds are found by type). */
   filterBy?: (doc: Doc) => { attribute: string; value: string } | undefined;
 }
@@ -167,8 +182,16 @@ export interface DocType {
   klass: DocClass;
   read: ReadSpec;
   identity: Identity;
-  /** Read only for snapshots (history, teams, users), never exported to Terraform. */
+  /** Read only for snapshots (history, users), never exported to Terraform. */
   snapshotOnly?: boolean;
+  /**
+   * Governance documents (teams, user roles, scoped user roles), security-sensitive and partly
+   * server-wide: written only with `export --include-teams`, and, with `read`, read for an
+   * export only with it (a snapshot reads them when they are `snapshotOnly`, as before).
+   */
+  includeTeams?: { read: boolean };
+  /** Exported, but not carried by snapshots (subscriptions: their webhook header value cannot be read). */
+  exportOnly?: boolean;
   /**
    * Space-level documents written into a module of their own, applied after the project
    * modules because they refer to projects (tenants' values of library set templates, the

@@ -2,8 +2,9 @@ import type { DocType } from "./descriptor.js";
 
 /**
  * What only snapshots carry: releases and deployments (history the API cannot recreate by
- * writing documents), and teams with their members (users are server-wide; a snapshot carries
- * the members of its teams, read one by one).
+ * writing documents), and the members of teams (users are server-wide; a snapshot carries the
+ * members of its teams, read one by one; an export with --include-teams reads them to look
+ * each member up by username). Teams themselves are in governance.ts.
  */
 
 export const users: DocType = {
@@ -19,17 +20,7 @@ export const users: DocType = {
   },
   identity: "username",
   snapshotOnly: true,
-};
-
-export const teams: DocType = {
-  type: "Teams",
-  label: "teams",
-  singular: "team",
-  klass: "space",
-  read: { kind: "collection", path: "teams", scope: "space" },
-  identity: "name",
-  snapshotOnly: true,
-  ids: [{ path: "MemberUserIds[]", to: "Users" }],
+  includeTeams: { read: true },
 };
 
 export const releases: DocType = {

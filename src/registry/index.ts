@@ -1,7 +1,14 @@
 import { accounts, certificates } from "./accounts.js";
 import type { DocType, LookupSpec } from "./descriptor.js";
-import { deploymentFreezes, retentionPolicies } from "./governance.js";
-import { deployments, releases, teams, users } from "./history.js";
+import {
+  deploymentFreezes,
+  retentionPolicies,
+  scopedUserRoles,
+  subscriptions,
+  teams,
+  userRoles,
+} from "./governance.js";
+import { deployments, releases, users } from "./history.js";
 import {
   actionTemplates,
   libraryVariableSets,
@@ -78,7 +85,10 @@ export const REGISTRY: readonly DocType[] = [
   projectTriggers,
   tenantVariables,
   deploymentFreezes,
+  userRoles,
   teams,
+  scopedUserRoles,
+  subscriptions,
   releases,
   deployments,
 ];
@@ -113,6 +123,16 @@ export function singularOf(type: string): string {
 export const AFTER_PROJECTS: ReadonlyArray<{ type: string; path: string; title: string }> = REGISTRY.flatMap(
   (t) => (t.afterProjects ? [{ type: t.type, ...t.afterProjects }] : []),
 );
+
+/** The modules of AFTER_PROJECTS, each once (teams and their scoped roles share one), in apply order. */
+export const AFTER_PROJECTS_MODULES: ReadonlyArray<{ path: string; title: string }> = [
+  ...new Map(AFTER_PROJECTS.map((a) => [a.path, { path: a.path, title: a.title }])).values(),
+];
+
+/** Whether a type's documents are written only with export --include-teams. */
+export function needsIncludeTeams(type: string): boolean {
+  return BY_TYPE.get(type)?.includeTeams !== undefined;
+}
 
 /** Whether a document is one every space or project has built in (looked up, never created). */
 export function isBuiltIn(type: string, doc: Record<string, unknown>, name: string): boolean {

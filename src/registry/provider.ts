@@ -51,8 +51,4 @@ export const OUT_OF_SCOPE: Readonly<Record<string, string>> = {
  */
 export const NOT_YET: Readonly<Record<string, string>> = {
   octopusdeploy_parent_environment: "parent environments: not read or converted yet",
-  octopusdeploy_team: "teams: not read or converted yet",
-  octopusdeploy_user_role: "user roles: not read or converted yet",
-  octopusdeploy_scoped_user_role: "scoped user roles: not read or converted yet",
-  octopusdeploy_subscription: "subscriptions: not read or converted yet",
 };

@@ -70,7 +70,15 @@ export async function fingerprint(mod: RunModule, extra: string[]): Promise<stri
   for (const e of extra) hash.update(`${e}\0`);
   const skipDirs =
     mod.path === ""
-      ? new Set(["space", "projects", "space_creation", "tenant-variables", "deployment-freezes"])
+      ? new Set([
+          "space",
+          "projects",
+          "space_creation",
+          "tenant-variables",
+          "deployment-freezes",
+          "teams",
+          "subscriptions",
+        ])
       : new Set<string>();
   for (const file of await walk(mod.root, "", skipDirs)) {
     hash.update(`${file}\0`);

@@ -1,6 +1,6 @@
 import type { GraphNode, SpaceGraph } from "../graph/graph.js";
 import { isExpression } from "../registry/fields.js";
-import { docType, lookupOf, singularOf } from "../registry/index.js";
+import { docType, lookupOf, needsIncludeTeams, singularOf } from "../registry/index.js";
 import type { ExportPlan } from "./export-plan.js";
 import { attr, type BodyItem, block, type Expr, type Lazy, ref, str } from "./hcl/model.js";
 import type { SecretKind } from "./inputs.js";
@@ -103,7 +103,9 @@ export class EmitContext {
       return undefined;
     }
     if (this.plan.excluded.has(id))
-      this.warn(`${what}: ${describe(target)} is left out by a filter; it must exist in the destination`);
+      this.warn(
+        `${what}: ${describe(target)} is ${this.optedOut(target) ? "written only with --include-teams" : "left out by a filter"}; it must exist in the destination`,
+      );
     const home = this.plan.home.get(id);
     if (home !== undefined && home !== this.module.path) this.module.dependsOn.add(home);
     const absent = this.whyAbsent(target);
@@ -129,6 +131,8 @@ export class EmitContext {
   private whyAbsent(target: GraphNode): string {
     if (this.plan.defaults.has(target.id))
       return target.klass === "project" ? "every project has it" : "every space has it";
+    if (this.optedOut(target))
+      return "this export has no --include-teams: create it there first, or export with --include-teams";
     if (this.plan.excluded.has(target.id))
       return "a filter left it out of this export: create it there first";
     const projectId = target.type === "Projects" ? target.id : target.projectId;
@@ -136,6 +140,11 @@ export class EmitContext {
     if (project)
       return `it is outside this export: export project "${project.name}" (--project) and apply its module first`;
     return "it is outside this export: apply the space module of an export that writes it first";
+  }
+
+  /** Whether a document is left out only because the export has no --include-teams. */
+  private optedOut(target: GraphNode): boolean {
+    return !this.plan.includeTeams && needsIncludeTeams(target.type);
   }
 
   /** References to each of `ids`, dropping (with a warning) those that cannot be made. */

@@ -19,6 +19,8 @@ export interface ExportPlan {
   excludeVariable: (name: string) => boolean;
   detachStepTemplates: boolean;
   spreadSecrets: boolean;
+  /** Teams, user roles and scoped user roles are written (export --include-teams). */
+  includeTeams: boolean;
   /** Projects in apply order (levels flattened), for deciding where shared values go. */
   projectOrder: readonly string[];
 }

@@ -5,6 +5,7 @@ import {
   type Block,
   type BodyItem,
   block,
+  bool,
   call,
   type Expr,
   eq,
@@ -15,6 +16,7 @@ import {
   num,
   ref,
   str,
+  tuple,
 } from "./hcl/model.js";
 
 /**
@@ -109,7 +111,9 @@ export class ModuleLookups {
                     whenFalse: num(1),
                   }),
                 ]),
-            attr("space_id", ref("var", "octopus_space_id")),
+            ...(spec.spaces
+              ? [attr("spaces", tuple([ref("var", "octopus_space_id")])), attr("include_system", bool(true))]
+              : [attr("space_id", ref("var", "octopus_space_id"))]),
             filter,
             ...extra,
             ...(spec.single ? [] : [attr("skip", num(0)), attr("take", num(1000))]),

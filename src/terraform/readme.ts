@@ -7,12 +7,12 @@ import type { Manifest } from "./manifest.js";
 
 /** The manual steps every migration needs (docs/limits.md: not reachable through the API). */
 const POST_MIGRATION = [
-  "Users, teams and user roles, and their scoping to this space",
+  "Users (team members are looked up by username, never created), and teams and user roles unless exported with --include-teams",
   "Authentication providers and settings",
   "Packages in the built-in feed (push them to the destination, or point the feed elsewhere)",
   "Releases, deployments and runbook runs (history stays on the source; the snapshot path can carry release shells)",
   "The audit log",
-  "Subscriptions, API keys, SIEM and ITSM settings",
+  "API keys, SIEM and ITSM settings",
   "The licence, server nodes and SMTP settings",
   "Insights dashboards",
   "Tentacle trust: listening tentacles must trust the destination's certificate, and polling tentacles must be registered with it",

@@ -1,7 +1,7 @@
 import { projectOrder } from "../graph/dependencies.js";
 import type { GraphNode, SpaceGraph } from "../graph/graph.js";
 import { madeByBootstrap } from "../graph/identity.js";
-import { AFTER_PROJECTS, isBuiltIn } from "../registry/index.js";
+import { AFTER_PROJECTS, AFTER_PROJECTS_MODULES, isBuiltIn, needsIncludeTeams } from "../registry/index.js";
 import { OctoportError } from "../util/errors.js";
 import { converterFor } from "./converters/index.js";
 import type { ExportPlan } from "./export-plan.js";
@@ -21,6 +21,8 @@ export interface SelectionOptions {
   spreadSecrets?: boolean;
   /** Each project's module directory in an earlier export into the same place: a renamed project keeps it. */
   keepDirectories?: ReadonlyMap<string, string>;
+  /** Write teams, custom user roles and scoped user roles (export --include-teams). */
+  includeTeams?: boolean;
 }
 
 export interface Plan extends ExportPlan {
@@ -50,6 +52,10 @@ export function planExport(graph: SpaceGraph, options: SelectionOptions): Plan {
     });
   }
   const excluded = excludedIds(graph, options.filters);
+  // Without --include-teams, teams (read so subscriptions and manual steps can name them) are
+  // looked up, never written.
+  if (!options.includeTeams)
+    for (const node of graph.nodes.values()) if (needsIncludeTeams(node.type)) excluded.add(node.id);
   const defaults = new Set([...graph.nodes.values()].filter(isDefault).map((n) => n.id));
   const notes: string[] = [];
 
@@ -109,7 +115,7 @@ export function planExport(graph: SpaceGraph, options: SelectionOptions): Plan {
   for (const node of graph.nodes.values()) {
     if (node.projectId && node.projectId !== node.id && excluded.has(node.projectId)) excluded.add(node.id);
     const d = node.doc as Record<string, unknown>;
-    for (const owner of [d.OwnerId, d.RunbookId, d.TenantId])
+    for (const owner of [d.OwnerId, d.RunbookId, d.TenantId, d.TeamId])
       if (typeof owner === "string" && excluded.has(owner)) excluded.add(node.id);
   }
 
@@ -153,7 +159,7 @@ export function planExport(graph: SpaceGraph, options: SelectionOptions): Plan {
       if (used.has(path)) modules.push({ path, title: `project ${graph.get(id)?.name}`, projectId: id });
     }
     // Space-level documents that refer to projects, each type in a module of its own.
-    for (const after of AFTER_PROJECTS)
+    for (const after of AFTER_PROJECTS_MODULES)
       if (used.has(after.path)) modules.push({ path: after.path, title: after.title });
     if (options.runbook) {
       const projectId = selected[0]!;
@@ -176,6 +182,7 @@ export function planExport(graph: SpaceGraph, options: SelectionOptions): Plan {
     excludeVariable: (name) => excludes(variableFilter, name),
     detachStepTemplates: options.detachStepTemplates ?? false,
     spreadSecrets: options.spreadSecrets ?? false,
+    includeTeams: options.includeTeams ?? false,
     projectOrder: order.levels.flat(),
     modules,
     levels: order.levels,

@@ -247,3 +247,39 @@ describe("bad input: one line, exit 1 (2 for usage), previous output untouched",
     expect(r.stdout).toMatch(/Examples:/);
   });
 });
+
+describe("octoport export --include-teams", () => {
+  it("writes the space's teams and their roles only when asked, and --exclude-teams leaves one out", async () => {
+    const source = await new Sandbox({ seed: exampleSpace() }).start();
+    try {
+      const call = async (path: string, body: unknown) => {
+        const res = await fetch(`${source.url}/api/${path}`, {
+          method: "POST",
+          headers: { "X-Octopus-ApiKey": source.apiKey, "Content-Type": "application/json" },
+          body: JSON.stringify(body),
+        });
+        expect(res.ok, await res.clone().text()).toBe(true);
+        return (await res.json()) as { Id: string };
+      };
+      const spaceId = "Spaces-1";
+      const user = await call("users", { Username: "ada" });
+      const team = await call(`${spaceId}/teams`, { Name: "Approvers", MemberUserIds: [user.Id] });
+      await call(`${spaceId}/scopeduserroles`, { TeamId: team.Id, UserRoleId: "userroles-projectviewer" });
+      const args = ["--server", source.url, "--api-key", source.apiKey, "--space", "Acme Retail"];
+      const types = async (extra: string[]) => {
+        const dest = await dir();
+        const r = await cli(["export", ...args, "--dest", dest, ...extra]);
+        expect(r.code, r.stderr).toBe(0);
+        const manifest = JSON.parse(await readFile(join(dest, "manifest.json"), "utf8")) as {
+          resources: Array<{ type: string; name: string }>;
+        };
+        return manifest.resources.filter((x) => x.type === "octopusdeploy_team").map((x) => x.name);
+      };
+      expect(await types([])).toEqual([]);
+      expect(await types(["--include-teams"])).toEqual(["Approvers"]);
+      expect(await types(["--include-teams", "--exclude-teams", "Approvers"])).toEqual([]);
+    } finally {
+      await source.close();
+    }
+  });
+});

@@ -37,7 +37,9 @@ export async function exportTo(
   spaceId = "Spaces-1",
 ): Promise<{ dir: string; manifest: Manifest; changes: FileChanges }> {
   const client = new OctopusClient({ server: source.url, apiKey: source.apiKey });
-  const graph = await readSpace(client, await client.resolveSpace(spaceId));
+  const graph = await readSpace(client, await client.resolveSpace(spaceId), {
+    includeTeams: options.includeTeams,
+  });
   const result = buildExport(graph, {
     layout,
     secretDefaults: "none",

@@ -70,9 +70,9 @@ describe("the registry", () => {
         if (!data) problems.push(`${t.type}: no data source ${t.lookup.data}`);
         else if (!data.block.attributes?.[t.lookup.collection])
           problems.push(`${t.type}: ${t.lookup.data} has no attribute ${t.lookup.collection}`);
-        // Every lookup is written with the space's ID.
-        else if (!data.block.attributes?.space_id)
-          problems.push(`${t.type}: ${t.lookup.data} takes no space_id`);
+        // Every lookup is written with the space's ID (or, `spaces`, a list of it).
+        else if (!data.block.attributes?.[t.lookup.spaces ? "spaces" : "space_id"])
+          problems.push(`${t.type}: ${t.lookup.data} takes no ${t.lookup.spaces ? "spaces" : "space_id"}`);
       }
       for (const resource of Object.keys(t.resources ?? {}))
         if (!provider.resource_schemas[resource]) problems.push(`${t.type}: no resource ${resource}`);

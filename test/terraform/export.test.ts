@@ -279,7 +279,7 @@ describe("the README", () => {
       "| `projects/storefront/` | project Storefront | `projects/orders-api`, `space` |",
     );
     expect(readme).toContain("Storefront deploys a release of Orders API");
-    expect(readme).toContain("Users, teams and user roles");
+    expect(readme).toContain("teams and user roles unless exported with --include-teams");
     expect(readme).toMatch(
       /1\. `space`\n2\. `projects\/orders-api`, `projects\/payments-service`\n3\. `projects\/storefront`/,
     );

@@ -32,6 +32,7 @@ interface ExportArgs extends ConnectionArgs, DestinationArgs {
   "provider-version": string;
   "detach-step-templates": boolean;
   "spread-secrets": boolean;
+  "include-teams": boolean;
   "import-from-destination": boolean;
   "create-space": boolean;
   check: boolean;
@@ -93,6 +94,12 @@ export function exportCommand(ctx: CliContext): CommandModule<object, ExportArgs
             default: false,
             describe:
               "name each sensitive variable's input after the variable (after octoport spread), so a runbook can pass #{Name} in",
+          })
+          .option("include-teams", {
+            type: "boolean",
+            default: false,
+            describe:
+              "also write the space's teams, their scoped user roles and the custom user roles they give (members are looked up by username, never created)",
           })
           .option("import-from-destination", {
             type: "boolean",
@@ -177,7 +184,9 @@ async function exportSpace(
   const adopting = args["import-from-destination"];
   progress.update(`resolving space ${args.space ?? ""}`, true);
   const space = await client.resolveSpace(args.space ?? "");
+  const includeTeams = args["include-teams"];
   const graph = await readSpace(client, space, {
+    includeTeams,
     onProgress: (p) => progress.update(`reading ${space.Name}: ${p.done}/${p.total} requests`),
     onWarning: (w) => progress.warn(w),
   });
@@ -186,6 +195,7 @@ async function exportSpace(
     const dest = destinationClient(args, progress);
     const destSpace = await dest.resolveSpace(args["dest-space"] ?? "");
     adoptFrom = await readSpace(dest, destSpace, {
+      includeTeams,
       onProgress: (p) =>
         progress.update(`reading the destination ${destSpace.Name}: ${p.done}/${p.total} requests`),
       onWarning: (w) => progress.warn(`destination: ${w}`),
@@ -201,6 +211,7 @@ async function exportSpace(
     lookupDependencies: args["lookup-dependencies"],
     filters,
     detachStepTemplates: args["detach-step-templates"],
+    includeTeams,
     spreadSecrets: args["spread-secrets"],
     secretDefaults: args["secret-defaults"],
     providerVersion: args["provider-version"],

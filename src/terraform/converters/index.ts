@@ -1,6 +1,13 @@
 import { accounts, certificates } from "./accounts.js";
 import type { Converter } from "./converter.js";
-import { deploymentFreezes, retentionPolicies } from "./governance.js";
+import {
+  deploymentFreezes,
+  retentionPolicies,
+  scopedUserRoles,
+  subscriptions,
+  teams,
+  userRoles,
+} from "./governance.js";
 import { libraryVariableSets, scriptModules, tenants, tenantVariables, variableSets } from "./library.js";
 import { channels, processes, projects, runbooks, triggers } from "./projects.js";
 import {
@@ -45,6 +52,10 @@ export const CONVERTERS: readonly Converter[] = [
   variableSets,
   tenantVariables,
   deploymentFreezes,
+  userRoles,
+  teams,
+  scopedUserRoles,
+  subscriptions,
 ];
 
 const BY_TYPE = new Map<string, Converter>(CONVERTERS.flatMap((c) => c.types.map((t) => [t, c] as const)));

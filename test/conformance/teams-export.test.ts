@@ -1,0 +1,239 @@
+import { writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Sandbox } from "../../src/sandbox/server.js";
+import { type Doc, RestSpace, serverCall } from "../helpers/rest.js";
+import { decoys } from "../helpers/scenarios.js";
+import { applyEveryModule, exportTo, pendingChanges, tfvars } from "./flow.js";
+import { locateTools, TofuDir, type Tools } from "./harness.js";
+
+/**
+ * Teams, user roles, scoped user roles and subscriptions, exported from a space built through
+ * the REST API (a custom role, a team holding it scoped to an environment and a project, the
+ * Everyone team given a built-in role in the space, a subscription that emails the team and
+ * calls a webhook with a secret header) with --include-teams, and applied by the real provider
+ * into a destination whose IDs decoys shifted, which has one of the team's two members: the
+ * destination's governance documents equal the source's by names (the missing member aside),
+ * and a second plan is empty. Without --include-teams no team or role is written.
+ */
+const tools = locateTools();
+
+/** Names of documents of a space and of the server's users, teams and roles, by ID. */
+async function namer(sandbox: Sandbox, space: RestSpace): Promise<(id: unknown) => string> {
+  const names = new Map<string, string>();
+  for (const collection of ["projects", "environments", "projectgroups", "tenants"])
+    for (const d of await space.list(collection)) names.set(d.Id, String(d.Name));
+  const teams = await serverCall(sandbox, "GET", `${space.spaceId}/teams?includeSystem=true&take=1000`);
+  for (const d of teams.Items as Doc[]) names.set(d.Id, String(d.Name));
+  for (const d of ((await serverCall(sandbox, "GET", "userroles?take=1000")).Items as Doc[]) ?? [])
+    names.set(d.Id, String(d.Name));
+  for (const d of ((await serverCall(sandbox, "GET", "users?take=1000")).Items as Doc[]) ?? [])
+    names.set(d.Id, String(d.Username));
+  return (id) => names.get(String(id)) ?? `(unknown: ${String(id)})`;
+}
+
+/** The space's teams, scoped roles and subscriptions, and the custom roles, with names for IDs. */
+async function governanceByName(sandbox: Sandbox, space: RestSpace): Promise<Record<string, unknown>> {
+  const name = await namer(sandbox, space);
+  const names = (ids: unknown) => (Array.isArray(ids) ? ids.map(name).sort() : []);
+  const roles = ((await serverCall(sandbox, "GET", "userroles?take=1000")).Items as Doc[])
+    .filter((r) => r.CanBeDeleted !== false)
+    .map((r) => ({
+      Name: r.Name,
+      Description: r.Description,
+      Space: [...(r.GrantedSpacePermissions as string[])].sort(),
+      System: r.GrantedSystemPermissions,
+    }));
+  const teams = (await space.list("teams"))
+    .filter((t) => t.CanBeDeleted !== false)
+    .map((t) => ({ Name: t.Name, Description: t.Description, Members: names(t.MemberUserIds) }));
+  const scoped = (await space.list("scopeduserroles"))
+    .map((s) =>
+      [
+        name(s.TeamId),
+        name(s.UserRoleId),
+        names(s.EnvironmentIds).join("+"),
+        names(s.ProjectIds).join("+"),
+        names(s.ProjectGroupIds).join("+"),
+        names(s.TenantIds).join("+"),
+      ].join(" / "),
+    )
+    .sort();
+  const subscriptions = (await space.list("subscriptions")).map((s) => {
+    const n = s.EventNotificationSubscription as Doc;
+    const f = n.Filter as Doc;
+    return {
+      Name: s.Name,
+      IsDisabled: s.IsDisabled,
+      EmailTeams: names(n.EmailTeams),
+      EmailPriority: n.EmailPriority,
+      EmailFrequencyPeriod: n.EmailFrequencyPeriod,
+      WebhookURI: n.WebhookURI,
+      WebhookHeaderKey: n.WebhookHeaderKey,
+      WebhookTimeout: n.WebhookTimeout,
+      Filter: {
+        EventCategories: f.EventCategories,
+        Environments: names(f.Environments),
+        Projects: names(f.Projects),
+      },
+    };
+  });
+  return { roles, teams, scoped, subscriptions };
+}
+
+describe.skipIf(typeof tools === "string")(
+  "teams, user roles and subscriptions, with the real provider",
+  () => {
+    let source: Sandbox;
+    let space: RestSpace;
+    beforeAll(async () => {
+      source = await new Sandbox({ seed: { spaces: [{ Name: "Default", IsDefault: true }] } }).start();
+      space = await RestSpace.create(source, "Governed");
+      const lifecycle = await space.named("lifecycles", "Default Lifecycle");
+      const group = await space.named("projectgroups", "Default Project Group");
+      const production = await space.post("environments", { Name: "Production" });
+      await space.post("environments", { Name: "Staging" });
+      const shop = await space.post("projects", {
+        Name: "Shop",
+        LifecycleId: lifecycle.Id,
+        ProjectGroupId: group.Id,
+      });
+      const ada = await serverCall(source, "POST", "users", { Username: "ada", DisplayName: "Ada" });
+      const grace = await serverCall(source, "POST", "users", { Username: "grace", DisplayName: "Grace" });
+      const approver = await serverCall(source, "POST", "userroles", {
+        Name: "Release Approver",
+        Description: "Approves releases to production",
+        GrantedSpacePermissions: ["ReleaseView", "InterruptionSubmit", "EnvironmentView"],
+      });
+      const team = await space.post("teams", {
+        Name: "Approvers",
+        Description: "People who approve releases",
+        MemberUserIds: [ada.Id, grace.Id],
+      });
+      await space.post("scopeduserroles", {
+        TeamId: team.Id,
+        UserRoleId: approver.Id,
+        EnvironmentIds: [production.Id],
+        ProjectIds: [shop.Id],
+      });
+      await space.post("scopeduserroles", { TeamId: team.Id, UserRoleId: "userroles-projectviewer" });
+      await space.post("scopeduserroles", {
+        TeamId: "teams-everyone",
+        UserRoleId: "userroles-projectviewer",
+      });
+      await space.post("subscriptions", {
+        Name: "Production failures",
+        EventNotificationSubscription: {
+          EmailTeams: [team.Id],
+          EmailPriority: "High",
+          EmailFrequencyPeriod: "00:30:00",
+          WebhookURI: "https://hooks.example.com/octopus",
+          WebhookHeaderKey: "X-Token",
+          WebhookHeaderValue: "hook-secret",
+          Filter: {
+            EventCategories: ["DeploymentFailed"],
+            Environments: [production.Id],
+            Projects: [shop.Id],
+          },
+        },
+      });
+    });
+    afterAll(() => source.close());
+
+    it("writes subscriptions but no team or role without --include-teams", async () => {
+      const { manifest } = await exportTo(source, "modules", {}, undefined, space.spaceId);
+      const types = new Set(manifest.resources.map((r) => r.type));
+      expect(types.has("octopusdeploy_subscription")).toBe(true);
+      for (const t of ["octopusdeploy_team", "octopusdeploy_user_role", "octopusdeploy_scoped_user_role"])
+        expect(types.has(t), t).toBe(false);
+      expect(manifest.modules.map((m) => m.path)).toEqual(["space", "projects/shop", "subscriptions"]);
+    });
+
+    it("with --include-teams, the destination gets them by names, a missing member aside, and plans clean", async () => {
+      const destination = await new Sandbox({
+        seed: { spaces: [{ Name: "Default", IsDefault: true }] },
+      }).start();
+      try {
+        await decoys(destination);
+        // Only one of the team's members is a user of the destination server.
+        await serverCall(destination, "POST", "users", { Username: "zed" });
+        await serverCall(destination, "POST", "users", { Username: "ada", DisplayName: "Ada" });
+        const target = await RestSpace.create(destination, "Governed");
+        const { dir, manifest } = await exportTo(
+          source,
+          "modules",
+          { includeTeams: true },
+          undefined,
+          space.spaceId,
+        );
+        expect(manifest.modules.map((m) => m.path)).toEqual([
+          "space",
+          "projects/shop",
+          "teams",
+          "subscriptions",
+        ]);
+        expect(manifest.secrets.map((s) => s.path)).toEqual([
+          "EventNotificationSubscription.WebhookHeaderValue",
+        ]);
+        const vars = join(dir, "terraform.tfvars");
+        await writeFile(vars, tfvars(source, destination, manifest, target.spaceId), { mode: 0o600 });
+        await applyEveryModule(tools as Tools, dir, manifest, vars);
+        expect(await pendingChanges(tools as Tools, dir, manifest, vars)).toEqual({});
+        // The member the destination lacks is named by the teams module's check, at every plan.
+        const teamsPlan = await (await TofuDir.at(tools as Tools, join(dir, "teams"))).must([
+          "plan",
+          "-input=false",
+          `-var-file=${vars}`,
+        ]);
+        const said = `${teamsPlan.stdout} ${teamsPlan.stderr}`.replace(/\s+/g, " ");
+        expect(said).toContain('User "grace", a member of team "Approvers" on the source, is not a user');
+        expect(said).not.toContain('User "ada"');
+
+        const want = await governanceByName(source, space);
+        const got = await governanceByName(destination, target);
+        expect((want.teams as Array<{ Members: string[] }>)[0]?.Members).toEqual(["ada", "grace"]);
+        const missingGrace = (want.teams as Array<Record<string, unknown>>).map((t) => ({
+          ...t,
+          Members: ["ada"],
+        }));
+        expect(got).toEqual({ ...want, teams: missingGrace });
+        expect(want.scoped).toHaveLength(4);
+
+        // Changed on the source, exported again into the same directory: updated in place.
+        const approvers = await space.named("teams", "Approvers");
+        await space.put(`teams/${approvers.Id}`, { ...approvers, Description: "Release approvers" });
+        const viewer = (await space.list("scopeduserroles")).find(
+          (r) => r.TeamId === approvers.Id && r.UserRoleId === "userroles-projectviewer",
+        )!;
+        const staging = await space.named("environments", "Staging");
+        await space.put(`scopeduserroles/${viewer.Id}`, { ...viewer, EnvironmentIds: [staging.Id] });
+        const sub = await space.named("subscriptions", "Production failures");
+        await space.update(`subscriptions/${sub.Id}`, (d) => {
+          (d.EventNotificationSubscription as Doc).EmailPriority = "Low";
+        });
+        const again = await exportTo(source, "modules", { includeTeams: true }, dir, space.spaceId);
+        await applyEveryModule(tools as Tools, dir, again.manifest, vars);
+        expect(await pendingChanges(tools as Tools, dir, again.manifest, vars)).toEqual({});
+        const changed = await governanceByName(source, space);
+        expect(changed.scoped).toContain("Approvers / Project Viewer / Staging /  /  / ");
+        expect(await governanceByName(destination, target)).toEqual({
+          ...changed,
+          teams: (changed.teams as Array<Record<string, unknown>>).map((t) => ({ ...t, Members: ["ada"] })),
+        });
+
+        // Destroyed: the team, its roles and the subscription go; the space's own Space
+        // Managers role stays.
+        for (const module of ["subscriptions", "teams"]) {
+          const tf = await TofuDir.at(tools as Tools, join(dir, module));
+          await tf.must(["destroy", "-auto-approve", "-input=false", `-var-file=${vars}`]);
+        }
+        const left = await governanceByName(destination, target);
+        expect(left.teams).toEqual([]);
+        expect(left.subscriptions).toEqual([]);
+        expect(left.scoped).toEqual(["Space Managers / Space Manager /  /  /  / "]);
+      } finally {
+        await destination.close();
+      }
+    });
+  },
+);
