@@ -25,6 +25,7 @@ import {
   gitCredentials,
   lifecycles,
   machinePolicies,
+  parentEnvironments,
   projectGroups,
   proxies,
   tagSets,
@@ -52,6 +53,7 @@ export type {
 export const REGISTRY: readonly DocType[] = [
   users,
   environments,
+  parentEnvironments,
   projectGroups,
   lifecycles,
   retentionPolicies,

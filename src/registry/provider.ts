@@ -53,7 +53,6 @@ export const NOT_YET: Readonly<Record<string, string>> = {
   octopusdeploy_aws_elastic_container_registry: "ECR feeds: not read or converted yet",
   octopusdeploy_gcs_storage_feed: "Google Cloud Storage feeds: not read or converted yet",
   octopusdeploy_s3_feed: "S3 feeds: not read or converted yet",
-  octopusdeploy_parent_environment: "parent environments: not read or converted yet",
   octopusdeploy_community_step_template: "community step templates: not read or converted yet",
   octopusdeploy_team: "teams: not read or converted yet",
   octopusdeploy_user_role: "user roles: not read or converted yet",

@@ -1,4 +1,5 @@
 import type { GraphNode } from "../../graph/graph.js";
+import { readNumber } from "../../octopus/schemas.js";
 import type { EmitContext } from "../emit.js";
 import { attr, type BodyItem, block, num, object, ref, str, tuple } from "../hcl/model.js";
 import {
@@ -66,6 +67,41 @@ export const environments: Converter = {
       }
     }
     ctx.resource(this.file, "octopusdeploy_environment", node.name, body);
+  },
+};
+
+/**
+ * Parent environments. Their automatic deprovisioning rule (ExpiryDays, ExpiryHours) becomes
+ * the provider's days and hours; without a rule the attribute is left to the server.
+ */
+export const parentEnvironments: Converter = {
+  types: ["ParentEnvironments"],
+  file: "parent_environments.tf",
+  primary: () => "octopusdeploy_parent_environment",
+  emit(node, ctx) {
+    const d = docOf(node);
+    const rule: unknown = d.AutomaticDeprovisioningRule;
+    const expiry =
+      rule && typeof rule === "object" && !Array.isArray(rule)
+        ? [
+            attr(
+              "automatic_deprovisioning_rule",
+              object([
+                ["days", num(readNumber(Reflect.get(rule, "ExpiryDays")) ?? 0)],
+                ["hours", num(readNumber(Reflect.get(rule, "ExpiryHours")) ?? 0)],
+              ]),
+            ),
+          ]
+        : [];
+    ctx.resource(this.file, "octopusdeploy_parent_environment", node.name, [
+      attr("space_id", ctx.spaceId),
+      attr("name", str(node.name)),
+      ...optString("slug", d.Slug),
+      ...optString("description", d.Description),
+      ...optNumber("sort_order", d.SortOrder),
+      ...optBool("use_guided_failure", d.UseGuidedFailure),
+      ...expiry,
+    ]);
   },
 };
 
