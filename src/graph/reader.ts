@@ -14,6 +14,7 @@ import {
 import { type DocType, REGISTRY } from "../registry/index.js";
 import { matches } from "../registry/patterns.js";
 import { StringPool } from "../util/strings.js";
+import { checkDocuments, DOCUMENT_SCHEMAS } from "./documents.js";
 import { SpaceGraph } from "./graph.js";
 
 export interface ReadProgress {
@@ -158,6 +159,9 @@ export async function readSpace(
     }
   }
   await Promise.all(reads);
+  // Documents converters read typed: one not in the expected form is warned about, and kept.
+  const warn = (message: string) => options.onWarning?.(message);
+  for (const type of Object.keys(DOCUMENT_SCHEMAS)) checkDocuments(graph.ofType(type), warn);
   graph.link();
   return graph;
 }
