@@ -201,3 +201,12 @@ export function checkDocuments(nodes: Iterable<GraphNode>, warn: (message: strin
     );
   }
 }
+
+export type RetentionPolicy = NonNullable<z.infer<typeof retentionPolicySchema>>;
+export type RecurringSchedule = NonNullable<z.infer<typeof recurringScheduleSchema>>;
+export type MachinePolicy = DocumentOf<"MachinePolicies">;
+export type GitCredential = DocumentOf<"GitCredentials">;
+export type DeploymentFreeze = DocumentOf<"DeploymentFreezes">;
+
+/** A part of a document that may be missing: what a converter reads when it is (`?? {}`). */
+export type Part<T> = NonNullable<T>;
