@@ -23,7 +23,7 @@ const flag = apiBoolean.nullish();
 /** A list of IDs or names. */
 const strings = z.array(z.string()).nullish();
 /** Any value: fields whose form the converter checks itself. */
-const anything = z.unknown();
+const anything = z.unknown().optional();
 const loose = z.looseObject;
 
 /** A sensitive value: `{HasValue, NewValue}` on the way in; only HasValue on the way out. */
@@ -160,6 +160,91 @@ export const deploymentFreezeSchema = loose({
     .nullish(),
 });
 
+/** How a deployment target or worker is reached (its style's fields; the rest kept). */
+export const endpointSchema = loose({
+  CommunicationStyle: text,
+  Uri: text,
+  Thumbprint: text,
+  CertificateSignatureAlgorithm: text,
+  ProxyId: text,
+  Host: text,
+  Port: count,
+  Fingerprint: text,
+  AccountId: text,
+  DotNetCorePlatform: text,
+  ClusterUrl: text,
+  Namespace: text,
+  DefaultNamespace: text,
+  SkipTlsVerification: anything,
+  DefaultWorkerPoolId: text,
+  ClusterCertificate: text,
+  ClusterCertificatePath: text,
+  RunningInContainer: flag,
+  UpgradeLocked: flag,
+  Container: loose({ Image: text, FeedId: text }).nullish(),
+  Authentication: loose({
+    AuthenticationType: text,
+    AccountId: text,
+    ClusterName: text,
+    ClusterResourceGroup: text,
+    AdminLogin: flag,
+    AssumeRole: flag,
+    AssumedRoleArn: text,
+    AssumedRoleSession: text,
+    AssumeRoleExternalId: text,
+    AssumeRoleSessionDurationSeconds: count,
+    UseInstanceRole: flag,
+    Project: text,
+    ImpersonateServiceAccount: flag,
+    Region: text,
+    ServiceAccountEmails: text,
+    UseVmServiceAccount: flag,
+    Zone: text,
+    ClientCertificate: text,
+    TokenPath: text,
+  }).nullish(),
+  TentacleEndpointConfiguration: loose({ CommunicationMode: text, Thumbprint: text, Uri: text }).nullish(),
+  ResourceGroupName: text,
+  WebAppName: text,
+  WebAppSlotName: text,
+  CloudServiceName: text,
+  StorageAccountName: text,
+  Slot: text,
+  SwapIfPossible: flag,
+  UseCurrentInstanceCount: flag,
+  ConnectionEndpoint: text,
+  SecurityMode: text,
+  ServerCertThumbprint: text,
+  ClientCertVariable: text,
+  CertificateStoreLocation: text,
+  CertificateStoreName: text,
+  AadCredentialType: text,
+  AadUserCredentialUsername: text,
+  AadClientCredentialSecret: anything,
+  AadUserCredentialPassword: anything,
+  ApplicationsDirectory: text,
+  OctopusWorkingDirectory: text,
+  Destination: loose({ DestinationType: text, DropFolderPath: text }).nullish(),
+}).nullish();
+
+export const machineSchema = loose({
+  Endpoint: endpointSchema,
+  EnvironmentIds: strings,
+  Roles: strings,
+  MachinePolicyId: text,
+  IsDisabled: flag,
+  TenantedDeploymentParticipation: text,
+  TenantIds: strings,
+  TenantTags: strings,
+});
+
+export const workerSchema = loose({
+  Endpoint: endpointSchema,
+  WorkerPoolIds: strings,
+  MachinePolicyId: text,
+  IsDisabled: flag,
+});
+
 /** The schemas by graph type. A type not listed here is read as an untyped document. */
 export const DOCUMENT_SCHEMAS = {
   Environments: environmentSchema,
@@ -169,6 +254,8 @@ export const DOCUMENT_SCHEMAS = {
   GitCredentials: gitCredentialSchema,
   TagSets: tagSetSchema,
   DeploymentFreezes: deploymentFreezeSchema,
+  Machines: machineSchema,
+  Workers: workerSchema,
 } as const;
 
 export type DocumentType = keyof typeof DOCUMENT_SCHEMAS;
@@ -210,3 +297,4 @@ export type DeploymentFreeze = DocumentOf<"DeploymentFreezes">;
 
 /** A part of a document that may be missing: what a converter reads when it is (`?? {}`). */
 export type Part<T> = NonNullable<T>;
+export type Endpoint = Part<z.infer<typeof endpointSchema>>;
