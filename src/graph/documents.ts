@@ -245,6 +245,48 @@ export const workerSchema = loose({
   IsDisabled: flag,
 });
 
+/** A map of property names to values (step properties, display settings). */
+const properties = z.record(z.string(), anything).nullish();
+
+export const actionTemplateSchema = loose({
+  CommunityActionTemplateId: text,
+  Description: text,
+  ActionType: text,
+  StepPackageId: text,
+  Version: count,
+  Properties: properties,
+  Packages: z
+    .array(
+      loose({ Name: text, PackageId: text, FeedId: text, AcquisitionLocation: text, Properties: properties }),
+    )
+    .nullish(),
+  Parameters: z
+    .array(
+      loose({
+        Id: text,
+        Name: text,
+        Label: text,
+        HelpText: text,
+        DefaultValue: anything,
+        DisplaySettings: properties,
+      }),
+    )
+    .nullish(),
+  GitDependencies: z
+    .array(
+      loose({
+        Name: text,
+        GitHubConnectionId: text,
+        GitCredentialId: text,
+        GitCredentialType: text,
+        RepositoryUri: text,
+        DefaultBranch: text,
+        FilePathFilters: anything,
+      }),
+    )
+    .nullish(),
+});
+
 /** The schemas by graph type. A type not listed here is read as an untyped document. */
 export const DOCUMENT_SCHEMAS = {
   Environments: environmentSchema,
@@ -256,6 +298,7 @@ export const DOCUMENT_SCHEMAS = {
   DeploymentFreezes: deploymentFreezeSchema,
   Machines: machineSchema,
   Workers: workerSchema,
+  ActionTemplates: actionTemplateSchema,
 } as const;
 
 export type DocumentType = keyof typeof DOCUMENT_SCHEMAS;
