@@ -287,6 +287,35 @@ export const actionTemplateSchema = loose({
     .nullish(),
 });
 
+/** A parameter template of a library variable set (or a project): a tenant variable's definition. */
+export const templateSchema = loose({
+  Id: text,
+  Name: text,
+  Label: text,
+  HelpText: text,
+  DefaultValue: anything,
+  DisplaySettings: properties,
+});
+
+export const libraryVariableSetSchema = loose({
+  Description: text,
+  VariableSetId: text,
+  Templates: z.array(templateSchema).nullish(),
+});
+
+export const tenantSchema = loose({
+  Description: text,
+  IsDisabled: flag,
+  TenantTags: strings,
+  ProjectEnvironments: z.record(z.string(), anything).nullish(),
+});
+
+/** A tenant's values: of library set templates by set, each a map of template ID to value. */
+export const tenantVariablesSchema = loose({
+  TenantId: text,
+  LibraryVariables: z.record(z.string(), loose({ Variables: properties })).nullish(),
+});
+
 /** The schemas by graph type. A type not listed here is read as an untyped document. */
 export const DOCUMENT_SCHEMAS = {
   Environments: environmentSchema,
@@ -299,6 +328,9 @@ export const DOCUMENT_SCHEMAS = {
   Machines: machineSchema,
   Workers: workerSchema,
   ActionTemplates: actionTemplateSchema,
+  LibraryVariableSets: libraryVariableSetSchema,
+  Tenants: tenantSchema,
+  TenantVariables: tenantVariablesSchema,
 } as const;
 
 export type DocumentType = keyof typeof DOCUMENT_SCHEMAS;
@@ -341,3 +373,4 @@ export type DeploymentFreeze = DocumentOf<"DeploymentFreezes">;
 /** A part of a document that may be missing: what a converter reads when it is (`?? {}`). */
 export type Part<T> = NonNullable<T>;
 export type Endpoint = Part<z.infer<typeof endpointSchema>>;
+export type Template = z.infer<typeof templateSchema>;
