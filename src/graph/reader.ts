@@ -15,6 +15,7 @@ import { idFields } from "../registry/fields.js";
 import { type DocType, REGISTRY } from "../registry/index.js";
 import { matches } from "../registry/patterns.js";
 import { StringPool } from "../util/strings.js";
+import { checkDocuments, DOCUMENT_SCHEMAS } from "./documents.js";
 import { type GraphNode, SpaceGraph } from "./graph.js";
 
 export interface ReadProgress {
@@ -231,6 +232,9 @@ export async function readSpace(
     if (ref) reads.push(track("documents", readGitSettings(git, node, ref)));
   }
   await Promise.all(reads);
+  // Documents converters read typed: one not in the expected form is warned about, and kept.
+  const warn = (message: string) => options.onWarning?.(message);
+  for (const type of Object.keys(DOCUMENT_SCHEMAS)) checkDocuments(graph.ofType(type), warn);
   graph.link();
   return graph;
 }

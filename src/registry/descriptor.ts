@@ -24,6 +24,12 @@ export type ReadSpec =
        */
       list?: string;
       /**
+       * Where documents are created and changed (`{write}` and `{write}/{id}` under the space),
+       * when not at `path`: parent environments are listed only through `environments/v2`,
+       * but written at `parentEnvironments`.
+       */
+      write?: string;
+      /**
        * For server-wide documents: whether one belongs to the space being read, given which
        * IDs the space's own documents have (a freeze scoped to its projects or tenants).
        */

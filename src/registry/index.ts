@@ -32,6 +32,7 @@ import {
   gitCredentials,
   lifecycles,
   machinePolicies,
+  parentEnvironments,
   projectGroups,
   proxies,
   tagSets,
@@ -59,6 +60,7 @@ export type {
 export const REGISTRY: readonly DocType[] = [
   users,
   environments,
+  parentEnvironments,
   projectGroups,
   lifecycles,
   retentionPolicies,

@@ -16,6 +16,30 @@ export const environments: DocType = {
   resources: { octopusdeploy_environment: "document" },
 };
 
+/**
+ * Parent environments: the environments ephemeral environments are made under. The server
+ * lists them only through `/environments/v2` with `type=Parent` (go-octopusdeploy
+ * pkg/environments/v2, as the provider's octopusdeploy_parent_environments data source reads
+ * them) and writes them at `parentEnvironments` (pkg/environments/v2/parentenvironments).
+ * Their IDs come from the environments' sequence.
+ */
+export const parentEnvironments: DocType = {
+  type: "ParentEnvironments",
+  label: "parent environments",
+  singular: "parent environment",
+  klass: "space",
+  read: {
+    kind: "collection",
+    path: "environments/v2?type=Parent",
+    scope: "space",
+    write: "parentEnvironments",
+  },
+  identity: "name",
+  family: { name: "parent-environments" },
+  lookup: { data: "octopusdeploy_parent_environments", collection: "parent_environments", exactName: true },
+  resources: { octopusdeploy_parent_environment: "document" },
+};
+
 export const projectGroups: DocType = {
   type: "ProjectGroups",
   label: "project groups",

@@ -584,9 +584,11 @@ class ImportRun {
     const collection =
       read?.kind === "collection" && read.scope === "server"
         ? `/api/${read.path}`
-        : read?.kind === "collection" || read?.kind === "subset"
-          ? `${this.base}/${read.path}`
-          : undefined;
+        : read?.kind === "collection"
+          ? `${this.base}/${read.write ?? read.path}`
+          : read?.kind === "subset"
+            ? `${this.base}/${read.path}`
+            : undefined;
     if (!collection) {
       this.warnings.push(`${what} cannot be imported: octoport has no path for ${node.type}`);
       return;

@@ -10,7 +10,7 @@ import { locateTools, type Tools } from "./harness.js";
 
 /**
  * Modern infrastructure (Kubernetes agent targets and workers; Azure web app, cloud service and
- * Service Fabric targets) and Octopus Cloud's hosted worker pools, exported from a space built
+ * Service Fabric targets; parent environments) and Octopus Cloud's hosted worker pools, exported from a space built
  * through the REST API on a cloud sandbox and applied by the real provider into an empty space
  * of another, whose IDs decoys shifted: the destination equals the source by names (the hosted
  * pools found by name, not created), with the agents' warning given, and a second plan is empty.
@@ -26,6 +26,15 @@ describe.skipIf(typeof tools === "string")("infrastructure, with the real provid
     source = await new Sandbox({ cloud: true, seed: SEED }).start();
     space = await RestSpace.create(source, "Infrastructure");
     const production = await space.post("environments", { Name: "Production" });
+    // Parent environments, one with an automatic deprovisioning rule (written at
+    // parentEnvironments, listed through environments/v2).
+    await space.post("parentEnvironments", {
+      Name: "Previews",
+      Description: "One per pull request",
+      UseGuidedFailure: true,
+      AutomaticDeprovisioningRule: { ExpiryDays: 3, ExpiryHours: 6 },
+    });
+    await space.post("parentEnvironments", { Name: "Features", SortOrder: 2 });
     const ubuntu = await space.named("workerpools", "Hosted Ubuntu");
     const windows = await space.named("workerpools", "Hosted Windows");
     const cluster = await space.post("workerpools", { Name: "Cluster", WorkerPoolType: "StaticWorkerPool" });

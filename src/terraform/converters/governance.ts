@@ -1,3 +1,4 @@
+import { type DeploymentFreeze, type RecurringSchedule, typedDoc } from "../../graph/documents.js";
 import type { GraphNode } from "../../graph/graph.js";
 import { RETENTION_RESOURCES } from "../../registry/governance.js";
 import type { EmitContext } from "../emit.js";
@@ -40,9 +41,9 @@ import {
 const FILE = "deployment_freezes.tf";
 
 /** The recurrence as the provider writes it, or nothing. */
-function schedule(value: unknown, withOffset: boolean): BodyItem[] {
+function schedule(value: RecurringSchedule | null | undefined, withOffset: boolean): BodyItem[] {
   if (!value || typeof value !== "object") return [];
-  const s = value as Doc;
+  const s = value;
   const entries: Array<[string, Expr]> = [
     ["type", str(String(s.Type))],
     ["unit", num(Number(s.Unit ?? 1))],
@@ -65,8 +66,8 @@ function schedule(value: unknown, withOffset: boolean): BodyItem[] {
 }
 
 /** The scopes of a freeze over this space's projects, by project, sorted by name. */
-function projectScopes(d: Doc): Array<[string, string[]]> {
-  const scope = (d.ProjectEnvironmentScope ?? {}) as Record<string, unknown>;
+function projectScopes(d: DeploymentFreeze): Array<[string, string[]]> {
+  const scope: Record<string, unknown> = d.ProjectEnvironmentScope ?? {};
   return Object.entries(scope).map(([p, envs]) => [p, Array.isArray(envs) ? envs.map(String) : []]);
 }
 
@@ -82,7 +83,7 @@ export const deploymentFreezes: Converter = {
 };
 
 function emitProjectFreeze(node: GraphNode, ctx: EmitContext): void {
-  const d = docOf(node);
+  const d = typedDoc(node, "DeploymentFreezes");
   const what = `deployment freeze "${node.name}"`;
   const owner = ctx.ref(node.projectId, `${what} project`);
   if (!owner) return;
@@ -102,7 +103,7 @@ function emitProjectFreeze(node: GraphNode, ctx: EmitContext): void {
 }
 
 function emitServerFreeze(node: GraphNode, ctx: EmitContext): void {
-  const d = docOf(node);
+  const d = typedDoc(node, "DeploymentFreezes");
   const what = `deployment freeze "${node.name}"`;
   const body: BodyItem[] = [
     attr("name", str(node.name)),
@@ -148,7 +149,7 @@ function emitServerFreeze(node: GraphNode, ctx: EmitContext): void {
   }
 
   const tenantScopes = (Array.isArray(d.TenantProjectEnvironmentScope) ? d.TenantProjectEnvironmentScope : [])
-    .filter((s): s is Doc => !!s && typeof s === "object" && !!ctx.graph.get(String((s as Doc).TenantId)))
+    .filter((s) => !!s && typeof s === "object" && !!ctx.graph.get(String(s.TenantId)))
     .map((s) => {
       const name = (id: unknown) => ctx.graph.get(String(id))?.name ?? String(id);
       return { s, key: `${name(s.TenantId)} ${name(s.ProjectId)} ${name(s.EnvironmentId)}` };

@@ -16,6 +16,7 @@ import {
   gitCredentials,
   lifecycles,
   machinePolicies,
+  parentEnvironments,
   projectGroups,
   proxies,
   tagSets,
@@ -27,6 +28,7 @@ import { actionTemplates } from "./templates.js";
 /** Every converter: one per exported document type (docs/design.md, "Adding a document type"). */
 export const CONVERTERS: readonly Converter[] = [
   environments,
+  parentEnvironments,
   projectGroups,
   lifecycles,
   retentionPolicies,

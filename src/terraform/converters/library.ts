@@ -1,3 +1,4 @@
+import { type Template, typedDoc } from "../../graph/documents.js";
 import type { GraphNode } from "../../graph/graph.js";
 import { lookupOf } from "../../registry/index.js";
 import type { EmitContext } from "../emit.js";
@@ -35,7 +36,7 @@ export const libraryVariableSets: Converter = {
   file: "library_variable_sets.tf",
   primary: () => "octopusdeploy_library_variable_set",
   emit(node, ctx) {
-    const d = docOf(node);
+    const d = typedDoc(node, "LibraryVariableSets");
     ctx.resource(this.file, "octopusdeploy_library_variable_set", node.name, [
       attr("space_id", ctx.spaceId),
       attr("name", str(node.name)),
@@ -51,7 +52,7 @@ export const libraryVariableSets: Converter = {
  */
 export function templates(value: unknown, ctx: EmitContext, owner: string): BodyItem[] {
   if (!Array.isArray(value)) return [];
-  return (value as Doc[]).map((t) => {
+  return value.map((t: Template) => {
     const defaultValue = t.DefaultValue;
     let dv: BodyItem[] = [];
     if (typeof defaultValue === "string" && defaultValue !== "") {
@@ -76,11 +77,11 @@ export function templates(value: unknown, ctx: EmitContext, owner: string): Body
   });
 }
 
-function displaySettings(value: unknown): Expr {
-  const entries = Object.entries((value && typeof value === "object" ? value : {}) as Record<string, unknown>)
-    .filter(([, v]) => typeof v === "string")
+function displaySettings(value: Template["DisplaySettings"]): Expr {
+  const entries = Object.entries(value && typeof value === "object" ? value : {})
+    .flatMap(([k, v]): Array<[string, string]> => (typeof v === "string" ? [[k, v]] : []))
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return object(entries.map(([k, v]) => [k, str(v as string)]));
+  return object(entries.map(([k, v]) => [k, str(v)]));
 }
 
 export const scriptModules: Converter = {
@@ -308,7 +309,7 @@ export const tenants: Converter = {
   file: "tenants.tf",
   primary: () => "octopusdeploy_tenant",
   emit(node, ctx) {
-    const d = docOf(node);
+    const d = typedDoc(node, "Tenants");
     ctx.resource(this.file, "octopusdeploy_tenant", node.name, [
       attr("space_id", ctx.spaceId),
       attr("name", str(node.name)),
@@ -347,14 +348,12 @@ export const tenantVariables: Converter = {
   types: ["TenantVariables"],
   file: "tenant_common_variables.tf",
   emit(node, ctx) {
-    const d = docOf(node);
+    const d = typedDoc(node, "TenantVariables");
     const tenant = ctx.graph.get(String(d.TenantId ?? ""));
     if (!tenant) return;
     const what = `tenant "${tenant.name}"`;
     const scopedOf = (d.ScopedCommonVariables ?? {}) as Record<string, unknown>;
-    const entries = Object.entries((d.LibraryVariables ?? {}) as Record<string, Doc>).sort(([a], [b]) =>
-      a < b ? -1 : 1,
-    );
+    const entries = Object.entries(d.LibraryVariables ?? {}).sort(([a], [b]) => (a < b ? -1 : 1));
     for (const [lvsId, entry] of entries) {
       const carriers = commonVariableCarriers(ctx, tenant.id, lvsId);
       const lvs = ctx.graph.get(lvsId);
@@ -363,8 +362,8 @@ export const tenantVariables: Converter = {
       const lvsRef = ctx.ref(lvsId, `${what} library variable set`, { optional: true });
       if (!tenantRef || !lvsRef) continue;
       const after = carriers.flatMap((p) => ctx.afterTenantLink(tenant.id, p) ?? []);
-      const lvsTemplates = (docOf(lvs).Templates ?? []) as Doc[];
-      const holder = (entry.Variables ?? {}) as Record<string, unknown>;
+      const lvsTemplates = typedDoc(lvs, "LibraryVariableSets").Templates ?? [];
+      const holder: Record<string, unknown> = entry.Variables ?? {};
       const scoped = (scopedOf[lvsId] ?? {}) as Record<string, Doc[]>;
       const templateIds = [...new Set([...Object.keys(holder), ...Object.keys(scoped)])].sort();
       for (const templateId of templateIds) {
@@ -459,7 +458,7 @@ export function tenantValue(
  */
 function commonVariableCarriers(ctx: EmitContext, tenantId: string, libraryVariableSetId: string): string[] {
   const tenant = ctx.graph.get(tenantId);
-  const connected = ((tenant?.doc as Doc | undefined)?.ProjectEnvironments ?? {}) as Record<string, unknown>;
+  const connected = (tenant ? typedDoc(tenant, "Tenants").ProjectEnvironments : undefined) ?? {};
   return ctx.plan.projectOrder.filter((projectId) => {
     if (!Object.hasOwn(connected, projectId) || ctx.plan.home.get(projectId) === undefined) return false;
     const sets = (ctx.graph.get(projectId)?.doc as Doc | undefined)?.IncludedLibraryVariableSetIds;

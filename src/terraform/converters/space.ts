@@ -1,4 +1,12 @@
+import {
+  type GitCredential,
+  type MachinePolicy,
+  type Part,
+  type RetentionPolicy,
+  typedDoc,
+} from "../../graph/documents.js";
 import type { GraphNode } from "../../graph/graph.js";
+import { readNumber } from "../../octopus/schemas.js";
 import type { EmitContext } from "../emit.js";
 import { attr, type BodyItem, block, bool, type Expr, num, object, ref, str, tuple } from "../hcl/model.js";
 import {
@@ -21,7 +29,7 @@ export const environments: Converter = {
   file: "environments.tf",
   primary: () => "octopusdeploy_environment",
   emit(node, ctx) {
-    const d = docOf(node);
+    const d = typedDoc(node, "Environments");
     const body: BodyItem[] = [
       attr("space_id", ctx.spaceId),
       attr("name", str(node.name)),
@@ -31,8 +39,8 @@ export const environments: Converter = {
       ...optBool("use_guided_failure", d.UseGuidedFailure),
       ...optBool("allow_dynamic_infrastructure", d.AllowDynamicInfrastructure),
     ];
-    for (const ext of Array.isArray(d.ExtensionSettings) ? (d.ExtensionSettings as Doc[]) : []) {
-      const values = (ext.Values ?? {}) as Doc;
+    for (const ext of Array.isArray(d.ExtensionSettings) ? d.ExtensionSettings : []) {
+      const values: Doc = ext.Values ?? {};
       if (ext.ExtensionId === "jira-integration" && typeof values.JiraEnvironmentType === "string") {
         body.push(
           block("jira_extension_settings", [], [attr("environment_type", str(values.JiraEnvironmentType))]),
@@ -69,6 +77,41 @@ export const environments: Converter = {
   },
 };
 
+/**
+ * Parent environments. Their automatic deprovisioning rule (ExpiryDays, ExpiryHours) becomes
+ * the provider's days and hours; without a rule the attribute is left to the server.
+ */
+export const parentEnvironments: Converter = {
+  types: ["ParentEnvironments"],
+  file: "parent_environments.tf",
+  primary: () => "octopusdeploy_parent_environment",
+  emit(node, ctx) {
+    const d = typedDoc(node, "ParentEnvironments");
+    const rule = d.AutomaticDeprovisioningRule;
+    const expiry =
+      rule && typeof rule === "object" && !Array.isArray(rule)
+        ? [
+            attr(
+              "automatic_deprovisioning_rule",
+              object([
+                ["days", num(readNumber(rule.ExpiryDays) ?? 0)],
+                ["hours", num(readNumber(rule.ExpiryHours) ?? 0)],
+              ]),
+            ),
+          ]
+        : [];
+    ctx.resource(this.file, "octopusdeploy_parent_environment", node.name, [
+      attr("space_id", ctx.spaceId),
+      attr("name", str(node.name)),
+      ...optString("slug", d.Slug),
+      ...optString("description", d.Description),
+      ...optNumber("sort_order", d.SortOrder),
+      ...optBool("use_guided_failure", d.UseGuidedFailure),
+      ...expiry,
+    ]);
+  },
+};
+
 export const projectGroups: Converter = {
   types: ["ProjectGroups"],
   file: "project_groups.tf",
@@ -85,9 +128,9 @@ export const projectGroups: Converter = {
 };
 
 /** A retention policy block, or nothing for the space default. */
-function retention(name: string, policy: unknown): BodyItem[] {
+function retention(name: string, policy: RetentionPolicy | null | undefined): BodyItem[] {
   if (!policy || typeof policy !== "object") return [];
-  const p = policy as Doc;
+  const p = policy;
   const strategy = typeof p.Strategy === "string" ? p.Strategy : p.ShouldKeepForever ? "Forever" : "Count";
   if (strategy === "Default") return [];
   if (strategy === "Forever") return [block(name, [], [attr("strategy", str("Forever"))])];
@@ -109,8 +152,8 @@ export const lifecycles: Converter = {
   file: "lifecycles.tf",
   primary: () => "octopusdeploy_lifecycle",
   emit(node, ctx) {
-    const d = docOf(node);
-    const phases = Array.isArray(d.Phases) ? (d.Phases as Doc[]) : [];
+    const d = typedDoc(node, "Lifecycles");
+    const phases = Array.isArray(d.Phases) ? d.Phases : [];
     const what = `phase of lifecycle "${node.name}"`;
     ctx.resource(this.file, "octopusdeploy_lifecycle", node.name, [
       attr("space_id", ctx.spaceId),
@@ -168,20 +211,21 @@ export const machinePolicies: Converter = {
   file: "machine_policies.tf",
   primary: () => "octopusdeploy_machine_policy",
   emit(node, ctx) {
-    const d = docOf(node);
-    const health = (d.MachineHealthCheckPolicy ?? {}) as Doc;
-    const script = (name: string, p: unknown) => {
-      const s = (p ?? {}) as Doc;
+    const d = typedDoc(node, "MachinePolicies");
+    const health: Part<MachinePolicy["MachineHealthCheckPolicy"]> = d.MachineHealthCheckPolicy ?? {};
+    const script = (name: string, p: Part<typeof health>["BashHealthCheckPolicy"]) => {
+      const s: Part<typeof p> = p ?? {};
       return block(
         name,
         [],
         [...optString("run_type", s.RunType), attr("script_body", str(String(s.ScriptBody ?? "")))],
       );
     };
-    const cleanup = (d.MachineCleanupPolicy ?? {}) as Doc;
-    const connectivity = (d.MachineConnectivityPolicy ?? {}) as Doc;
-    const update = (d.MachineUpdatePolicy ?? {}) as Doc;
-    const cache = (d.MachinePackageCacheRetentionPolicy ?? {}) as Doc;
+    const cleanup: Part<MachinePolicy["MachineCleanupPolicy"]> = d.MachineCleanupPolicy ?? {};
+    const connectivity: Part<MachinePolicy["MachineConnectivityPolicy"]> = d.MachineConnectivityPolicy ?? {};
+    const update: Part<MachinePolicy["MachineUpdatePolicy"]> = d.MachineUpdatePolicy ?? {};
+    const cache: Part<MachinePolicy["MachinePackageCacheRetentionPolicy"]> =
+      d.MachinePackageCacheRetentionPolicy ?? {};
     const body: BodyItem[] = [
       attr("space_id", ctx.spaceId),
       attr("name", str(node.name)),
@@ -254,16 +298,15 @@ export const machinePolicies: Converter = {
     // The provider reads durations of a day or more back as less than a day (it drops the
     // days), so a plan would always show them changed: they are set, then left alone.
     const DAY = 86400e9;
-    const long = [
+    const durations: Array<[string, number | undefined]> = [
       ["machine_health_check_policy", timespanToNanoseconds(health.HealthCheckInterval)],
       ["machine_cleanup_policy", timespanToNanoseconds(cleanup.DeleteMachinesElapsedTimeSpan)],
       ["connection_connect_timeout", timespanToNanoseconds(d.ConnectionConnectTimeout)],
       ["connection_retry_sleep_interval", timespanToNanoseconds(d.ConnectionRetrySleepInterval)],
       ["connection_retry_time_limit", timespanToNanoseconds(d.ConnectionRetryTimeLimit)],
       ["polling_request_queue_timeout", timespanToNanoseconds(d.PollingRequestQueueTimeout)],
-    ]
-      .filter(([, ns]) => typeof ns === "number" && ns >= DAY)
-      .map(([name]) => name as string);
+    ];
+    const long = durations.filter(([, ns]) => typeof ns === "number" && ns >= DAY).map(([name]) => name);
     if (long.length) {
       body.push(block("lifecycle", [], [attr("ignore_changes", tuple(long.map((n) => ref(n))))]));
       ctx.warn(
@@ -325,9 +368,9 @@ export const gitCredentials: Converter = {
   file: "git_credentials.tf",
   primary: () => "octopusdeploy_git_credential",
   emit(node, ctx) {
-    const d = docOf(node);
-    const details = (d.Details ?? {}) as Doc;
-    const restrictions = (d.RepositoryRestrictions ?? {}) as Doc;
+    const d = typedDoc(node, "GitCredentials");
+    const details: Part<GitCredential["Details"]> = d.Details ?? {};
+    const restrictions: Part<GitCredential["RepositoryRestrictions"]> = d.RepositoryRestrictions ?? {};
     const body: BodyItem[] = [
       attr("space_id", ctx.spaceId),
       attr("name", str(node.name)),
@@ -368,11 +411,11 @@ export const tagSets: Converter = {
   file: "tag_sets.tf",
   primary: () => "octopusdeploy_tag_set",
   declare(node, ctx) {
-    for (const tag of (Array.isArray(docOf(node).Tags) ? docOf(node).Tags : []) as Doc[])
-      ctx.tagLabel(`${node.name}/${String(tag.Name)}`);
+    const tags = typedDoc(node, "TagSets").Tags;
+    for (const tag of Array.isArray(tags) ? tags : []) ctx.tagLabel(`${node.name}/${String(tag.Name)}`);
   },
   emit(node, ctx) {
-    const d = docOf(node);
+    const d = typedDoc(node, "TagSets");
     const set = ctx.resource(this.file, "octopusdeploy_tag_set", node.name, [
       attr("space_id", ctx.spaceId),
       attr("name", str(node.name)),
@@ -382,7 +425,7 @@ export const tagSets: Converter = {
       ...optStrings("scopes", d.Scopes),
       ...optString("type", d.Type),
     ]);
-    const tags = Array.isArray(d.Tags) ? (d.Tags as Doc[]) : [];
+    const tags = Array.isArray(d.Tags) ? d.Tags : [];
     for (const tag of tags) {
       const canonical = `${node.name}/${String(tag.Name)}`;
       ctx.resource(

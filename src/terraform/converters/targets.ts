@@ -1,3 +1,4 @@
+import { type Endpoint, type Part, typedDoc } from "../../graph/documents.js";
 import type { GraphNode } from "../../graph/graph.js";
 import { readNumber } from "../../octopus/schemas.js";
 import type { EmitContext } from "../emit.js";
@@ -5,8 +6,6 @@ import { attr, type BodyItem, block, bool, num, str, tuple } from "../hcl/model.
 import {
   byName,
   type Converter,
-  type Doc,
-  docOf,
   hasSecret,
   optBool,
   optExpr,
@@ -36,11 +35,15 @@ const WORKERS: Record<string, string> = {
   KubernetesTentacle: "octopusdeploy_kubernetes_agent_worker",
 };
 
-const style = (node: GraphNode) => String(((docOf(node).Endpoint ?? {}) as Doc).CommunicationStyle ?? "");
+/** A target's or worker's endpoint (both types' schemas describe it alike). */
+const endpoint = (node: GraphNode): Endpoint =>
+  typedDoc(node, node.type === "Workers" ? "Workers" : "Machines").Endpoint ?? {};
+
+const style = (node: GraphNode) => String(endpoint(node).CommunicationStyle ?? "");
 
 /** Endpoint attributes shared by targets and workers of the same style. */
 function endpointAttributes(node: GraphNode, ctx: EmitContext, what: string): BodyItem[] {
-  const e = (docOf(node).Endpoint ?? {}) as Doc;
+  const e = endpoint(node);
   switch (style(node)) {
     case "TentaclePassive":
     case "TentacleActive":
@@ -49,7 +52,7 @@ function endpointAttributes(node: GraphNode, ctx: EmitContext, what: string): Bo
         attr("thumbprint", str(String(e.Thumbprint ?? ""))),
         ...optString("certificate_signature_algorithm", e.CertificateSignatureAlgorithm),
         ...(style(node) === "TentaclePassive"
-          ? optExpr("proxy_id", ctx.ref(e.ProxyId as string, `${what} proxy`, { optional: true }))
+          ? optExpr("proxy_id", ctx.ref(e.ProxyId, `${what} proxy`, { optional: true }))
           : []),
       ];
     case "Ssh":
@@ -57,9 +60,9 @@ function endpointAttributes(node: GraphNode, ctx: EmitContext, what: string): Bo
         attr("host", str(String(e.Host ?? ""))),
         attr("port", num(Number(e.Port ?? 22))),
         attr("fingerprint", str(String(e.Fingerprint ?? ""))),
-        ...optExpr("account_id", ctx.ref(e.AccountId as string, `${what} account`)),
+        ...optExpr("account_id", ctx.ref(e.AccountId, `${what} account`)),
         ...optString("dot_net_core_platform", e.DotNetCorePlatform),
-        ...optExpr("proxy_id", ctx.ref(e.ProxyId as string, `${what} proxy`, { optional: true })),
+        ...optExpr("proxy_id", ctx.ref(e.ProxyId, `${what} proxy`, { optional: true })),
       ];
     default:
       return [];
@@ -67,9 +70,9 @@ function endpointAttributes(node: GraphNode, ctx: EmitContext, what: string): Bo
 }
 
 function kubernetes(node: GraphNode, ctx: EmitContext, what: string): BodyItem[] {
-  const e = (docOf(node).Endpoint ?? {}) as Doc;
-  const a = (e.Authentication ?? {}) as Doc;
-  const account = () => ctx.ref(a.AccountId as string, `${what} account`);
+  const e = endpoint(node);
+  const a: Part<Endpoint["Authentication"]> = e.Authentication ?? {};
+  const account = () => ctx.ref(a.AccountId, `${what} account`);
   const out: BodyItem[] = [
     attr("cluster_url", str(String(e.ClusterUrl ?? ""))),
     ...optString("namespace", e.Namespace),
@@ -78,17 +81,17 @@ function kubernetes(node: GraphNode, ctx: EmitContext, what: string): BodyItem[]
       : []),
     ...optExpr(
       "default_worker_pool_id",
-      ctx.ref(e.DefaultWorkerPoolId as string, `${what} worker pool`, { optional: true }),
+      ctx.ref(e.DefaultWorkerPoolId, `${what} worker pool`, { optional: true }),
     ),
     ...optExpr(
       "cluster_certificate",
-      ctx.ref(e.ClusterCertificate as string, `${what} cluster certificate`, { optional: true }),
+      ctx.ref(e.ClusterCertificate, `${what} cluster certificate`, { optional: true }),
     ),
     ...optString("cluster_certificate_path", e.ClusterCertificatePath),
-    ...optExpr("proxy_id", ctx.ref(e.ProxyId as string, `${what} proxy`, { optional: true })),
+    ...optExpr("proxy_id", ctx.ref(e.ProxyId, `${what} proxy`, { optional: true })),
     ...optBool("running_in_container", e.RunningInContainer),
   ];
-  const container = (e.Container ?? null) as Doc | null;
+  const container = e.Container ?? null;
   if (container && (container.Image || container.FeedId)) {
     out.push(
       block(
@@ -96,10 +99,7 @@ function kubernetes(node: GraphNode, ctx: EmitContext, what: string): BodyItem[]
         [],
         [
           ...optString("image", container.Image),
-          ...optExpr(
-            "feed_id",
-            ctx.ref(container.FeedId as string, `${what} container feed`, { optional: true }),
-          ),
+          ...optExpr("feed_id", ctx.ref(container.FeedId, `${what} container feed`, { optional: true })),
         ],
       ),
     );
@@ -165,7 +165,7 @@ function kubernetes(node: GraphNode, ctx: EmitContext, what: string): BodyItem[]
         block(
           "certificate_authentication",
           [],
-          optExpr("client_certificate", ctx.ref(a.ClientCertificate as string, `${what} client certificate`)),
+          optExpr("client_certificate", ctx.ref(a.ClientCertificate, `${what} client certificate`)),
         ),
       );
       break;
@@ -186,8 +186,8 @@ function kubernetes(node: GraphNode, ctx: EmitContext, what: string): BodyItem[]
  * was installed against, hence the warning.
  */
 function kubernetesAgent(node: GraphNode, ctx: EmitContext, kind: "target" | "worker"): BodyItem[] {
-  const e = (docOf(node).Endpoint ?? {}) as Doc;
-  const config = (e.TentacleEndpointConfiguration ?? {}) as Doc;
+  const e = endpoint(node);
+  const config: Part<Endpoint["TentacleEndpointConfiguration"]> = e.TentacleEndpointConfiguration ?? {};
   const mode = String(config.CommunicationMode ?? "Polling");
   if (mode !== "Polling")
     ctx.warn(
@@ -208,8 +208,8 @@ function kubernetesAgent(node: GraphNode, ctx: EmitContext, kind: "target" | "wo
 
 /** Azure web app, cloud service and Service Fabric targets (provider v1.17.0 schema_azure_*_deployment_target.go). */
 function azure(node: GraphNode, ctx: EmitContext, what: string): BodyItem[] {
-  const e = (docOf(node).Endpoint ?? {}) as Doc;
-  const account = () => ctx.ref(e.AccountId as string, `${what} account`);
+  const e = endpoint(node);
+  const account = () => ctx.ref(e.AccountId, `${what} account`);
   switch (style(node)) {
     case "AzureWebApp":
       // The provider's web app target has no default worker pool (its expand never sets one).
@@ -233,7 +233,7 @@ function azure(node: GraphNode, ctx: EmitContext, what: string): BodyItem[] {
         ...optBool("use_current_instance_count", e.UseCurrentInstanceCount),
         ...optExpr(
           "default_worker_pool_id",
-          ctx.ref(e.DefaultWorkerPoolId as string, `${what} worker pool`, { optional: true }),
+          ctx.ref(e.DefaultWorkerPoolId, `${what} worker pool`, { optional: true }),
         ),
       ];
     default: {
@@ -275,20 +275,20 @@ export const machines: Converter = {
   file: "deployment_targets.tf",
   primary: (node) => TARGETS[style(node)],
   emit(node, ctx) {
-    const d = docOf(node);
+    const d = typedDoc(node, "Machines");
     const type = TARGETS[style(node)];
     if (!type) {
       ctx.warn(`deployment targets of style ${style(node)} are not exported yet; register it by hand`);
       return;
     }
     const what = `deployment target "${node.name}"`;
-    const e = (d.Endpoint ?? {}) as Doc;
+    const e: Endpoint = d.Endpoint ?? {};
     const body: BodyItem[] = [
       attr("space_id", ctx.spaceId),
       attr("name", str(node.name)),
       attr("environments", tuple(ctx.refs(byName(ctx, d.EnvironmentIds), `${what} environments`))),
-      attr("roles", tuple([...((d.Roles as string[]) ?? [])].sort().map(str))),
-      ...optExpr("machine_policy_id", ctx.ref(d.MachinePolicyId as string, `${what} machine policy`)),
+      attr("roles", tuple([...(d.Roles ?? [])].sort().map(str))),
+      ...optExpr("machine_policy_id", ctx.ref(d.MachinePolicyId, `${what} machine policy`)),
       ...optBool("is_disabled", d.IsDisabled),
       ...optString("tenanted_deployment_participation", d.TenantedDeploymentParticipation),
       ...optList("tenants", ctx.refs(byName(ctx, d.TenantIds), `${what} tenants`)),
@@ -302,12 +302,12 @@ export const machines: Converter = {
       body.push(
         ...optExpr(
           "default_worker_pool_id",
-          ctx.ref(e.DefaultWorkerPoolId as string, `${what} worker pool`, { optional: true }),
+          ctx.ref(e.DefaultWorkerPoolId, `${what} worker pool`, { optional: true }),
         ),
       );
     }
     if (style(node) === "OfflineDrop") {
-      const dest = (e.Destination ?? {}) as Doc;
+      const dest: Part<Endpoint["Destination"]> = e.Destination ?? {};
       body.push(
         attr("applications_directory", str(String(e.ApplicationsDirectory ?? ""))),
         attr("working_directory", str(String(e.OctopusWorkingDirectory ?? ""))),
@@ -330,34 +330,34 @@ export const workers: Converter = {
   file: "workers.tf",
   primary: (node) => WORKERS[style(node)],
   emit(node, ctx) {
-    const d = docOf(node);
+    const d = typedDoc(node, "Workers");
     const type = WORKERS[style(node)];
     if (!type) {
       ctx.warn(`workers of style ${style(node)} are not exported yet; register it by hand`);
       return;
     }
     const what = `worker "${node.name}"`;
-    const e = (d.Endpoint ?? {}) as Doc;
+    const e: Endpoint = d.Endpoint ?? {};
     const body: BodyItem[] = [
       attr("space_id", ctx.spaceId),
       attr("name", str(node.name)),
       attr("worker_pool_ids", tuple(ctx.refs(byName(ctx, d.WorkerPoolIds), `${what} pools`))),
-      ...optExpr("machine_policy_id", ctx.ref(d.MachinePolicyId as string, `${what} machine policy`)),
+      ...optExpr("machine_policy_id", ctx.ref(d.MachinePolicyId, `${what} machine policy`)),
       ...optBool("is_disabled", d.IsDisabled),
     ];
     if (style(node) === "KubernetesTentacle") {
       body.push(...kubernetesAgent(node, ctx, "worker"));
     } else if (style(node) === "TentaclePassive") {
       body.push(attr("uri", str(String(e.Uri ?? ""))), attr("thumbprint", str(String(e.Thumbprint ?? ""))));
-      body.push(...optExpr("proxy_id", ctx.ref(e.ProxyId as string, `${what} proxy`, { optional: true })));
+      body.push(...optExpr("proxy_id", ctx.ref(e.ProxyId, `${what} proxy`, { optional: true })));
     } else {
       body.push(
         attr("host", str(String(e.Host ?? ""))),
         attr("port", num(Number(e.Port ?? 22))),
         attr("fingerprint", str(String(e.Fingerprint ?? ""))),
-        ...optExpr("account_id", ctx.ref(e.AccountId as string, `${what} account`)),
+        ...optExpr("account_id", ctx.ref(e.AccountId, `${what} account`)),
         attr("dotnet_platform", str(String(e.DotNetCorePlatform ?? "linux-x64"))),
-        ...optExpr("proxy_id", ctx.ref(e.ProxyId as string, `${what} proxy`, { optional: true })),
+        ...optExpr("proxy_id", ctx.ref(e.ProxyId, `${what} proxy`, { optional: true })),
       );
     }
     ctx.resource(this.file, type, node.name, body);

@@ -1,3 +1,5 @@
+import { typedDoc } from "../../graph/documents.js";
+import type { GraphNode } from "../../graph/graph.js";
 import type { EmitContext } from "../emit.js";
 import {
   attr,
@@ -12,7 +14,7 @@ import {
   str,
   tuple,
 } from "../hcl/model.js";
-import { type Converter, type Doc, docOf, hasSecret, optString } from "./converter.js";
+import { type Converter, docOf, hasSecret, optString } from "./converter.js";
 
 /** Custom step templates (octopusdeploy_step_template). */
 export const actionTemplates: Converter = {
@@ -23,15 +25,15 @@ export const actionTemplates: Converter = {
       ? "octopusdeploy_community_step_template"
       : "octopusdeploy_step_template",
   emit(node, ctx) {
-    const d = docOf(node);
+    const d = typedDoc(node, "ActionTemplates");
     if (d.CommunityActionTemplateId) {
       communityTemplate(node.name, ctx, this.file);
       return;
     }
     const what = `step template "${node.name}"`;
-    const parameters = (Array.isArray(d.Parameters) ? d.Parameters : []) as Doc[];
-    const packages = (Array.isArray(d.Packages) ? d.Packages : []) as Doc[];
-    const props = (d.Properties ?? {}) as Record<string, unknown>;
+    const parameters = Array.isArray(d.Parameters) ? d.Parameters : [];
+    const packages = Array.isArray(d.Packages) ? d.Packages : [];
+    const props: Record<string, unknown> = d.Properties ?? {};
     const properties = Object.keys(props)
       .sort()
       .flatMap((k): Array<[string, Expr]> => {
@@ -49,7 +51,7 @@ export const actionTemplates: Converter = {
         "packages",
         tuple(
           packages.map((p) => {
-            const props = (p.Properties ?? {}) as Record<string, unknown>;
+            const props: Record<string, unknown> = p.Properties ?? {};
             const entries: Array<[string, Expr]> = [
               ["name", str(String(p.Name ?? ""))],
               ["package_id", str(String(p.PackageId ?? ""))],
@@ -58,14 +60,14 @@ export const actionTemplates: Converter = {
               [
                 "properties",
                 object(
-                  [
-                    ["extract", props.Extract],
-                    ["package_parameter_name", props.PackageParameterName],
-                    ["purpose", props.Purpose],
-                    ["selection_mode", props.SelectionMode ?? "immediate"],
-                  ]
-                    .filter(([, v]) => typeof v === "string")
-                    .map(([k, v]) => [k as string, str(v as string)]),
+                  (
+                    [
+                      ["extract", props.Extract],
+                      ["package_parameter_name", props.PackageParameterName],
+                      ["purpose", props.Purpose],
+                      ["selection_mode", props.SelectionMode ?? "immediate"],
+                    ] satisfies Array<[string, unknown]>
+                  ).flatMap(([k, v]): Array<[string, Expr]> => (typeof v === "string" ? [[k, str(v)]] : [])),
                 ),
               ],
             ];
@@ -99,16 +101,16 @@ export const actionTemplates: Converter = {
                 ),
               ]);
             }
-            const settings = Object.entries((p.DisplaySettings ?? {}) as Record<string, unknown>)
-              .filter(([, v]) => typeof v === "string")
+            const settings = Object.entries(p.DisplaySettings ?? {})
+              .flatMap(([k, v]): Array<[string, string]> => (typeof v === "string" ? [[k, v]] : []))
               .sort(([a], [b]) => (a < b ? -1 : 1));
-            entries.push(["display_settings", object(settings.map(([k, v]) => [k, str(v as string)]))]);
+            entries.push(["display_settings", object(settings.map(([k, v]) => [k, str(v)]))]);
             return object(entries);
           }),
         ),
       ),
     ];
-    const gitDependencies = (Array.isArray(d.GitDependencies) ? d.GitDependencies : []) as Doc[];
+    const gitDependencies = Array.isArray(d.GitDependencies) ? d.GitDependencies : [];
     if (gitDependencies.length) {
       body.push(
         attr(
@@ -128,14 +130,15 @@ export const actionTemplates: Converter = {
               const filters = (Array.isArray(g.FilePathFilters) ? g.FilePathFilters : []).filter(
                 (f): f is string => typeof f === "string",
               );
-              return object([
+              const entries: Array<[string, Expr]> = [
                 ["name", str(name)],
                 ["repository_uri", str(String(g.RepositoryUri ?? ""))],
                 ["default_branch", str(String(g.DefaultBranch ?? ""))],
                 ["git_credential_type", str(String(g.GitCredentialType ?? "Anonymous"))],
-                ...(credential ? [["git_credential_id", credential] as [string, Expr]] : []),
-                ...(filters.length ? [["file_path_filters", tuple(filters.map(str))] as [string, Expr]] : []),
-              ]);
+              ];
+              if (credential) entries.push(["git_credential_id", credential]);
+              if (filters.length) entries.push(["file_path_filters", tuple(filters.map(str))]);
+              return object(entries);
             }),
           ),
         ),
@@ -218,8 +221,7 @@ export function actionProperties(
   for (const [k, v] of Object.entries(props)) {
     if (k !== "Octopus.Action.Template.Id" && k !== "Octopus.Action.Template.Version") out[k] = v;
   }
-  const doc = (template?.doc ?? {}) as Record<string, unknown>;
-  for (const p of (doc.Parameters ?? []) as Array<{ Name?: string; DefaultValue?: unknown }>) {
+  for (const p of templateOf(template)?.Parameters ?? []) {
     if (p.Name && !(p.Name in out) && typeof p.DefaultValue === "string") out[p.Name] = p.DefaultValue;
   }
   ctx.warn(
@@ -237,9 +239,7 @@ export function templateAttributes(
   const props = (action.Properties ?? {}) as Record<string, unknown>;
   const templateId = String(props["Octopus.Action.Template.Id"]);
   const template = ctx.graph.get(templateId);
-  const params = (
-    ((template?.doc as Record<string, unknown>)?.Parameters ?? []) as Array<Record<string, unknown>>
-  ).map((p) => String(p.Name));
+  const params = (templateOf(template)?.Parameters ?? []).map((p) => String(p.Name));
   const values: Array<[string, Expr]> = [];
   for (const name of [...params].sort()) {
     const v = props[name];
@@ -252,7 +252,7 @@ export function templateAttributes(
   const version = ctx.ref(templateId, `${what} step template`, { attribute: "version" });
   if (version) out.push(attr("template_version", version));
   const used = Number(props["Octopus.Action.Template.Version"] ?? 0);
-  const current = Number((template?.doc as Record<string, unknown> | undefined)?.Version ?? 0);
+  const current = Number(templateOf(template)?.Version ?? 0);
   if (used !== current) {
     ctx.warn(
       `${what} uses version ${used} of step template "${template?.name}", not its latest (${current}); it gets the latest`,
@@ -265,11 +265,14 @@ export function templateAttributes(
 /** Property keys a templated step gets from its template (and so are not repeated). */
 export function keysFromTemplate(ctx: EmitContext, action: Record<string, unknown>): Set<string> {
   const props = (action.Properties ?? {}) as Record<string, unknown>;
-  const template = ctx.graph.get(String(props["Octopus.Action.Template.Id"]))?.doc as
-    | Record<string, unknown>
-    | undefined;
+  const template = templateOf(ctx.graph.get(String(props["Octopus.Action.Template.Id"])));
   const keys = new Set(["Octopus.Action.Template.Id", "Octopus.Action.Template.Version"]);
-  for (const k of Object.keys((template?.Properties ?? {}) as object)) keys.add(k);
-  for (const p of (template?.Parameters ?? []) as Array<{ Name?: string }>) if (p.Name) keys.add(p.Name);
+  for (const k of Object.keys(template?.Properties ?? {})) keys.add(k);
+  for (const p of template?.Parameters ?? []) if (p.Name) keys.add(p.Name);
   return keys;
+}
+
+/** A step template's document, typed; undefined when there is none. */
+function templateOf(node: GraphNode | undefined) {
+  return node ? typedDoc(node, "ActionTemplates") : undefined;
 }

@@ -73,6 +73,57 @@ describe("environments", () => {
   });
 });
 
+describe("parent environments", () => {
+  it("writes a parent environment and its automatic deprovisioning rule", async () => {
+    const out = convert({
+      ParentEnvironments: [
+        {
+          Id: "Environments-7",
+          Name: "Previews",
+          Slug: "previews",
+          Description: "One per pull request",
+          SortOrder: 3,
+          UseGuidedFailure: true,
+          AutomaticDeprovisioningRule: { ExpiryDays: 7, ExpiryHours: 12 },
+          Type: "Parent",
+        },
+      ],
+    });
+    expect(await out.resource("octopusdeploy_parent_environment", "previews")).toEqual({
+      space_id: SPACE_ID,
+      name: "Previews",
+      slug: "previews",
+      description: "One per pull request",
+      sort_order: 3,
+      use_guided_failure: true,
+      automatic_deprovisioning_rule: { days: 7, hours: 12 },
+    });
+    expect(out.warnings).toEqual([]);
+    expect(await out.schemaProblems()).toEqual([]);
+  });
+
+  it("leaves the rule to the server when the document has none, and fills a missing half with 0", async () => {
+    const out = convert({
+      ParentEnvironments: [
+        { Id: "Environments-1", Name: "Features", AutomaticDeprovisioningRule: null },
+        { Id: "Environments-2", Name: "Hotfixes", AutomaticDeprovisioningRule: { ExpiryHours: 6 } },
+      ],
+    });
+    expect(out.text("parent_environments.tf")).toContain(
+      [
+        'resource "octopusdeploy_parent_environment" "features" {',
+        "  space_id = var.octopus_space_id",
+        '  name     = "Features"',
+        "}",
+      ].join("\n"),
+    );
+    expect(await out.resource("octopusdeploy_parent_environment", "hotfixes")).toMatchObject({
+      automatic_deprovisioning_rule: { days: 0, hours: 6 },
+    });
+    expect(await out.schemaProblems()).toEqual([]);
+  });
+});
+
 describe("project groups", () => {
   it("writes a project group, and never the built-in Default Project Group", async () => {
     const out = convert({

@@ -1,0 +1,376 @@
+import { z } from "zod";
+import { apiBoolean, apiNumber } from "../octopus/schemas.js";
+import type { GraphNode } from "./graph.js";
+
+/**
+ * The documents converters read, as zod schemas by graph type: the fields a converter reads
+ * and the form the API sends them in. Every other field is kept as it came (looseObject), and
+ * every field may be missing or null (a document of an older server, or a converter test's
+ * small document), so a schema describes without demanding.
+ *
+ * The reader checks each document of a type listed here (checkDocuments): one that does not
+ * fit is warned about and kept, never dropped. Converters read a document through
+ * typedDoc(node, "Type"), which gives its inferred type; where a field's form varies between
+ * servers they still look before they use it (Array.isArray, typeof), as they did untyped.
+ */
+
+/** Text, or nothing. */
+const text = z.string().nullish();
+/** A number as the API sends it (a number or its decimal text), or nothing. */
+const count = apiNumber.nullish();
+/** A boolean as the API sends it (a boolean or "True"/"False"), or nothing. */
+const flag = apiBoolean.nullish();
+/** A list of IDs or names. */
+const strings = z.array(z.string()).nullish();
+/** Any value: fields whose form the converter checks itself. */
+const anything = z.unknown().optional();
+const loose = z.looseObject;
+
+/** A sensitive value: `{HasValue, NewValue}` on the way in; only HasValue on the way out. */
+export const sensitiveSchema = loose({ HasValue: z.boolean().nullish(), NewValue: text }).nullish();
+
+/** A retention policy of a lifecycle or one of its phases. */
+export const retentionPolicySchema = loose({
+  Strategy: text,
+  ShouldKeepForever: flag,
+  QuantityToKeep: count,
+  Unit: text,
+}).nullish();
+
+export const environmentSchema = loose({
+  Slug: text,
+  Description: text,
+  SortOrder: count,
+  UseGuidedFailure: flag,
+  AllowDynamicInfrastructure: flag,
+  ExtensionSettings: z
+    .array(loose({ ExtensionId: text, Values: z.record(z.string(), anything).nullish() }))
+    .nullish(),
+});
+
+export const parentEnvironmentSchema = loose({
+  Slug: text,
+  Description: text,
+  SortOrder: count,
+  UseGuidedFailure: flag,
+  AutomaticDeprovisioningRule: loose({ ExpiryDays: count, ExpiryHours: count }).nullish(),
+});
+
+export const phaseSchema = loose({
+  Name: text,
+  AutomaticDeploymentTargets: strings,
+  OptionalDeploymentTargets: strings,
+  MinimumEnvironmentsBeforePromotion: count,
+  IsOptionalPhase: flag,
+  IsPriorityPhase: flag,
+  ReleaseRetentionPolicy: retentionPolicySchema,
+  TentacleRetentionPolicy: retentionPolicySchema,
+});
+
+export const lifecycleSchema = loose({
+  Description: text,
+  Phases: z.array(phaseSchema).nullish(),
+  ReleaseRetentionPolicy: retentionPolicySchema,
+  TentacleRetentionPolicy: retentionPolicySchema,
+});
+
+/** A health check script of a machine policy. */
+const healthScriptSchema = loose({ RunType: text, ScriptBody: text }).nullish();
+
+export const machinePolicySchema = loose({
+  Description: text,
+  ConnectionConnectTimeout: text,
+  ConnectionRetryCountLimit: count,
+  ConnectionRetrySleepInterval: text,
+  ConnectionRetryTimeLimit: text,
+  PollingRequestQueueTimeout: text,
+  MachineHealthCheckPolicy: loose({
+    HealthCheckInterval: text,
+    HealthCheckCron: text,
+    HealthCheckCronTimezone: text,
+    HealthCheckType: text,
+    BashHealthCheckPolicy: healthScriptSchema,
+    PowerShellHealthCheckPolicy: healthScriptSchema,
+  }).nullish(),
+  MachineCleanupPolicy: loose({
+    DeleteMachinesBehavior: text,
+    DeleteMachinesElapsedTimeSpan: text,
+  }).nullish(),
+  MachineConnectivityPolicy: loose({ MachineConnectivityBehavior: text }).nullish(),
+  MachineUpdatePolicy: loose({
+    CalamariUpdateBehavior: text,
+    TentacleUpdateBehavior: text,
+    KubernetesAgentUpdateBehavior: text,
+    TentacleUpdateAccountId: text,
+  }).nullish(),
+  MachinePackageCacheRetentionPolicy: loose({
+    Strategy: text,
+    QuantityOfPackagesToKeep: count,
+    PackageUnit: text,
+    QuantityOfVersionsToKeep: count,
+    VersionUnit: text,
+  }).nullish(),
+});
+
+export const gitCredentialSchema = loose({
+  Description: text,
+  Details: loose({ Type: text, Username: text, Password: sensitiveSchema }).nullish(),
+  RepositoryRestrictions: loose({ Enabled: flag, AllowedRepositories: strings }).nullish(),
+});
+
+export const tagSchema = loose({
+  Id: text,
+  Name: text,
+  Color: text,
+  Description: text,
+  SortOrder: count,
+});
+
+export const tagSetSchema = loose({
+  Description: text,
+  SortOrder: count,
+  Scopes: strings,
+  Type: text,
+  Tags: z.array(tagSchema).nullish(),
+});
+
+/** A deployment freeze's recurrence. */
+export const recurringScheduleSchema = loose({
+  Type: text,
+  Unit: count,
+  EndType: text,
+  DaysOfWeek: strings,
+  MonthlyScheduleType: text,
+  DateOfMonth: text,
+  DayNumberOfMonth: text,
+  DayOfWeek: text,
+  EndOnDate: text,
+  EndAfterOccurrences: count,
+  UserUtcOffsetInMinutes: count,
+}).nullish();
+
+export const deploymentFreezeSchema = loose({
+  OwnerId: text,
+  Start: text,
+  End: text,
+  RecurringSchedule: recurringScheduleSchema,
+  ProjectEnvironmentScope: z.record(z.string(), strings).nullish(),
+  TenantProjectEnvironmentScope: z
+    .array(loose({ TenantId: text, ProjectId: text, EnvironmentId: text }))
+    .nullish(),
+});
+
+/** How a deployment target or worker is reached (its style's fields; the rest kept). */
+export const endpointSchema = loose({
+  CommunicationStyle: text,
+  Uri: text,
+  Thumbprint: text,
+  CertificateSignatureAlgorithm: text,
+  ProxyId: text,
+  Host: text,
+  Port: count,
+  Fingerprint: text,
+  AccountId: text,
+  DotNetCorePlatform: text,
+  ClusterUrl: text,
+  Namespace: text,
+  DefaultNamespace: text,
+  SkipTlsVerification: anything,
+  DefaultWorkerPoolId: text,
+  ClusterCertificate: text,
+  ClusterCertificatePath: text,
+  RunningInContainer: flag,
+  UpgradeLocked: flag,
+  Container: loose({ Image: text, FeedId: text }).nullish(),
+  Authentication: loose({
+    AuthenticationType: text,
+    AccountId: text,
+    ClusterName: text,
+    ClusterResourceGroup: text,
+    AdminLogin: flag,
+    AssumeRole: flag,
+    AssumedRoleArn: text,
+    AssumedRoleSession: text,
+    AssumeRoleExternalId: text,
+    AssumeRoleSessionDurationSeconds: count,
+    UseInstanceRole: flag,
+    Project: text,
+    ImpersonateServiceAccount: flag,
+    Region: text,
+    ServiceAccountEmails: text,
+    UseVmServiceAccount: flag,
+    Zone: text,
+    ClientCertificate: text,
+    TokenPath: text,
+  }).nullish(),
+  TentacleEndpointConfiguration: loose({ CommunicationMode: text, Thumbprint: text, Uri: text }).nullish(),
+  ResourceGroupName: text,
+  WebAppName: text,
+  WebAppSlotName: text,
+  CloudServiceName: text,
+  StorageAccountName: text,
+  Slot: text,
+  SwapIfPossible: flag,
+  UseCurrentInstanceCount: flag,
+  ConnectionEndpoint: text,
+  SecurityMode: text,
+  ServerCertThumbprint: text,
+  ClientCertVariable: text,
+  CertificateStoreLocation: text,
+  CertificateStoreName: text,
+  AadCredentialType: text,
+  AadUserCredentialUsername: text,
+  AadClientCredentialSecret: anything,
+  AadUserCredentialPassword: anything,
+  ApplicationsDirectory: text,
+  OctopusWorkingDirectory: text,
+  Destination: loose({ DestinationType: text, DropFolderPath: text }).nullish(),
+}).nullish();
+
+export const machineSchema = loose({
+  Endpoint: endpointSchema,
+  EnvironmentIds: strings,
+  Roles: strings,
+  MachinePolicyId: text,
+  IsDisabled: flag,
+  TenantedDeploymentParticipation: text,
+  TenantIds: strings,
+  TenantTags: strings,
+});
+
+export const workerSchema = loose({
+  Endpoint: endpointSchema,
+  WorkerPoolIds: strings,
+  MachinePolicyId: text,
+  IsDisabled: flag,
+});
+
+/** A map of property names to values (step properties, display settings). */
+const properties = z.record(z.string(), anything).nullish();
+
+export const actionTemplateSchema = loose({
+  CommunityActionTemplateId: text,
+  Description: text,
+  ActionType: text,
+  StepPackageId: text,
+  Version: count,
+  Properties: properties,
+  Packages: z
+    .array(
+      loose({ Name: text, PackageId: text, FeedId: text, AcquisitionLocation: text, Properties: properties }),
+    )
+    .nullish(),
+  Parameters: z
+    .array(
+      loose({
+        Id: text,
+        Name: text,
+        Label: text,
+        HelpText: text,
+        DefaultValue: anything,
+        DisplaySettings: properties,
+      }),
+    )
+    .nullish(),
+  GitDependencies: z
+    .array(
+      loose({
+        Name: text,
+        GitHubConnectionId: text,
+        GitCredentialId: text,
+        GitCredentialType: text,
+        RepositoryUri: text,
+        DefaultBranch: text,
+        FilePathFilters: anything,
+      }),
+    )
+    .nullish(),
+});
+
+/** A parameter template of a library variable set (or a project): a tenant variable's definition. */
+export const templateSchema = loose({
+  Id: text,
+  Name: text,
+  Label: text,
+  HelpText: text,
+  DefaultValue: anything,
+  DisplaySettings: properties,
+});
+
+export const libraryVariableSetSchema = loose({
+  Description: text,
+  VariableSetId: text,
+  Templates: z.array(templateSchema).nullish(),
+});
+
+export const tenantSchema = loose({
+  Description: text,
+  IsDisabled: flag,
+  TenantTags: strings,
+  ProjectEnvironments: z.record(z.string(), anything).nullish(),
+});
+
+/** A tenant's values: of library set templates by set, each a map of template ID to value. */
+export const tenantVariablesSchema = loose({
+  TenantId: text,
+  LibraryVariables: z.record(z.string(), loose({ Variables: properties })).nullish(),
+});
+
+/** The schemas by graph type. A type not listed here is read as an untyped document. */
+export const DOCUMENT_SCHEMAS = {
+  Environments: environmentSchema,
+  ParentEnvironments: parentEnvironmentSchema,
+  Lifecycles: lifecycleSchema,
+  MachinePolicies: machinePolicySchema,
+  GitCredentials: gitCredentialSchema,
+  TagSets: tagSetSchema,
+  DeploymentFreezes: deploymentFreezeSchema,
+  Machines: machineSchema,
+  Workers: workerSchema,
+  ActionTemplates: actionTemplateSchema,
+  LibraryVariableSets: libraryVariableSetSchema,
+  Tenants: tenantSchema,
+  TenantVariables: tenantVariablesSchema,
+} as const;
+
+export type DocumentType = keyof typeof DOCUMENT_SCHEMAS;
+export type DocumentOf<T extends DocumentType> = z.infer<(typeof DOCUMENT_SCHEMAS)[T]>;
+
+/**
+ * A node's document as its type's schema describes it. This is a view, not a parse (the
+ * reader checked the document once, and warned if it did not fit): converters see the fields
+ * they read with their types, at no cost per read.
+ */
+export function typedDoc<T extends DocumentType>(node: GraphNode, _type: T): DocumentOf<T> {
+  return node.doc as DocumentOf<T>;
+}
+
+/**
+ * Checks documents of the types listed here, and says for each one that does not fit where
+ * and how (the first few problems); the document is kept as it is.
+ */
+export function checkDocuments(nodes: Iterable<GraphNode>, warn: (message: string) => void): void {
+  for (const node of nodes) {
+    const schema: z.ZodType | undefined = (DOCUMENT_SCHEMAS as Record<string, z.ZodType>)[node.type];
+    if (!schema) continue;
+    const result = schema.safeParse(node.doc);
+    if (result.success) continue;
+    const problems = result.error.issues
+      .slice(0, 3)
+      .map((i) => `${i.path.map(String).join(".") || "(document)"}: ${i.message}`);
+    warn(
+      `${node.type} "${node.name}" (${node.id}) is not in the form octoport expects (${problems.join("; ")}); it is read as it is`,
+    );
+  }
+}
+
+export type RetentionPolicy = NonNullable<z.infer<typeof retentionPolicySchema>>;
+export type RecurringSchedule = NonNullable<z.infer<typeof recurringScheduleSchema>>;
+export type MachinePolicy = DocumentOf<"MachinePolicies">;
+export type GitCredential = DocumentOf<"GitCredentials">;
+export type DeploymentFreeze = DocumentOf<"DeploymentFreezes">;
+
+/** A part of a document that may be missing: what a converter reads when it is (`?? {}`). */
+export type Part<T> = NonNullable<T>;
+export type Endpoint = Part<z.infer<typeof endpointSchema>>;
+export type Template = z.infer<typeof templateSchema>;
