@@ -160,6 +160,14 @@ function normalise(value: unknown, named: (id: string) => string | undefined, ke
       }
       return sortedObject(byKey);
     }
+    if (key === "ExtensionSettings") {
+      // One entry per extension (ITSM, Jira): by its ID, in no order the server gives meaning to.
+      return sortedObject(
+        Object.fromEntries(
+          items.map((item) => [String((item as Record<string, unknown>).ExtensionId), item]),
+        ),
+      );
+    }
     const names = items.map((i) =>
       i && typeof i === "object" ? (i as Record<string, unknown>).Name : undefined,
     );

@@ -57,6 +57,7 @@ export const channels: DocType = {
   ids: [
     { path: "ProjectId", to: "Projects" },
     { path: "LifecycleId", to: "Lifecycles" },
+    { path: "ParentEnvironmentId", to: "ParentEnvironments" },
   ],
 };
 

@@ -115,6 +115,30 @@ describe("octoport diff", () => {
     ]);
   });
 
+  it("compares a project's extension settings by extension, not by their order", async () => {
+    const snow = { ExtensionId: "servicenow-integration", Values: { ServiceNowChangeControlled: true } };
+    const jsm = { ExtensionId: "jiraservicemanagement-integration", Values: { JsmChangeControlled: true } };
+    const src = RestSpace.existing(source, "Spaces-1");
+    const dst = RestSpace.existing(destination, "Spaces-2");
+    const a = await src.named("projects", "Web");
+    const b = await dst.named("projects", "Web");
+    await src.update(`projects/${a.Id}`, (d) => {
+      d.ExtensionSettings = [snow, jsm];
+    });
+    await dst.update(`projects/${b.Id}`, (d) => {
+      d.ExtensionSettings = [jsm, snow];
+    });
+    expect((await cli(args())).code).toBe(0);
+    await dst.update(`projects/${b.Id}`, (d) => {
+      d.ExtensionSettings = [jsm, { ...snow, Values: { ServiceNowChangeControlled: false } }];
+    });
+    const changed = await cli(args("--json"));
+    expect(changed.code).toBe(1);
+    expect((JSON.parse(changed.stdout) as Difference[]).map((d) => d.path)).toEqual([
+      `ExtensionSettings["servicenow-integration"].Values.ServiceNowChangeControlled`,
+    ]);
+  });
+
   it("asks for the destination when none is given", async () => {
     const result = await cli(["diff", "--server", "http://127.0.0.1:1", "--space", "x"]);
     expect(result.code).toBe(2);

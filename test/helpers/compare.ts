@@ -108,6 +108,11 @@ export function normaliseSpace(sandbox: Sandbox, spaceId: string): Map<string, N
       ) {
         return { "#order": names, ...Object.fromEntries(items.map((item, i) => [names[i] as string, item])) };
       }
+      if (key === "ExtensionSettings") {
+        // One entry per extension, told by its ID: the server gives their order no meaning.
+        const ext = (v: unknown) => String((v as Record<string, unknown>).ExtensionId);
+        return items.sort((a, b) => (ext(a) < ext(b) ? -1 : 1));
+      }
       if (key === "Variables" || key === "Tags" || key === "Rules") {
         // By what identifies an entry (name and scope), so a changed value shows as a change.
         const id = (v: unknown) => {

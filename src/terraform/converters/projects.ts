@@ -1,7 +1,7 @@
 import type { GraphNode } from "../../graph/graph.js";
 import { isBuiltIn } from "../../registry/index.js";
 import type { EmitContext } from "../emit.js";
-import { attr, type BodyItem, block, bool, type Expr, num, ref, str, tuple } from "../hcl/model.js";
+import { attr, type BodyItem, block, bool, type Expr, num, object, ref, str, tuple } from "../hcl/model.js";
 import {
   byName,
   type Converter,
@@ -54,6 +54,7 @@ export const projects: Converter = {
       ),
       connectivityPolicy(d.ProjectConnectivityPolicy, false),
       ...templates(d.Templates, ctx, what),
+      ...itsmSettings(d.ExtensionSettings, ctx),
     ];
     const project = ctx.resource(this.file, "octopusdeploy_project", node.name, body);
     const projectRef = ref("octopusdeploy_project", project, "id");
@@ -288,6 +289,54 @@ function connectivityPolicy(value: unknown, allowByDefault: boolean): BodyItem {
   );
 }
 
+/**
+ * A project's change-control settings: ServiceNow and Jira Service Management (the keys of
+ * go-octopusdeploy's pkg/projects servicenow_ and jira_service_management_extension_settings).
+ * Each names a connection of the server's ITSM configuration by ID, which another server does
+ * not share: the export writes the source's and says so.
+ */
+function itsmSettings(value: unknown, ctx: EmitContext): BodyItem[] {
+  const out: BodyItem[] = [];
+  for (const ext of (Array.isArray(value) ? value : []) as Doc[]) {
+    const v = (ext.Values ?? {}) as Doc;
+    if (ext.ExtensionId === "servicenow-integration") {
+      out.push(
+        block(
+          "servicenow_extension_settings",
+          [],
+          [
+            attr("connection_id", str(String(v.ServiceNowConnectionId ?? ""))),
+            attr("is_enabled", bool(v.ServiceNowChangeControlled === true)),
+            attr("is_state_automatically_transitioned", bool(v.AutomaticStateTransition === true)),
+            ...optString("standard_change_template_name", v.StandardChangeTemplateName),
+          ],
+        ),
+      );
+    } else if (ext.ExtensionId === "jiraservicemanagement-integration") {
+      out.push(
+        block(
+          "jira_service_management_extension_settings",
+          [],
+          [
+            attr("connection_id", str(String(v.JsmConnectionId ?? ""))),
+            attr("is_enabled", bool(v.JsmChangeControlled === true)),
+            attr("service_desk_project_name", str(String(v.ServiceDeskProjectName ?? ""))),
+          ],
+        ),
+      );
+    } else {
+      ctx.warn(
+        `extension settings ${String(ext.ExtensionId)} are not carried (the provider has no attribute for them)`,
+      );
+      continue;
+    }
+    ctx.warn(
+      `${ext.ExtensionId === "servicenow-integration" ? "ServiceNow" : "Jira Service Management"} change control names the source server's connection ${String(v.ServiceNowConnectionId ?? v.JsmConnectionId ?? "")}: on another server, set the destination's connection ID in its connection_id`,
+    );
+  }
+  return out;
+}
+
 export const channels: Converter = {
   types: ["Channels"],
   file: "channels.tf",
@@ -308,6 +357,20 @@ export const channels: Converter = {
       // is_default makes the server clear the flag on the built-in channel.
       attr("is_default", bool(d.IsDefault === true)),
       ...optList("tenant_tags", ctx.tags(d.TenantTags, `${what} tenant tags`)),
+      // Ephemeral environment channels (Octopus 2025.3): their type, parent environment and
+      // the names of the environments they make; custom fields a release of the channel asks for.
+      ...optString("type", d.Type),
+      ...optExpr("parent_environment_id", ctx.field(d, "ParentEnvironmentId", `${what} parent environment`)),
+      ...optString("ephemeral_environment_name_template", d.EphemeralEnvironmentNameTemplate),
+      ...optList(
+        "custom_field_definitions",
+        ((Array.isArray(d.CustomFieldDefinitions) ? d.CustomFieldDefinitions : []) as Doc[]).map((f) =>
+          object([
+            ["field_name", str(String(f.FieldName ?? ""))],
+            ["description", str(String(f.Description ?? ""))],
+          ]),
+        ),
+      ),
       ...rules.map((r) =>
         block(
           "rule",

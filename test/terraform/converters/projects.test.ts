@@ -406,7 +406,79 @@ describe("a project's tenants", () => {
   });
 });
 
+describe("project change control (ITSM)", () => {
+  it("writes ServiceNow and Jira Service Management settings, and warns that the connections are the source's", async () => {
+    const out = convert(
+      withProject(
+        {},
+        {
+          ExtensionSettings: [
+            {
+              ExtensionId: "servicenow-integration",
+              Values: {
+                ServiceNowChangeControlled: true,
+                ServiceNowConnectionId: "servicenowconnections-1",
+                StandardChangeTemplateName: "Deploy web",
+                AutomaticStateTransition: true,
+              },
+            },
+            {
+              ExtensionId: "jiraservicemanagement-integration",
+              Values: {
+                JsmChangeControlled: false,
+                JsmConnectionId: "jsmconnections-2",
+                ServiceDeskProjectName: "OPS",
+              },
+            },
+          ],
+        },
+      ),
+    );
+    const web = await out.resource("octopusdeploy_project", "web");
+    expect(web.servicenow_extension_settings).toEqual([
+      {
+        connection_id: "servicenowconnections-1",
+        is_enabled: true,
+        is_state_automatically_transitioned: true,
+        standard_change_template_name: "Deploy web",
+      },
+    ]);
+    expect(web.jira_service_management_extension_settings).toEqual([
+      { connection_id: "jsmconnections-2", is_enabled: false, service_desk_project_name: "OPS" },
+    ]);
+    expect(out.warnings.filter((w) => w.includes("connection"))).toHaveLength(2);
+    expect(await out.schemaProblems()).toEqual([]);
+  });
+});
+
 describe("channels", () => {
+  it("writes an ephemeral environment channel: its type, parent environment, name template and custom fields", async () => {
+    const out = convert(
+      withProject({
+        ParentEnvironments: [{ Id: "Environments-9", Name: "Previews", Type: "Parent" }],
+        Channels: [
+          {
+            Id: "Channels-3",
+            Name: "Pull requests",
+            ProjectId: "Projects-1",
+            IsDefault: false,
+            Type: "EphemeralEnvironment",
+            ParentEnvironmentId: "Environments-9",
+            EphemeralEnvironmentNameTemplate: "pr-#{Octopus.Release.Number}",
+            CustomFieldDefinitions: [{ FieldName: "Ticket", Description: "The change ticket" }],
+          },
+        ],
+      }),
+    );
+    expect(await out.resource("octopusdeploy_channel", "web_pull_requests")).toMatchObject({
+      type: "EphemeralEnvironment",
+      parent_environment_id: "${octopusdeploy_parent_environment.previews.id}",
+      ephemeral_environment_name_template: "pr-#{Octopus.Release.Number}",
+      custom_field_definitions: [{ field_name: "Ticket", description: "The change ticket" }],
+    });
+    expect(await out.schemaProblems()).toEqual([]);
+  });
+
   it("writes a channel with its lifecycle, tenant tags and version rules; never the Default channel", async () => {
     const out = convert(
       withProject({
