@@ -17,6 +17,8 @@ export interface ExportPlan {
   layout: "modules" | "single";
   /** Variable names a --exclude-variables filter leaves out. */
   excludeVariable: (name: string) => boolean;
+  /** Environments (by name) that --exclude-variable-environment-scopes takes out of variables' scopes. */
+  scopeExcludedEnvironment: (name: string) => boolean;
   detachStepTemplates: boolean;
   spreadSecrets: boolean;
   /** Teams, user roles and scoped user roles are written (export --include-teams). */

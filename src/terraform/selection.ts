@@ -17,6 +17,12 @@ export interface SelectionOptions {
   lookupDependencies?: boolean;
   filters?: Filters;
   detachStepTemplates?: boolean;
+  /** Tenants with any of these tags ("Set/Tag") are left out. */
+  excludeTenantsWithTags?: readonly string[];
+  /** Deployment targets none of whose environments is exported are left out. */
+  excludeTargetsWithNoEnvironments?: boolean;
+  /** Environments (by name) taken out of variables' scopes. */
+  excludeVariableEnvironmentScopes?: readonly string[];
   /** Name each sensitive variable's Terraform input after the variable alone (after octoport spread). */
   spreadSecrets?: boolean;
   /** Each project's module directory in an earlier export into the same place: a renamed project keeps it. */
@@ -51,7 +57,7 @@ export function planExport(graph: SpaceGraph, options: SelectionOptions): Plan {
       exitCode: 2,
     });
   }
-  const excluded = excludedIds(graph, options.filters);
+  const excluded = excludedIds(graph, options);
   // Without --include-teams, teams (read so subscriptions and manual steps can name them) are
   // looked up, never written.
   if (!options.includeTeams)
@@ -173,6 +179,7 @@ export function planExport(graph: SpaceGraph, options: SelectionOptions): Plan {
     }
   }
   const variableFilter = options.filters?.get("variables");
+  const scopeExcluded = new Set(options.excludeVariableEnvironmentScopes ?? []);
   return {
     graph,
     home,
@@ -180,6 +187,7 @@ export function planExport(graph: SpaceGraph, options: SelectionOptions): Plan {
     defaults,
     layout: options.layout,
     excludeVariable: (name) => excludes(variableFilter, name),
+    scopeExcludedEnvironment: (name) => scopeExcluded.has(name),
     detachStepTemplates: options.detachStepTemplates ?? false,
     spreadSecrets: options.spreadSecrets ?? false,
     includeTeams: options.includeTeams ?? false,
@@ -208,14 +216,28 @@ function resolveProjects(graph: SpaceGraph, wanted: readonly string[]): string[]
   });
 }
 
-function excludedIds(graph: SpaceGraph, filters: Filters | undefined): Set<string> {
+function excludedIds(graph: SpaceGraph, options: SelectionOptions): Set<string> {
   const out = new Set<string>();
-  for (const node of graph.nodes.values()) if (madeByBootstrap(graph, node)) out.add(node.id);
-  if (!filters?.size) return out;
+  const filters = options.filters;
   for (const node of graph.nodes.values()) {
+    if (madeByBootstrap(graph, node)) out.add(node.id);
     const family = familyOf(node.type);
-    if (family && excludes(filters.get(family.name), node.name)) out.add(node.id);
+    if (family && filters?.size && excludes(filters.get(family.name), node.name)) out.add(node.id);
   }
+  const tagged = new Set(options.excludeTenantsWithTags ?? []);
+  if (tagged.size)
+    for (const tenant of graph.ofType("Tenants")) {
+      const tags = (tenant.doc as { TenantTags?: unknown }).TenantTags;
+      if (Array.isArray(tags) && tags.some((t) => tagged.has(String(t)))) out.add(tenant.id);
+    }
+  if (options.excludeTargetsWithNoEnvironments)
+    for (const target of graph.ofType("Machines")) {
+      const envs = (target.doc as { EnvironmentIds?: unknown }).EnvironmentIds;
+      const kept = (Array.isArray(envs) ? envs : []).filter(
+        (id) => typeof id === "string" && graph.get(id) && !out.has(id),
+      );
+      if (kept.length === 0) out.add(target.id);
+    }
   return out;
 }
 

@@ -33,6 +33,9 @@ interface ExportArgs extends ConnectionArgs, DestinationArgs {
   "detach-step-templates": boolean;
   "spread-secrets": boolean;
   "include-teams": boolean;
+  "exclude-tenants-with-tags"?: string[];
+  "exclude-targets-with-no-environments": boolean;
+  "exclude-variable-environment-scopes"?: string[];
   "import-from-destination": boolean;
   "create-space": boolean;
   check: boolean;
@@ -100,6 +103,25 @@ export function exportCommand(ctx: CliContext): CommandModule<object, ExportArgs
             default: false,
             describe:
               "also write the space's teams, their scoped user roles and the custom user roles they give (members are looked up by username, never created)",
+          })
+          .option("exclude-tenants-with-tags", {
+            type: "string",
+            array: true,
+            describe: 'leave out tenants that have any of these tags ("Tag set/Tag")',
+            group: "Filters:",
+          })
+          .option("exclude-targets-with-no-environments", {
+            type: "boolean",
+            default: false,
+            describe: "leave out deployment targets none of whose environments is exported",
+            group: "Filters:",
+          })
+          .option("exclude-variable-environment-scopes", {
+            type: "string",
+            array: true,
+            describe:
+              "take these environments (by name) out of variables' scopes; a variable scoped to nothing else is left out",
+            group: "Filters:",
           })
           .option("import-from-destination", {
             type: "boolean",
@@ -212,6 +234,9 @@ async function exportSpace(
     filters,
     detachStepTemplates: args["detach-step-templates"],
     includeTeams,
+    excludeTenantsWithTags: args["exclude-tenants-with-tags"],
+    excludeTargetsWithNoEnvironments: args["exclude-targets-with-no-environments"],
+    excludeVariableEnvironmentScopes: args["exclude-variable-environment-scopes"],
     spreadSecrets: args["spread-secrets"],
     secretDefaults: args["secret-defaults"],
     providerVersion: args["provider-version"],

@@ -248,8 +248,11 @@ function variableScope(scope: unknown, ctx: EmitContext, what: string): BodyItem
   const s = (scope && typeof scope === "object" ? scope : {}) as Record<string, unknown>;
   const out: BodyItem[] = [];
   for (const [key, attribute, kind] of SCOPES) {
-    const values = Array.isArray(s[key]) ? (s[key] as unknown[]).map(String) : [];
+    let values = Array.isArray(s[key]) ? (s[key] as unknown[]).map(String) : [];
     if (!values.length) continue;
+    if (key === "Environment")
+      values = values.filter((id) => !ctx.plan.scopeExcludedEnvironment(ctx.graph.get(id)?.name ?? id));
+    if (!values.length) return undefined;
     let items: Expr[];
     if (kind === "text") items = [...values].sort().map(str);
     else if (kind === "tag") items = ctx.tags(values, `${what} scope`);

@@ -378,6 +378,34 @@ describe("variables", () => {
     ]);
   });
 
+  it("takes --exclude-variable-environment-scopes environments out of scopes; a variable scoped to nothing else is left out", async () => {
+    const out = convert(
+      librarySet(
+        [
+          { Id: "v-1", Name: "Db.Host", Value: "dev-db", Scope: { Environment: ["Environments-1"] } },
+          {
+            Id: "v-2",
+            Name: "Db.Port",
+            Value: "5432",
+            Scope: { Environment: ["Environments-1", "Environments-2"] },
+          },
+        ],
+        {
+          Environments: [
+            { Id: "Environments-1", Name: "Development" },
+            { Id: "Environments-2", Name: "Production" },
+          ],
+        },
+      ),
+      { excludeVariableEnvironmentScopes: ["Development"] },
+    );
+    const variables = Object.values(await out.resources("octopusdeploy_variable"));
+    expect(variables.map((v) => [v.name, v.scope])).toEqual([
+      ["Db.Port", [{ environments: ["${octopusdeploy_environment.production.id}"] }]],
+    ]);
+    expect(out.warnings.join("\n")).toContain('variable "Db.Host"');
+  });
+
   it("with --spread-secrets, names a sensitive variable's input by its name alone when it can", () => {
     const out = convert(
       librarySet(
@@ -474,6 +502,29 @@ describe("a project's variables", () => {
 });
 
 describe("tenants", () => {
+  it("leaves out tenants with a tag --exclude-tenants-with-tags names", async () => {
+    const out = convert(
+      {
+        TagSets: [
+          {
+            Id: "TagSets-1",
+            Name: "Tier",
+            Tags: [
+              { Id: "Tags-1", Name: "Gold" },
+              { Id: "Tags-2", Name: "Trial" },
+            ],
+          },
+        ],
+        Tenants: [
+          { Id: "Tenants-1", Name: "Acme", TenantTags: ["Tier/Gold"] },
+          { Id: "Tenants-2", Name: "Tryout", TenantTags: ["Tier/Trial", "Tier/Gold"] },
+        ],
+      },
+      { excludeTenantsWithTags: ["Tier/Trial"] },
+    );
+    expect(Object.keys(await out.resources("octopusdeploy_tenant"))).toEqual(["acme"]);
+  });
+
   it("writes a tenant with its tags", async () => {
     const out = convert({
       TagSets: [

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import * as targets from "../../../src/terraform/converters/targets.js";
+import { filtersFrom } from "../../../src/terraform/families.js";
 import { convert, type Documents, itWritesEveryResourceType } from "../../helpers/convert.js";
 
 /** Deployment targets and workers (src/terraform/converters/targets.ts): a tiny space in, blocks out. */
@@ -50,6 +51,25 @@ const COMMON = {
 };
 
 describe("deployment targets", () => {
+  it("with --exclude-targets-with-no-environments, leaves out a target whose environments are all left out", async () => {
+    const endpoint = { CommunicationStyle: "TentaclePassive", Uri: "https://x:10933/", Thumbprint: "ABC" };
+    const out = convert(
+      {
+        ...AROUND,
+        Machines: [
+          target(endpoint),
+          { ...target(endpoint), Id: "Machines-2", Name: "test01", EnvironmentIds: ["Environments-1"] },
+        ],
+      },
+      {
+        filters: filtersFrom({ "exclude-environments": ["Test"] }),
+        excludeTargetsWithNoEnvironments: true,
+      },
+    );
+    const written = await out.resources("octopusdeploy_listening_tentacle_deployment_target");
+    expect(Object.values(written).map((t) => t.name)).toEqual(["web01"]);
+  });
+
   it("writes a listening tentacle, with its proxy", async () => {
     const out = convert({
       ...AROUND,
