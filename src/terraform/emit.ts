@@ -2,7 +2,18 @@ import type { GraphNode, SpaceGraph } from "../graph/graph.js";
 import { isExpression } from "../registry/fields.js";
 import { docType, lookupOf, needsIncludeTeams, singularOf } from "../registry/index.js";
 import type { ExportPlan } from "./export-plan.js";
-import { attr, type BodyItem, block, type Expr, type Lazy, ref, str } from "./hcl/model.js";
+import {
+  attr,
+  type Block,
+  type BodyItem,
+  blank,
+  block,
+  type Expr,
+  type Lazy,
+  ref,
+  str,
+  tuple,
+} from "./hcl/model.js";
 import type { SecretKind } from "./inputs.js";
 import type { ModuleBuilder } from "./module-builder.js";
 import type { ExportState, Primary } from "./state.js";
@@ -62,7 +73,7 @@ export class EmitContext {
     if (isPrimary) primary.written = true;
     const name = label ?? (isPrimary ? primary.label : this.module.name("resource", type, this.key(key)));
     this.module.claimAddress(type, this.key(key));
-    this.module.add(file, block("resource", [type, name], body));
+    this.module.add(file, block("resource", [type, name], this.ignoring(type, body)));
     this.state.resources.push({
       sourceId: this.node.id,
       ...(options.part ? { sourcePart: options.part } : {}),
@@ -73,6 +84,33 @@ export class EmitContext {
       label: name,
     });
     return name;
+  }
+
+  /**
+   * The body with the lifecycle `ignore_changes` that `--ignore-changes` asks of a resource of
+   * this type here: `all`, or the attributes named; merged into a lifecycle block the body has.
+   */
+  private ignoring(type: string, body: BodyItem[]): BodyItem[] {
+    const wanted = this.plan.ignoreChanges;
+    if (!wanted.size) return body;
+    const inProject =
+      this.module.path.startsWith("projects/") || (this.module.path === "" && !!this.node.projectId);
+    const all =
+      (wanted.has("projects") && inProject) ||
+      (wanted.has("space") && this.module.path === "space") ||
+      (wanted.has("project-variables") && inProject && type === "octopusdeploy_variable") ||
+      (wanted.has("project-groups") && type === "octopusdeploy_project_group") ||
+      (wanted.has("tenants") && /^octopusdeploy_tenant(_common_variable|_project_variable)?$/.test(type));
+    const names = !all && wanted.has("project-names") && type === "octopusdeploy_project" ? ["name"] : [];
+    if (!all && !names.length) return body;
+    const value: Expr = all ? ref("all") : tuple(names.map((n) => ref(n)));
+    const lifecycle = body.find((item): item is Block => item.kind === "block" && item.type === "lifecycle");
+    if (!lifecycle) return [...body, blank, block("lifecycle", [], [attr("ignore_changes", value)])];
+    const rest = lifecycle.body.filter(
+      (item) => !(item.kind === "attribute" && item.name === "ignore_changes"),
+    );
+    const merged = block("lifecycle", [], [attr("ignore_changes", value), ...rest]);
+    return body.map((item) => (item === lifecycle ? merged : item));
   }
 
   /**

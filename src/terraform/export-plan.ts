@@ -5,6 +5,23 @@ import type { SpaceGraph } from "../graph/graph.js";
  * selected document goes, what is left out or looked up, and the choices that apply to all.
  */
 
+/**
+ * What a destination may edit after the first apply without the next apply putting it back
+ * (`export --ignore-changes`, Octoterra's ignore*Changes options): each writes a lifecycle
+ * `ignore_changes` into the resources it covers.
+ */
+export const IGNORE_CHANGES = {
+  projects:
+    "every resource of a project's module: the project, its process, channels, runbooks, triggers and variables",
+  "project-variables": "the variables of projects",
+  "project-names": "projects' names",
+  "project-groups": "project groups",
+  tenants: "tenants and their variable values",
+  space: "every resource of the space module",
+} as const;
+
+export type IgnoreChanges = keyof typeof IGNORE_CHANGES;
+
 /** Where each selected document goes, and how the export as a whole is doing. */
 export interface ExportPlan {
   graph: SpaceGraph;
@@ -23,6 +40,8 @@ export interface ExportPlan {
   spreadSecrets: boolean;
   /** Teams, user roles and scoped user roles are written (export --include-teams). */
   includeTeams: boolean;
+  /** What `--ignore-changes` names: resources the destination may change, which Terraform leaves. */
+  ignoreChanges: ReadonlySet<IgnoreChanges>;
   /** Projects in apply order (levels flattened), for deciding where shared values go. */
   projectOrder: readonly string[];
 }

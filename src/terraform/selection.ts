@@ -4,7 +4,7 @@ import { madeByBootstrap } from "../graph/identity.js";
 import { AFTER_PROJECTS, AFTER_PROJECTS_MODULES, isBuiltIn, needsIncludeTeams } from "../registry/index.js";
 import { OctoportError } from "../util/errors.js";
 import { converterFor } from "./converters/index.js";
-import type { ExportPlan } from "./export-plan.js";
+import type { ExportPlan, IgnoreChanges } from "./export-plan.js";
 import { excludes, type Filters, familyOf } from "./families.js";
 import { Namespace } from "./naming.js";
 
@@ -29,6 +29,8 @@ export interface SelectionOptions {
   keepDirectories?: ReadonlyMap<string, string>;
   /** Write teams, custom user roles and scoped user roles (export --include-teams). */
   includeTeams?: boolean;
+  /** Resources a destination may edit: written with lifecycle ignore_changes. */
+  ignoreChanges?: readonly IgnoreChanges[];
 }
 
 export interface Plan extends ExportPlan {
@@ -191,6 +193,7 @@ export function planExport(graph: SpaceGraph, options: SelectionOptions): Plan {
     detachStepTemplates: options.detachStepTemplates ?? false,
     spreadSecrets: options.spreadSecrets ?? false,
     includeTeams: options.includeTeams ?? false,
+    ignoreChanges: new Set(options.ignoreChanges ?? []),
     projectOrder: order.levels.flat(),
     modules,
     levels: order.levels,

@@ -5,6 +5,7 @@
 // the provider's TestAccOctopusCommunityStepTemplate).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Sandbox } from "../../src/sandbox/server.js";
+import { request } from "../helpers/http.js";
 
 let sandbox: Sandbox;
 beforeAll(async () => {
@@ -15,15 +16,7 @@ beforeAll(async () => {
 });
 afterAll(() => sandbox.close());
 
-async function api(method: string, path: string, body?: unknown) {
-  const res = await fetch(`${sandbox.url}${path}`, {
-    method,
-    headers: { "X-Octopus-ApiKey": sandbox.apiKey, "Content-Type": "application/json" },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  return { status: res.status, json: text ? JSON.parse(text) : undefined };
-}
+const api = (method: string, path: string, body?: unknown) => request(sandbox, method, path, body);
 
 const RESTORE = "https://library.octopus.com/step-templates/04a74a00-967d-496a-a966-1acd17fededf";
 

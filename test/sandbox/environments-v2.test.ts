@@ -3,6 +3,7 @@
 // data source reads with type=Parent (TestAccDataSourceParentEnvironments).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Sandbox } from "../../src/sandbox/server.js";
+import { request } from "../helpers/http.js";
 
 let sandbox: Sandbox;
 beforeAll(async () => {
@@ -13,15 +14,7 @@ beforeAll(async () => {
 });
 afterAll(() => sandbox.close());
 
-async function api(method: string, path: string, body?: unknown) {
-  const res = await fetch(`${sandbox.url}${path}`, {
-    method,
-    headers: { "X-Octopus-ApiKey": sandbox.apiKey, "Content-Type": "application/json" },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  return { status: res.status, json: text ? JSON.parse(text) : undefined };
-}
+const api = (method: string, path: string, body?: unknown) => request(sandbox, method, path, body);
 
 describe("parent environments", () => {
   it("are created, read, updated and deleted at /api/spaces/{id}/parentEnvironments", async () => {

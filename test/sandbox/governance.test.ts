@@ -5,6 +5,7 @@ import { dumpState, loadSeed } from "../../src/sandbox/seed.js";
 import { Sandbox } from "../../src/sandbox/server.js";
 import { Store } from "../../src/sandbox/store.js";
 import { exampleSpace } from "../helpers/examples.js";
+import { request } from "../helpers/http.js";
 
 let sandbox: Sandbox;
 beforeAll(async () => {
@@ -12,15 +13,7 @@ beforeAll(async () => {
 });
 afterAll(() => sandbox.close());
 
-async function api(method: string, path: string, body?: unknown) {
-  const res = await fetch(`${sandbox.url}${path}`, {
-    method,
-    headers: { "X-Octopus-ApiKey": sandbox.apiKey, "Content-Type": "application/json" },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  return { status: res.status, json: text ? JSON.parse(text) : undefined };
-}
+const api = (method: string, path: string, body?: unknown) => request(sandbox, method, path, body);
 
 const ids = (items: Array<{ Id: string }>) => items.map((d) => d.Id);
 

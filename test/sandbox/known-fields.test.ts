@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { RESOURCE_DEFS } from "../../src/sandbox/resources/index.js";
 import type { SeedFile } from "../../src/sandbox/seed.js";
 import { Sandbox } from "../../src/sandbox/server.js";
+import { request } from "../helpers/http.js";
 
 /**
  * The model binding of the types with a list of the server's fields (ResourceDef.fields,
@@ -36,15 +37,7 @@ beforeAll(async () => {
 });
 afterAll(() => sandbox.close());
 
-async function api(method: string, path: string, body?: unknown) {
-  const res = await fetch(`${sandbox.url}${path}`, {
-    method,
-    headers: { "X-Octopus-ApiKey": sandbox.apiKey, "Content-Type": "application/json" },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  return { status: res.status, json: text ? JSON.parse(text) : undefined };
-}
+const api = (method: string, path: string, body?: unknown) => request(sandbox, method, path, body);
 
 describe("a document served and written back unchanged stays the same", () => {
   for (const def of LISTED) {

@@ -2,6 +2,7 @@
 // names the provider or go-octopusdeploy code, or the Octopus docs, where it shows.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Sandbox } from "../../src/sandbox/server.js";
+import { request } from "../helpers/http.js";
 
 let sandbox: Sandbox;
 beforeAll(async () => {
@@ -12,15 +13,7 @@ beforeAll(async () => {
 });
 afterAll(() => sandbox.close());
 
-async function api(method: string, path: string, body?: unknown) {
-  const res = await fetch(`${sandbox.url}${path}`, {
-    method,
-    headers: { "X-Octopus-ApiKey": sandbox.apiKey, "Content-Type": "application/json" },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  return { status: res.status, json: text ? JSON.parse(text) : undefined };
-}
+const api = (method: string, path: string, body?: unknown) => request(sandbox, method, path, body);
 
 describe("accounts", () => {
   it("an Azure OIDC account sent without an audience gets api://AzureADTokenExchange; one sent keeps it", async () => {

@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Sandbox } from "../../src/sandbox/server.js";
 import { exampleSpace } from "../helpers/examples.js";
+import { request } from "../helpers/http.js";
 
 const SPACE = "/api/Spaces-1";
 const DOMAIN = "f3a2d9e0-0000-4000-8000-000000000001";
@@ -18,15 +19,7 @@ beforeAll(async () => {
 });
 afterAll(() => sandbox.close());
 
-async function api(method: string, path: string, body?: unknown) {
-  const res = await fetch(`${sandbox.url}${path}`, {
-    method,
-    headers: { "X-Octopus-ApiKey": sandbox.apiKey, "Content-Type": "application/json" },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  return { status: res.status, json: text ? JSON.parse(text) : undefined };
-}
+const api = (method: string, path: string, body?: unknown) => request(sandbox, method, path, body);
 
 interface V2Variable {
   Id: string;

@@ -6,6 +6,7 @@ import {
   exportFiles,
   type SecretDefaults,
 } from "../../terraform/export.js";
+import { IGNORE_CHANGES, type IgnoreChanges } from "../../terraform/export-plan.js";
 import { filterOptions, filtersFrom } from "../../terraform/families.js";
 import { HclChecker } from "../../terraform/hcl/check.js";
 import { streamExport } from "../../terraform/stream.js";
@@ -33,6 +34,7 @@ interface ExportArgs extends ConnectionArgs, DestinationArgs {
   "detach-step-templates": boolean;
   "spread-secrets": boolean;
   "include-teams": boolean;
+  "ignore-changes"?: IgnoreChanges[];
   "exclude-tenants-with-tags"?: string[];
   "exclude-targets-with-no-environments": boolean;
   "exclude-variable-environment-scopes"?: string[];
@@ -103,6 +105,15 @@ export function exportCommand(ctx: CliContext): CommandModule<object, ExportArgs
             default: false,
             describe:
               "also write the space's teams, their scoped user roles and the custom user roles they give (members are looked up by username, never created)",
+          })
+          .option("ignore-changes", {
+            choices: Object.keys(IGNORE_CHANGES) as IgnoreChanges[],
+            array: true,
+            describe: `resources the destination may edit, which re-applying leaves as they are (lifecycle ignore_changes): ${Object.entries(
+              IGNORE_CHANGES,
+            )
+              .map(([k, v]) => `${k}: ${v}`)
+              .join("; ")}`,
           })
           .option("exclude-tenants-with-tags", {
             type: "string",
@@ -234,6 +245,7 @@ async function exportSpace(
     filters,
     detachStepTemplates: args["detach-step-templates"],
     includeTeams,
+    ignoreChanges: args["ignore-changes"],
     excludeTenantsWithTags: args["exclude-tenants-with-tags"],
     excludeTargetsWithNoEnvironments: args["exclude-targets-with-no-environments"],
     excludeVariableEnvironmentScopes: args["exclude-variable-environment-scopes"],
