@@ -317,6 +317,12 @@ export const tenantVariablesSchema = loose({
   /** Values of project templates, by project, then by environment. */
   ProjectVariables: z
     .record(z.string(), loose({ Variables: z.record(z.string(), properties).nullish() }))
+    .nullish() /** Values of library set templates scoped to environments, by set, then template. */,
+  ScopedCommonVariables: z
+    .record(
+      z.string(),
+      z.record(z.string(), z.array(loose({ Id: text, Value: anything, EnvironmentIds: strings })).nullish()),
+    )
     .nullish(),
 });
 
@@ -508,6 +514,36 @@ export const projectTriggerSchema = loose({
   Action: triggerActionSchema,
 });
 
+/** What a variable is scoped to: lists of IDs (names for roles) by dimension. */
+export const variableScopeSchema = loose({
+  Environment: strings,
+  Role: strings,
+  Machine: strings,
+  Channel: strings,
+  Action: strings,
+  ProcessOwner: strings,
+  TenantTag: strings,
+}).nullish();
+
+export const variableSchema = loose({
+  Id: text,
+  Name: text,
+  Value: text,
+  Type: text,
+  IsSensitive: flag,
+  Description: text,
+  Scope: variableScopeSchema,
+  Prompt: loose({ Label: text, Description: text, Required: flag, DisplaySettings: properties }).nullish(),
+});
+
+/** The variables of a project, a library variable set or a script module (its owner). */
+export const variableSetSchema = loose({
+  OwnerId: text,
+  Variables: z.array(variableSchema).nullish(),
+});
+
+export const scriptModuleSchema = loose({ Description: text, VariableSetId: text });
+
 /** The schemas by graph type. A type not listed here is read as an untyped document. */
 export const DOCUMENT_SCHEMAS = {
   Environments: environmentSchema,
@@ -529,6 +565,8 @@ export const DOCUMENT_SCHEMAS = {
   DeploymentProcesses: processSchema,
   RunbookProcesses: processSchema,
   ProjectTriggers: projectTriggerSchema,
+  VariableSets: variableSetSchema,
+  ScriptModules: scriptModuleSchema,
 } as const;
 
 export type DocumentType = keyof typeof DOCUMENT_SCHEMAS;
@@ -578,3 +616,5 @@ export type ActionPackage = z.infer<typeof actionPackageRefSchema>;
 export type ConnectivityPolicy = z.infer<typeof connectivityPolicySchema>;
 export type TriggerFilter = Part<z.infer<typeof triggerFilterSchema>>;
 export type TriggerAction = Part<z.infer<typeof triggerActionSchema>>;
+export type Variable = z.infer<typeof variableSchema>;
+export type VariableScope = z.infer<typeof variableScopeSchema>;
