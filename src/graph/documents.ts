@@ -544,6 +544,33 @@ export const variableSetSchema = loose({
 
 export const scriptModuleSchema = loose({ Description: text, VariableSetId: text });
 
+/** Which events a subscription is about, and whom and where it tells (durations as TimeSpan text). */
+export const subscriptionSchema = loose({
+  IsDisabled: flag,
+  EventNotificationSubscription: loose({
+    Filter: loose({
+      Users: strings,
+      Tags: strings,
+      DocumentTypes: strings,
+      Environments: strings,
+      EventAgents: strings,
+      EventCategories: strings,
+      EventGroups: strings,
+      ProjectGroups: strings,
+      Projects: strings,
+      Tenants: strings,
+    }).nullish(),
+    EmailFrequencyPeriod: text,
+    EmailPriority: text,
+    EmailShowDatesInTimeZoneId: text,
+    EmailTeams: strings,
+    WebhookHeaderKey: text,
+    WebhookTeams: strings,
+    WebhookTimeout: text,
+    WebhookURI: text,
+  }).nullish(),
+});
+
 /** The schemas by graph type. A type not listed here is read as an untyped document. */
 export const DOCUMENT_SCHEMAS = {
   Environments: environmentSchema,
@@ -567,6 +594,7 @@ export const DOCUMENT_SCHEMAS = {
   ProjectTriggers: projectTriggerSchema,
   VariableSets: variableSetSchema,
   ScriptModules: scriptModuleSchema,
+  Subscriptions: subscriptionSchema,
 } as const;
 
 export type DocumentType = keyof typeof DOCUMENT_SCHEMAS;
