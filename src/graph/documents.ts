@@ -307,13 +307,268 @@ export const tenantSchema = loose({
   Description: text,
   IsDisabled: flag,
   TenantTags: strings,
-  ProjectEnvironments: z.record(z.string(), anything).nullish(),
+  ProjectEnvironments: z.record(z.string(), strings).nullish(),
 });
 
 /** A tenant's values: of library set templates by set, each a map of template ID to value. */
 export const tenantVariablesSchema = loose({
   TenantId: text,
   LibraryVariables: z.record(z.string(), loose({ Variables: properties })).nullish(),
+  /** Values of project templates, by project, then by environment. */
+  ProjectVariables: z
+    .record(z.string(), loose({ Variables: z.record(z.string(), properties).nullish() }))
+    .nullish() /** Values of library set templates scoped to environments, by set, then template. */,
+  ScopedCommonVariables: z
+    .record(
+      z.string(),
+      z.record(z.string(), z.array(loose({ Id: text, Value: anything, EnvironmentIds: strings })).nullish()),
+    )
+    .nullish(),
+});
+
+/** Extension settings of an environment or a project (ITSM change control...), by extension. */
+const extensionSettings = z.array(loose({ ExtensionId: text, Values: properties })).nullish();
+
+/** A deployment action's package named in a project setting. */
+export const actionPackageSchema = loose({ DeploymentAction: text, PackageReference: text }).nullish();
+
+/** Whether deployments and runbook runs may go to no targets, or skip some (projects and runbooks). */
+export const connectivityPolicySchema = loose({
+  AllowDeploymentsToNoTargets: flag,
+  ExcludeUnhealthyTargets: flag,
+  SkipMachineBehavior: text,
+  TargetRoles: strings,
+}).nullish();
+
+export const projectSchema = loose({
+  Slug: text,
+  Description: text,
+  LifecycleId: text,
+  ProjectGroupId: text,
+  VariableSetId: text,
+  DeploymentProcessId: text,
+  DefaultGuidedFailureMode: text,
+  DefaultToSkipIfAlreadyInstalled: flag,
+  DiscreteChannelRelease: flag,
+  IsDisabled: flag,
+  IsVersionControlled: flag,
+  TenantedDeploymentMode: text,
+  ReleaseNotesTemplate: text,
+  DeploymentChangesTemplate: text,
+  IncludedLibraryVariableSetIds: strings,
+  ProjectConnectivityPolicy: connectivityPolicySchema,
+  Templates: z.array(templateSchema).nullish(),
+  ExtensionSettings: extensionSettings,
+  VersioningStrategy: loose({
+    DonorPackage: actionPackageSchema,
+    DonorPackageStepId: text,
+    Template: text,
+  }).nullish(),
+  AutoCreateRelease: flag,
+  ReleaseCreationStrategy: loose({ ReleaseCreationPackage: actionPackageSchema, ChannelId: text }).nullish(),
+});
+
+export const channelSchema = loose({
+  Description: text,
+  LifecycleId: text,
+  IsDefault: flag,
+  TenantTags: strings,
+  Type: text,
+  ParentEnvironmentId: text,
+  EphemeralEnvironmentNameTemplate: text,
+  CustomFieldDefinitions: z.array(loose({ FieldName: text, Description: text })).nullish(),
+  Rules: z
+    .array(
+      loose({
+        VersionRange: text,
+        Tag: text,
+        ActionPackages: z.array(loose({ DeploymentAction: text, PackageReference: text })).nullish(),
+      }),
+    )
+    .nullish(),
+});
+
+export const runbookSchema = loose({
+  Description: text,
+  EnvironmentScope: text,
+  Environments: strings,
+  MultiTenancyMode: text,
+  DefaultGuidedFailureMode: text,
+  ForcePackageDownload: flag,
+  ConnectivityPolicy: connectivityPolicySchema,
+  RunRetentionPolicy: retentionPolicySchema,
+});
+
+/** A package an action uses: the primary one has no name. */
+export const actionPackageRefSchema = loose({
+  Name: text,
+  PackageId: text,
+  FeedId: text,
+  AcquisitionLocation: text,
+  Properties: properties,
+});
+
+/** A Git repository an action uses, the Git counterpart of a package. */
+export const gitDependencySchema = loose({
+  Name: text,
+  GitHubConnectionId: text,
+  GitCredentialId: text,
+  GitCredentialType: text,
+  RepositoryUri: text,
+  DefaultBranch: text,
+  FilePathFilters: anything,
+});
+
+/** An action of a process step; steps of the new step framework have a StepPackageId and Inputs. */
+export const actionSchema = loose({
+  Id: text,
+  Name: text,
+  ActionType: text,
+  Slug: text,
+  Notes: text,
+  Condition: text,
+  IsDisabled: flag,
+  IsRequired: flag,
+  Environments: strings,
+  ExcludedEnvironments: strings,
+  Channels: strings,
+  TenantTags: strings,
+  WorkerPoolId: text,
+  WorkerPoolVariable: text,
+  StepPackageId: text,
+  Inputs: anything,
+  Container: loose({ Image: text, FeedId: text }).nullish(),
+  Packages: z.array(actionPackageRefSchema).nullish(),
+  GitDependencies: z.array(gitDependencySchema).nullish(),
+  Properties: properties,
+});
+
+export const stepSchema = loose({
+  Id: text,
+  Name: text,
+  Condition: text,
+  StartTrigger: text,
+  PackageRequirement: text,
+  Properties: properties,
+  Actions: z.array(actionSchema).nullish(),
+});
+
+/** A deployment process, or a runbook's process (which names its runbook). */
+export const processSchema = loose({
+  RunbookId: text,
+  Steps: z.array(stepSchema).nullish(),
+});
+
+/** What fires a trigger: one form per FilterType (machine events, feeds, Git, schedules). */
+export const triggerFilterSchema = loose({
+  FilterType: text,
+  EnvironmentIds: strings,
+  Roles: strings,
+  EventGroups: strings,
+  EventCategories: strings,
+  Packages: z.array(loose({ DeploymentActionSlug: text, PackageReference: text })).nullish(),
+  Sources: z
+    .array(
+      loose({
+        DeploymentActionSlug: text,
+        GitDependencyName: text,
+        IncludeFilePaths: anything,
+        ExcludeFilePaths: anything,
+      }),
+    )
+    .nullish(),
+  Timezone: text,
+  CronExpression: text,
+  StartTime: text,
+  Interval: text,
+  HourInterval: count,
+  MinuteInterval: count,
+  RunAfter: text,
+  RunUntil: text,
+  DaysOfWeek: strings,
+  MonthlyScheduleType: text,
+  DateOfMonth: text,
+  DayNumberOfMonth: text,
+  DayOfWeek: text,
+}).nullish();
+
+/** What a trigger does: one form per ActionType. */
+export const triggerActionSchema = loose({
+  ActionType: text,
+  ShouldRedeployWhenMachineHasBeenDeployedTo: flag,
+  ChannelId: text,
+  TenantIds: strings,
+  RunbookId: text,
+  EnvironmentIds: strings,
+  EnvironmentId: text,
+  SourceEnvironmentIds: strings,
+  DestinationEnvironmentId: text,
+  ShouldRedeployWhenReleaseIsCurrent: flag,
+  VersionControlReference: loose({ GitRef: text }).nullish(),
+}).nullish();
+
+export const projectTriggerSchema = loose({
+  Description: text,
+  IsDisabled: flag,
+  Filter: triggerFilterSchema,
+  Action: triggerActionSchema,
+});
+
+/** What a variable is scoped to: lists of IDs (names for roles) by dimension. */
+export const variableScopeSchema = loose({
+  Environment: strings,
+  Role: strings,
+  Machine: strings,
+  Channel: strings,
+  Action: strings,
+  ProcessOwner: strings,
+  TenantTag: strings,
+}).nullish();
+
+export const variableSchema = loose({
+  Id: text,
+  Name: text,
+  Value: text,
+  Type: text,
+  IsSensitive: flag,
+  Description: text,
+  Scope: variableScopeSchema,
+  Prompt: loose({ Label: text, Description: text, Required: flag, DisplaySettings: properties }).nullish(),
+});
+
+/** The variables of a project, a library variable set or a script module (its owner). */
+export const variableSetSchema = loose({
+  OwnerId: text,
+  Variables: z.array(variableSchema).nullish(),
+});
+
+export const scriptModuleSchema = loose({ Description: text, VariableSetId: text });
+
+/** Which events a subscription is about, and whom and where it tells (durations as TimeSpan text). */
+export const subscriptionSchema = loose({
+  IsDisabled: flag,
+  EventNotificationSubscription: loose({
+    Filter: loose({
+      Users: strings,
+      Tags: strings,
+      DocumentTypes: strings,
+      Environments: strings,
+      EventAgents: strings,
+      EventCategories: strings,
+      EventGroups: strings,
+      ProjectGroups: strings,
+      Projects: strings,
+      Tenants: strings,
+    }).nullish(),
+    EmailFrequencyPeriod: text,
+    EmailPriority: text,
+    EmailShowDatesInTimeZoneId: text,
+    EmailTeams: strings,
+    WebhookHeaderKey: text,
+    WebhookTeams: strings,
+    WebhookTimeout: text,
+    WebhookURI: text,
+  }).nullish(),
 });
 
 /** The schemas by graph type. A type not listed here is read as an untyped document. */
@@ -331,6 +586,15 @@ export const DOCUMENT_SCHEMAS = {
   LibraryVariableSets: libraryVariableSetSchema,
   Tenants: tenantSchema,
   TenantVariables: tenantVariablesSchema,
+  Projects: projectSchema,
+  Channels: channelSchema,
+  Runbooks: runbookSchema,
+  DeploymentProcesses: processSchema,
+  RunbookProcesses: processSchema,
+  ProjectTriggers: projectTriggerSchema,
+  VariableSets: variableSetSchema,
+  ScriptModules: scriptModuleSchema,
+  Subscriptions: subscriptionSchema,
 } as const;
 
 export type DocumentType = keyof typeof DOCUMENT_SCHEMAS;
@@ -374,3 +638,11 @@ export type DeploymentFreeze = DocumentOf<"DeploymentFreezes">;
 export type Part<T> = NonNullable<T>;
 export type Endpoint = Part<z.infer<typeof endpointSchema>>;
 export type Template = z.infer<typeof templateSchema>;
+export type Action = z.infer<typeof actionSchema>;
+export type Step = z.infer<typeof stepSchema>;
+export type ActionPackage = z.infer<typeof actionPackageRefSchema>;
+export type ConnectivityPolicy = z.infer<typeof connectivityPolicySchema>;
+export type TriggerFilter = Part<z.infer<typeof triggerFilterSchema>>;
+export type TriggerAction = Part<z.infer<typeof triggerActionSchema>>;
+export type Variable = z.infer<typeof variableSchema>;
+export type VariableScope = z.infer<typeof variableScopeSchema>;

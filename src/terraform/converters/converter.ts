@@ -62,7 +62,7 @@ export function optList(name: string, items: Expr[]): BodyItem[] {
 /** A map of strings, keys sorted, left out when empty. */
 export function optMap(name: string, value: unknown): BodyItem[] {
   if (!value || typeof value !== "object" || Array.isArray(value)) return [];
-  const entries = Object.entries(value as Record<string, unknown>)
+  const entries = Object.entries(value)
     .filter(([, v]) => v !== null && v !== undefined)
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   if (!entries.length) return [];
@@ -81,7 +81,7 @@ export function optExpr(name: string, value: Expr | undefined): BodyItem[] {
 
 /** Whether a value is an Octopus sensitive value that holds something. */
 export function hasSecret(value: unknown): boolean {
-  return Boolean(value && typeof value === "object" && (value as { HasValue?: unknown }).HasValue === true);
+  return Boolean(value && typeof value === "object" && "HasValue" in value && value.HasValue === true);
 }
 
 /** Sorts references by the names of what they point to, so lists come out in a stable order. */

@@ -436,10 +436,11 @@ export const subscriptions: Converter = {
   file: "subscriptions.tf",
   primary: () => "octopusdeploy_subscription",
   emit(node, ctx) {
-    const d = docOf(node);
-    const n = (d.EventNotificationSubscription ?? {}) as Doc;
-    const f = (n.Filter ?? {}) as Doc;
+    const d = typedDoc(node, "Subscriptions");
+    const n = d.EventNotificationSubscription ?? {};
+    const f = n.Filter ?? {};
     const what = `subscription "${node.name}"`;
+    const entry = (key: string, value: Expr): Array<[string, Expr]> => [[key, value]];
     const text = (key: string, value: unknown): Array<[string, Expr]> =>
       typeof value === "string" && value !== "" ? [[key, str(value)]] : [];
     const names = (key: string, value: unknown): Array<[string, Expr]> =>
@@ -466,7 +467,7 @@ export const subscriptions: Converter = {
       ...names("event_groups", f.EventGroups),
       ...refs("project_groups", f.ProjectGroups, "filter project groups"),
       ...refs("projects", f.Projects, "filter projects"),
-      ...(tags.length ? ([["tags", tuple(tags)]] as Array<[string, Expr]>) : []),
+      ...(tags.length ? entry("tags", tuple(tags)) : []),
       ...refs("tenants", f.Tenants, "filter tenants"),
     ];
     const headerKey = typeof n.WebhookHeaderKey === "string" ? n.WebhookHeaderKey : "";
@@ -475,17 +476,15 @@ export const subscriptions: Converter = {
       ...text("email_priority", n.EmailPriority),
       ...text("email_show_dates_in_timezone_id", n.EmailShowDatesInTimeZoneId),
       ...teams("email_teams", n.EmailTeams, "email teams"),
-      ...(filter.length ? ([["filter", object(filter)]] as Array<[string, Expr]>) : []),
+      ...(filter.length ? entry("filter", object(filter)) : []),
       ...text("webhook_header_key", headerKey),
       ...(headerKey
-        ? ([
-            [
-              "webhook_header_value",
-              ctx.secret("webhook_header_value", "text", `Value of the webhook header of ${what}`, {
-                path: "EventNotificationSubscription.WebhookHeaderValue",
-              }),
-            ],
-          ] as Array<[string, Expr]>)
+        ? entry(
+            "webhook_header_value",
+            ctx.secret("webhook_header_value", "text", `Value of the webhook header of ${what}`, {
+              path: "EventNotificationSubscription.WebhookHeaderValue",
+            }),
+          )
         : []),
       ...teams("webhook_teams", n.WebhookTeams, "webhook teams"),
       ...text("webhook_timeout", n.WebhookTimeout),

@@ -1,4 +1,4 @@
-import { type Template, typedDoc } from "../../graph/documents.js";
+import { type Template, typedDoc, type Variable, type VariableScope } from "../../graph/documents.js";
 import type { GraphNode } from "../../graph/graph.js";
 import { lookupOf } from "../../registry/index.js";
 import type { EmitContext } from "../emit.js";
@@ -18,16 +18,7 @@ import {
   tuple,
 } from "../hcl/model.js";
 import { idKey } from "../lookups.js";
-import {
-  byName,
-  type Converter,
-  type Doc,
-  docOf,
-  hasSecret,
-  optBool,
-  optList,
-  optString,
-} from "./converter.js";
+import { byName, type Converter, hasSecret, optBool, optList, optString } from "./converter.js";
 
 /** Library variable sets, script modules, variables, tenants. */
 
@@ -89,10 +80,10 @@ export const scriptModules: Converter = {
   file: "script_modules.tf",
   primary: () => "octopusdeploy_script_module",
   emit(node, ctx) {
-    const d = docOf(node);
+    const d = typedDoc(node, "ScriptModules");
     const set = ctx.graph.get(String(d.VariableSetId ?? ""));
-    const setVariables = (set?.doc as Doc | undefined)?.Variables;
-    const vars = Array.isArray(setVariables) ? (setVariables as Doc[]) : [];
+    const setVariables = set ? typedDoc(set, "VariableSets").Variables : undefined;
+    const vars = Array.isArray(setVariables) ? setVariables : [];
     const body = vars.find((v) => String(v.Name).startsWith("Octopus.Script.Module["));
     const syntax = vars.find((v) => String(v.Name).startsWith("Octopus.Script.Module.Language["));
     ctx.resource(this.file, "octopusdeploy_script_module", node.name, [
@@ -122,11 +113,12 @@ const SCOPES: Array<[string, string, "ref" | "tag" | "text" | "action"]> = [
 ];
 
 /** "[Production, Staging]"-style label of a variable's scope, by names, for resource names. */
-export function scopeLabel(scope: unknown, ctx: EmitContext): string {
-  const s = (scope && typeof scope === "object" ? scope : {}) as Record<string, unknown>;
+export function scopeLabel(scope: VariableScope, ctx: EmitContext): string {
+  const s: Record<string, unknown> = scope && typeof scope === "object" ? scope : {};
   const parts: string[] = [];
   for (const [key] of SCOPES) {
-    const values = Array.isArray(s[key]) ? (s[key] as unknown[]).map(String) : [];
+    const raw = s[key];
+    const values = Array.isArray(raw) ? raw.map(String) : [];
     // Names only: a scope value that no longer exists (or is filtered out) is not part of it.
     parts.push(...values.flatMap((v) => ctx.graph.get(v)?.name ?? ctx.actionName(v) ?? []).sort());
   }
@@ -141,14 +133,12 @@ export const variableSets: Converter = {
   types: ["VariableSets"],
   file: "octopus_variables.tf",
   emit(node, ctx) {
-    const d = docOf(node);
+    const d = typedDoc(node, "VariableSets");
     const owner = ctx.graph.get(String(d.OwnerId ?? ""));
     if (!owner || owner.type === "ScriptModules") return;
     const ownerRef = ctx.ref(owner.id, `variables of ${owner.name}`);
     if (!ownerRef) return;
-    const variables = [...(Array.isArray(d.Variables) ? (d.Variables as Doc[]) : [])].sort(
-      compareVariables(ctx),
-    );
+    const variables = [...(Array.isArray(d.Variables) ? d.Variables : [])].sort(compareVariables(ctx));
     for (const v of variables) {
       if (ctx.excludedVariable(String(v.Name))) {
         ctx.warn(`variable "${String(v.Name)}" is left out by --exclude-variables`);
@@ -160,11 +150,12 @@ export const variableSets: Converter = {
 };
 
 function compareVariables(ctx: EmitContext) {
-  const key = (v: Doc) => `${String(v.Name)}\u0000${scopeLabel(v.Scope, ctx)}\u0000${String(v.Value ?? "")}`;
-  return (a: Doc, b: Doc) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0);
+  const key = (v: Variable) =>
+    `${String(v.Name)}\u0000${scopeLabel(v.Scope, ctx)}\u0000${String(v.Value ?? "")}`;
+  return (a: Variable, b: Variable) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0);
 }
 
-function emitVariable(v: Doc, owner: GraphNode, ownerRef: Expr, ctx: EmitContext, file: string): void {
+function emitVariable(v: Variable, owner: GraphNode, ownerRef: Expr, ctx: EmitContext, file: string): void {
   const name = String(v.Name);
   const label = scopeLabel(v.Scope, ctx);
   const what = `variable "${name}" of ${owner.name}`;
@@ -207,7 +198,7 @@ function emitVariable(v: Doc, owner: GraphNode, ownerRef: Expr, ctx: EmitContext
   }
   body.push(...optString("description", v.Description));
   if (scope.length) body.push(block("scope", [], scope));
-  const prompt = v.Prompt as Doc | null | undefined;
+  const prompt = v.Prompt;
   if (prompt && typeof prompt === "object") body.push(promptBlock(prompt));
   const key = `${name}${label ? ` ${label}` : ""}`;
   ctx.resource(
@@ -224,12 +215,10 @@ function emitVariable(v: Doc, owner: GraphNode, ownerRef: Expr, ctx: EmitContext
  * --spread-secrets its name alone, which after `octoport spread` is unique in the space and
  * unscoped, so a runbook in the source can pass `#{Name}` in.
  */
-function secretKey(v: Doc, owner: GraphNode, name: string, label: string, ctx: EmitContext): string {
+function secretKey(v: Variable, owner: GraphNode, name: string, label: string, ctx: EmitContext): string {
   const usual = `${owner.name} ${name}${label ? ` ${label}` : ""}`;
   if (!ctx.plan.spreadSecrets) return usual;
-  const scoped = Object.values((v.Scope ?? {}) as Record<string, unknown>).some(
-    (values) => Array.isArray(values) && values.length > 0,
-  );
+  const scoped = Object.values(v.Scope ?? {}).some((values) => Array.isArray(values) && values.length > 0);
   if (scoped || ctx.variableNameCount(name) > 1) {
     ctx.warn(
       `sensitive variable "${name}" of ${owner.name} is ${scoped ? "scoped" : "not the only one of its name"}, so it cannot be passed in by name; run octoport spread on the source first`,
@@ -244,11 +233,12 @@ function secretKey(v: Doc, owner: GraphNode, name: string, label: string, ctx: E
  * (dropped by a filter, or pointing at something deleted): the variable would then apply
  * more widely than in the source.
  */
-function variableScope(scope: unknown, ctx: EmitContext, what: string): BodyItem[] | undefined {
-  const s = (scope && typeof scope === "object" ? scope : {}) as Record<string, unknown>;
+function variableScope(scope: VariableScope, ctx: EmitContext, what: string): BodyItem[] | undefined {
+  const s: Record<string, unknown> = scope && typeof scope === "object" ? scope : {};
   const out: BodyItem[] = [];
   for (const [key, attribute, kind] of SCOPES) {
-    let values = Array.isArray(s[key]) ? (s[key] as unknown[]).map(String) : [];
+    const raw = s[key];
+    let values = Array.isArray(raw) ? raw.map(String) : [];
     if (!values.length) continue;
     if (key === "Environment")
       values = values.filter((id) => !ctx.plan.scopeExcludedEnvironment(ctx.graph.get(id)?.name ?? id));
@@ -269,8 +259,8 @@ function variableScope(scope: unknown, ctx: EmitContext, what: string): BodyItem
   return out;
 }
 
-function promptBlock(prompt: Doc): BodyItem {
-  const settings = (prompt.DisplaySettings ?? {}) as Record<string, unknown>;
+function promptBlock(prompt: NonNullable<Variable["Prompt"]>): BodyItem {
+  const settings = prompt.DisplaySettings ?? {};
   const control =
     typeof settings["Octopus.ControlType"] === "string" ? settings["Octopus.ControlType"] : undefined;
   const body: BodyItem[] = [
@@ -330,7 +320,8 @@ export function projectTemplateId(
   project: GraphNode,
   templateId: string,
 ): Expr | undefined {
-  const list = Array.isArray(docOf(project).Templates) ? (docOf(project).Templates as Doc[]) : [];
+  const projectTemplates = typedDoc(project, "Projects").Templates;
+  const list = Array.isArray(projectTemplates) ? projectTemplates : [];
   const index = list.findIndex((t) => t.Id === templateId);
   if (index < 0) return undefined;
   if (projectRef.kind === "ref") {
@@ -355,7 +346,7 @@ export const tenantVariables: Converter = {
     const tenant = ctx.graph.get(String(d.TenantId ?? ""));
     if (!tenant) return;
     const what = `tenant "${tenant.name}"`;
-    const scopedOf = (d.ScopedCommonVariables ?? {}) as Record<string, unknown>;
+    const scopedOf = d.ScopedCommonVariables ?? {};
     const entries = Object.entries(d.LibraryVariables ?? {}).sort(([a], [b]) => (a < b ? -1 : 1));
     for (const [lvsId, entry] of entries) {
       const carriers = commonVariableCarriers(ctx, tenant.id, lvsId);
@@ -367,7 +358,7 @@ export const tenantVariables: Converter = {
       const after = carriers.flatMap((p) => ctx.afterTenantLink(tenant.id, p) ?? []);
       const lvsTemplates = typedDoc(lvs, "LibraryVariableSets").Templates ?? [];
       const holder: Record<string, unknown> = entry.Variables ?? {};
-      const scoped = (scopedOf[lvsId] ?? {}) as Record<string, Doc[]>;
+      const scoped = scopedOf[lvsId] ?? {};
       const templateIds = [...new Set([...Object.keys(holder), ...Object.keys(scoped)])].sort();
       for (const templateId of templateIds) {
         const template = lvsTemplates.find((t) => t.Id === templateId);
@@ -464,7 +455,8 @@ function commonVariableCarriers(ctx: EmitContext, tenantId: string, libraryVaria
   const connected = (tenant ? typedDoc(tenant, "Tenants").ProjectEnvironments : undefined) ?? {};
   return ctx.plan.projectOrder.filter((projectId) => {
     if (!Object.hasOwn(connected, projectId) || ctx.plan.home.get(projectId) === undefined) return false;
-    const sets = (ctx.graph.get(projectId)?.doc as Doc | undefined)?.IncludedLibraryVariableSetIds;
+    const project = ctx.graph.get(projectId);
+    const sets = project ? typedDoc(project, "Projects").IncludedLibraryVariableSetIds : undefined;
     return Array.isArray(sets) && sets.includes(libraryVariableSetId);
   });
 }

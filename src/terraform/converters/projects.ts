@@ -1,3 +1,13 @@
+import {
+  type Action,
+  type ActionPackage,
+  type ConnectivityPolicy,
+  type DocumentOf,
+  type Step,
+  type TriggerAction,
+  type TriggerFilter,
+  typedDoc,
+} from "../../graph/documents.js";
 import type { GraphNode } from "../../graph/graph.js";
 import { isBuiltIn } from "../../registry/index.js";
 import type { EmitContext } from "../emit.js";
@@ -5,7 +15,6 @@ import { attr, type BodyItem, block, bool, type Expr, num, object, ref, str, tup
 import {
   byName,
   type Converter,
-  type Doc,
   docOf,
   hasSecret,
   optBool,
@@ -24,15 +33,15 @@ export const projects: Converter = {
   file: "project.tf",
   primary: () => "octopusdeploy_project",
   emit(node, ctx) {
-    const d = docOf(node);
+    const d = typedDoc(node, "Projects");
     const what = `project "${node.name}"`;
     if (d.IsVersionControlled === true) {
       ctx.warn(
         "is a Config-as-Code project: it is exported as a database project with its default branch's process and variables",
       );
     }
-    const lifecycle = ctx.ref(d.LifecycleId as string, `${what} lifecycle`);
-    const group = ctx.ref(d.ProjectGroupId as string, `${what} project group`);
+    const lifecycle = ctx.ref(d.LifecycleId, `${what} lifecycle`);
+    const group = ctx.ref(d.ProjectGroupId, `${what} project group`);
     const body: BodyItem[] = [
       attr("space_id", ctx.spaceId),
       attr("name", str(node.name)),
@@ -68,8 +77,9 @@ export const projects: Converter = {
 };
 
 /** A deployment action named in a project setting: {DeploymentAction, PackageReference}. */
-function actionPackage(value: unknown): { action: string; reference: string } | undefined {
-  const p = (value ?? null) as Doc | null;
+function actionPackage(
+  p: { DeploymentAction?: unknown; PackageReference?: unknown } | null | undefined,
+): { action: string; reference: string } | undefined {
   if (!p || typeof p.DeploymentAction !== "string" || !p.DeploymentAction) return undefined;
   return {
     action: p.DeploymentAction,
@@ -83,10 +93,10 @@ function actionPackage(value: unknown): { action: string; reference: string } | 
  * server resolves the action when the project is saved).
  */
 function stepResourceOf(project: GraphNode, name: string, ctx: EmitContext): Expr | undefined {
-  const process = ctx.graph.get(String(docOf(project).DeploymentProcessId ?? ""));
+  const process = ctx.graph.get(String(typedDoc(project, "Projects").DeploymentProcessId ?? ""));
   if (!process) return undefined;
-  for (const step of (docOf(process).Steps ?? []) as Doc[]) {
-    for (const action of (step.Actions ?? []) as Doc[]) {
+  for (const step of typedDoc(process, "DeploymentProcesses").Steps ?? []) {
+    for (const action of step.Actions ?? []) {
       if (action.Name !== name) continue;
       const expr = ctx.module.actions.get(String(action.Id ?? ""))?.expr;
       if (expr?.kind === "ref") return ref(...expr.parts.slice(0, 2));
@@ -101,7 +111,7 @@ function stepResourceOf(project: GraphNode, name: string, ctx: EmitContext): Exp
  * only, DonorPackageStepId). Returns the resource's label when one is written.
  */
 function emitVersioningStrategy(project: GraphNode, projectRef: Expr, ctx: EmitContext): Expr | undefined {
-  const strategy = (docOf(project).VersioningStrategy ?? null) as Doc | null;
+  const strategy = typedDoc(project, "Projects").VersioningStrategy;
   if (!strategy) return undefined;
   const donor = actionPackage(strategy.DonorPackage);
   const head = [attr("space_id", ctx.spaceId), attr("project_id", projectRef)];
@@ -144,9 +154,9 @@ function emitBuiltInTrigger(
   versioning: Expr | undefined,
   ctx: EmitContext,
 ): void {
-  const d = docOf(project);
+  const d = typedDoc(project, "Projects");
   if (d.AutoCreateRelease !== true) return;
-  const strategy = (d.ReleaseCreationStrategy ?? {}) as Doc;
+  const strategy = d.ReleaseCreationStrategy ?? {};
   const what = `project "${project.name}" automatic release creation`;
   const pkg = actionPackage(strategy.ReleaseCreationPackage);
   if (!pkg) {
@@ -156,7 +166,9 @@ function emitBuiltInTrigger(
   // No channel: the server creates the releases in the project's Default channel.
   const channelId =
     (typeof strategy.ChannelId === "string" && strategy.ChannelId) ||
-    ctx.graph.ofType("Channels").find((c) => c.projectId === project.id && docOf(c).IsDefault === true)?.id;
+    ctx.graph
+      .ofType("Channels")
+      .find((c) => c.projectId === project.id && typedDoc(c, "Channels").IsDefault === true)?.id;
   const channel = ctx.ref(channelId, `${what} channel`);
   if (!channel) {
     ctx.warn("creates releases automatically, but its channel cannot be found; that setting is not exported");
@@ -185,13 +197,13 @@ function emitBuiltInTrigger(
 function emitTenantLinks(project: GraphNode, projectRef: Expr, ctx: EmitContext): void {
   const tenants = ctx.graph
     .ofType("Tenants")
-    .filter((t) => Object.hasOwn((docOf(t).ProjectEnvironments ?? {}) as object, project.id))
+    .filter((t) => Object.hasOwn(typedDoc(t, "Tenants").ProjectEnvironments ?? {}, project.id))
     .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   for (const tenant of tenants) {
     const what = `tenant "${tenant.name}" of project "${project.name}"`;
     const tenantRef = ctx.ref(tenant.id, what, { optional: true });
     if (!tenantRef) continue;
-    const envs = ((docOf(tenant).ProjectEnvironments ?? {}) as Record<string, string[]>)[project.id] ?? [];
+    const envs = typedDoc(tenant, "Tenants").ProjectEnvironments?.[project.id] ?? [];
     const link = ctx.resource(
       "tenants.tf",
       "octopusdeploy_tenant_project",
@@ -208,15 +220,15 @@ function emitTenantLinks(project: GraphNode, projectRef: Expr, ctx: EmitContext)
     const after = [attr("depends_on", tuple([ref("octopusdeploy_tenant_project", link)]))];
     const values = ctx.graph.get(`TenantVariables-${tenant.id}`);
     if (!values) continue;
-    const v = docOf(values);
+    const v = typedDoc(values, "TenantVariables");
     // Project template values, per environment.
-    const pv = ((v.ProjectVariables ?? {}) as Record<string, Doc>)[project.id];
-    const perEnv = ((pv?.Variables ?? {}) as Record<string, Record<string, unknown>>) ?? {};
+    const pv = v.ProjectVariables?.[project.id];
+    const perEnv = pv?.Variables ?? {};
     for (const env of byName(ctx, Object.keys(perEnv))) {
       const envRef = ctx.ref(env, `${what} variables`, { optional: true });
       if (!envRef) continue;
       for (const [templateId] of Object.entries(perEnv[env] ?? {}).sort(([a], [b]) => (a < b ? -1 : 1))) {
-        const template = ((docOf(project).Templates ?? []) as Doc[]).find((t) => t.Id === templateId);
+        const template = (typedDoc(project, "Projects").Templates ?? []).find((t) => t.Id === templateId);
         const templateRef = projectTemplateId(ctx, projectRef, project, templateId);
         if (!template || !templateRef) continue;
         const name = String(template.Name);
@@ -256,7 +268,7 @@ function emitDefaultChannelNote(project: GraphNode, ctx: EmitContext): void {
     .ofType("Channels")
     .find((c) => c.projectId === project.id && isBuiltIn(c.type, docOf(c), c.name));
   if (!channel) return;
-  const d = docOf(channel);
+  const d = typedDoc(channel, "Channels");
   if (
     d.LifecycleId ||
     (Array.isArray(d.Rules) && d.Rules.length) ||
@@ -272,8 +284,8 @@ function emitDefaultChannelNote(project: GraphNode, ctx: EmitContext): void {
  * The connectivity_policy block of projects and runbooks; `allowByDefault` is what a policy
  * that does not say means (runbooks may run with no targets, deployments may not).
  */
-function connectivityPolicy(value: unknown, allowByDefault: boolean): BodyItem {
-  const policy = (value ?? {}) as Doc;
+function connectivityPolicy(value: ConnectivityPolicy, allowByDefault: boolean): BodyItem {
+  const policy = value ?? {};
   const allow = allowByDefault
     ? policy.AllowDeploymentsToNoTargets !== false
     : policy.AllowDeploymentsToNoTargets === true;
@@ -295,10 +307,10 @@ function connectivityPolicy(value: unknown, allowByDefault: boolean): BodyItem {
  * Each names a connection of the server's ITSM configuration by ID, which another server does
  * not share: the export writes the source's and says so.
  */
-function itsmSettings(value: unknown, ctx: EmitContext): BodyItem[] {
+function itsmSettings(value: ProjectDoc["ExtensionSettings"], ctx: EmitContext): BodyItem[] {
   const out: BodyItem[] = [];
-  for (const ext of (Array.isArray(value) ? value : []) as Doc[]) {
-    const v = (ext.Values ?? {}) as Doc;
+  for (const ext of Array.isArray(value) ? value : []) {
+    const v = ext.Values ?? {};
     if (ext.ExtensionId === "servicenow-integration") {
       out.push(
         block(
@@ -342,17 +354,17 @@ export const channels: Converter = {
   file: "channels.tf",
   primary: () => "octopusdeploy_channel",
   emit(node, ctx) {
-    const d = docOf(node);
+    const d = typedDoc(node, "Channels");
     const what = `channel "${node.name}"`;
     const project = ctx.ref(node.projectId, `${what} project`);
     if (!project) return;
-    const rules = Array.isArray(d.Rules) ? (d.Rules as Doc[]) : [];
+    const rules = Array.isArray(d.Rules) ? d.Rules : [];
     ctx.resource(this.file, "octopusdeploy_channel", node.name, [
       attr("space_id", ctx.spaceId),
       attr("project_id", project),
       attr("name", str(node.name)),
       ...optString("description", d.Description),
-      ...optExpr("lifecycle_id", ctx.ref(d.LifecycleId as string, `${what} lifecycle`, { optional: true })),
+      ...optExpr("lifecycle_id", ctx.ref(d.LifecycleId, `${what} lifecycle`, { optional: true })),
       // The project's default channel when it is not the built-in one: creating it with
       // is_default makes the server clear the flag on the built-in channel.
       attr("is_default", bool(d.IsDefault === true)),
@@ -364,7 +376,7 @@ export const channels: Converter = {
       ...optString("ephemeral_environment_name_template", d.EphemeralEnvironmentNameTemplate),
       ...optList(
         "custom_field_definitions",
-        ((Array.isArray(d.CustomFieldDefinitions) ? d.CustomFieldDefinitions : []) as Doc[]).map((f) =>
+        (Array.isArray(d.CustomFieldDefinitions) ? d.CustomFieldDefinitions : []).map((f) =>
           object([
             ["field_name", str(String(f.FieldName ?? ""))],
             ["description", str(String(f.Description ?? ""))],
@@ -378,7 +390,7 @@ export const channels: Converter = {
           [
             ...optString("version_range", r.VersionRange),
             ...optString("tag", r.Tag),
-            ...((Array.isArray(r.ActionPackages) ? r.ActionPackages : []) as Doc[]).map((p) =>
+            ...(Array.isArray(r.ActionPackages) ? r.ActionPackages : []).map((p) =>
               block(
                 "action_package",
                 [],
@@ -400,11 +412,11 @@ export const runbooks: Converter = {
   file: "runbooks.tf",
   primary: () => "octopusdeploy_runbook",
   emit(node, ctx) {
-    const d = docOf(node);
+    const d = typedDoc(node, "Runbooks");
     const what = `runbook "${node.name}"`;
     const project = ctx.ref(node.projectId, `${what} project`);
     if (!project) return;
-    const retention = (d.RunRetentionPolicy ?? {}) as Doc;
+    const retention = d.RunRetentionPolicy ?? {};
     const strategy =
       typeof retention.Strategy === "string"
         ? retention.Strategy
@@ -445,8 +457,7 @@ export const runbooks: Converter = {
   },
 };
 
-type Action = Doc & { Name: string; ActionType: string; Properties?: Record<string, unknown> };
-type Step = Doc & { Name: string; Actions?: Action[]; Properties?: Record<string, unknown> };
+type ProjectDoc = DocumentOf<"Projects">;
 
 /** Keys the provider sets from primary_package; not repeated in execution_properties. */
 const RESERVED = new Set([
@@ -468,12 +479,12 @@ function processPlan(
   node: GraphNode,
   ctx: EmitContext,
 ): { runbook?: GraphNode; key: string; owner: string; steps: StepPlan[] } {
-  const d = docOf(node);
+  const d = typedDoc(node, "DeploymentProcesses");
   const runbook = node.type === "RunbookProcesses" ? ctx.graph.get(String(d.RunbookId ?? "")) : undefined;
   const owner = runbook ? `runbook "${runbook.name}"` : "deployment process";
   const key = runbook ? runbook.name : "deployment";
   const steps: StepPlan[] = [];
-  for (const step of (Array.isArray(d.Steps) ? d.Steps : []) as Step[]) {
+  for (const step of Array.isArray(d.Steps) ? d.Steps : []) {
     const actions = step.Actions ?? [];
     const first = actions[0];
     if (!first || first.StepPackageId || first.Inputs) continue;
@@ -508,28 +519,28 @@ export const processes: Converter = {
   primary: () => "octopusdeploy_process",
   primaryKey: (node, plan) =>
     node.type === "RunbookProcesses"
-      ? (plan.graph.get(String(docOf(node).RunbookId ?? ""))?.name ?? node.id)
+      ? (plan.graph.get(String(typedDoc(node, "RunbookProcesses").RunbookId ?? ""))?.name ?? node.id)
       : "deployment",
   declare(node, ctx) {
     for (const s of processPlan(node, ctx).steps) {
       const stepLabel = ctx.module.name("resource", s.type, ctx.key(s.key));
-      ctx.registerAction(String(s.first.Id ?? ""), s.first.Name, ref(s.type, stepLabel, "action_id"));
+      ctx.registerAction(String(s.first.Id ?? ""), s.first.Name ?? "", ref(s.type, stepLabel, "action_id"));
       for (const c of s.children) {
         ctx.registerAction(
           String(c.action.Id ?? ""),
-          c.action.Name,
+          c.action.Name ?? "",
           ref(c.type, ctx.module.name("resource", c.type, ctx.key(c.key)), "id"),
         );
       }
     }
   },
   emit(node, ctx) {
-    const d = docOf(node);
+    const d = typedDoc(node, "DeploymentProcesses");
     const { runbook, key, owner, steps } = processPlan(node, ctx);
     const project = ctx.ref(node.projectId, `${owner} project`);
     if (!project) return;
     const file = runbook ? "runbooks.tf" : this.file;
-    for (const step of (Array.isArray(d.Steps) ? d.Steps : []) as Step[]) {
+    for (const step of Array.isArray(d.Steps) ? d.Steps : []) {
       const skipped = (step.Actions ?? []).filter((a) => a.StepPackageId || a.Inputs);
       for (const a of skipped) {
         ctx.warn(
@@ -555,7 +566,7 @@ export const processes: Converter = {
         [
           attr("space_id", ctx.spaceId),
           attr("process_id", processRef),
-          attr("name", str(s.step.Name)),
+          attr("name", str(s.step.Name ?? "")),
           ...stepAttributes(s.step),
           ...actionAttributes(s.first, ctx, where, true),
         ],
@@ -574,7 +585,7 @@ export const processes: Converter = {
             attr("space_id", ctx.spaceId),
             attr("process_id", processRef),
             attr("parent_id", ref(s.type, stepLabel, "id")),
-            attr("name", str(c.action.Name)),
+            attr("name", str(c.action.Name ?? "")),
             ...optString("condition", c.action.Condition),
             ...actionAttributes(c.action, ctx, childWhere, false),
           ],
@@ -619,14 +630,12 @@ function stepAttributes(step: Step): BodyItem[] {
 /** A map attribute of string values; non-strings are written as JSON text. Left out when empty. */
 function stringMap(
   name: string,
-  value: unknown,
+  value: Record<string, unknown> | null | undefined,
   transform?: (key: string, value: unknown) => Expr | undefined,
 ): BodyItem[] {
   if (!value || typeof value !== "object") return [];
   const entries: Array<[string, Expr]> = [];
-  for (const [k, v] of Object.entries(value as Record<string, unknown>).sort(([a], [b]) =>
-    a < b ? -1 : a > b ? 1 : 0,
-  )) {
+  for (const [k, v] of Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
     const expr = transform ? transform(k, v) : typeof v === "string" ? str(v) : undefined;
     if (expr) entries.push([k, expr]);
   }
@@ -634,15 +643,15 @@ function stringMap(
 }
 
 function actionAttributes(action: Action, ctx: EmitContext, where: string, _isStep: boolean): BodyItem[] {
-  const packages = (Array.isArray(action.Packages) ? action.Packages : []) as Doc[];
+  const packages = Array.isArray(action.Packages) ? action.Packages : [];
   const primary = packages.find((p) => !p.Name);
   const others = packages.filter((p) => p.Name).sort((a, b) => String(a.Name).localeCompare(String(b.Name)));
-  const container = (action.Container ?? null) as Doc | null;
+  const container = action.Container ?? null;
   const templated = isTemplated(ctx, action);
   const properties = actionProperties(ctx, action, where);
   const templateKeys = templated ? keysFromTemplate(ctx, action) : new Set<string>();
   const body: BodyItem[] = [
-    ...(templated ? templateAttributes(ctx, action, where) : [attr("type", str(action.ActionType))]),
+    ...(templated ? templateAttributes(ctx, action, where) : [attr("type", str(action.ActionType ?? ""))]),
     ...optString("slug", action.Slug),
     ...optBool("is_disabled", action.IsDisabled),
     ...optBool("is_required", action.IsRequired),
@@ -654,29 +663,15 @@ function actionAttributes(action: Action, ctx: EmitContext, where: string, _isSt
     ),
     ...optList("channels", ctx.refs(byName(ctx, action.Channels), `${where} channels`)),
     ...optList("tenant_tags", ctx.tags(action.TenantTags, `${where} tenant tags`)),
-    ...optExpr(
-      "worker_pool_id",
-      ctx.ref(action.WorkerPoolId as string, `${where} worker pool`, { optional: true }),
-    ),
+    ...optExpr("worker_pool_id", ctx.ref(action.WorkerPoolId, `${where} worker pool`, { optional: true })),
     ...optString("worker_pool_variable", action.WorkerPoolVariable),
   ];
   if (container && (container.Image || container.FeedId)) {
-    body.push(
-      attr("container", {
-        kind: "object",
-        entries: [
-          ...(container.FeedId
-            ? [
-                ["feed_id", ctx.field(container, "FeedId", `${where} container feed`) ?? str("")] as [
-                  string,
-                  Expr,
-                ],
-              ]
-            : []),
-          ...(container.Image ? [["image", str(String(container.Image))] as [string, Expr]] : []),
-        ],
-      }),
-    );
+    const entries: Array<[string, Expr]> = [];
+    if (container.FeedId)
+      entries.push(["feed_id", ctx.field(container, "FeedId", `${where} container feed`) ?? str("")]);
+    if (container.Image) entries.push(["image", str(String(container.Image))]);
+    body.push(attr("container", { kind: "object", entries }));
   }
   if (!templated) {
     // A templated step's Git dependencies, like its packages, come from its template.
@@ -709,7 +704,7 @@ function actionAttributes(action: Action, ctx: EmitContext, where: string, _isSt
 
 /** Where an action sits in its process document, e.g. Steps[Id=...].Actions[Id=...]. */
 function actionPath(ctx: EmitContext, action: Action): string {
-  const steps = (docOf(ctx.node).Steps ?? []) as Step[];
+  const steps = typedDoc(ctx.node, "DeploymentProcesses").Steps ?? [];
   const step = steps.find((s) => (s.Actions ?? []).includes(action));
   return `Steps[Id=${String(step?.Id ?? "")}].Actions[Id=${String(action.Id ?? "")}]`;
 }
@@ -721,7 +716,7 @@ function actionPath(ctx: EmitContext, action: Action): string {
  * differ from that.
  */
 function gitDependencies(action: Action, ctx: EmitContext, where: string): BodyItem[] {
-  const deps = (Array.isArray(action.GitDependencies) ? action.GitDependencies : []) as Doc[];
+  const deps = Array.isArray(action.GitDependencies) ? action.GitDependencies : [];
   if (!deps.length) return [];
   const entries = [...deps]
     .sort((a, b) => String(a.Name ?? "").localeCompare(String(b.Name ?? "")))
@@ -735,27 +730,20 @@ function gitDependencies(action: Action, ctx: EmitContext, where: string): BodyI
       const filters = (Array.isArray(dep.FilePathFilters) ? dep.FilePathFilters : []).filter(
         (f): f is string => typeof f === "string",
       );
-      return [
-        name,
-        {
-          kind: "object",
-          entries: [
-            ["repository_uri", str(String(dep.RepositoryUri ?? ""))],
-            ["default_branch", str(String(dep.DefaultBranch ?? ""))],
-            ["git_credential_type", str(String(dep.GitCredentialType ?? "Anonymous"))],
-            ...(credential ? [["git_credential_id", credential] as [string, Expr]] : []),
-            ["github_connection_id", str("")],
-            ...(filters.length
-              ? [["file_path_filters", tuple(filters.sort().map(str))] as [string, Expr]]
-              : []),
-          ],
-        },
+      const fields: Array<[string, Expr]> = [
+        ["repository_uri", str(String(dep.RepositoryUri ?? ""))],
+        ["default_branch", str(String(dep.DefaultBranch ?? ""))],
+        ["git_credential_type", str(String(dep.GitCredentialType ?? "Anonymous"))],
       ];
+      if (credential) fields.push(["git_credential_id", credential]);
+      fields.push(["github_connection_id", str("")]);
+      if (filters.length) fields.push(["file_path_filters", tuple(filters.sort().map(str))]);
+      return [name, { kind: "object", entries: fields }];
     });
   return [attr("git_dependencies", { kind: "object", entries })];
 }
 
-function packageObject(p: Doc, ctx: EmitContext, where: string): Expr {
+function packageObject(p: ActionPackage, ctx: EmitContext, where: string): Expr {
   const feed = ctx.field(p, "FeedId", `${where} package feed`);
   const entries: Array<[string, Expr]> = [
     ["package_id", ctx.field(p, "PackageId", `${where} package`) ?? str("")],
@@ -763,11 +751,11 @@ function packageObject(p: Doc, ctx: EmitContext, where: string): Expr {
   if (feed) entries.push(["feed_id", feed]);
   if (typeof p.AcquisitionLocation === "string")
     entries.push(["acquisition_location", str(p.AcquisitionLocation)]);
-  const props = Object.entries((p.Properties ?? {}) as Record<string, unknown>)
-    .filter(([, v]) => typeof v === "string")
+  const props = Object.entries(p.Properties ?? {})
+    .flatMap(([k, v]): Array<[string, string]> => (typeof v === "string" ? [[k, v]] : []))
     .sort(([a], [b]) => (a < b ? -1 : 1));
   if (props.length)
-    entries.push(["properties", { kind: "object", entries: props.map(([k, v]) => [k, str(v as string)]) }]);
+    entries.push(["properties", { kind: "object", entries: props.map(([k, v]) => [k, str(v)]) }]);
   return { kind: "object", entries };
 }
 
@@ -776,12 +764,12 @@ export const triggers: Converter = {
   file: "triggers.tf",
   primary: () => undefined,
   emit(node, ctx) {
-    const d = docOf(node);
+    const d = typedDoc(node, "ProjectTriggers");
     const what = `trigger "${node.name}"`;
     const project = ctx.ref(node.projectId, `${what} project`);
     if (!project) return;
-    const filter = (d.Filter ?? {}) as Doc;
-    const action = (d.Action ?? {}) as Doc;
+    const filter: TriggerFilter = d.Filter ?? {};
+    const action: TriggerAction = d.Action ?? {};
     switch (filter.FilterType) {
       case "MachineFilter":
         ctx.resource(this.file, "octopusdeploy_project_deployment_target_trigger", node.name, [
@@ -803,12 +791,12 @@ export const triggers: Converter = {
           );
         return;
       case "FeedFilter": {
-        const packages = (Array.isArray(filter.Packages) ? filter.Packages : []) as Doc[];
+        const packages = Array.isArray(filter.Packages) ? filter.Packages : [];
         ctx.resource(this.file, "octopusdeploy_external_feed_create_release_trigger", node.name, [
           attr("space_id", ctx.spaceId),
           attr("project_id", project),
           attr("name", str(node.name)),
-          ...optExpr("channel_id", ctx.ref(action.ChannelId as string, `${what} channel`)),
+          ...optExpr("channel_id", ctx.ref(action.ChannelId, `${what} channel`)),
           ...optBool("is_disabled", d.IsDisabled),
           ...packages
             .filter((p) => p.PackageReference)
@@ -835,12 +823,12 @@ export const triggers: Converter = {
         return;
       }
       case "GitFilter": {
-        const channel = ctx.ref(action.ChannelId as string, `${what} channel`);
+        const channel = ctx.ref(action.ChannelId, `${what} channel`);
         if (!channel) {
           ctx.warn("names no channel to create releases in; create the trigger by hand");
           return;
         }
-        const sources = (Array.isArray(filter.Sources) ? filter.Sources : []) as Doc[];
+        const sources = Array.isArray(filter.Sources) ? filter.Sources : [];
         const paths = (v: unknown): Expr => tuple((Array.isArray(v) ? v.map(String) : []).map(str));
         ctx.resource(this.file, "octopusdeploy_git_trigger", node.name, [
           attr("space_id", ctx.spaceId),
@@ -885,10 +873,7 @@ export const triggers: Converter = {
           ...optString("description", d.Description),
           ...optBool("is_disabled", d.IsDisabled),
           ...optString("timezone", filter.Timezone),
-          ...optExpr(
-            "channel_id",
-            ctx.ref(action.ChannelId as string, `${what} channel`, { optional: true }),
-          ),
+          ...optExpr("channel_id", ctx.ref(action.ChannelId, `${what} channel`, { optional: true })),
           attr("tenant_ids", tuple(ctx.refs(byName(ctx, action.TenantIds), `${what} tenants`))),
           schedule,
           act,
@@ -905,7 +890,7 @@ function strings(value: unknown): Expr {
   return tuple((Array.isArray(value) ? value.map(String) : []).sort().map(str));
 }
 
-function scheduleBlock(f: Doc): BodyItem | undefined {
+function scheduleBlock(f: TriggerFilter): BodyItem | undefined {
   const days = () => optStrings("days_of_week", f.DaysOfWeek, { sort: false });
   const time = (v: unknown) => String(v ?? "").replace(/(Z|[+-]\d\d:\d\d)$/, "");
   switch (f.FilterType) {
@@ -947,10 +932,10 @@ function scheduleBlock(f: Doc): BodyItem | undefined {
   }
 }
 
-function scheduledAction(a: Doc, ctx: EmitContext, what: string): BodyItem | undefined {
+function scheduledAction(a: TriggerAction, ctx: EmitContext, what: string): BodyItem | undefined {
   switch (a.ActionType) {
     case "RunRunbook": {
-      const runbook = ctx.ref(a.RunbookId as string, `${what} runbook`);
+      const runbook = ctx.ref(a.RunbookId, `${what} runbook`);
       if (!runbook) return undefined;
       return block(
         "run_runbook_action",
@@ -967,7 +952,7 @@ function scheduledAction(a: Doc, ctx: EmitContext, what: string): BodyItem | und
     case "DeployLatestRelease": {
       const source = Array.isArray(a.SourceEnvironmentIds) ? String(a.SourceEnvironmentIds[0] ?? "") : "";
       const src = ctx.ref(source, `${what} source environment`);
-      const dst = ctx.ref(a.DestinationEnvironmentId as string, `${what} destination environment`);
+      const dst = ctx.ref(a.DestinationEnvironmentId, `${what} destination environment`);
       if (!src || !dst) return undefined;
       return block(
         "deploy_latest_release_action",
@@ -980,9 +965,9 @@ function scheduledAction(a: Doc, ctx: EmitContext, what: string): BodyItem | und
       );
     }
     case "DeployNewRelease": {
-      const dst = ctx.ref(a.EnvironmentId as string, `${what} environment`);
+      const dst = ctx.ref(a.EnvironmentId, `${what} environment`);
       if (!dst) return undefined;
-      const vcs = (a.VersionControlReference ?? {}) as Doc;
+      const vcs = a.VersionControlReference ?? {};
       return block(
         "deploy_new_release_action",
         [],

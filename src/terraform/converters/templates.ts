@@ -1,4 +1,4 @@
-import { typedDoc } from "../../graph/documents.js";
+import { type Action, typedDoc } from "../../graph/documents.js";
 import type { GraphNode } from "../../graph/graph.js";
 import type { EmitContext } from "../emit.js";
 import {
@@ -196,10 +196,13 @@ function communityTemplate(name: string, ctx: EmitContext, file: string): void {
 // written as a templated step, its template's attributes, the properties it takes from the
 // template, and --detach-step-templates, which makes such a step one of its own.
 
+/** What these read of a process action: its properties. */
+type StepAction = Pick<Action, "Properties">;
+
 /** Whether an action uses a step template (and is written as a templated step). */
-export function isTemplated(ctx: EmitContext, action: Record<string, unknown>): boolean {
+export function isTemplated(ctx: EmitContext, action: StepAction): boolean {
   if (ctx.plan.detachStepTemplates) return false;
-  const id = (action.Properties as Record<string, unknown> | undefined)?.["Octopus.Action.Template.Id"];
+  const id = action.Properties?.["Octopus.Action.Template.Id"];
   return typeof id === "string" && ctx.graph.get(id)?.type === "ActionTemplates";
 }
 
@@ -210,10 +213,10 @@ export function isTemplated(ctx: EmitContext, action: Record<string, unknown>): 
  */
 export function actionProperties(
   ctx: EmitContext,
-  action: Record<string, unknown>,
+  action: StepAction,
   what: string,
 ): Record<string, unknown> {
-  const props = (action.Properties ?? {}) as Record<string, unknown>;
+  const props: Record<string, unknown> = action.Properties ?? {};
   const templateId = props["Octopus.Action.Template.Id"];
   if (!ctx.plan.detachStepTemplates || typeof templateId !== "string") return props;
   const template = ctx.graph.get(templateId);
@@ -231,12 +234,8 @@ export function actionProperties(
 }
 
 /** template_id, template_version and parameters of a templated step. */
-export function templateAttributes(
-  ctx: EmitContext,
-  action: Record<string, unknown>,
-  what: string,
-): BodyItem[] {
-  const props = (action.Properties ?? {}) as Record<string, unknown>;
+export function templateAttributes(ctx: EmitContext, action: StepAction, what: string): BodyItem[] {
+  const props: Record<string, unknown> = action.Properties ?? {};
   const templateId = String(props["Octopus.Action.Template.Id"]);
   const template = ctx.graph.get(templateId);
   const params = (templateOf(template)?.Parameters ?? []).map((p) => String(p.Name));
@@ -263,8 +262,8 @@ export function templateAttributes(
 }
 
 /** Property keys a templated step gets from its template (and so are not repeated). */
-export function keysFromTemplate(ctx: EmitContext, action: Record<string, unknown>): Set<string> {
-  const props = (action.Properties ?? {}) as Record<string, unknown>;
+export function keysFromTemplate(ctx: EmitContext, action: StepAction): Set<string> {
+  const props: Record<string, unknown> = action.Properties ?? {};
   const template = templateOf(ctx.graph.get(String(props["Octopus.Action.Template.Id"])));
   const keys = new Set(["Octopus.Action.Template.Id", "Octopus.Action.Template.Version"]);
   for (const k of Object.keys(template?.Properties ?? {})) keys.add(k);
