@@ -11,7 +11,7 @@ import { readSeedFile } from "../src/sandbox/seed.js";
 import { Sandbox } from "../src/sandbox/server.js";
 
 const PORT = 8065;
-const API_KEY = "API-DEMOSOURCE000000000000";
+const API_KEY = "API-DEMOSOURCE";
 
 const seedPath = new URL("../examples/spaces/acme.json", import.meta.url).pathname;
 const sandbox = new Sandbox({ seed: await readSeedFile(seedPath), port: PORT, apiKey: API_KEY });

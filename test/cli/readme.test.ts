@@ -63,7 +63,7 @@ function toolsMissing(): string | undefined {
 
 /** The README's effect on the destination sandbox, read through its API. */
 async function destinationProjects(env: NodeJS.ProcessEnv): Promise<string[]> {
-  const key = { "X-Octopus-ApiKey": "API-DEMODESTINATION000" };
+  const key = { "X-Octopus-ApiKey": "API-DEMODEST" };
   const spaces = (await (await fetch(`${DESTINATION}/api/spaces`, { headers: key })).json()) as {
     Items: Array<{ Id: string; Name: string }>;
   };
