@@ -15,7 +15,7 @@ const LAYERS = {
   runner: ["util"],
   snapshot: ["graph", "registry", "octopus", "util"],
   terraform: ["graph", "registry", "octopus", "util"],
-  bootstrap: ["terraform", "graph", "util"],
+  bootstrap: ["terraform", "graph", "registry", "util"],
   sandbox: [],
   cli: ["bootstrap", "terraform", "snapshot", "spread", "migration-api", "runner", "graph", "registry", "octopus", "sandbox", "util"],
 };

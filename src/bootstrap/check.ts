@@ -36,7 +36,8 @@ export function checkBootstrap(
       subject: "the export",
       message: "is a single root; the runbooks apply one module each, so export again with --layout modules",
     });
-  for (const rb of syncRunbooks(manifest, options.syncProject)) {
+  const runbooks = syncRunbooks(manifest, options.syncProject);
+  for (const rb of runbooks) {
     const subject = `module ${rb.module}`;
     const byVariable = new Map<string, string[]>();
     for (const s of rb.secrets) {
@@ -62,7 +63,7 @@ export function checkBootstrap(
       if (name !== undefined && !names.has(name))
         findings.push({ subject: "the source", message: `has no ${what} "${name}": ${fix}` });
     };
-    for (const project of new Set(syncRunbooks(manifest, options.syncProject).map((r) => r.project)))
+    for (const project of new Set(runbooks.map((r) => r.project)))
       if (project !== options.syncProject)
         want(source.projects, project, "project", "export again, so the export and the source agree");
     want(

@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import { BOOTSTRAP_MARK } from "../graph/identity.js";
+import { lookupOf, singularOf } from "../registry/index.js";
 import {
   attr,
   type BodyItem,
@@ -13,6 +14,7 @@ import {
   forList,
   type HclFile,
   index,
+  num,
   object,
   ref,
   str,
@@ -94,25 +96,24 @@ function guid(text: string): string {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-8${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
-/** A data source that finds one document by name, failing the plan with a line if it is not there. */
-function lookup(
-  data: string,
-  label: string,
-  collection: string,
-  name: string,
-  what: string,
-  exact: boolean,
-): { items: BodyItem[]; id: Expr } {
-  const self = ref("self", collection);
+/**
+ * A data source that finds one document of `type` on the source by name (the data source and
+ * its arguments as the registry describes the type's lookup), failing the plan with a line if
+ * it is not there.
+ */
+function lookup(type: string, label: string, name: string): { items: BodyItem[]; id: Expr } {
+  const spec = lookupOf(type);
+  if (!spec) throw new Error(`no lookup for ${type}`);
+  const self = ref("self", spec.collection);
   const matching = forList("x", self, ref("x"), eq(ref("x", "name"), str(name)));
   const items: BodyItem[] = [
     block(
       "data",
-      [data, label],
+      [spec.data, label],
       [
-        attr(exact ? "name" : "partial_name", str(name)),
-        attr("skip", { kind: "number", value: 0 }),
-        attr("take", { kind: "number", value: 1000 }),
+        attr(spec.exactName ? "name" : "partial_name", str(name)),
+        attr("skip", num(0)),
+        attr("take", num(1000)),
         blank,
         block(
           "lifecycle",
@@ -122,8 +123,11 @@ function lookup(
               "postcondition",
               [],
               [
-                attr("condition", eq(call("length", matching), { kind: "number", value: 1 })),
-                attr("error_message", str(`The ${what} "${name}" was not found in the source space.`)),
+                attr("condition", eq(call("length", matching), num(1))),
+                attr(
+                  "error_message",
+                  str(`The ${singularOf(type)} "${name}" was not found in the source space.`),
+                ),
               ],
             ),
           ],
@@ -133,7 +137,12 @@ function lookup(
     blank,
   ];
   const id = index(
-    forList("x", ref("data", data, label, collection), ref("x", "id"), eq(ref("x", "name"), str(name))),
+    forList(
+      "x",
+      ref("data", spec.data, label, spec.collection),
+      ref("x", "id"),
+      eq(ref("x", "name"), str(name)),
+    ),
     0,
   );
   return { items, id };
@@ -305,76 +314,34 @@ export function bootstrapRoot(manifest: Manifest, options: BootstrapOptions): Hc
     .filter((n) => n !== options.syncProject)
     .sort();
   for (const name of projects) {
-    const found = lookup(
-      "octopusdeploy_projects",
-      `project_${sanitise(name)}`,
-      "projects",
-      name,
-      "project",
-      true,
-    );
+    const found = lookup("Projects", `project_${sanitise(name)}`, name);
     items.push(...found.items);
     projectIds.set(name, found.id);
   }
-  const group = lookup(
-    "octopusdeploy_project_groups",
-    "sync",
-    "project_groups",
-    options.projectGroup,
-    "project group",
-    false,
-  );
-  const lifecycle = lookup(
-    "octopusdeploy_lifecycles",
-    "sync",
-    "lifecycles",
-    options.lifecycle,
-    "lifecycle",
-    false,
-  );
+  const group = lookup("ProjectGroups", "sync", options.projectGroup);
+  const lifecycle = lookup("Lifecycles", "sync", options.lifecycle);
   items.push(...group.items, ...lifecycle.items);
   const setIds: Expr[] = [];
   for (const set of [...new Set(runbooks.flatMap((r) => r.librarySets))].sort()) {
-    const found = lookup(
-      "octopusdeploy_library_variable_sets",
-      `set_${sanitise(set)}`,
-      "library_variable_sets",
-      set,
-      "library variable set",
-      false,
-    );
+    const found = lookup("LibraryVariableSets", `set_${sanitise(set)}`, set);
     items.push(...found.items);
     setIds.push(found.id);
   }
   let pool: Expr | undefined;
   if (options.workerPool) {
-    const found = lookup(
-      "octopusdeploy_worker_pools",
-      "sync",
-      "worker_pools",
-      options.workerPool,
-      "worker pool",
-      true,
-    );
+    const found = lookup("WorkerPools", "sync", options.workerPool);
     items.push(...found.items);
     pool = found.id;
   }
   let feed: Expr | undefined;
   if (options.image) {
-    const found = lookup("octopusdeploy_feeds", "sync", "feeds", options.image.feed, "feed", true);
+    const found = lookup("Feeds", "sync", options.image.feed);
     items.push(...found.items);
     feed = found.id;
   }
   let environment: Expr | undefined;
   if (options.schedule) {
-    const found = lookup(
-      "octopusdeploy_environments",
-      "sync",
-      "environments",
-      options.schedule.environment,
-      "environment",
-      true,
-    );
+    const found = lookup("Environments", "sync", options.schedule.environment);
     items.push(...found.items);
     environment = found.id;
   }

@@ -1,4 +1,4 @@
-import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
+import { mkdir, rename, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { CommandModule } from "yargs";
 import { checkBootstrap, type Finding, type SourceNames } from "../../bootstrap/check.js";
@@ -7,6 +7,7 @@ import {
   bootstrapRoot,
   SYNC_RUNBOOK,
   SYNC_TEMPLATE,
+  type SyncRunbook,
   syncRunbooks,
 } from "../../bootstrap/root.js";
 import { readExport } from "../../runner/layout.js";
@@ -136,8 +137,8 @@ export function bootstrapCommand(ctx: CliContext): CommandModule<object, Bootstr
         ) as never,
     handler: async (args) => {
       if (!args.dir) throw new UsageError("give the export directory: octoport bootstrap DIR");
-      await readExport(args.dir);
-      const manifest = JSON.parse(await readFile(join(args.dir, "manifest.json"), "utf8")) as Manifest;
+      // readExport checks the manifest and keeps every field of it (a loose schema).
+      const manifest = (await readExport(args.dir)).manifest as unknown as Manifest;
       if ((args.schedule === undefined) !== (args.environment === undefined))
         throw new UsageError("--schedule and --environment go together: scheduled runs need an environment");
       if (args.image && !args["image-feed"])
@@ -172,8 +173,9 @@ export function bootstrapCommand(ctx: CliContext): CommandModule<object, Bootstr
       const out = args.out as string;
       await mkdir(out, { recursive: true });
       await writeAtomic(join(out, "main.tf"), printFile(bootstrapRoot(manifest, options)));
-      await writeAtomic(join(out, "README.md"), readme(manifest, options, findings));
-      const count = syncRunbooks(manifest, options.syncProject).length;
+      const runbooks = syncRunbooks(manifest, options.syncProject);
+      await writeAtomic(join(out, "README.md"), readme(manifest, options, runbooks, findings));
+      const count = runbooks.length;
       ctx.stdout.write(
         `wrote ${out}/main.tf: ${count} runbooks "${SYNC_RUNBOOK}" and the step template "${SYNC_TEMPLATE}"; apply it to the source space (octoport apply ${out} --server SOURCE --space ${manifest.source.spaceName})${findings.length ? `; before the runbooks can run, ${findings.length} things are to fix on the source: see ${out}/README.md or octoport bootstrap --check` : ""}\n`,
       );
@@ -192,18 +194,16 @@ async function sourceNames(args: BootstrapArgs, ctx: CliContext): Promise<Source
   const space = await client.resolveSpace(args.space ?? "");
   const names = async (collection: string) =>
     new Set((await client.list(`/api/${space.Id}/${collection}`)).map((d) => String(d.Name)));
-  const [projects, workerPools, feeds, environments, projectGroups, lifecycles] = await Promise.all(
-    ["projects", "workerpools", "feeds", "environments", "projectgroups", "lifecycles"].map(names),
-  );
+  const [projects, workerPools, feeds, environments, projectGroups, lifecycles] = await Promise.all([
+    names("projects"),
+    names("workerpools"),
+    names("feeds"),
+    names("environments"),
+    names("projectgroups"),
+    names("lifecycles"),
+  ]);
   ctx.progress.clear();
-  return {
-    projects: projects ?? new Set(),
-    workerPools: workerPools ?? new Set(),
-    feeds: feeds ?? new Set(),
-    environments: environments ?? new Set(),
-    projectGroups: projectGroups ?? new Set(),
-    lifecycles: lifecycles ?? new Set(),
-  };
+  return { projects, workerPools, feeds, environments, projectGroups, lifecycles };
 }
 
 function formatFindings(findings: Finding[], readSource: boolean): string {
@@ -214,10 +214,13 @@ function formatFindings(findings: Finding[], readSource: boolean): string {
     : `nothing missing: every secret comes from a variable of the source${tail}\n`;
 }
 
-function readme(manifest: Manifest, options: BootstrapOptions, findings: Finding[]): string {
-  const rows = syncRunbooks(manifest, options.syncProject).map(
-    (r) => `| ${r.module} | ${r.project} | ${r.secrets.length} |`,
-  );
+function readme(
+  manifest: Manifest,
+  options: BootstrapOptions,
+  runbooks: SyncRunbook[],
+  findings: Finding[],
+): string {
+  const rows = runbooks.map((r) => `| ${r.module} | ${r.project} | ${r.secrets.length} |`);
   return [
     `# Sync runbooks for ${manifest.source.spaceName}`,
     "",
