@@ -1,4 +1,4 @@
-import { mkdtemp } from "node:fs/promises";
+import { mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { readSpace } from "../../src/graph/reader.js";
@@ -113,6 +113,22 @@ export async function applyEveryModule(
     await tf.must(["get"]);
     await tf.must(["apply", "-auto-approve", "-input=false", `-var-file=${vars}`]);
   }
+}
+
+/**
+ * Writes `vars` (tfvars text, which holds secrets: mode 0600) beside the export as
+ * terraform.tfvars and applies every module with it; returns the file, for later plans.
+ */
+export async function applyWithVars(
+  tools: Tools,
+  dir: string,
+  manifest: Manifest,
+  vars: string,
+): Promise<string> {
+  const file = join(dir, "terraform.tfvars");
+  await writeFile(file, vars, { mode: 0o600 });
+  await applyEveryModule(tools, dir, manifest, file);
+  return file;
 }
 
 /** Each module's planned changes other than no-ops, by module (empty when all plan clean). */

@@ -1,10 +1,8 @@
-import { writeFile } from "node:fs/promises";
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Sandbox } from "../../src/sandbox/server.js";
 import { RestSpace } from "../helpers/rest.js";
 import { decoys } from "../helpers/scenarios.js";
-import { applyEveryModule, exportTo, pendingChanges, tfvars } from "./flow.js";
+import { applyEveryModule, applyWithVars, exportTo, pendingChanges, tfvars } from "./flow.js";
 import { locateTools, type Tools } from "./harness.js";
 
 /**
@@ -48,9 +46,12 @@ describe.skipIf(typeof tools === "string")("export --ignore-changes, with the re
         undefined,
         space.spaceId,
       );
-      const vars = join(dir, "terraform.tfvars");
-      await writeFile(vars, tfvars(source, destination, manifest, into.spaceId), { mode: 0o600 });
-      await applyEveryModule(tools as Tools, dir, manifest, vars);
+      const vars = await applyWithVars(
+        tools as Tools,
+        dir,
+        manifest,
+        tfvars(source, destination, manifest, into.spaceId),
+      );
       expect(await pendingChanges(tools as Tools, dir, manifest, vars)).toEqual({});
 
       const web = await into.named("projects", "Web");

@@ -1,11 +1,9 @@
-import { writeFile } from "node:fs/promises";
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Sandbox } from "../../src/sandbox/server.js";
 import { differences, normaliseSpace } from "../helpers/compare.js";
 import { RestSpace } from "../helpers/rest.js";
 import { decoys } from "../helpers/scenarios.js";
-import { applyEveryModule, exportTo, pendingChanges, tfvars, unexplained } from "./flow.js";
+import { applyWithVars, exportTo, pendingChanges, tfvars, unexplained } from "./flow.js";
 import { locateTools, type Tools } from "./harness.js";
 
 /**
@@ -74,9 +72,12 @@ describe.skipIf(typeof tools === "string")(
         expect(manifest.warnings.map((w) => w.message).filter((m) => m.includes("connection"))).toHaveLength(
           2,
         );
-        const vars = join(dir, "terraform.tfvars");
-        await writeFile(vars, tfvars(source, destination, manifest, into.spaceId), { mode: 0o600 });
-        await applyEveryModule(tools as Tools, dir, manifest, vars);
+        const vars = await applyWithVars(
+          tools as Tools,
+          dir,
+          manifest,
+          tfvars(source, destination, manifest, into.spaceId),
+        );
         expect(await pendingChanges(tools as Tools, dir, manifest, vars)).toEqual({});
         const want = normaliseSpace(source, space.spaceId);
         const got = normaliseSpace(destination, into.spaceId);

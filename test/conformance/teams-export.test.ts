@@ -1,10 +1,9 @@
-import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Sandbox } from "../../src/sandbox/server.js";
 import { type Doc, RestSpace, serverCall } from "../helpers/rest.js";
 import { decoys } from "../helpers/scenarios.js";
-import { applyEveryModule, exportTo, pendingChanges, tfvars } from "./flow.js";
+import { applyEveryModule, applyWithVars, exportTo, pendingChanges, tfvars } from "./flow.js";
 import { locateTools, TofuDir, type Tools } from "./harness.js";
 
 /**
@@ -175,9 +174,12 @@ describe.skipIf(typeof tools === "string")(
         expect(manifest.secrets.map((s) => s.path)).toEqual([
           "EventNotificationSubscription.WebhookHeaderValue",
         ]);
-        const vars = join(dir, "terraform.tfvars");
-        await writeFile(vars, tfvars(source, destination, manifest, target.spaceId), { mode: 0o600 });
-        await applyEveryModule(tools as Tools, dir, manifest, vars);
+        const vars = await applyWithVars(
+          tools as Tools,
+          dir,
+          manifest,
+          tfvars(source, destination, manifest, target.spaceId),
+        );
         expect(await pendingChanges(tools as Tools, dir, manifest, vars)).toEqual({});
         // The member the destination lacks is named by the teams module's check, at every plan.
         const teamsPlan = await (await TofuDir.at(tools as Tools, join(dir, "teams"))).must([
