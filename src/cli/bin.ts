@@ -9,10 +9,6 @@ setV8Flags(
   // Keep the young generation at its first size (1 MB a half) instead of letting it grow to
   // 16 MB a half: what an export makes is garbage within a module or kept to the end.
   "--semi-space-growth-factor=1",
-  // The HCL check's parser is a WebAssembly module whose hot functions V8 recompiles on
-  // background threads, each of which keeps a C heap of its own after compiling. One
-  // compilation thread is enough beside the export on two cores.
-  "--wasm-num-compilation-tasks=1",
   // What each flag saved, measured on the bench: docs/benchmarks.md.
 );
 

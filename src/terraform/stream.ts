@@ -1,37 +1,39 @@
+import { setImmediate as nextTurn } from "node:timers/promises";
 import { OctoportError } from "../util/errors.js";
 import { exitCodeOf, watchInterrupt } from "../util/interrupt.js";
-import type { HclChecker } from "./hcl/check.js";
-import { type ExportFile, type Manifest, wholeText } from "./manifest.js";
+import { verifyHcl } from "./hcl/verify.js";
+import type { ExportFile, Manifest } from "./manifest.js";
 import { ExportWriter, type FileChanges, isHclFile } from "./writer.js";
 
 export interface StreamOptions {
-  /** The parser pool every HCL file goes through; nothing is moved into place unless it passes. */
-  checker: HclChecker;
   /**
-   * The checker serves this export only: once the last HCL file is checked, its parsers are
-   * stopped (and their memory given back) before the README and manifest are made.
+   * Parse every HCL file of the export, whole, with the real parser before anything is
+   * committed (export --verify); a file that does not parse stops the export and nothing lands.
    */
-  stopChecker?: boolean;
+  verify?: boolean;
   /** "compare" writes nothing and says what would change (export --check). */
   mode?: "write" | "compare";
   /** Called after each file is handed on, with how many have been. */
   onFile?: (count: number) => void;
+  /** Called once the files are staged, before they are verified (with verify). */
+  onVerify?: (files: number) => void;
 }
 
+/** How long the loop below may run before it lets the event loop turn (a signal's handler runs then). */
+const TURN_MS = 20;
+
 /**
- * Writes an export's files to `dest` as they are made (see exportFiles): each goes to the
- * HCL check and to the disk at once, and making the next waits while the check is behind, so
- * memory holds a few files at a time, not the export. The files are staged until the check
- * passes (see ExportWriter), so a failed export leaves the previous output as it was.
- *
- * An export gives its HCL files first: the first other file (the README) ends the check.
+ * Writes an export's files to `dest` as they are made (see exportFiles), so memory holds a
+ * file at a time, not the export. The files are staged (see ExportWriter) and committed only
+ * when every one is; with `verify`, every HCL file is parsed first (see verifyHcl). A failure
+ * or an interrupt before the commit removes what was staged and leaves the previous output as
+ * it was.
  */
 export async function streamExport(
   files: Generator<ExportFile, Manifest>,
   dest: string,
-  options: StreamOptions,
+  options: StreamOptions = {},
 ): Promise<{ manifest: Manifest; changes: FileChanges }> {
-  const { checker } = options;
   const writer = await ExportWriter.open(dest, options.mode ?? "write");
   // Ctrl-C or SIGTERM while files are staged: stop at the next file, remove what was staged,
   // and leave the previous export as it was. The commit itself is not interruptible (it runs
@@ -45,45 +47,45 @@ export async function streamExport(
       );
   };
   let manifest: Manifest;
-  let checked: Promise<void> | undefined;
-  const endCheck = async (): Promise<void> => {
-    checked = checker.finish((path) => writer.text(path));
-    // Awaited by commit; a failure meanwhile must not count as unhandled.
-    checked.catch(() => undefined);
-    if (!options.stopChecker) return;
-    await checked;
-    await checker.close();
-  };
+  const hcl: string[] = [];
   try {
     let count = 0;
+    let turned = performance.now();
     for (let step = files.next(); ; step = files.next()) {
       if (step.done) {
         manifest = step.value;
         break;
       }
       const [path, content] = step.value;
-      if (isHclFile(path)) {
-        if (checked)
-          throw new Error(`the export made ${path} after its other files, so it would go unchecked`);
-        checker.add(path, wholeText(content));
-      } else if (!checked) {
-        await endCheck();
-      }
       writer.add(path, content);
+      if (options.verify && isHclFile(path)) hcl.push(path);
       options.onFile?.(++count);
-      await checker.ready();
+      // Making and writing files is synchronous: the event loop turns now and then, so that a
+      // signal is seen while the export runs.
+      if (performance.now() - turned > TURN_MS) {
+        await nextTurn();
+        turned = performance.now();
+        stopIfInterrupted();
+      }
+    }
+    await nextTurn();
+    stopIfInterrupted();
+    if (options.verify) {
+      options.onVerify?.(hcl.length);
+      await verifyHcl(
+        hcl,
+        (path) => writer.text(path),
+        () => interrupt.signal !== undefined,
+      );
       stopIfInterrupted();
     }
-    if (!checked) await endCheck();
-    await checked;
-    stopIfInterrupted();
   } catch (err) {
     interrupt.dispose();
     writer.abort();
     throw err;
   }
   try {
-    const changes = await writer.commit(checked);
+    const changes = await writer.commit();
     return { manifest, changes };
   } finally {
     interrupt.dispose();

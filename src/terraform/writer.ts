@@ -19,7 +19,7 @@ import {
 import { basename, dirname, join, resolve, sep } from "node:path";
 import { OctoportError } from "../util/errors.js";
 import { faultPoint } from "../util/fault.js";
-import { checkHclFiles } from "./hcl/check.js";
+import { verifyHcl } from "./hcl/verify.js";
 import { type FileText, type Manifest, wholeText } from "./manifest.js";
 
 /** What writing (or checking) an export changes on disk. */
@@ -33,23 +33,26 @@ export interface FileChanges {
 export const MANIFEST = "manifest.json";
 
 /**
- * An update's commit record: written (and flushed) once every file is staged and checked,
- * before the first rename; removed after the last. While it exists the export is part way
- * through its commit, and the next run finishes it (every staged file is complete and
- * checked, so finishing is always right).
+ * An update's commit record: written (and flushed) once every file is staged (and, with
+ * --verify, parsed), before the first rename; removed after the last. While it exists the
+ * export is part way through its commit, and the next run finishes it (every staged file is
+ * complete, so finishing is always right).
  */
 export const COMMIT_RECORD = ".octoport-commit.json";
 /** The suffix of a file staged beside its target, or of a new export's staging directory. */
 const STAGED = /\.octoport-[0-9a-f]{8}$/;
 
-/** Whether the export's file is HCL (checked with the real parser). */
+/** Whether the export's file is HCL (parsed with the real parser by export --verify). */
 export function isHclFile(path: string): boolean {
   return path.endsWith(".tf") || path.endsWith(".tfvars.example");
 }
 
 /** Parses every generated HCL file with the real parser; a failure is a bug naming file and line. */
 export async function validateHcl(files: ReadonlyMap<string, string>): Promise<void> {
-  await checkHclFiles([...files.entries()].filter(([path]) => isHclFile(path)));
+  await verifyHcl(
+    [...files.keys()].filter((path) => isHclFile(path)),
+    (path) => files.get(path)!,
+  );
 }
 
 /**
@@ -63,8 +66,8 @@ export async function diffExport(dest: string, files: ReadonlyMap<string, string
 
 export interface WriteOptions {
   /**
-   * Work that must succeed before anything is renamed into place (the HCL check): files are
-   * staged while it runs; when it fails, the staged files are removed and its error thrown.
+   * Work that must succeed before anything is renamed into place: files are staged while it
+   * runs; when it fails, the staged files are removed and its error thrown.
    */
   gate?: Promise<void>;
 }

@@ -30,7 +30,7 @@ describe("the bundled CLI (bin/octoport.js)", () => {
     expect((await octoport(["--version"])).stdout).toBe(`${version}\n`);
   });
 
-  it("exports a space: the HCL check finds its parser and the README its template from the bundle", async () => {
+  it("exports a space: --verify finds its worker and parser, and the README its template, from the bundle", async () => {
     const dest = join(mkdtempSync(join(tmpdir(), "octoport-bundle-")), "out");
     const result = await octoport([
       "export",
@@ -42,6 +42,7 @@ describe("the bundled CLI (bin/octoport.js)", () => {
       "Acme Retail",
       "--dest",
       dest,
+      "--verify",
     ]);
     expect(result.stderr).not.toMatch(/error/i);
     expect(result.code).toBe(0);

@@ -4,8 +4,9 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateSpace, SIZES } from "../../src/sandbox/generate.js";
 import { Sandbox } from "../../src/sandbox/server.js";
-import { cli } from "../helpers/cli.js";
+import { cli, cliProcess } from "../helpers/cli.js";
 import { exampleSpace } from "../helpers/examples.js";
+import { tree, treeDiff } from "../helpers/tree.js";
 
 let sandbox: Sandbox;
 beforeAll(async () => {
@@ -89,6 +90,21 @@ describe("octoport export", () => {
     } finally {
       sandbox.engine.update("Environments", "Spaces-1", "Environments-2", env);
     }
+  });
+
+  it("--verify parses every HCL file (a process of its own, from the source) and writes the same bytes as without it", async () => {
+    const plain = await dir();
+    expect((await cli(["export", ...conn(), "--dest", plain])).code).toBe(0);
+    const verified = await dir();
+    const r = await cliProcess(["export", ...conn(), "--dest", verified, "--verify"]);
+    expect(r.stderr).not.toMatch(/error|does not parse/i);
+    expect(r.code).toBe(0);
+    expect(treeDiff(tree(plain), tree(verified))).toEqual([]);
+    // And again over it, with every file unchanged on disk, and as --check.
+    expect((await cli(["export", ...conn(), "--dest", verified, "--verify"])).stdout).toMatch(
+      /\(nothing to do\)/,
+    );
+    expect((await cli(["export", ...conn(), "--dest", verified, "--verify", "--check"])).code).toBe(0);
   });
 
   it("--project with --lookup-dependencies writes only that project's module", async () => {

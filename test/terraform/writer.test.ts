@@ -1,8 +1,7 @@
 import { mkdir, mkdtemp, readdir, readFile, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
-import { HclChecker } from "../../src/terraform/hcl/check.js";
+import { describe, expect, it } from "vitest";
 import { HclParseError } from "../../src/terraform/hcl/errors.js";
 import type { ExportFile, Manifest } from "../../src/terraform/manifest.js";
 import { streamExport } from "../../src/terraform/stream.js";
@@ -183,25 +182,21 @@ describe("a file written in pieces", () => {
 });
 
 describe("streaming an export (streamExport)", () => {
-  const checker = new HclChecker(1);
-  afterAll(() => checker.close());
   const manifestOf = (list: string[]) => ({ files: list }) as unknown as Manifest;
   function* made(entries: Record<string, string>): Generator<ExportFile, Manifest> {
     for (const [path, text] of Object.entries(entries)) yield [path, text];
     yield ["manifest.json", manifest(Object.keys(entries))];
     return manifestOf(Object.keys(entries));
   }
-  // A blank line in a heredoc splits the file into blocks that fail alone: the file is then
-  // parsed whole, read back from wherever the writer has it (staged, or unchanged on disk).
   const heredoc = "locals {\n  text = <<-EOT\n    first\n\nsecond at the margin\n  EOT\n}\n";
 
-  it("checks and writes each file as it is made; a file parsed whole is read back from the disk", async () => {
+  it("writes each file as it is made; with verify, parses each read back from wherever it is", async () => {
     const dest = join(await tempDir(), "out");
-    const first = await streamExport(made({ "a.tf": heredoc, "b.tf": "x = 1\n" }), dest, { checker });
+    const first = await streamExport(made({ "a.tf": heredoc, "b.tf": "x = 1\n" }), dest, { verify: true });
     expect(first.changes.added).toEqual(["a.tf", "b.tf", "manifest.json"]);
     expect(await readFile(join(dest, "a.tf"), "utf8")).toBe(heredoc);
     // Again, with a.tf unchanged (left on disk) and the heredoc also in a new, staged file.
-    const again = await streamExport(made({ "a.tf": heredoc, "c.tf": heredoc }), dest, { checker });
+    const again = await streamExport(made({ "a.tf": heredoc, "c.tf": heredoc }), dest, { verify: true });
     expect(again.changes).toEqual({
       added: ["c.tf"],
       changed: ["manifest.json"],
@@ -210,60 +205,45 @@ describe("streaming an export (streamExport)", () => {
     });
     // And compared only (export --check): the changed file is held in memory.
     const drift = await streamExport(made({ "a.tf": `${heredoc}\n# more\n`, "c.tf": heredoc }), dest, {
-      checker,
+      verify: true,
       mode: "compare",
     });
     expect(drift.changes.changed).toEqual(["a.tf"]);
     expect(await readFile(join(dest, "a.tf"), "utf8")).toBe(heredoc);
   });
 
-  it("a file that does not parse fails the export with the parser's words, and nothing lands", async () => {
-    const dest = join(await tempDir(), "out");
-    await streamExport(made({ "a.tf": "x = 1\n" }), dest, { checker });
-    const many = Object.fromEntries(
-      Array.from({ length: 300 }, (_, i) => [
-        `m/f${String(i).padStart(3, "0")}.tf`,
-        `y${i} = "${"v".repeat(500)}"\n`,
-      ]),
-    );
-    const err = await streamExport(made({ ...many, "a.tf": "x = 2\n", "z/bad.tf": "x = [\n" }), dest, {
-      checker,
-    }).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(HclParseError);
-    expect((err as HclParseError).file).toBe("z/bad.tf");
-    expect(await readFile(join(dest, "a.tf"), "utf8")).toBe("x = 1\n");
-    expect((await readdir(dest)).sort()).toEqual(["a.tf", "manifest.json"]);
-  });
+  // An export's files in any order: HCL after other files too (no order is needed any more).
+  const many = Object.fromEntries(
+    Array.from({ length: 300 }, (_, i) => [
+      `m/f${String(i).padStart(3, "0")}.tf`,
+      `y${i} = "${"v".repeat(500)}"\n`,
+    ]),
+  );
+  const broken = { ...many, "README.md": "read me\n", "a.tf": "x = 2\n", "z/bad.tf": "x = [\n" };
 
-  it("stops a checker of its own once the HCL files are checked, before the rest is made", async () => {
-    const own = new HclChecker(1);
-    const seen: boolean[] = [];
-    function* files(): Generator<ExportFile, Manifest> {
-      yield ["a.tf", "x = 1\n"];
-      seen.push(own.closed);
-      yield ["README.md", "read me\n"];
-      seen.push(own.closed);
-      yield ["manifest.json", manifest(["a.tf", "README.md"])];
-      return manifestOf(["a.tf", "README.md"]);
-    }
-    const dest = join(await tempDir(), "out");
-    const { changes } = await streamExport(files(), dest, { checker: own, stopChecker: true });
-    expect(changes.added).toEqual(["README.md", "a.tf", "manifest.json"]);
-    expect(seen).toEqual([false, true]);
-    await own.close();
-  });
+  for (const kind of ["a new export", "an update"])
+    it(`with verify, a file that does not parse fails ${kind} with the parser's words, and nothing lands`, async () => {
+      const dest = join(await tempDir(), "out");
+      if (kind === "an update") await streamExport(made({ "a.tf": "x = 1\n" }), dest);
+      const err = await streamExport(made(broken), dest, { verify: true }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(HclParseError);
+      expect((err as HclParseError).file).toBe("z/bad.tf");
+      expect((err as Error).message).toMatch(
+        /^generated z\/bad\.tf does not parse \(z\/bad\.tf:2,1-1: [^\n]+\)/,
+      );
+      if (kind === "a new export") {
+        await expect(readdir(dirname(dest))).resolves.toEqual([]);
+        return;
+      }
+      expect(await readFile(join(dest, "a.tf"), "utf8")).toBe("x = 1\n");
+      expect((await readdir(dest)).sort()).toEqual(["a.tf", "manifest.json"]);
+    });
 
-  it("refuses an HCL file made after the other files, which the check would miss", async () => {
-    function* files(): Generator<ExportFile, Manifest> {
-      yield ["README.md", "read me\n"];
-      yield ["late.tf", "x = [\n"];
-      return manifestOf([]);
-    }
+  it("without verify, writes the files as they are, parsed or not", async () => {
     const dest = join(await tempDir(), "out");
-    await expect(streamExport(files(), dest, { checker })).rejects.toThrow(
-      /made late.tf after its other files/,
-    );
-    await expect(readdir(dirname(dest))).resolves.toEqual([]);
+    const { changes } = await streamExport(made(broken), dest);
+    expect(changes.added).toContain("z/bad.tf");
+    expect(await readFile(join(dest, "z/bad.tf"), "utf8")).toBe("x = [\n");
   });
 
   it("a file is on disk (staged) when add returns, so nothing waits in memory for the disk", async () => {

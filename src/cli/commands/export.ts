@@ -8,7 +8,6 @@ import {
 } from "../../terraform/export.js";
 import { IGNORE_CHANGES, type IgnoreChanges } from "../../terraform/export-plan.js";
 import { filterOptions, filtersFrom } from "../../terraform/families.js";
-import { HclChecker } from "../../terraform/hcl/check.js";
 import { streamExport } from "../../terraform/stream.js";
 import { readManifest, recoverExport } from "../../terraform/writer.js";
 import { OctoportError, UsageError } from "../../util/errors.js";
@@ -41,6 +40,7 @@ interface ExportArgs extends ConnectionArgs, DestinationArgs {
   "import-from-destination": boolean;
   "create-space": boolean;
   check: boolean;
+  verify: boolean;
   [key: string]: unknown;
 }
 
@@ -152,6 +152,12 @@ export function exportCommand(ctx: CliContext): CommandModule<object, ExportArgs
             describe:
               "write nothing; exit 1 when the files on disk differ from what would be written (drift check for CI)",
           })
+          .option("verify", {
+            type: "boolean",
+            default: false,
+            describe:
+              "parse every HCL file with the real HCL parser before anything is written; one that does not parse stops the export (a bug in octoport)",
+          })
           .example(
             "$0 export --server https://octopus.example.com --api-key API-XXXX --space Default --dest ./octopus",
             "the whole space",
@@ -192,26 +198,16 @@ export function exportCommand(ctx: CliContext): CommandModule<object, ExportArgs
       // Bad filters are usage errors, before anything starts.
       const filters = filtersFrom(args);
       const client = clientFrom(args, ctx.progress);
-      // The parser workers start while the space is read.
-      const checker = new HclChecker(undefined, { warmUp: true });
-      try {
-        await exportSpace(ctx, { ...args, dest: args.dest }, { client, filters, checker });
-      } finally {
-        await checker.close();
-      }
+      await exportSpace(ctx, { ...args, dest: args.dest }, { client, filters });
     },
   };
 }
 
-/** Reads the space, converts it, checks the files and writes them (or, with --check, compares). */
+/** Reads the space, converts it and writes the files (or, with --check, compares; with --verify, parses them first). */
 async function exportSpace(
   ctx: CliContext,
   args: ExportArgs & { dest: string },
-  {
-    client,
-    filters,
-    checker,
-  }: { client: ReturnType<typeof clientFrom>; filters: ReturnType<typeof filtersFrom>; checker: HclChecker },
+  { client, filters }: { client: ReturnType<typeof clientFrom>; filters: ReturnType<typeof filtersFrom> },
 ): Promise<void> {
   const progress = ctx.progress;
   const adopting = args["import-from-destination"];
@@ -234,7 +230,7 @@ async function exportSpace(
       onWarning: (w) => progress.warn(`destination: ${w}`),
     });
   }
-  progress.update("converting, checking and writing", true);
+  progress.update("converting and writing", true);
   // What an interrupted export left is finished or removed before the previous manifest is read.
   if (!args.check) for (const note of recoverExport(args.dest)) progress.note(note);
   const files = exportFiles(graph, {
@@ -260,13 +256,12 @@ async function exportSpace(
     // Nothing here reads the graph after the export, so it may let go of what it is done with.
     releaseGraph: true,
   });
-  // Each file is checked with the real HCL parser (on worker threads) and staged as it is
-  // made; nothing lands unless every file parses.
+  // Each file is staged as it is made; with --verify, nothing lands unless every HCL file parses.
   const { manifest: m, changes } = await streamExport(files, args.dest, {
-    checker,
-    stopChecker: true,
+    verify: args.verify,
     mode: args.check ? "compare" : "write",
-    onFile: (n) => progress.update(`converting, checking and writing: ${n} files`),
+    onFile: (n) => progress.update(`converting and writing: ${n} files`),
+    onVerify: (n) => progress.update(`verifying: parsing ${n} HCL files`, true),
   });
   progress.clear();
   if (args.check) {

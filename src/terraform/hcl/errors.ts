@@ -1,5 +1,5 @@
 // Kept apart from parse.ts: importing @cdktf/hcl2json starts a parser on the main thread, which
-// the export does not need (it parses on worker threads, see check.ts).
+// the export does not need (it parses on a worker thread, see verify.ts).
 
 /** A generated file the real HCL parser rejects: a bug in octoport, named by file and line. */
 export class HclParseError extends Error {
@@ -12,7 +12,11 @@ export class HclParseError extends Error {
   }
 }
 
-/** The parser's message for a file, as one HclParseError. */
+/** The parser's message for a file, as one HclParseError, on one line. */
 export function parseFailure(file: string, message: string): HclParseError {
-  return new HclParseError(file, message.replace(/^parse config: /, "").replace(/^\[|\]$/g, ""));
+  const detail = message
+    .replace(/^parse config: /, "")
+    .replace(/^\[|\]$/g, "")
+    .replace(/\s*\n\s*/g, " ");
+  return new HclParseError(file, detail);
 }
