@@ -3,9 +3,15 @@ import { describe, expect, it } from "vitest";
 import { escapeString, heredoc } from "../../src/terraform/hcl/escape.js";
 import {
   attr,
+  type BodyItem,
+  blank,
   block,
+  call,
   comment,
+  eq,
+  forList,
   fromJson,
+  index,
   object,
   ref,
   str,
@@ -104,6 +110,72 @@ function normaliseNumbers(v: unknown): unknown {
   }
   return v;
 }
+
+describe("whole files the model can express parse with the real parser (property)", () => {
+  // What the printer is given in an export: names are identifiers; labels, comments and strings
+  // can be anything a document holds.
+  const name = fc.stringMatching(/^[a-z][a-z0-9_]{0,15}$/);
+  const text = fc.oneof(anyString, tricky);
+  const value = fc.oneof(
+    fc.jsonValue({ maxDepth: 2 }).map(fromJson),
+    text.map(str),
+    fc.array(text, { minLength: 2, maxLength: 4 }).map((lines) => str(`${lines.join("\n")}\n`)),
+    fc.tuple(text, name, text).map(([a, v, b]) => template(a, ref("var", v), b)),
+    fc
+      .tuple(name, text)
+      .map(([n, v]) =>
+        call(
+          "try",
+          index(ref("var", "octoport_ids"), str(v)),
+          call(
+            "one",
+            forList("d", ref("data", "t", n), index(ref("d", "items"), 0), eq(ref("d", "name"), str(v))),
+          ),
+        ),
+      ),
+  );
+  const items = (depth: number): fc.Arbitrary<BodyItem[]> =>
+    fc
+      .tuple(
+        fc.uniqueArray(fc.tuple(name, value), { maxLength: 5, selector: ([n]) => n }),
+        depth > 0 ? fc.array(fc.tuple(name, items(depth - 1)), { maxLength: 2 }) : fc.constant([]),
+        fc.array(fc.oneof(text.map(comment), fc.constant(blank)), { maxLength: 3 }),
+      )
+      .map(([attrs, blocks, extras]) => [
+        ...extras,
+        ...attrs.map(([n, v]) => attr(n, v)),
+        ...blocks.map(([t, body]) => block(t, [], body)),
+      ]);
+  const file = fc.uniqueArray(fc.tuple(name, text, items(2)), {
+    minLength: 1,
+    maxLength: 3,
+    selector: ([type, label]) => `${type}\u0000${label.normalize("NFC")}`,
+  });
+
+  it("and each block comes back under its labels", async () => {
+    await fc.assert(
+      fc.asyncProperty(file, fc.option(text), async (blocks, note) => {
+        const printed = printFile({
+          items: [
+            ...(note === null ? [] : [comment(note)]),
+            ...blocks.map(([type, label, body]) => block("resource", [type, label], body)),
+          ],
+        });
+        const json = (await parseHcl("f.tf", printed)) as {
+          resource: Record<string, Record<string, unknown>>;
+        };
+        const found = Object.entries(json.resource).flatMap(([type, byLabel]) =>
+          // Labels come back as they are (only strings keep their `$${` escapes), up to Unicode NFC.
+          Object.keys(byLabel).map((label) => `${type}/${label.normalize("NFC")}`),
+        );
+        expect(found.sort()).toEqual(
+          blocks.map(([type, label]) => `${type}/${label.normalize("NFC")}`).sort(),
+        );
+      }),
+      { numRuns: 150 },
+    );
+  });
+});
 
 describe("escaping", () => {
   it("escapes template markers, quotes, backslashes and control characters", () => {
