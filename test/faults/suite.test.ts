@@ -422,12 +422,8 @@ describe("untrusted inputs: one line, exit 1", () => {
     try {
       const out = join(work, "hostile-export");
       const e = await run(["export", ...conn(hostile), "--dest", out]);
-      // A name too long for a file name is one line naming the file, or the export shortens it.
-      expect(e.code === 0 || /ENAMETOOLONG/.test(e.stderr), e.stderr).toBe(true);
-      if (e.code !== 0) {
-        expect(e.stderr.trim().split("\n")).toHaveLength(1);
-        counts.refused++;
-      }
+      // A name too long for a file name gets a shortened directory.
+      expect(e.code, e.stderr).toBe(0);
       const snap = join(work, "hostile-snap");
       const secrets = await filledSecrets(hostile, work);
       const made = await run([
