@@ -230,7 +230,7 @@ describe("export, stopped and run again (S)", () => {
 });
 
 describe("spread, stopped and undone", () => {
-  it("kill -9 after a variable set's write, before the journal records it: --undo restores every set", async () => {
+  it("kill -9 after a variable set's write, before the journal records it: --undo restores every set; Ctrl-C and SIGTERM undo it themselves", async () => {
     const d = await new Sandbox({ seed: spreadSeed() }).start();
     // Variable sets with their values, less the version every write bumps.
     const sets = (s: Sandbox) =>
@@ -265,6 +265,25 @@ describe("spread, stopped and undone", () => {
         const undo = await run(["spread", ...conn(d), "--undo", journal]);
         expect(undo.code, undo.stderr).toBe(0);
         expect(sets(d), `killed after write ${n}`).toBe(before);
+        counts.kills++;
+      }
+      // Ctrl-C and SIGTERM while a set's write is under way: that write lands, the spread stops
+      // before the next and undoes what it changed.
+      for (const [n, signal] of [
+        [2, "SIGINT"],
+        [1, "SIGTERM"],
+      ] as const) {
+        const journal = join(work, `spread-${signal}.json`);
+        const child = spawnCli(["spread", ...conn(d), "--apply", "--journal", journal]);
+        d.faults.onWrite = async (k, phase) => {
+          if (k === n && phase === "before") child.child.kill(signal);
+        };
+        const r = await child.done;
+        d.faults.onWrite = undefined;
+        printed.push(r.stdout, r.stderr);
+        expect(r.code, r.stderr).toBe(signal === "SIGINT" ? 130 : 143);
+        expect(r.stderr).toMatch(/the spread was undone/);
+        expect(sets(d), `${signal} at write ${n}`).toBe(before);
         counts.kills++;
       }
     } finally {
