@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import pLimit from "p-limit";
 import { OctoportError } from "../util/errors.js";
+import { watchInterrupt } from "../util/interrupt.js";
 import { DEV_OVERRIDES_WARNING, declaresBackend, devOverridesFile } from "./cliconfig.js";
 import { type ExportManifest, fingerprint, type RunModule, readExport } from "./layout.js";
 import { type ActionCounts, countActions, type PlanChange, planChanges, runTf } from "./tf.js";
@@ -68,6 +69,8 @@ export interface RunReport {
   mode: RunMode;
   results: ModuleResult[];
   ok: boolean;
+  /** The signal that interrupted the run, if one did. */
+  interrupted?: NodeJS.Signals;
 }
 
 interface Record {
@@ -81,6 +84,13 @@ interface Records {
 }
 
 const STATE_DIR = ".octoport";
+const skippedByInterrupt = {
+  outcome: "skipped" as const,
+  counts: { add: 0, change: 0, destroy: 0, import: 0 },
+  changes: [],
+  seconds: 0,
+  reason: "not started: the run was interrupted",
+};
 const NO_CHANGES: ActionCounts = { add: 0, change: 0, destroy: 0, import: 0 };
 
 /** The name of a module's log file under .octoport/logs. */
@@ -93,13 +103,25 @@ export function logName(path: string): string {
  * when the modules it depends on are done, up to `parallelism` at once. Each module is its
  * own root with its own state. A failed module stops its dependants and nothing else.
  */
-export async function runExport(options: RunOptions): Promise<RunReport> {
-  const dir = resolve(options.dir);
+export async function runExport(given: RunOptions): Promise<RunReport> {
+  const dir = resolve(given.dir);
   const { manifest, modules: all } = await readExport(dir);
-  const modules = select(all, options.only, manifest);
+  const modules = select(all, given.only, manifest);
   const stateDir = join(dir, STATE_DIR);
   await mkdir(join(stateDir, "logs"), { recursive: true, mode: 0o700 });
   const unlock = await lock(stateDir);
+  // Ctrl-C or SIGTERM: no module starts after it, and Terraform, where it runs, is asked to
+  // stop (it finishes what is under way and saves its state); the run then ends as
+  // interrupted. Applying again finishes the job.
+  const controller = new AbortController();
+  const interrupt = watchInterrupt((name) => {
+    given.onEvent?.({
+      kind: "notice",
+      message: `interrupted: starting no more modules; OpenTofu is finishing what it is doing and saving its state (interrupt again to stop at once)`,
+    });
+    controller.abort(name);
+  });
+  const options: RunOptions & { signal: AbortSignal } = { ...given, signal: controller.signal };
   try {
     const records = await readRecords(stateDir);
     const extra = await inputsFingerprint(options);
@@ -125,7 +147,11 @@ export async function runExport(options: RunOptions): Promise<RunReport> {
         });
       }
       const pendingDeps = deps.filter((d) => d.changes.length > 0).map((d) => d.module);
-      return limit(() => runModule(options, mod, log, records, extra, pendingDeps, stateDir, overrides));
+      return limit(() =>
+        controller.signal.aborted
+          ? finish(options, { ...skippedByInterrupt, module: mod.path, log })
+          : runModule(options, mod, log, records, extra, pendingDeps, stateDir, overrides),
+      );
     };
     for (const mod of modules) results.set(mod.path, runOne(mod));
     const list = await Promise.all(modules.map((m) => results.get(m.path)!));
@@ -133,8 +159,10 @@ export async function runExport(options: RunOptions): Promise<RunReport> {
       mode: options.mode,
       results: list,
       ok: list.every((r) => r.outcome !== "failed" && r.outcome !== "skipped"),
+      ...(interrupt.signal ? { interrupted: interrupt.signal } : {}),
     };
   } finally {
+    interrupt.dispose();
     await unlock();
   }
 }
@@ -166,7 +194,7 @@ function finish(options: RunOptions, result: ModuleResult): ModuleResult {
 }
 
 async function runModule(
-  options: RunOptions,
+  options: RunOptions & { signal: AbortSignal },
   mod: RunModule,
   log: string,
   records: Records,
@@ -212,7 +240,13 @@ async function runModule(
     TF_VAR_octopus_space_id: options.destination.spaceId,
   };
   const tf = (args: string[], capture = false) =>
-    runTf(options.tfBin, args, { cwd: mod.root, env, log: write, captureStdout: capture });
+    runTf(options.tfBin, args, {
+      cwd: mod.root,
+      env,
+      log: write,
+      captureStdout: capture,
+      signal: options.signal,
+    });
   const fail = (reason: string): ModuleResult =>
     finish(options, { ...base, outcome: "failed", seconds: elapsed(), reason });
 
@@ -248,6 +282,7 @@ async function runModule(
     if (options.mode === "plan") {
       return finish(options, { ...base, outcome: "planned", counts, changes, seconds: elapsed() });
     }
+    if (options.signal?.aborted) return fail("interrupted before its apply: nothing applied");
     if (changes.length) {
       options.onEvent?.({ kind: "start", module: mod.path, step: "apply" });
       const apply = await tf(["apply", "-input=false", "-no-color", "-auto-approve", planFile]);

@@ -53,11 +53,34 @@ export interface TfRun {
 export function runTf(
   bin: string,
   args: string[],
-  options: { cwd: string; env: NodeJS.ProcessEnv; log: (text: string) => void; captureStdout?: boolean },
+  options: {
+    cwd: string;
+    env: NodeJS.ProcessEnv;
+    log: (text: string) => void;
+    captureStdout?: boolean;
+    /**
+     * Aborted on Ctrl-C or SIGTERM: Terraform is sent one SIGINT, on which it finishes the
+     * operations under way, saves its state and stops. It runs in a process group of its own,
+     * so a Ctrl-C at a terminal reaches it only this way: a second SIGINT would make it stop
+     * at once, without saving.
+     */
+    signal?: AbortSignal;
+  },
 ): Promise<TfRun> {
   return new Promise((resolve) => {
     options.log(`$ ${bin.split("/").pop()} ${args.join(" ")}\n`);
-    const child = spawn(bin, args, { cwd: options.cwd, env: options.env, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(bin, args, {
+      cwd: options.cwd,
+      env: options.env,
+      stdio: ["ignore", "pipe", "pipe"],
+      detached: true,
+    });
+    const interrupt = () => {
+      options.log(`(interrupted: ${bin.split("/").pop()} asked to stop)\n`);
+      child.kill("SIGINT");
+    };
+    if (options.signal?.aborted) interrupt();
+    else options.signal?.addEventListener("abort", interrupt, { once: true });
     const chunks: Buffer[] = [];
     let tail = "";
     const keep = (text: string) => {
@@ -81,6 +104,7 @@ export function runTf(
       resolve({ code: 127, stdout: "", output: "" });
     });
     child.on("close", (code, signal) => {
+      options.signal?.removeEventListener("abort", interrupt);
       if (signal) options.log(`${bin} stopped by ${signal}\n`);
       options.log(`(exit ${code ?? signal})\n\n`);
       const result: TfRun = { code: code ?? 1, stdout: Buffer.concat(chunks).toString("utf8"), output: tail };

@@ -40,6 +40,8 @@ export function seededRandom(seed: number): () => number {
   };
 }
 
+type WriteHook = (n: number, phase: "before" | "after") => Promise<void> | void;
+
 export class FaultInjector {
   private readonly random: () => number;
   private windowStart = 0;
@@ -63,11 +65,18 @@ export class FaultInjector {
   }
 
   /**
-   * Called for every write (POST, PUT, DELETE), numbered from 1, before it is applied and
-   * again after (before its answer is sent); the request waits for what it returns. Tests
-   * use it to kill a client at a chosen write, with or without the write applied.
+   * Called for every write (POST, PUT, DELETE), numbered from 1 from when it is set, before
+   * it is applied and again after (before its answer is sent); the request waits for what it
+   * returns. Tests use it to kill a client at a chosen write, with or without the write applied.
    */
-  onWrite: ((n: number, phase: "before" | "after") => Promise<void> | void) | undefined;
+  get onWrite(): WriteHook | undefined {
+    return this.writeHook;
+  }
+  set onWrite(hook: WriteHook | undefined) {
+    this.writeHook = hook;
+    this.writesSeen = 0;
+  }
+  private writeHook: WriteHook | undefined;
   private writesSeen = 0;
 
   /** Numbers a write for onWrite. */

@@ -4,6 +4,7 @@ import { basename, dirname, join, relative, resolve, sep } from "node:path";
 import { unzipSync, zipSync } from "fflate";
 import { OctoportError } from "../util/errors.js";
 import { faultPoint } from "../util/fault.js";
+import { exitCodeOf, watchInterrupt } from "../util/interrupt.js";
 import { type KdfParams, kdfProblem, SealError, SnapshotKey } from "./crypto.js";
 
 /**
@@ -161,10 +162,22 @@ export async function writeSnapshot(
       throw new OctoportError(
         `${out} is a directory that holds something other than a snapshot; give a new or empty directory`,
       );
-    for (const [path, text] of files) {
-      await mkdir(dirname(join(temp, path)), { recursive: true, mode: 0o700 });
-      await writeFile(join(temp, path), text, { mode: 0o600 });
-      faultPoint("snapshot-file");
+    // Ctrl-C or SIGTERM while the files are written: stop at the next file and remove them
+    // (below); the snapshot already at `out`, if any, is left as it was.
+    const interrupt = watchInterrupt();
+    try {
+      for (const [path, text] of files) {
+        if (interrupt.signal)
+          throw new OctoportError(
+            `interrupted: nothing was written to ${out} (the files written so far were removed)`,
+            { exitCode: exitCodeOf(interrupt.signal) },
+          );
+        await mkdir(dirname(join(temp, path)), { recursive: true, mode: 0o700 });
+        await writeFile(join(temp, path), text, { mode: 0o600 });
+        faultPoint("snapshot-file");
+      }
+    } finally {
+      interrupt.dispose();
     }
     if (kind === "dir") {
       const old = `${target}.octoport-old-${randomBytes(4).toString("hex")}`;

@@ -349,12 +349,17 @@ export const journalSchema = z.object({
 
 export type Journal = z.infer<typeof journalSchema>;
 
-/** Writes the journal, then the changes, set by set, marking each set in the journal as it lands. */
+/**
+ * Writes the journal, then the changes, set by set, marking each set in the journal as it
+ * lands. `stop` is asked before each set: when it says so, the spread stops there and the
+ * journal is returned still "applying" (the caller undoes it).
+ */
 export async function applySpread(
   client: OctopusClient,
   plan: SpreadPlan,
   journalFile: string,
   onSet?: (set: SetChanges) => void,
+  stop?: () => boolean,
 ): Promise<Journal> {
   const journal: Journal = {
     format: JOURNAL_FORMAT,
@@ -367,6 +372,7 @@ export async function applySpread(
   await writeJournal(journalFile, journal, true);
   const base = `/api/${plan.space.id}`;
   for (const set of journal.sets) {
+    if (stop?.()) return journal;
     try {
       const current = (await client.get(`${base}/variables/${set.variableSetId}`)) as VariableSetDoc;
       for (const c of set.changes) {

@@ -6,7 +6,7 @@ import { OctoportError } from "../util/errors.js";
 import { converterFor } from "./converters/index.js";
 import type { ExportPlan, IgnoreChanges } from "./export-plan.js";
 import { excludes, type Filters, familyOf } from "./families.js";
-import { Namespace } from "./naming.js";
+import { Namespace, shortHash } from "./naming.js";
 
 export interface SelectionOptions {
   layout: "modules" | "single";
@@ -244,6 +244,9 @@ function excludedIds(graph: SpaceGraph, options: SelectionOptions): Set<string> 
   return out;
 }
 
+/** The longest project directory name: room under a file system's 255 bytes. */
+const MAX_DIRECTORY = 120;
+
 /**
  * One directory per project, from its name: unique, lowercase with dashes. A project keeps the
  * directory an earlier export gave it (`keep`), so a renamed project's module, and the state
@@ -256,7 +259,14 @@ function projectDirectories(
 ): Map<string, string> {
   const ns = new Namespace();
   const all = graph.ofType("Projects");
-  const toDir = (identifier: string) => identifier.replace(/^_+/, "").replace(/_/g, "-");
+  // A directory name over MAX_DIRECTORY characters (a file system takes 255 bytes) keeps its
+  // beginning and gets a hash of the whole identifier, which is unique, so it stays unique.
+  const toDir = (identifier: string) => {
+    const dir = identifier.replace(/^_+/, "").replace(/_/g, "-");
+    return dir.length > MAX_DIRECTORY
+      ? `${dir.slice(0, MAX_DIRECTORY - 9)}-${shortHash(identifier, 8)}`
+      : dir;
+  };
   const toIdentifier = (dir: string) => dir.replace(/-/g, "_");
   for (const p of all) {
     const kept = keep.get(p.id);

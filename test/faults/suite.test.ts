@@ -1,14 +1,17 @@
 import { cpSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
-import { mkdtemp } from "node:fs/promises";
+import { mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { zipSync } from "fflate";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, type RunnerTask } from "vitest";
 import { generateSpace, SIZES } from "../../src/sandbox/generate.js";
 import { Sandbox } from "../../src/sandbox/server.js";
 import { readJournal } from "../../src/snapshot/journal.js";
+import { exportTo, secretsTfvars, unexplainedDifferences } from "../conformance/flow.js";
+import { locateTools, mirrorConfig, type Tools } from "../conformance/harness.js";
 import { type CliResult, cli } from "../helpers/cli.js";
 import { differences, normaliseSpace } from "../helpers/compare.js";
+import { exampleSpace, ROOT } from "../helpers/examples.js";
 import { killPoints, spawnCli } from "../helpers/kill.js";
 import { conn, filledSecrets, workspace } from "../helpers/snapshot.js";
 import { allSecrets, emptyDestination } from "../helpers/snapshot-lib.js";
@@ -27,10 +30,13 @@ import { tree, treeDiff } from "../helpers/tree.js";
 
 const SEED = Number(process.env.OCTOPORT_FAULT_SEED ?? 21);
 const counts = { kills: 0, faults: 0, refused: 0, secretsFound: 0, searched: 0 };
+const started = Date.now();
 /** Everything any command printed. */
 const printed: string[] = [];
 /** Directories whose files are searched for secrets at the end. */
 const written: string[] = [];
+/** Seeded secrets of sandboxes other than the S source, searched for too. */
+const otherSecrets: string[] = [];
 
 let source: Sandbox;
 let work: string;
@@ -66,26 +72,76 @@ beforeAll(async () => {
   expect(made.code, made.stderr).toBe(0);
 });
 
-afterAll(async () => {
+// biome-ignore lint/correctness/noEmptyPattern: vitest wants the hook's context destructured to pass the file second.
+afterAll(async ({}, file) => {
   await source?.close();
   console.log(
     `fault suite (seed ${SEED}): ${counts.kills} kills survived, ${counts.faults} faults absorbed, ${counts.refused} inputs refused, secrets found: ${counts.secretsFound} (${counts.searched} values searched)`,
   );
+  // The counts the docs quote (README, docs/reliability.md; test/docs/fault-counts.test.ts
+  // checks they match), recorded only by a whole run in which every test passed.
+  const tests: RunnerTask[] = [];
+  const collect = (t: RunnerTask) => {
+    if ("tasks" in t) for (const c of t.tasks) collect(c);
+    else tests.push(t);
+  };
+  collect(file as RunnerTask);
+  if (tests.length > 0 && tests.every((t) => t.result?.state === "pass"))
+    writeFileSync(
+      join(ROOT, "docs/fault-suite.json"),
+      `${JSON.stringify(
+        {
+          seed: SEED,
+          date: new Date().toISOString().slice(0, 10),
+          seconds: Math.round((Date.now() - started) / 1000),
+          tests: tests.length,
+          ...counts,
+        },
+        null,
+        2,
+      )}\n`,
+    );
 });
 
-describe("snapshot import, stopped and finished or undone (S)", () => {
+/**
+ * How many seeded stops each part makes at each size: S whole, M (200 projects) fewer, to keep
+ * the suite near its budget.
+ */
+const STOPS = {
+  S: { importKills: 3, exportFiles: 2, exportRenames: 2 },
+  M: { importKills: 1, exportFiles: 1, exportRenames: 1 },
+};
+
+describe.each(["S", "M"] as const)("snapshot import, stopped and finished or undone (%s)", (size) => {
   let clean: ReturnType<typeof normaliseSpace>;
   let total = 0;
-  const importArgs = (d: Sandbox) => [
-    "snapshot",
-    "import",
-    snapshot,
-    ...conn(d),
-    "--password-file",
-    password,
-  ];
+  let snap: string;
+  const importArgs = (d: Sandbox) => ["snapshot", "import", snap, ...conn(d), "--password-file", password];
 
   beforeAll(async () => {
+    if (size === "S") snap = snapshot;
+    else {
+      const big = await new Sandbox({ seed: generateSpace(SIZES.M, SEED, "Generated") }).start();
+      try {
+        snap = join(work, "snap-M");
+        const secrets = await filledSecrets(big, work);
+        const made = await run([
+          "snapshot",
+          "export",
+          ...conn(big),
+          "--password-file",
+          password,
+          "--secrets",
+          secrets,
+          "--out",
+          snap,
+        ]);
+        expect(made.code, made.stderr).toBe(0);
+        otherSecrets.push(...(await allSecrets(big)).values());
+      } finally {
+        await big.close();
+      }
+    }
     const reference = await emptyDestination("Generated");
     try {
       const r = await run(importArgs(reference));
@@ -115,10 +171,10 @@ describe("snapshot import, stopped and finished or undone (S)", () => {
   }
 
   it("kill -9 at seeded writes, then --resume: as a clean import", async () => {
-    for (const n of killPoints(SEED, total - 1, 3)) {
+    for (const n of killPoints(SEED, total - 1, STOPS[size].importKills)) {
       const d = await emptyDestination("Generated");
       try {
-        const journal = join(work, `import-kill-${n}.jsonl`);
+        const journal = join(work, `import-${size}-kill-${n}.jsonl`);
         const r = await stopAt(d, n, "SIGKILL", ["--journal", journal]);
         expect(r.signal).toBe("SIGKILL");
         const rerun = await run([...importArgs(d), "--journal", journal]);
@@ -139,16 +195,18 @@ describe("snapshot import, stopped and finished or undone (S)", () => {
     const d = await emptyDestination("Generated");
     try {
       const before = state(d);
-      const journal = join(work, "import-rollback.jsonl");
+      const journal = join(work, `import-${size}-rollback.jsonl`);
       expect((await stopAt(d, a!, "SIGKILL", ["--journal", journal])).signal).toBe("SIGKILL");
       const undo = await run(["snapshot", "import", ...conn(d), "--rollback", journal]);
       expect(undo.code, undo.stderr).toBe(0);
       expect(state(d)).toBe(before);
       counts.kills++;
-      for (const [n, signal] of [
+      // At M, one signal (SIGINT) is enough: SIGTERM takes the same path.
+      const signals = [
         [b!, "SIGINT"],
         [c!, "SIGTERM"],
-      ] as const) {
+      ] as const;
+      for (const [n, signal] of size === "S" ? signals : signals.slice(0, 1)) {
         const r = await stopAt(d, n, signal);
         expect(r.code, r.stderr).toBe(signal === "SIGINT" ? 130 : 143);
         expect(state(d), `${signal} at write ${n}`).toBe(before);
@@ -160,30 +218,36 @@ describe("snapshot import, stopped and finished or undone (S)", () => {
   });
 });
 
-describe("export, stopped and run again (S)", () => {
+describe.each(["S", "M"] as const)("export, stopped and run again (%s)", (size) => {
+  let server: Sandbox;
   let before: string;
   let after: string;
-  const args = (dest: string) => ["export", ...conn(source), "--dest", dest];
+  const args = (dest: string) => ["export", ...conn(server), "--dest", dest];
 
   beforeAll(async () => {
-    before = join(work, "export-before");
+    server =
+      size === "S" ? source : await new Sandbox({ seed: generateSpace(SIZES.M, SEED, "Generated") }).start();
+    before = join(work, `export-${size}-before`);
     expect((await run(args(before))).code).toBe(0);
-    const env = source.engine.docs("Environments", "Spaces-1")[0]!;
-    source.engine.update("Environments", "Spaces-1", String(env.Id), { ...env, Name: `${env.Name} Moved` });
-    after = join(work, "export-after");
+    const env = server.engine.docs("Environments", "Spaces-1")[0]!;
+    server.engine.update("Environments", "Spaces-1", String(env.Id), { ...env, Name: `${env.Name} Moved` });
+    after = join(work, `export-${size}-after`);
     cpSync(before, after, { recursive: true });
     for (let i = 0; i < 2; i++) expect((await run(args(after))).code).toBe(0);
+  });
+  afterAll(async () => {
+    if (size === "M") await server?.close();
   });
 
   it("kill -9 while staging and during the commit, and Ctrl-C: the next run ends as an uninterrupted one", async () => {
     const files = tree(after).size;
     const points = [
-      ...killPoints(SEED, files, 2).map((n) => `export-file:${n}:SIGKILL`),
-      ...killPoints(SEED + 2, 20, 2).map((n) => `export-rename:${n}:SIGKILL`),
+      ...killPoints(SEED, files, STOPS[size].exportFiles).map((n) => `export-file:${n}:SIGKILL`),
+      ...killPoints(SEED + 2, 20, STOPS[size].exportRenames).map((n) => `export-rename:${n}:SIGKILL`),
       `export-file:${killPoints(SEED + 3, files, 1)[0]}:SIGINT`,
     ];
     for (const [i, fault] of points.entries()) {
-      const dest = join(work, `export-stop-${i}`);
+      const dest = join(work, `export-${size}-stop-${i}`);
       cpSync(before, dest, { recursive: true });
       const r = await spawnCli(args(dest), { OCTOPORT_FAULT: fault }).done;
       printed.push(r.stdout, r.stderr);
@@ -192,7 +256,8 @@ describe("export, stopped and run again (S)", () => {
         expect(treeDiff(tree(before), tree(dest))).toEqual([]);
       } else expect(r.signal, `${fault}: ${r.stderr}`).toBe("SIGKILL");
       expect((await run(args(dest))).code).toBe(0);
-      expect((await run(args(dest))).code).toBe(0);
+      // A second run changes nothing (at S; at M the first run's comparison is enough).
+      if (size === "S") expect((await run(args(dest))).code).toBe(0);
       expect(treeDiff(tree(after), tree(dest)), fault).toEqual([]);
       expect(
         readdirSync(dest, { recursive: true })
@@ -202,7 +267,9 @@ describe("export, stopped and run again (S)", () => {
       counts.kills++;
     }
   });
+});
 
+describe("snapshot export, stopped and run again (S)", () => {
   it("snapshot export killed while writing: the rerun removes what it left", async () => {
     const out = join(work, "snap-killed");
     const r = await spawnCli(
@@ -227,10 +294,28 @@ describe("export, stopped and run again (S)", () => {
     expect(readdirSync(work).filter((f) => f.startsWith("snap-killed."))).toEqual([]);
     counts.kills++;
   });
+
+  it("snapshot export stopped by Ctrl-C (new) or SIGTERM (replacing one): what it wrote is removed, the old snapshot kept", async () => {
+    for (const signal of ["SIGINT", "SIGTERM"] as const) {
+      const out = join(work, `snap-${signal}`);
+      if (signal === "SIGTERM") cpSync(snapshot, out, { recursive: true });
+      const r = await spawnCli(
+        ["snapshot", "export", ...conn(source), "--password-file", password, "--out", out],
+        { OCTOPORT_FAULT: `snapshot-file:${killPoints(SEED + 4, 50, 1)[0]}:${signal}` },
+      ).done;
+      printed.push(r.stdout, r.stderr);
+      expect(r.code, r.stderr).toBe(signal === "SIGINT" ? 130 : 143);
+      expect(r.stderr.trim().split("\n").at(-1)).toMatch(/interrupted: nothing was written/);
+      if (signal === "SIGINT") expect(existsSync(out)).toBe(false);
+      else expect(treeDiff(tree(snapshot), tree(out))).toEqual([]);
+      expect(readdirSync(work).filter((f) => f.startsWith(`snap-${signal}.`))).toEqual([]);
+      counts.kills++;
+    }
+  });
 });
 
 describe("spread, stopped and undone", () => {
-  it("kill -9 after a variable set's write, before the journal records it: --undo restores every set", async () => {
+  it("kill -9 after a variable set's write, before the journal records it: --undo restores every set; Ctrl-C and SIGTERM undo it themselves", async () => {
     const d = await new Sandbox({ seed: spreadSeed() }).start();
     // Variable sets with their values, less the version every write bumps.
     const sets = (s: Sandbox) =>
@@ -267,13 +352,106 @@ describe("spread, stopped and undone", () => {
         expect(sets(d), `killed after write ${n}`).toBe(before);
         counts.kills++;
       }
+      // Ctrl-C and SIGTERM while a set's write is under way: that write lands, the spread stops
+      // before the next and undoes what it changed.
+      for (const [n, signal] of [
+        [2, "SIGINT"],
+        [1, "SIGTERM"],
+      ] as const) {
+        const journal = join(work, `spread-${signal}.json`);
+        const child = spawnCli(["spread", ...conn(d), "--apply", "--journal", journal]);
+        d.faults.onWrite = async (k, phase) => {
+          if (k === n && phase === "before") child.child.kill(signal);
+        };
+        const r = await child.done;
+        d.faults.onWrite = undefined;
+        printed.push(r.stdout, r.stderr);
+        expect(r.code, r.stderr).toBe(signal === "SIGINT" ? 130 : 143);
+        expect(r.stderr).toMatch(/the spread was undone/);
+        expect(sets(d), `${signal} at write ${n}`).toBe(before);
+        counts.kills++;
+      }
     } finally {
       await d.close();
     }
   });
 });
 
-describe("exports through injected faults: 10% 5xx, 5% 429, 2% resets", () => {
+const tools = locateTools();
+
+describe.skipIf(typeof tools === "string")("apply, stopped and run again (the example space)", () => {
+  it("SIGTERM to octoport and Ctrl-C to its process group at seeded writes: exit 143/130, and the next apply finishes with nothing lost or made twice", async () => {
+    const { tofu } = tools as Tools;
+    const rc = await mirrorConfig(tools as Tools);
+    const from = await new Sandbox({ seed: exampleSpace() }).start();
+    const kinds = [
+      "Environments",
+      "Accounts",
+      "Feeds",
+      "Machines",
+      "Projects",
+      "Channels",
+      "Tenants",
+      "Runbooks",
+    ];
+    otherSecrets.push(...(await allSecrets(from)).values());
+    const census = (s: Sandbox) => kinds.map((t) => `${t}: ${s.engine.docs(t, "Spaces-1").length}`);
+    try {
+      const points = killPoints(SEED + 5, 40, 2);
+      for (const [i, [signal, group]] of (
+        [
+          ["SIGTERM", false],
+          ["SIGINT", true],
+        ] as const
+      ).entries()) {
+        const exported = await exportTo(from, "modules");
+        const vars = join(exported.dir, "secrets.tfvars");
+        await writeFile(vars, secretsTfvars(from, exported.manifest), { mode: 0o600 });
+        // Its logs are searched for secrets (the tfvars and the state hold them, by design).
+        written.push(join(exported.dir, ".octoport"));
+        const d = await emptyDestination("Acme Retail");
+        try {
+          const args = [
+            "apply",
+            exported.dir,
+            ...conn(d),
+            "--tf-bin",
+            tofu,
+            "--var-file",
+            vars,
+            "--parallelism",
+            "2",
+          ];
+          const child = spawnCli(args, { TF_CLI_CONFIG_FILE: rc }, { detached: group });
+          const n = points[i]!;
+          d.faults.onWrite = (k, phase) => {
+            if (k === n && phase === "before")
+              process.kill(group ? -child.child.pid! : child.child.pid!, signal);
+          };
+          const r = await child.done;
+          d.faults.onWrite = undefined;
+          printed.push(r.stdout, r.stderr);
+          expect(r.code, `${signal} at write ${n}: ${r.stderr}`).toBe(signal === "SIGINT" ? 130 : 143);
+          expect(r.stderr.trim().split("\n").at(-1)).toMatch(
+            /^octoport: error: interrupted: .*run apply again/,
+          );
+          const again = await spawnCli(args, { TF_CLI_CONFIG_FILE: rc }).done;
+          printed.push(again.stdout, again.stderr);
+          expect(again.code, again.stderr).toBe(0);
+          expect(unexplainedDifferences(from, d), `${signal} at write ${n}`).toEqual([]);
+          expect(census(d)).toEqual(census(from));
+          counts.kills++;
+        } finally {
+          await d.close();
+        }
+      }
+    } finally {
+      await from.close();
+    }
+  });
+});
+
+describe("exports through injected faults: 10% 5xx, 5% 429, 2% resets; 13% faults under a 150 requests/s limit", () => {
   const faulty = { errorRate: 0.1, throttleRate: 0.05, resetRate: 0.02, faultSeed: SEED };
 
   it("give byte-identical Terraform exports at S and M, and a byte-identical snapshot", async () => {
@@ -293,6 +471,23 @@ describe("exports through injected faults: 10% 5xx, 5% 429, 2% resets", () => {
         expect(treeDiff(strip(tree(a)), strip(tree(b))), size).toEqual([]);
         expect(rough.faults.injected).toBeGreaterThan(10);
         counts.faults += rough.faults.injected;
+        if (size === "M") {
+          // The load that used to fail one run in three: 13% faults and a limit of 150
+          // requests a second, whose 429s must not use up the retry budget.
+          const loaded = await new Sandbox({ seed, failRate: 0.13, throttle: 150, faultSeed: SEED }).start();
+          try {
+            const c = join(work, "loaded-M");
+            const l = await run(["export", ...conn(loaded), "--dest", c]);
+            expect(l.code, l.stderr).toBe(0);
+            const strip3 = (t: Map<string, string>) =>
+              new Map([...strip(t)].map(([k, v]) => [k, v.split(loaded.url).join("URL")]));
+            expect(treeDiff(strip(tree(a)), strip3(tree(c))), "13% faults, 150 requests/s").toEqual([]);
+            expect(loaded.faults.injected).toBeGreaterThan(100);
+            counts.faults += loaded.faults.injected;
+          } finally {
+            await loaded.close();
+          }
+        }
         if (size === "S") {
           const snapA = join(work, "calm-snap");
           const snapB = join(work, "rough-snap");
@@ -422,12 +617,8 @@ describe("untrusted inputs: one line, exit 1", () => {
     try {
       const out = join(work, "hostile-export");
       const e = await run(["export", ...conn(hostile), "--dest", out]);
-      // A name too long for a file name is one line naming the file, or the export shortens it.
-      expect(e.code === 0 || /ENAMETOOLONG/.test(e.stderr), e.stderr).toBe(true);
-      if (e.code !== 0) {
-        expect(e.stderr.trim().split("\n")).toHaveLength(1);
-        counts.refused++;
-      }
+      // A name too long for a file name gets a shortened directory.
+      expect(e.code, e.stderr).toBe(0);
       const snap = join(work, "hostile-snap");
       const secrets = await filledSecrets(hostile, work);
       const made = await run([
@@ -490,7 +681,11 @@ describe("no secret in any output", () => {
     } finally {
       await d.close();
     }
-    const secrets = [...(await allSecrets(source)).values()].filter((v) => v.length >= 6);
+    // The example space's certificate password is "octoport", the tool's own name, which every
+    // output holds: left out, as are values too short to tell from other text.
+    const secrets = [...new Set([...(await allSecrets(source)).values(), ...otherSecrets])].filter(
+      (v) => v.length >= 6 && v !== "octoport",
+    );
     expect(secrets.length).toBeGreaterThan(10);
     counts.searched = secrets.length;
     const texts = [...printed];

@@ -10,10 +10,16 @@ export interface Running {
   done: Promise<CliResult & { signal: NodeJS.Signals | null }>;
 }
 
-export function spawnCli(args: string[], env: NodeJS.ProcessEnv = {}): Running {
+/** `detached`: in a process group of its own, which a test can signal whole, as a terminal's Ctrl-C does. */
+export function spawnCli(
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+  options: { detached?: boolean } = {},
+): Running {
   const child = spawn(process.execPath, ["--import", "tsx", join(ROOT, "src/cli/bin.ts"), ...args], {
     cwd: ROOT,
     env: { ...process.env, ...env },
+    detached: options.detached ?? false,
   });
   let stdout = "";
   let stderr = "";

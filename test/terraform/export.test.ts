@@ -271,6 +271,24 @@ describe("secrets of modules whose names collide across the export", () => {
   });
 });
 
+describe("project names too long for a directory", () => {
+  it("give a short directory (beginning and hash), distinct for names alike at the start", async () => {
+    const seed = exampleSpace();
+    const projects = seed.spaces[0]!.Documents!.Projects! as Array<{ Name: string }>;
+    const long = (tail: string) => `${"Very long project name ".repeat(13)}${tail}`;
+    projects[0]!.Name = long("one");
+    projects[1]!.Name = long("two");
+    const { files } = await exportSeed(seed);
+    const dirs = new Set(
+      [...files.keys()].filter((f) => f.startsWith("projects/")).map((f) => f.split("/")[1]!),
+    );
+    const longDirs = [...dirs].filter((d) => d.startsWith("very-long-project-name"));
+    expect(longDirs).toHaveLength(2);
+    for (const d of longDirs) expect(d).toMatch(/^very-long-project-name-[a-z-]+-[0-9a-f]{8}$/);
+    for (const d of longDirs) expect(d.length).toBeLessThanOrEqual(120);
+  });
+});
+
 describe("the README", () => {
   it("explains the layout, the order, and the manual steps after migration", async () => {
     const { files } = await exportSeed(exampleSpace());

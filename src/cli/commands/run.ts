@@ -3,6 +3,7 @@ import { readExport } from "../../runner/layout.js";
 import { type ModuleResult, type RunMode, type RunReport, runExport } from "../../runner/runner.js";
 import { findTfBin } from "../../runner/tf.js";
 import { OctoportError, UsageError } from "../../util/errors.js";
+import { exitCodeOf } from "../../util/interrupt.js";
 import type { CliContext } from "../context.js";
 import { type ConnectionArgs, clientFrom, connectionOptions } from "../options.js";
 
@@ -136,6 +137,13 @@ export function runCommand(ctx: CliContext, mode: RunMode): CommandModule<object
           ? `${JSON.stringify(planStatus(report, client.server, space), null, 2)}\n`
           : formatReport(report, space.Name),
       );
+      if (report.interrupted) {
+        const stopped = report.results.filter((r) => r.outcome === "failed").map((r) => r.module || "module");
+        throw new OctoportError(
+          `interrupted: ${stopped.length ? `OpenTofu stopped ${stopped.join(", ")} after what was under way and saved its state; ` : ""}run ${mode} again to finish (finished modules are not redone)`,
+          { exitCode: exitCodeOf(report.interrupted) },
+        );
+      }
       if (!report.ok) {
         const failed = report.results.filter((r) => r.outcome === "failed").map((r) => r.module || "module");
         throw new OctoportError(

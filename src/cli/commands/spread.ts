@@ -8,9 +8,10 @@ import {
   type SpreadPlan,
   undoSpread,
 } from "../../spread/spread.js";
-import { UsageError } from "../../util/errors.js";
+import { OctoportError, UsageError } from "../../util/errors.js";
 import type { CliContext } from "../context.js";
 import { type ConnectionArgs, clientFrom, connectionOptions } from "../options.js";
+import { interruptible, signalExitCode } from "../signals.js";
 
 interface SpreadArgs extends ConnectionArgs {
   project?: string[];
@@ -108,10 +109,34 @@ export function spreadCommand(ctx: CliContext): CommandModule<object, SpreadArgs
         else ctx.stdout.write("Nothing to spread; no journal written.\n");
         return;
       }
-      await applySpread(client, plan, args.journal!, (set) =>
-        progress.update(`spread ${set.owner.kind} ${set.owner.name}`, true),
+      const journalFile = args.journal!;
+      const stopped = await interruptible(
+        progress,
+        {
+          first: `interrupted: undoing the variable sets this spread changed (interrupt again to stop at once, then run octoport spread --undo ${journalFile})`,
+          second: `stopped; the spread is part way: undo it with octoport spread --undo ${journalFile}`,
+        },
+        async (signal) => {
+          const journal = await applySpread(
+            client,
+            plan,
+            journalFile,
+            (set) => progress.update(`spread ${set.owner.kind} ${set.owner.name}`, true),
+            () => signal.aborted,
+          );
+          if (journal.state === "applied") return undefined;
+          await undoSpread(client, journalFile, plan.space.id, (set) =>
+            progress.update(`restored ${set.owner.kind} ${set.owner.name}`, true),
+          );
+          return signal.reason;
+        },
       );
       progress.clear();
+      if (stopped)
+        throw new OctoportError(
+          `interrupted: the spread was undone, every variable set is as it was (journal ${journalFile})`,
+          { exitCode: signalExitCode(stopped) },
+        );
       ctx.stdout.write(
         `Spread ${count(plan)} variable(s) in ${plan.sets.length} variable set(s). Journal: ${args.journal} (undo with octoport spread --undo ${args.journal}).\n`,
       );
