@@ -22,12 +22,8 @@ export const FAMILIES: readonly Family[] = [
     t.family ? [{ name: t.family.name, label: t.family.label ?? t.label, types: [t.type] }] : [],
   ),
   { name: "variables", label: "variables (by name, in projects and library sets)", types: [] },
-  { name: "steps", label: "steps (by step name, in deployment and runbook processes)", types: [] },
-  {
-    name: "tenant-variables",
-    label: "tenant variable values (by template name, project and library templates)",
-    types: [],
-  },
+  { name: "steps", label: "steps of deployment and runbook processes", types: [] },
+  { name: "tenant-variables", label: "tenants' values of project and library templates", types: [] },
 ];
 
 export interface FamilyFilter {

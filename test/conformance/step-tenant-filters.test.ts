@@ -239,7 +239,7 @@ describe.skipIf(typeof tools === "string")(
         const into = await RestSpace.create(destination, "Filtered");
         const { dir, manifest } = await exportTo(source, "modules", {}, undefined, space.spaceId);
         expect(manifest.warnings.map((w) => `${w.subject} ${w.message}`)).toContain(
-          'channel "Stale" of project "Web" has a version rule that names the primary package of step "Removed step", which the deployment process does not have (the server refuses such a rule); dropped from the rule, or leave the channel out with --exclude-invalid-channels',
+          'channel "Stale" of project "Web" has a version rule that names the primary package of step "Removed step", which the deployment process does not have (the rule can match no package, and a server may refuse it); dropped from the rule, or leave the channel out with --exclude-invalid-channels',
         );
         const vars = await applyWithVars(
           tools as Tools,

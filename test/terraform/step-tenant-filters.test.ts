@@ -301,7 +301,7 @@ describe("channels whose rules name what the process does not have", () => {
     ]);
     expect(out.warnings).toEqual(
       expect.arrayContaining([
-        'channel "Hotfix" of project "Web" has a version rule that names the primary package of step "Gone", which the deployment process does not have (the server refuses such a rule); dropped from the rule, or leave the channel out with --exclude-invalid-channels',
+        'channel "Hotfix" of project "Web" has a version rule that names the primary package of step "Gone", which the deployment process does not have (the rule can match no package, and a server may refuse it); dropped from the rule, or leave the channel out with --exclude-invalid-channels',
       ]),
     );
   });

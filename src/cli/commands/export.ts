@@ -134,7 +134,7 @@ export function exportCommand(ctx: CliContext): CommandModule<object, ExportArgs
             type: "boolean",
             default: false,
             describe:
-              "leave out channels whose version rules name a step or package the deployment process does not have (without it, such a rule's package is dropped with a warning)",
+              "leave out channels whose version rules name a step the deployment process does not have (without it, the rule drops that step, with a warning)",
             group: "Filters:",
           })
           .option("exclude-targets-with-no-environments", {

@@ -443,9 +443,10 @@ type ChannelRule = NonNullable<DocumentOf<"Channels">["Rules"]>[number];
 
 /**
  * A channel's version rules, each with the packages it names that the exported deployment
- * process has. The server refuses a rule that names a step the process does not have, so such a package is dropped with a warning (--exclude-invalid-channels leaves the
- * whole channel out instead), as is one whose step --exclude-steps leaves out; a rule left
- * naming no package is dropped.
+ * process has. A rule naming a step the process does not have (renamed since) matches nothing
+ * and a server may refuse it, so such a package is dropped with a warning
+ * (--exclude-invalid-channels leaves the whole channel out instead), as is one whose step
+ * --exclude-steps leaves out; a rule left naming no package is dropped.
  */
 function channelRules(
   channel: GraphNode,
@@ -476,7 +477,7 @@ function channelRules(
         );
       else
         ctx.warn(
-          `has a version rule that names ${named}, which the deployment process does not have (the server refuses such a rule); dropped from the rule, or leave the channel out with --exclude-invalid-channels`,
+          `has a version rule that names ${named}, which the deployment process does not have (the rule can match no package, and a server may refuse it); dropped from the rule, or leave the channel out with --exclude-invalid-channels`,
         );
       return false;
     });
