@@ -228,6 +228,10 @@ export class EmitContext {
         this.warn(`${what}: tag "${canonical}" is not in the space; dropped`);
         continue;
       }
+      if (this.plan.excludeTag(canonical)) {
+        this.warn(`${what}: tag "${canonical}" is left out by --exclude-tenant-tags; dropped`);
+        continue;
+      }
       if (this.plan.excluded.has(set.id)) {
         this.warn(`${what}: tag set "${setName}" is left out by a filter, so tag "${canonical}" is dropped`);
         continue;

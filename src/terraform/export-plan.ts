@@ -34,6 +34,12 @@ export interface ExportPlan {
   layout: "modules" | "single";
   /** Variable names a --exclude-variables filter leaves out. */
   excludeVariable: (name: string) => boolean;
+  /** Steps (by step name) that --exclude-steps and its kin leave out of deployment and runbook processes. */
+  excludeStep: (name: string) => boolean;
+  /** Tenants' values of templates (by template name) that --exclude-tenant-variables and its kin leave out. */
+  excludeTenantVariable: (name: string) => boolean;
+  /** Tags ("Tag set/Tag") that --exclude-tenant-tags leaves out of their tag set and of everything that carries them. */
+  excludeTag: (canonical: string) => boolean;
   /** Environments (by name) that --exclude-variable-environment-scopes takes out of variables' scopes. */
   scopeExcludedEnvironment: (name: string) => boolean;
   detachStepTemplates: boolean;

@@ -56,6 +56,7 @@ export function* exportFiles(graph: SpaceGraph, options: ExportOptions): Generat
   const releasing = options.releaseGraph === true && !options.adoptFrom;
   if (releasing) graph.dropReferences();
   const state = new ExportState(graph, earlierSecretNames(earlier));
+  state.warnings.push(...plan.warnings);
   // Read from every project's process now: the roots are made after the processes are released.
   const projectDependencies = projectDependencyNames(plan);
   const modules = new Map<string, ModuleBuilder>();

@@ -4,7 +4,9 @@ import { UsageError } from "../util/errors.js";
 
 /**
  * Resource families, for filters: one per document type that names a family in the registry,
- * and `variables`, which matches variable names in projects and library variable sets. Each
+ * and three that are parts of documents: `variables` (variable names in projects and library
+ * variable sets), `steps` (step names in deployment and runbook processes) and
+ * `tenant-variables` (tenants' values, by the name of their project or library template). Each
  * family gets four options: --exclude-<family> NAME, --exclude-<family>-regex RE,
  * --exclude-<family>-except NAME and --exclude-all-<family>. `types` are the document types a
  * family covers.
@@ -20,6 +22,8 @@ export const FAMILIES: readonly Family[] = [
     t.family ? [{ name: t.family.name, label: t.family.label ?? t.label, types: [t.type] }] : [],
   ),
   { name: "variables", label: "variables (by name, in projects and library sets)", types: [] },
+  { name: "steps", label: "steps of deployment and runbook processes", types: [] },
+  { name: "tenant-variables", label: "tenants' values of project and library templates", types: [] },
 ];
 
 export interface FamilyFilter {

@@ -7,6 +7,7 @@ import { converterFor } from "./converters/index.js";
 import type { ExportPlan, IgnoreChanges } from "./export-plan.js";
 import { excludes, type Filters, familyOf } from "./families.js";
 import { Namespace, shortHash } from "./naming.js";
+import { actionFate, processActions } from "./steps.js";
 
 export interface SelectionOptions {
   layout: "modules" | "single";
@@ -19,6 +20,10 @@ export interface SelectionOptions {
   detachStepTemplates?: boolean;
   /** Tenants with any of these tags ("Set/Tag") are left out. */
   excludeTenantsWithTags?: readonly string[];
+  /** Tags ("Set/Tag") left out of their tag set and of everything that carries them. */
+  excludeTenantTags?: readonly string[];
+  /** Channels whose version rules name a step or package the project's process does not have are left out. */
+  excludeInvalidChannels?: boolean;
   /** Deployment targets none of whose environments is exported are left out. */
   excludeTargetsWithNoEnvironments?: boolean;
   /** Environments (by name) taken out of variables' scopes. */
@@ -39,6 +44,8 @@ export interface Plan extends ExportPlan {
   levels: string[][];
   selectedProjects: string[];
   notes: string[];
+  /** What the selection itself has to say of documents it left out (e.g. invalid channels). */
+  warnings: Array<{ subject: string; message: string }>;
 }
 
 /** Documents every space (or project) has built in; looked up by name, never created. */
@@ -59,7 +66,8 @@ export function planExport(graph: SpaceGraph, options: SelectionOptions): Plan {
       exitCode: 2,
     });
   }
-  const excluded = excludedIds(graph, options);
+  const warnings: Plan["warnings"] = [];
+  const excluded = excludedIds(graph, options, warnings);
   // Without --include-teams, teams (read so subscriptions and manual steps can name them) are
   // looked up, never written.
   if (!options.includeTeams)
@@ -181,6 +189,9 @@ export function planExport(graph: SpaceGraph, options: SelectionOptions): Plan {
     }
   }
   const variableFilter = options.filters?.get("variables");
+  const stepFilter = options.filters?.get("steps");
+  const tenantVariableFilter = options.filters?.get("tenant-variables");
+  const excludedTags = new Set(options.excludeTenantTags ?? []);
   const scopeExcluded = new Set(options.excludeVariableEnvironmentScopes ?? []);
   return {
     graph,
@@ -189,6 +200,9 @@ export function planExport(graph: SpaceGraph, options: SelectionOptions): Plan {
     defaults,
     layout: options.layout,
     excludeVariable: (name) => excludes(variableFilter, name),
+    excludeStep: (name) => excludes(stepFilter, name),
+    excludeTenantVariable: (name) => excludes(tenantVariableFilter, name),
+    excludeTag: (canonical) => excludedTags.has(canonical),
     scopeExcludedEnvironment: (name) => scopeExcluded.has(name),
     detachStepTemplates: options.detachStepTemplates ?? false,
     spreadSecrets: options.spreadSecrets ?? false,
@@ -199,6 +213,7 @@ export function planExport(graph: SpaceGraph, options: SelectionOptions): Plan {
     levels: order.levels,
     selectedProjects: emittedProjects,
     notes,
+    warnings,
   };
 }
 
@@ -219,7 +234,7 @@ function resolveProjects(graph: SpaceGraph, wanted: readonly string[]): string[]
   });
 }
 
-function excludedIds(graph: SpaceGraph, options: SelectionOptions): Set<string> {
+function excludedIds(graph: SpaceGraph, options: SelectionOptions, warnings: Plan["warnings"]): Set<string> {
   const out = new Set<string>();
   const filters = options.filters;
   for (const node of graph.nodes.values()) {
@@ -241,11 +256,46 @@ function excludedIds(graph: SpaceGraph, options: SelectionOptions): Set<string> 
       );
       if (kept.length === 0) out.add(target.id);
     }
+  if (options.excludeInvalidChannels)
+    for (const channel of graph.ofType("Channels")) {
+      const invalid = invalidRule(graph, channel);
+      if (!invalid || out.has(channel.id)) continue;
+      out.add(channel.id);
+      const project = graph.get(channel.projectId ?? "");
+      warnings.push({
+        subject: `channel "${channel.name}" of project "${project?.name ?? channel.projectId}"`,
+        message: `is left out by --exclude-invalid-channels: a version rule names ${invalid}, which the deployment process does not have`,
+      });
+    }
   return out;
 }
 
 /** The longest project directory name: room under a file system's 255 bytes. */
 const MAX_DIRECTORY = 120;
+
+/**
+ * What the first of a channel's version rules that names a step the project's deployment
+ * process does not have names (undefined when every rule is sound). The rules name an action
+ * by name (by slug in a Config-as-Code project).
+ */
+export function invalidRule(graph: SpaceGraph, channel: GraphNode): string | undefined {
+  const rules = (channel.doc as { Rules?: unknown }).Rules;
+  if (!Array.isArray(rules) || !rules.length) return undefined;
+  const project = graph.get(channel.projectId ?? "");
+  const processId = (project?.doc as { DeploymentProcessId?: unknown } | undefined)?.DeploymentProcessId;
+  // A process the export did not read cannot say: the channel is taken as sound.
+  if (typeof processId !== "string" || !graph.get(processId)) return undefined;
+  const actions = processActions(graph, processId);
+  for (const rule of rules) {
+    const packages = (rule as { ActionPackages?: unknown }).ActionPackages;
+    for (const p of Array.isArray(packages) ? packages : []) {
+      const action = (p as { DeploymentAction?: unknown }).DeploymentAction;
+      if (typeof action !== "string" || !action) continue;
+      if (actionFate(actions, () => false, action, "either").fate === "no-action") return `step "${action}"`;
+    }
+  }
+  return undefined;
+}
 
 /**
  * One directory per project, from its name: unique, lowercase with dashes. A project keeps the

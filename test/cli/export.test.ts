@@ -257,6 +257,14 @@ describe("bad input: one line, exit 1 (2 for usage), previous output untouched",
       "--exclude-targets-regex",
       "--exclude-projects-except",
       "--exclude-all-variables",
+      "--exclude-steps",
+      "--exclude-steps-regex",
+      "--exclude-steps-except",
+      "--exclude-all-steps",
+      "--exclude-tenant-variables",
+      "--exclude-all-tenant-variables",
+      "--exclude-tenant-tags",
+      "--exclude-invalid-channels",
     ]) {
       expect(r.stdout).toContain(flag);
     }

@@ -1,4 +1,4 @@
-import { chmod, mkdtemp, readdir, writeFile } from "node:fs/promises";
+import { chmod, mkdtemp, readdir, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
@@ -72,6 +72,33 @@ describe("options from a config file and OCTOPORT_* variables", () => {
     // One project, its space-level dependencies looked up rather than written.
     expect((await readdir(join(out, "projects"))).sort()).toEqual(["orders-api"]);
     expect(await readdir(out)).not.toContain("space");
+  });
+
+  it("takes every kind of filter from the file and the environment: a family's four, a tag list, a switch", async () => {
+    process.env.OCTOPORT_CONFIG = await config({
+      ...connection(),
+      export: { "exclude-steps": ["Notify status page"], "exclude-invalid-channels": true },
+    });
+    process.env.OCTOPORT_EXCLUDE_TENANT_TAGS = '["Region/EU"]';
+    process.env.OCTOPORT_EXCLUDE_ALL_TENANT_VARIABLES = "true";
+    process.env.OCTOPORT_EXCLUDE_STEPS_REGEX = '["^Run database"]';
+    const out = join(dir, "export-filters");
+    const r = await cli(["export", "--dest", out, "--quiet", "--layout", "single"]);
+    expect(r.code, r.stderr).toBe(0);
+    const files = (await readdir(out, { recursive: true })).filter((f) => f.endsWith(".tf"));
+    const main = (await Promise.all(files.map((f) => readFile(join(out, f), "utf8")))).join("\n");
+    expect(main).toMatch(/name\s+= "Deploy Orders API"/);
+    expect(main).not.toContain('"Notify status page"');
+    expect(main).not.toContain('"Run database migrations"');
+    expect(main).not.toMatch(/resource "octopusdeploy_tag" "region_eu"/);
+    expect(main).toMatch(/resource "octopusdeploy_tag" "region_us"/);
+    expect(main).not.toContain("octopusdeploy_tenant_project_variable");
+    const warnings = JSON.parse(await readFile(join(out, "manifest.json"), "utf8")).warnings.map(
+      (w: { message: string }) => w.message,
+    );
+    expect(warnings).toContain(
+      'step "Notify status page" of deployment process is left out by --exclude-steps',
+    );
   });
 
   it("refuses a key that is no option, naming it and where it is", async () => {

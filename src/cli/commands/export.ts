@@ -35,6 +35,8 @@ interface ExportArgs extends ConnectionArgs, DestinationArgs {
   "include-teams": boolean;
   "ignore-changes"?: IgnoreChanges[];
   "exclude-tenants-with-tags"?: string[];
+  "exclude-tenant-tags"?: string[];
+  "exclude-invalid-channels": boolean;
   "exclude-targets-with-no-environments": boolean;
   "exclude-variable-environment-scopes"?: string[];
   "import-from-destination": boolean;
@@ -119,6 +121,20 @@ export function exportCommand(ctx: CliContext): CommandModule<object, ExportArgs
             type: "string",
             array: true,
             describe: 'leave out tenants that have any of these tags ("Tag set/Tag")',
+            group: "Filters:",
+          })
+          .option("exclude-tenant-tags", {
+            type: "string",
+            array: true,
+            describe:
+              'leave out these tags ("Tag set/Tag") from their tag set and from every tenant, target, account, certificate, channel, step and variable scope that has them',
+            group: "Filters:",
+          })
+          .option("exclude-invalid-channels", {
+            type: "boolean",
+            default: false,
+            describe:
+              "leave out channels whose version rules name a step the deployment process does not have (without it, the rule drops that step, with a warning)",
             group: "Filters:",
           })
           .option("exclude-targets-with-no-environments", {
@@ -243,6 +259,8 @@ async function exportSpace(
     includeTeams,
     ignoreChanges: args["ignore-changes"],
     excludeTenantsWithTags: args["exclude-tenants-with-tags"],
+    excludeTenantTags: args["exclude-tenant-tags"],
+    excludeInvalidChannels: args["exclude-invalid-channels"],
     excludeTargetsWithNoEnvironments: args["exclude-targets-with-no-environments"],
     excludeVariableEnvironmentScopes: args["exclude-variable-environment-scopes"],
     spreadSecrets: args["spread-secrets"],

@@ -364,6 +364,12 @@ export const tenantVariables: Converter = {
         const template = lvsTemplates.find((t) => t.Id === templateId);
         if (!template) continue;
         const name = String(template.Name);
+        if (ctx.plan.excludeTenantVariable(name)) {
+          ctx.warn(
+            `${what}: its values of template "${name}" of library variable set "${lvs.name}" are left out by --exclude-tenant-variables`,
+          );
+          continue;
+        }
         const templateRef = libraryTemplateId(ctx, lvsId, name, `${what} library template`);
         if (!templateRef) continue;
         const common = (label: string, value: Expr, part: string, scope: BodyItem[]) =>

@@ -13,6 +13,13 @@ import { isBuiltIn } from "../../registry/index.js";
 import type { EmitContext } from "../emit.js";
 import { attr, type BodyItem, block, bool, type Expr, num, object, ref, str, tuple } from "../hcl/model.js";
 import {
+  actionFate,
+  describeActionPackage,
+  type ProcessAction,
+  processActions,
+  stepsNamedIn,
+} from "../steps.js";
+import {
   byName,
   type Converter,
   docOf,
@@ -105,6 +112,12 @@ function stepResourceOf(project: GraphNode, name: string, ctx: EmitContext): Exp
   return undefined;
 }
 
+/** Whether the action a project setting names (by name) belongs to a step --exclude-steps leaves out. */
+function leftOutStep(project: GraphNode, action: string, ctx: EmitContext): boolean {
+  const actions = processActions(ctx.graph, typedDoc(project, "Projects").DeploymentProcessId);
+  return actionFate(actions, ctx.plan.excludeStep, action, "name").fate === "left-out";
+}
+
 /**
  * The project's release versioning: a template, or the version of a step's package (the
  * donor package, by action name and package reference; older servers name the action by ID
@@ -116,6 +129,12 @@ function emitVersioningStrategy(project: GraphNode, projectRef: Expr, ctx: EmitC
   const donor = actionPackage(strategy.DonorPackage);
   const head = [attr("space_id", ctx.spaceId), attr("project_id", projectRef)];
   let body: BodyItem[] | undefined;
+  if (donor && leftOutStep(project, donor.action, ctx)) {
+    ctx.warn(
+      `versions its releases after ${describeActionPackage(donor.action, donor.reference)}, which --exclude-steps leaves out; the versioning strategy is not exported (the destination's default applies)`,
+    );
+    return undefined;
+  }
   if (donor) {
     const step = stepResourceOf(project, donor.action, ctx);
     body = [
@@ -161,6 +180,12 @@ function emitBuiltInTrigger(
   const pkg = actionPackage(strategy.ReleaseCreationPackage);
   if (!pkg) {
     ctx.warn("creates releases automatically but names no package to watch; that setting is not exported");
+    return;
+  }
+  if (leftOutStep(project, pkg.action, ctx)) {
+    ctx.warn(
+      `creates releases automatically when ${describeActionPackage(pkg.action, pkg.reference)} is pushed, which --exclude-steps leaves out; that setting is not exported`,
+    );
     return;
   }
   // No channel: the server creates the releases in the project's Default channel.
@@ -224,6 +249,7 @@ function emitTenantLinks(project: GraphNode, projectRef: Expr, ctx: EmitContext)
     // Project template values, per environment.
     const pv = v.ProjectVariables?.[project.id];
     const perEnv = pv?.Variables ?? {};
+    const leftOut = new Set<string>();
     for (const env of byName(ctx, Object.keys(perEnv))) {
       const envRef = ctx.ref(env, `${what} variables`, { optional: true });
       if (!envRef) continue;
@@ -232,6 +258,10 @@ function emitTenantLinks(project: GraphNode, projectRef: Expr, ctx: EmitContext)
         const templateRef = projectTemplateId(ctx, projectRef, project, templateId);
         if (!template || !templateRef) continue;
         const name = String(template.Name);
+        if (ctx.plan.excludeTenantVariable(name)) {
+          leftOut.add(name);
+          continue;
+        }
         const envName = ctx.graph.get(env)?.name ?? env;
         const value = tenantValue(
           perEnv[env]!,
@@ -260,6 +290,8 @@ function emitTenantLinks(project: GraphNode, projectRef: Expr, ctx: EmitContext)
         );
       }
     }
+    for (const name of [...leftOut].sort())
+      ctx.warn(`${what}: its values of template "${name}" are left out by --exclude-tenant-variables`);
   }
 }
 
@@ -358,7 +390,7 @@ export const channels: Converter = {
     const what = `channel "${node.name}"`;
     const project = ctx.ref(node.projectId, `${what} project`);
     if (!project) return;
-    const rules = Array.isArray(d.Rules) ? d.Rules : [];
+    const rules = channelRules(node, ctx);
     ctx.resource(this.file, "octopusdeploy_channel", node.name, [
       attr("space_id", ctx.spaceId),
       attr("project_id", project),
@@ -390,7 +422,7 @@ export const channels: Converter = {
           [
             ...optString("version_range", r.VersionRange),
             ...optString("tag", r.Tag),
-            ...(Array.isArray(r.ActionPackages) ? r.ActionPackages : []).map((p) =>
+            ...r.packages.map((p) =>
               block(
                 "action_package",
                 [],
@@ -406,6 +438,56 @@ export const channels: Converter = {
     ]);
   },
 };
+
+type ChannelRule = NonNullable<DocumentOf<"Channels">["Rules"]>[number];
+
+/**
+ * A channel's version rules, each with the packages it names that the exported deployment
+ * process has. A rule naming a step the process does not have (renamed since) matches nothing
+ * and a server may refuse it, so such a package is dropped with a warning
+ * (--exclude-invalid-channels leaves the whole channel out instead), as is one whose step
+ * --exclude-steps leaves out; a rule left naming no package is dropped.
+ */
+function channelRules(
+  channel: GraphNode,
+  ctx: EmitContext,
+): Array<ChannelRule & { packages: NonNullable<ChannelRule["ActionPackages"]> }> {
+  const d = typedDoc(channel, "Channels");
+  const rules = Array.isArray(d.Rules) ? d.Rules : [];
+  if (!rules.length) return [];
+  const project = ctx.graph.get(channel.projectId ?? "");
+  const processId = project ? typedDoc(project, "Projects").DeploymentProcessId : undefined;
+  // Without the process (not read), the rules are written as they are.
+  const actions: ProcessAction[] | undefined =
+    typeof processId === "string" && ctx.graph.get(processId)
+      ? processActions(ctx.graph, processId)
+      : undefined;
+  return rules.flatMap((r) => {
+    const all = Array.isArray(r.ActionPackages) ? r.ActionPackages : [];
+    if (!actions) return [{ ...r, packages: all }];
+    const packages = all.filter((p) => {
+      if (typeof p.DeploymentAction !== "string" || !p.DeploymentAction) return true;
+      const reference = typeof p.PackageReference === "string" ? p.PackageReference : "";
+      const named = describeActionPackage(p.DeploymentAction, reference);
+      const fate = actionFate(actions, ctx.plan.excludeStep, p.DeploymentAction, "either").fate;
+      if (fate === "kept") return true;
+      if (fate === "left-out")
+        ctx.warn(
+          `has a version rule that names ${named}, which --exclude-steps leaves out; dropped from the rule`,
+        );
+      else
+        ctx.warn(
+          `has a version rule that names ${named}, which the deployment process does not have (the rule can match no package, and a server may refuse it); dropped from the rule, or leave the channel out with --exclude-invalid-channels`,
+        );
+      return false;
+    });
+    if (all.length && !packages.length) {
+      ctx.warn("has a version rule that names no package that is exported, so the rule is dropped");
+      return [];
+    }
+    return [{ ...r, packages }];
+  });
+}
 
 export const runbooks: Converter = {
   types: ["Runbooks"],
@@ -488,6 +570,7 @@ function processPlan(
     const actions = step.Actions ?? [];
     const first = actions[0];
     if (!first || first.StepPackageId || first.Inputs) continue;
+    if (ctx.plan.excludeStep(String(step.Name ?? ""))) continue;
     const stepKey = `${key} ${step.Name}`;
     steps.push({
       step,
@@ -548,6 +631,7 @@ export const processes: Converter = {
         );
       }
     }
+    warnLeftOutSteps(d.Steps, steps, owner, ctx);
     const process = ctx.resource(file, "octopusdeploy_process", key, [
       attr("space_id", ctx.spaceId),
       attr("project_id", project),
@@ -617,6 +701,38 @@ export const processes: Converter = {
     }
   },
 };
+
+/**
+ * Warns of each step --exclude-steps leaves out (its child steps go with it), and of each kept
+ * step whose properties read a left-out step's output variables (#{Octopus.Action[Name].Output...}):
+ * those expressions are text, kept as they are, and find nothing on the destination.
+ */
+function warnLeftOutSteps(
+  all: Step[] | null | undefined,
+  kept: StepPlan[],
+  owner: string,
+  ctx: EmitContext,
+): void {
+  const names = new Set<string>();
+  for (const step of Array.isArray(all) ? all : []) {
+    if (!ctx.plan.excludeStep(String(step.Name ?? ""))) continue;
+    ctx.warn(`step "${String(step.Name)}" of ${owner} is left out by --exclude-steps`);
+    names.add(String(step.Name ?? ""));
+    for (const a of step.Actions ?? []) names.add(String(a.Name ?? ""));
+  }
+  if (!names.size) return;
+  for (const s of kept) {
+    for (const action of [s.first, ...s.children.map((c) => c.action)]) {
+      const named = new Set<string>();
+      for (const v of Object.values(action.Properties ?? {}))
+        if (typeof v === "string") for (const n of stepsNamedIn(v)) if (names.has(n)) named.add(n);
+      for (const n of [...named].sort())
+        ctx.warn(
+          `step "${String(action.Name)}" of ${owner} refers to step "${n}" (Octopus.Action[${n}]), which --exclude-steps leaves out; the reference is kept as text`,
+        );
+    }
+  }
+}
 
 function stepAttributes(step: Step): BodyItem[] {
   return [
@@ -791,7 +907,8 @@ export const triggers: Converter = {
           );
         return;
       case "FeedFilter": {
-        const packages = Array.isArray(filter.Packages) ? filter.Packages : [];
+        const packages = keptSlugs(node, filter.Packages, ctx);
+        if (!packages) return;
         ctx.resource(this.file, "octopusdeploy_external_feed_create_release_trigger", node.name, [
           attr("space_id", ctx.spaceId),
           attr("project_id", project),
@@ -828,7 +945,8 @@ export const triggers: Converter = {
           ctx.warn("names no channel to create releases in; create the trigger by hand");
           return;
         }
-        const sources = Array.isArray(filter.Sources) ? filter.Sources : [];
+        const sources = keptSlugs(node, filter.Sources, ctx);
+        if (!sources) return;
         const paths = (v: unknown): Expr => tuple((Array.isArray(v) ? v.map(String) : []).map(str));
         ctx.resource(this.file, "octopusdeploy_git_trigger", node.name, [
           attr("space_id", ctx.spaceId),
@@ -885,6 +1003,36 @@ export const triggers: Converter = {
     }
   },
 };
+
+/**
+ * A trigger's packages or Git sources (each naming a step by its action's slug), without those
+ * of steps --exclude-steps leaves out (with a warning); undefined, and a warning, when that
+ * leaves none: the trigger is not written.
+ */
+function keptSlugs<T extends { DeploymentActionSlug?: unknown }>(
+  trigger: GraphNode,
+  list: T[] | null | undefined,
+  ctx: EmitContext,
+): T[] | undefined {
+  const all = Array.isArray(list) ? list : [];
+  const project = ctx.graph.get(trigger.projectId ?? "");
+  const actions = project ? processActions(ctx.graph, typedDoc(project, "Projects").DeploymentProcessId) : [];
+  const dropped = new Set<string>();
+  const kept = all.filter((p) => {
+    const slug = typeof p.DeploymentActionSlug === "string" ? p.DeploymentActionSlug : "";
+    const fate = slug ? actionFate(actions, ctx.plan.excludeStep, slug, "slug") : undefined;
+    if (fate?.fate !== "left-out") return true;
+    dropped.add(fate.action.step);
+    return false;
+  });
+  if (all.length && !kept.length) {
+    ctx.warn("watches only steps --exclude-steps leaves out, so the trigger is not exported");
+    return undefined;
+  }
+  for (const name of [...dropped].sort())
+    ctx.warn(`watches step "${name}", which --exclude-steps leaves out; dropped from the trigger`);
+  return kept;
+}
 
 function strings(value: unknown): Expr {
   return tuple((Array.isArray(value) ? value.map(String) : []).sort().map(str));

@@ -412,7 +412,10 @@ export const tagSets: Converter = {
   primary: () => "octopusdeploy_tag_set",
   declare(node, ctx) {
     const tags = typedDoc(node, "TagSets").Tags;
-    for (const tag of Array.isArray(tags) ? tags : []) ctx.tagLabel(`${node.name}/${String(tag.Name)}`);
+    for (const tag of Array.isArray(tags) ? tags : []) {
+      const canonical = `${node.name}/${String(tag.Name)}`;
+      if (!ctx.plan.excludeTag(canonical)) ctx.tagLabel(canonical);
+    }
   },
   emit(node, ctx) {
     const d = typedDoc(node, "TagSets");
@@ -428,6 +431,10 @@ export const tagSets: Converter = {
     const tags = Array.isArray(d.Tags) ? d.Tags : [];
     for (const tag of tags) {
       const canonical = `${node.name}/${String(tag.Name)}`;
+      if (ctx.plan.excludeTag(canonical)) {
+        ctx.warn(`tag "${canonical}" is left out by --exclude-tenant-tags`);
+        continue;
+      }
       ctx.resource(
         this.file,
         "octopusdeploy_tag",
