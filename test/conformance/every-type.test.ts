@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { readSpace } from "../../src/graph/reader.js";
+import { OctopusClient } from "../../src/octopus/client.js";
 import { REGISTRY } from "../../src/registry/index.js";
 import { Sandbox } from "../../src/sandbox/server.js";
 import { DUMMY_CERTIFICATE, DUMMY_CERTIFICATE_PASSWORD } from "../../src/terraform/dummies.js";
@@ -25,7 +27,10 @@ import { locateTools, type Tools } from "./harness.js";
  * scripts would, exported with --include-teams, applied module by module by the real provider
  * into an empty space of another sandbox whose IDs decoys shifted, compared with the source by
  * names, and planned again: nothing to change. The list of types comes from the registry, so a
- * type added later fails here until this space has one.
+ * type added later fails here until this space has one. Then adoption (export
+ * --import-from-destination): a destination that holds the same space already is imported into
+ * (governance, parent environments, community templates, scoped tenant values included), with
+ * no document made twice and a clean second plan.
  *
  * Not in this space, and where they are covered instead:
  * - Octopus Cloud's hosted worker pools need a cloud server (the sandbox's `cloud` option),
@@ -97,8 +102,8 @@ async function everyType(sandbox: Sandbox): Promise<RestSpace> {
     Name: "Tier",
     Description: "Support tier",
     Tags: [
-      { Name: "Gold", Color: "#FFD700" },
-      { Name: "Silver", Color: "#C0C0C0" },
+      { Name: "Gold", Color: "#FFD700", SortOrder: 0 },
+      { Name: "Silver", Color: "#C0C0C0", SortOrder: 1 },
     ],
   });
   await space.post("git-credentials", {
@@ -243,6 +248,19 @@ async function everyType(sandbox: Sandbox): Promise<RestSpace> {
   return space;
 }
 
+/** How many documents of each kind the space has (and server-wide: freezes, user roles, users). */
+async function population(sandbox: Sandbox, space: RestSpace): Promise<Record<string, number>> {
+  const out: Record<string, number> = {};
+  for (const def of sandbox.engine.defs.values())
+    if (def.scope === "space") out[def.type] = sandbox.engine.docs(def.type, space.spaceId).length;
+  out["deployment freezes"] = (
+    (await serverCall(sandbox, "GET", "deploymentfreezes?take=1000")).DeploymentFreezes as Doc[]
+  ).length;
+  for (const path of ["userroles", "users"])
+    out[path] = ((await serverCall(sandbox, "GET", `${path}?take=1000`)).Items as Doc[]).length;
+  return out;
+}
+
 describe.skipIf(typeof tools === "string")("a space with every exported type, with the real provider", () => {
   let source: Sandbox;
   let space: RestSpace;
@@ -297,6 +315,95 @@ describe.skipIf(typeof tools === "string")("a space with every exported type, wi
       const common = await commonVariablesByName(space);
       expect(common).toHaveLength(4);
       expect(await commonVariablesByName(into)).toEqual(common);
+    } finally {
+      await destination.close();
+    }
+  });
+
+  it("adopts what a destination already holds by the same names: imported, not duplicated, plans clean", async () => {
+    const destination = await new Sandbox({ seed: SEED }).start();
+    try {
+      await decoys(destination);
+      // The same space built on the destination: every document there already, under other IDs.
+      const into = await everyType(destination);
+      // The provider (v1.17.0) cannot import a library set whose template has no default value:
+      // reading it back dereferences the missing DefaultValue and the plugin crashes
+      // (octopusdeploy_framework/schemas/library_variable_set.go, FlattenTemplates). The
+      // destination's templates get an empty one, as a set the provider made has.
+      const mail = await into.named("libraryvariablesets", "Mail");
+      await into.update(`libraryvariablesets/${mail.Id}`, (d) => {
+        for (const t of d.Templates as Doc[]) t.DefaultValue ??= "";
+      });
+      const built = await population(destination, into);
+      const api = new OctopusClient({ server: destination.url, apiKey: destination.apiKey });
+      const adoptFrom = await readSpace(api, await api.resolveSpace(into.spaceId), { includeTeams: true });
+      const { dir, manifest } = await exportTo(
+        source,
+        "modules",
+        { includeTeams: true, adoptFrom },
+        undefined,
+        space.spaceId,
+      );
+      const imports = manifest.imports ?? [];
+      const imported = new Set(imports.map((i) => i.address.split(".").at(-2)));
+      for (const type of [
+        "octopusdeploy_parent_environment",
+        "octopusdeploy_community_step_template",
+        "octopusdeploy_step_template",
+        "octopusdeploy_channel",
+        "octopusdeploy_team",
+        "octopusdeploy_user_role",
+        "octopusdeploy_scoped_user_role",
+        "octopusdeploy_subscription",
+        "octopusdeploy_tenant_common_variable",
+      ])
+        expect(imported, type).toContain(type);
+      // Every value of the tenant's, the scoped ones too (by the provider's TenantId:VariableId).
+      const tenant = await into.named("tenants", "Acme");
+      const values = imports
+        .filter((i) => i.address.includes("octopusdeploy_tenant_common_variable"))
+        .map((i) => i.id);
+      expect(values.every((id) => id.startsWith(`${tenant.Id}:`))).toBe(true);
+      expect(values.filter((id) => id.split(":").length === 3)).toHaveLength(1);
+      expect(values.filter((id) => id.split(":").length === 2)).toHaveLength(3);
+      // What the provider cannot import is named, to be removed first, as the warning says.
+      const cannot = manifest.warnings
+        .filter((w) => w.message.includes("the provider cannot import it"))
+        .map((w) => w.subject.replace(/ ".*/, ""));
+      expect([...new Set(cannot)].sort()).toEqual([
+        "deployment freeze",
+        "deployment freeze project",
+        "deployment freeze tenant",
+        "git credential",
+        "machine proxy",
+        "project deployment freeze",
+      ]);
+      for (const collection of ["git-credentials", "proxies"])
+        for (const d of await into.list(collection)) await into.delete(`${collection}/${d.Id}`);
+      for (const f of (await serverCall(destination, "GET", "deploymentfreezes?take=1000"))
+        .DeploymentFreezes as Doc[])
+        await serverCall(destination, "DELETE", `deploymentfreezes/${f.Id}`);
+
+      const vars = await applyWithVars(
+        tools as Tools,
+        dir,
+        manifest,
+        tfvars(source, destination, manifest, into.spaceId),
+      );
+      expect(await pendingChanges(tools as Tools, dir, manifest, vars)).toEqual({});
+      // Nothing made twice: as many documents as were built, the removed ones made again.
+      expect(await population(destination, into)).toEqual(built);
+      // The adopted step template was saved by the apply, which gives it the destination's next
+      // version; the step that uses it names that version (the source's is its own count).
+      const templateVersion =
+        /^DeploymentProcesses:Shop\.Steps\.Notify\.Actions\.Notify\.Properties\.Octopus\.Action\.Template\.Version: "0" != "1"$/;
+      const diffs = unexplained(
+        differences(normaliseSpace(source, space.spaceId), normaliseSpace(destination, into.spaceId)),
+      );
+      expect(diffs.filter((d) => !templateVersion.test(d))).toEqual([]);
+      expect(await governanceByName(destination, into)).toEqual(await governanceByName(source, space));
+      expect(await freezesByName(destination, into)).toEqual(await freezesByName(source, space));
+      expect(await commonVariablesByName(into)).toEqual(await commonVariablesByName(space));
     } finally {
       await destination.close();
     }
