@@ -36,8 +36,11 @@ export const deploymentFreezes: DocType = {
   // A server-level freeze's scopes name projects: it is applied after them. A project's own
   // freeze (OwnerId) belongs to its project and is written with it.
   afterProjects: { path: "deployment-freezes", title: "deployment freezes" },
+  // The provider (v1.17.0) imports none of these: octopusdeploy_deployment_freeze and its
+  // scope resources have no ImportState (octopusdeploy_framework/resource_deployment_freeze*.go),
+  // so a freeze already on a destination is named by a warning, not adopted.
   resources: {
-    octopusdeploy_deployment_freeze: "document",
+    octopusdeploy_deployment_freeze: "none",
     octopusdeploy_deployment_freeze_project: "none",
     octopusdeploy_deployment_freeze_tenant: "none",
     octopusdeploy_project_deployment_freeze: "none",

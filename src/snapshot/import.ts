@@ -5,6 +5,7 @@ import type { OctopusClient } from "../octopus/client.js";
 import type { Space } from "../octopus/schemas.js";
 import { type IdMatch, idFields, isExpression } from "../registry/fields.js";
 import { type Doc, docType, REGISTRY, singularOf } from "../registry/index.js";
+import { mergeScopedCommonVariables } from "../registry/library.js";
 import { OctoportError } from "../util/errors.js";
 import type { SnapshotKey } from "./crypto.js";
 import { secretKey } from "./export.js";
@@ -723,7 +724,7 @@ class ImportRun {
       this.warnings.push(`${what} is skipped: its owner was not imported`);
       return;
     }
-    const current = (await this.client.get(path)) as JsonObject;
+    const current = await this.current(node, path);
     const body = this.body(node, current);
     if (!ownerCreated && !this.options.overwrite) return this.leave(node, what, current, body);
     const diff = diffDocs(node.type, current, body);
@@ -833,7 +834,7 @@ class ImportRun {
           });
         continue;
       }
-      const current = (await this.client.get(path)) as JsonObject;
+      const current = await this.current(node, path);
       let body = this.body(node, current, true);
       if (node.type === "VariableSets") body = this.mergeVariables(node, current, body);
       const diff = diffDocs(node.type, current, body);
@@ -1022,6 +1023,7 @@ class ImportRun {
         if (k in current) out[k] = current[k]!;
     }
     out.SpaceId = this.space.Id;
+    if (node.type === "TenantVariables") stripScopedIds(out);
     return out;
   }
 
@@ -1217,6 +1219,73 @@ class ImportRun {
     return this.ids.get(id);
   }
 
+  /**
+   * An owned document as the destination holds it. A tenant's values: the older document
+   * (/tenants/{id}/variables) with the values scoped to environments merged in from the newer
+   * endpoint (/tenants/{id}/commonvariables), as the reader reads a source (registry
+   * tenantVariables), their IDs left out: the snapshot's and the destination's are compared
+   * by value and environments.
+   */
+  private async current(node: GraphNode, path: string): Promise<JsonObject> {
+    const current = (await this.client.get(path)) as JsonObject;
+    if (node.type !== "TenantVariables") return current;
+    mergeScopedCommonVariables(current, await this.client.get(commonVariablesPath(path)));
+    stripScopedIds(current);
+    return current;
+  }
+
+  /**
+   * A tenant's values: the older document without the scoped ones, then, when they differ from
+   * the destination's, the scoped values through the newer endpoint, which takes the tenant's
+   * whole list of common values (go-octopusdeploy pkg/tenants UpdateCommonVariables; the
+   * provider sends back every value it read, with its ID): the destination's unscoped values
+   * as just written, and the snapshot's scoped ones.
+   */
+  private async putTenantVariables(
+    node: GraphNode,
+    path: string,
+    body: JsonObject,
+    what: string,
+    before: JsonObject,
+  ): Promise<JsonObject | undefined> {
+    const { ScopedCommonVariables: scoped, ...older } = body;
+    const { ScopedCommonVariables: had, ...olderBefore } = before;
+    const answer = await this.write("PUT", path, older, { type: node.type, what, before: olderBefore });
+    if (JSON.stringify(sorted(scoped ?? {})) === JSON.stringify(sorted(had ?? {})))
+      return isObject(answer) ? answer : undefined;
+    const newer = commonVariablesPath(path);
+    const now = (await this.client.get(newer)) as JsonObject;
+    const unscoped = (Array.isArray(now.Variables) ? now.Variables : []).filter((v) => {
+      const envs = isObject(v) && isObject(v.Scope) ? v.Scope.EnvironmentIds : undefined;
+      return !Array.isArray(envs) || envs.length === 0;
+    }) as JsonObject[];
+    const variables: Json[] = unscoped.map((v) => ({
+      Id: v.Id ?? null,
+      LibraryVariableSetId: v.LibraryVariableSetId ?? null,
+      TemplateId: v.TemplateId ?? null,
+      Value: v.Value ?? null,
+      Scope: { EnvironmentIds: [] },
+    }));
+    for (const [lvs, byTemplate] of Object.entries(isObject(scoped) ? scoped : {}))
+      for (const [template, values] of Object.entries(isObject(byTemplate) ? byTemplate : {}))
+        for (const v of Array.isArray(values) ? values : [])
+          if (isObject(v))
+            variables.push({
+              LibraryVariableSetId: lvs,
+              TemplateId: template,
+              Value: v.Value ?? null,
+              Scope: { EnvironmentIds: v.EnvironmentIds ?? [] },
+            });
+    const tenantId = String(older.TenantId ?? "");
+    await this.write(
+      "PUT",
+      newer,
+      { TenantId: tenantId, Variables: variables },
+      { type: node.type, what: `${what} (scoped values)`, before: now },
+    );
+    return isObject(answer) ? answer : undefined;
+  }
+
   /** Writes a document in place; the server's answer (undefined on a dry run). */
   private async put(
     node: GraphNode,
@@ -1227,7 +1296,8 @@ class ImportRun {
   ): Promise<JsonObject | undefined> {
     this.writtenAt.set(node.id, path);
     if (this.options.dryRun) return undefined;
-    const current = before ?? ((await this.client.get(path)) as JsonObject);
+    const current = before ?? (await this.current(node, path));
+    if (node.type === "TenantVariables") return this.putTenantVariables(node, path, body, what, current);
     const answer = await this.write("PUT", path, body, { type: node.type, what, before: current });
     return isObject(answer) ? answer : undefined;
   }
@@ -1401,6 +1471,20 @@ export function diffDocs(
   };
   walk(a0, b0, "", 0);
   return out;
+}
+
+/** The newer endpoint of a tenant's common values, beside the older document's path. */
+function commonVariablesPath(path: string): string {
+  return path.replace(/\/variables$/, "/commonvariables");
+}
+
+/** A tenant's scoped values without their IDs (each server gives its own). */
+function stripScopedIds(doc: JsonObject): void {
+  const scoped = doc.ScopedCommonVariables;
+  if (!isObject(scoped)) return;
+  for (const byTemplate of Object.values(scoped))
+    for (const values of Object.values(isObject(byTemplate) ? byTemplate : {}))
+      for (const v of Array.isArray(values) ? values : []) if (isObject(v)) delete v.Id;
 }
 
 function sorted(value: Json): Json {

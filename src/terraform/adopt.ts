@@ -153,8 +153,17 @@ function tenantProjectVariableId(c: Context): string | undefined {
   return `${pair.tenant.id}:${pair.project.id}:${targetEnv.id}:${targetTemplate.Id}`;
 }
 
-/** `TenantId:LibraryVariableSetId:TemplateId`, when the destination tenant has that value. */
+/**
+ * `TenantId:LibraryVariableSetId:TemplateId` (an unscoped value), when the destination tenant
+ * has that value; for a value scoped to environments, `TenantId:VariableId` (the provider's
+ * second import format) of the destination's value of the same template for the same
+ * environments, by names.
+ */
 function tenantCommonVariableId(c: Context): string | undefined {
+  const scoped = /^Tenants\[Id=([^\]]+)\]\.ScopedCommonVariables\.([^.]+)\.([^.[]+)\[Id=([^\]]+)\]$/.exec(
+    c.r.sourcePart ?? "",
+  );
+  if (scoped) return scopedCommonVariableId(c, scoped[1]!, scoped[2]!, scoped[3]!, scoped[4]!);
   const m = /^Tenants\[Id=([^\]]+)\]\.LibraryVariables\.([^.]+)\.([^.]+)$/.exec(c.r.sourcePart ?? "");
   if (!m) return undefined;
   const tenant = c.source.graph.get(m[1]!);
@@ -170,6 +179,41 @@ function tenantCommonVariableId(c: Context): string | undefined {
     | undefined;
   if (set?.[String(targetTemplate.Id)] === undefined) return undefined;
   return `${targetTenant.id}:${targetLvs.id}:${targetTemplate.Id}`;
+}
+
+type ScopedValue = { Id?: string; EnvironmentIds?: string[] };
+
+function scopedCommonVariableId(
+  c: Context,
+  tenantId: string,
+  lvsId: string,
+  templateId: string,
+  variableId: string,
+): string | undefined {
+  const tenant = c.source.graph.get(tenantId);
+  const lvs = c.source.graph.get(lvsId);
+  const targetTenant = tenant && c.destination.counterpart(c.source, tenant);
+  const targetLvs = lvs && c.destination.counterpart(c.source, lvs);
+  const template = templatesOf(lvs).find((t) => t.Id === templateId);
+  const targetTemplate = templatesOf(targetLvs).find((t) => t.Name === template?.Name);
+  if (!targetTenant || !targetLvs || !targetTemplate) return undefined;
+  const scopedOf = (finder: Finder, tenant: string, lvs: string, template: string): ScopedValue[] => {
+    const doc = finder.graph.get(`TenantVariables-${tenant}`)?.doc as Doc | undefined;
+    const byLvs = (doc?.ScopedCommonVariables ?? {}) as Record<string, Record<string, ScopedValue[]>>;
+    return byLvs[lvs]?.[template] ?? [];
+  };
+  const envNames = (finder: Finder, v: ScopedValue) =>
+    (v.EnvironmentIds ?? [])
+      .map((id) => finder.graph.get(id)?.name ?? id)
+      .sort()
+      .join("\u0001");
+  const variable = scopedOf(c.source, tenantId, lvsId, templateId).find((v) => v.Id === variableId);
+  if (!variable) return undefined;
+  const wanted = envNames(c.source, variable);
+  const match = scopedOf(c.destination, targetTenant.id, targetLvs.id, String(targetTemplate.Id)).find(
+    (v) => envNames(c.destination, v) === wanted,
+  );
+  return match?.Id ? `${targetTenant.id}:${match.Id}` : undefined;
 }
 
 function tenantAndProject(c: Context): { tenant: GraphNode; project: GraphNode } | undefined {
@@ -248,9 +292,32 @@ class Finder {
       .join("\u0002");
   }
 
-  /** What identifies a document to a user (see identityOf). */
+  /**
+   * What identifies a document to a user (see identityOf). A scoped user role has no name:
+   * it is its team's and role's, with its scopes, by names (one the destination holds already
+   * is imported rather than granted a second time).
+   */
   key(node: GraphNode): string | undefined {
-    return identityOf(this.graph, node);
+    if (node.type !== "ScopedUserRoles") return identityOf(this.graph, node);
+    const d = node.doc as Doc;
+    const name = (id: unknown) => this.graph.get(String(id))?.name;
+    const names = (ids: unknown) =>
+      (Array.isArray(ids) ? ids : [])
+        .map((id) => name(id) ?? String(id))
+        .sort()
+        .join("\u0001");
+    const team = name(d.TeamId);
+    const role = name(d.UserRoleId);
+    if (!team || !role) return undefined;
+    return [
+      node.type,
+      team,
+      role,
+      names(d.EnvironmentIds),
+      names(d.ProjectIds),
+      names(d.ProjectGroupIds),
+      names(d.TenantIds),
+    ].join("\u0000");
   }
 }
 

@@ -1,6 +1,7 @@
 import type { GraphNode, SpaceGraph } from "../graph/graph.js";
 import { isExpression } from "../registry/fields.js";
 import { docType, lookupOf, needsIncludeTeams, singularOf } from "../registry/index.js";
+import { SPACE_ID_LOST_ON_IMPORT } from "../registry/provider.js";
 import type { ExportPlan } from "./export-plan.js";
 import {
   attr,
@@ -92,7 +93,9 @@ export class EmitContext {
    */
   private ignoring(type: string, body: BodyItem[]): BodyItem[] {
     const wanted = this.plan.ignoreChanges;
-    if (!wanted.size) return body;
+    // Adopting: a resource whose import loses its space ID keeps the one it has (provider.ts).
+    const spaceId = this.plan.adopting && SPACE_ID_LOST_ON_IMPORT.has(type) ? ["space_id"] : [];
+    if (!wanted.size && !spaceId.length) return body;
     const inProject =
       this.module.path.startsWith("projects/") || (this.module.path === "" && !!this.node.projectId);
     const all =
@@ -101,7 +104,10 @@ export class EmitContext {
       (wanted.has("project-variables") && inProject && type === "octopusdeploy_variable") ||
       (wanted.has("project-groups") && type === "octopusdeploy_project_group") ||
       (wanted.has("tenants") && /^octopusdeploy_tenant(_common_variable|_project_variable)?$/.test(type));
-    const names = !all && wanted.has("project-names") && type === "octopusdeploy_project" ? ["name"] : [];
+    const names = [
+      ...(!all && wanted.has("project-names") && type === "octopusdeploy_project" ? ["name"] : []),
+      ...(all ? [] : spaceId),
+    ];
     if (!all && !names.length) return body;
     const value: Expr = all ? ref("all") : tuple(names.map((n) => ref(n)));
     const lifecycle = body.find((item): item is Block => item.kind === "block" && item.type === "lifecycle");

@@ -48,6 +48,8 @@ export interface ExportPlan {
   includeTeams: boolean;
   /** What `--ignore-changes` names: resources the destination may change, which Terraform leaves. */
   ignoreChanges: ReadonlySet<IgnoreChanges>;
+  /** Resources already on the destination are imported (--import-from-destination). */
+  adopting: boolean;
   /** Projects in apply order (levels flattened), for deciding where shared values go. */
   projectOrder: readonly string[];
 }

@@ -1,4 +1,3 @@
-import type { SpaceGraph } from "../graph/graph.js";
 import type { Manifest } from "./manifest.js";
 import type { SelectionOptions } from "./selection.js";
 
@@ -19,8 +18,6 @@ export interface ExportOptions extends SelectionOptions {
   source: { server: string };
   /** The manifest of the export already in the destination directory: renames become moved blocks. */
   previous?: Manifest;
-  /** The destination space, read: resources already there are imported (adopted) on the first apply. */
-  adoptFrom?: SpaceGraph;
   /**
    * The caller does not use the graph after the export, so the export may release what it
    * has done with: the references once the plan is made, and each project's documents once

@@ -36,6 +36,8 @@ export interface SelectionOptions {
   includeTeams?: boolean;
   /** Resources a destination may edit: written with lifecycle ignore_changes. */
   ignoreChanges?: readonly IgnoreChanges[];
+  /** The destination space, read: resources already there are imported (adopted) on the first apply. */
+  adoptFrom?: SpaceGraph;
 }
 
 export interface Plan extends ExportPlan {
@@ -208,6 +210,7 @@ export function planExport(graph: SpaceGraph, options: SelectionOptions): Plan {
     spreadSecrets: options.spreadSecrets ?? false,
     includeTeams: options.includeTeams ?? false,
     ignoreChanges: new Set(options.ignoreChanges ?? []),
+    adopting: options.adoptFrom !== undefined,
     projectOrder: order.levels.flat(),
     modules,
     levels: order.levels,

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Sandbox } from "../../src/sandbox/server.js";
 import { differences, normaliseSpace } from "../helpers/compare.js";
 import { type Doc, RestSpace, serverCall } from "../helpers/rest.js";
-import { decoys } from "../helpers/scenarios.js";
+import { decoys, installCommunityTemplate, templateStep } from "../helpers/scenarios.js";
 import { applyWithVars, exportTo, pendingChanges, tfvars, unexplained } from "./flow.js";
 import { locateTools, type Tools } from "./harness.js";
 
@@ -23,15 +23,7 @@ describe.skipIf(typeof tools === "string")("community step templates, with the r
   beforeAll(async () => {
     source = await new Sandbox({ seed: SEED }).start();
     space = await RestSpace.create(source, "Community");
-    const library = (await serverCall(source, "GET", "communityactiontemplates?take=100")) as unknown as {
-      Items: Doc[];
-    };
-    const chime = library.Items.find((t) => t.Name === NAME)!;
-    const installed = await serverCall(
-      source,
-      "POST",
-      `communityactiontemplates/${chime.Id}/installation/${space.spaceId}`,
-    );
+    const template = await installCommunityTemplate(source, space);
     const lifecycle = await space.named("lifecycles", "Default Lifecycle");
     const group = await space.named("projectgroups", "Default Project Group");
     const project = await space.post("projects", {
@@ -39,30 +31,12 @@ describe.skipIf(typeof tools === "string")("community step templates, with the r
       LifecycleId: lifecycle.Id,
       ProjectGroupId: group.Id,
     });
-    const template = await space.get(`actiontemplates/${installed.Id}`);
     await space.update(`deploymentprocesses/${String(project.DeploymentProcessId)}`, (d) => {
       d.Steps = [
-        {
-          Name: "Tell the team",
-          Condition: "Success",
-          StartTrigger: "StartAfterPrevious",
-          PackageRequirement: "LetOctopusDecide",
-          Properties: {},
-          Actions: [
-            {
-              Name: "Tell the team",
-              ActionType: "Octopus.Script",
-              Properties: {
-                ...(template.Properties as Record<string, string>),
-                "Octopus.Action.RunOnServer": "true",
-                "Octopus.Action.Template.Id": template.Id,
-                "Octopus.Action.Template.Version": String(template.Version),
-                acpm_WebHookURL: "https://hooks.chime.example/1",
-                acpm_ContentPayload: "Deployed #{Octopus.Release.Number}",
-              },
-            },
-          ],
-        },
+        templateStep("Tell the team", template, {
+          acpm_WebHookURL: "https://hooks.chime.example/1",
+          acpm_ContentPayload: "Deployed #{Octopus.Release.Number}",
+        }),
       ];
     });
   });

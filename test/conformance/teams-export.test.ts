@@ -1,8 +1,9 @@
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Sandbox } from "../../src/sandbox/server.js";
+import { governanceByName } from "../helpers/governance.js";
 import { type Doc, RestSpace, serverCall } from "../helpers/rest.js";
-import { decoys } from "../helpers/scenarios.js";
+import { decoys, teamsAndSubscriptions } from "../helpers/scenarios.js";
 import { applyEveryModule, applyWithVars, exportTo, pendingChanges, tfvars } from "./flow.js";
 import { locateTools, TofuDir, type Tools } from "./harness.js";
 
@@ -16,69 +17,6 @@ import { locateTools, TofuDir, type Tools } from "./harness.js";
  * and a second plan is empty. Without --include-teams no team or role is written.
  */
 const tools = locateTools();
-
-/** Names of documents of a space and of the server's users, teams and roles, by ID. */
-async function namer(sandbox: Sandbox, space: RestSpace): Promise<(id: unknown) => string> {
-  const names = new Map<string, string>();
-  for (const collection of ["projects", "environments", "projectgroups", "tenants"])
-    for (const d of await space.list(collection)) names.set(d.Id, String(d.Name));
-  const teams = await serverCall(sandbox, "GET", `${space.spaceId}/teams?includeSystem=true&take=1000`);
-  for (const d of teams.Items as Doc[]) names.set(d.Id, String(d.Name));
-  for (const d of ((await serverCall(sandbox, "GET", "userroles?take=1000")).Items as Doc[]) ?? [])
-    names.set(d.Id, String(d.Name));
-  for (const d of ((await serverCall(sandbox, "GET", "users?take=1000")).Items as Doc[]) ?? [])
-    names.set(d.Id, String(d.Username));
-  return (id) => names.get(String(id)) ?? `(unknown: ${String(id)})`;
-}
-
-/** The space's teams, scoped roles and subscriptions, and the custom roles, with names for IDs. */
-async function governanceByName(sandbox: Sandbox, space: RestSpace): Promise<Record<string, unknown>> {
-  const name = await namer(sandbox, space);
-  const names = (ids: unknown) => (Array.isArray(ids) ? ids.map(name).sort() : []);
-  const roles = ((await serverCall(sandbox, "GET", "userroles?take=1000")).Items as Doc[])
-    .filter((r) => r.CanBeDeleted !== false)
-    .map((r) => ({
-      Name: r.Name,
-      Description: r.Description,
-      Space: [...(r.GrantedSpacePermissions as string[])].sort(),
-      System: r.GrantedSystemPermissions,
-    }));
-  const teams = (await space.list("teams"))
-    .filter((t) => t.CanBeDeleted !== false)
-    .map((t) => ({ Name: t.Name, Description: t.Description, Members: names(t.MemberUserIds) }));
-  const scoped = (await space.list("scopeduserroles"))
-    .map((s) =>
-      [
-        name(s.TeamId),
-        name(s.UserRoleId),
-        names(s.EnvironmentIds).join("+"),
-        names(s.ProjectIds).join("+"),
-        names(s.ProjectGroupIds).join("+"),
-        names(s.TenantIds).join("+"),
-      ].join(" / "),
-    )
-    .sort();
-  const subscriptions = (await space.list("subscriptions")).map((s) => {
-    const n = s.EventNotificationSubscription as Doc;
-    const f = n.Filter as Doc;
-    return {
-      Name: s.Name,
-      IsDisabled: s.IsDisabled,
-      EmailTeams: names(n.EmailTeams),
-      EmailPriority: n.EmailPriority,
-      EmailFrequencyPeriod: n.EmailFrequencyPeriod,
-      WebhookURI: n.WebhookURI,
-      WebhookHeaderKey: n.WebhookHeaderKey,
-      WebhookTimeout: n.WebhookTimeout,
-      Filter: {
-        EventCategories: f.EventCategories,
-        Environments: names(f.Environments),
-        Projects: names(f.Projects),
-      },
-    };
-  });
-  return { roles, teams, scoped, subscriptions };
-}
 
 describe.skipIf(typeof tools === "string")(
   "teams, user roles and subscriptions, with the real provider",
@@ -97,45 +35,7 @@ describe.skipIf(typeof tools === "string")(
         LifecycleId: lifecycle.Id,
         ProjectGroupId: group.Id,
       });
-      const ada = await serverCall(source, "POST", "users", { Username: "ada", DisplayName: "Ada" });
-      const grace = await serverCall(source, "POST", "users", { Username: "grace", DisplayName: "Grace" });
-      const approver = await serverCall(source, "POST", "userroles", {
-        Name: "Release Approver",
-        Description: "Approves releases to production",
-        GrantedSpacePermissions: ["ReleaseView", "InterruptionSubmit", "EnvironmentView"],
-      });
-      const team = await space.post("teams", {
-        Name: "Approvers",
-        Description: "People who approve releases",
-        MemberUserIds: [ada.Id, grace.Id],
-      });
-      await space.post("scopeduserroles", {
-        TeamId: team.Id,
-        UserRoleId: approver.Id,
-        EnvironmentIds: [production.Id],
-        ProjectIds: [shop.Id],
-      });
-      await space.post("scopeduserroles", { TeamId: team.Id, UserRoleId: "userroles-projectviewer" });
-      await space.post("scopeduserroles", {
-        TeamId: "teams-everyone",
-        UserRoleId: "userroles-projectviewer",
-      });
-      await space.post("subscriptions", {
-        Name: "Production failures",
-        EventNotificationSubscription: {
-          EmailTeams: [team.Id],
-          EmailPriority: "High",
-          EmailFrequencyPeriod: "00:30:00",
-          WebhookURI: "https://hooks.example.com/octopus",
-          WebhookHeaderKey: "X-Token",
-          WebhookHeaderValue: "hook-secret",
-          Filter: {
-            EventCategories: ["DeploymentFailed"],
-            Environments: [production.Id],
-            Projects: [shop.Id],
-          },
-        },
-      });
+      await teamsAndSubscriptions(source, space, { production, shop });
     });
     afterAll(() => source.close());
 

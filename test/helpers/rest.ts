@@ -37,6 +37,10 @@ export class RestSpace {
     return call(this.sandbox, "PUT", `/api/${this.spaceId}/${path}`, body) as Promise<Doc>;
   }
 
+  async delete(path: string): Promise<void> {
+    await call(this.sandbox, "DELETE", `/api/${this.spaceId}/${path}`);
+  }
+
   /** GET a document, change it, PUT it back. */
   async update(path: string, change: (doc: Doc) => void): Promise<Doc> {
     const doc = await this.get(path);

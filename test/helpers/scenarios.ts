@@ -1,6 +1,6 @@
 import type { Sandbox } from "../../src/sandbox/server.js";
 import { DUMMY_CERTIFICATE, DUMMY_CERTIFICATE_PASSWORD } from "../../src/terraform/dummies.js";
-import { type Doc, RestSpace } from "./rest.js";
+import { type Doc, RestSpace, serverCall } from "./rest.js";
 
 /**
  * Test-only: spaces built through the REST API for what the exactness tests need, and the
@@ -207,16 +207,20 @@ export async function hiddenReferences(
  * automatic release creation from the built-in feed into a channel (AutoCreateRelease with
  * ReleaseCreationStrategy; the server fills the step's ID), and two git triggers, one of
  * them disabled. Built through the API, as a user of the server would: in a new space "Release
- * Creation", or `into` an existing one.
+ * Creation", or `into` an existing one; the project is "Web" unless named.
  */
-export async function releaseCreation(sandbox: Sandbox, into?: string): Promise<RestSpace> {
+export async function releaseCreation(
+  sandbox: Sandbox,
+  into?: string,
+  projectName = "Web",
+): Promise<RestSpace> {
   const space = into
     ? RestSpace.existing(sandbox, into)
     : await RestSpace.create(sandbox, "Release Creation");
   const { lifecycle, group } = await defaults(space);
   const builtIn = (await space.list("feeds")).find((f) => f.FeedType === "BuiltIn")!;
   const project = await space.post("projects", {
-    Name: "Web",
+    Name: projectName,
     LifecycleId: lifecycle.Id,
     ProjectGroupId: group.Id,
   });
@@ -408,4 +412,225 @@ export async function configAsCode(
     d.DefaultGuidedFailureMode = "On";
   });
   return { space, project: await space.get(`projects/${project.Id}`) };
+}
+
+/** Template IDs of the "Mail" library set `scopedTenantValues` makes. */
+export const MAIL_HOST = "0c000000-0000-4000-8000-00000000000c";
+export const MAIL_PASSWORD = "0d000000-0000-4000-8000-00000000000d";
+
+/**
+ * A tenant's common variables scoped to environments (Octopus 2025.2), set through the newer
+ * endpoint (/tenants/{id}/commonvariables): library set "Mail" with a text and a sensitive
+ * template, project "Web" (tenanted) including it, tenant "Acme" connected to Production,
+ * Staging and Test, and four values: the host unscoped and for Staging+Test, the password for
+ * Production and for Staging. In a new space `name`, or `into` an existing one.
+ */
+export async function scopedTenantValues(
+  sandbox: Sandbox,
+  name = "Scopes",
+  into?: string,
+): Promise<RestSpace> {
+  const space = into ? RestSpace.existing(sandbox, into) : await RestSpace.create(sandbox, name);
+  const { lifecycle, group } = await defaults(space);
+  const env = async (Name: string) =>
+    (await space.list("environments")).find((e) => e.Name === Name) ?? space.post("environments", { Name });
+  const production = await env("Production");
+  const staging = await env("Staging");
+  const test = await env("Test");
+  const library = await space.post("libraryvariablesets", { Name: "Mail", ContentType: "Variables" });
+  await space.update(`libraryvariablesets/${library.Id}`, (d) => {
+    d.Templates = [
+      {
+        Id: MAIL_HOST,
+        Name: "Smtp.Host",
+        Label: "SMTP host",
+        DisplaySettings: { "Octopus.ControlType": "SingleLineText" },
+      },
+      {
+        Id: MAIL_PASSWORD,
+        Name: "Smtp.Password",
+        Label: "SMTP password",
+        DisplaySettings: { "Octopus.ControlType": "Sensitive" },
+      },
+    ];
+  });
+  const project = await space.post("projects", {
+    Name: "Web",
+    LifecycleId: lifecycle.Id,
+    ProjectGroupId: group.Id,
+    IncludedLibraryVariableSetIds: [library.Id],
+    TenantedDeploymentMode: "Tenanted",
+  });
+  const tenant = await space.post("tenants", {
+    Name: "Acme",
+    ProjectEnvironments: { [project.Id]: [production.Id, staging.Id, test.Id] },
+  });
+  const variable = (TemplateId: string, Value: unknown, EnvironmentIds: string[]): Doc =>
+    ({ LibraryVariableSetId: library.Id, TemplateId, Value, Scope: { EnvironmentIds } }) as unknown as Doc;
+  await space.put(`tenants/${tenant.Id}/commonvariables`, {
+    TenantId: tenant.Id,
+    Variables: [
+      variable(MAIL_HOST, "smtp.example.com", []),
+      variable(MAIL_HOST, "smtp.test.example.com", [staging.Id, test.Id]),
+      variable(MAIL_PASSWORD, secret("prod-secret"), [production.Id]),
+      variable(MAIL_PASSWORD, secret("other-secret"), [staging.Id]),
+    ],
+  });
+  return space;
+}
+
+/**
+ * A tenant's common variables as the newer endpoint gives them, by names: one line per value,
+ * "template value environments" (a sensitive value as the server shows it).
+ */
+export async function commonVariablesByName(space: RestSpace, tenantName = "Acme"): Promise<string[]> {
+  const tenant = await space.named("tenants", tenantName);
+  const envs = new Map((await space.list("environments")).map((e) => [e.Id, String(e.Name)]));
+  const common = (await space.get(`tenants/${tenant.Id}/commonvariables`)) as unknown as {
+    Variables: Array<{ Template: { Name: string }; Value: unknown; Scope: { EnvironmentIds: string[] } }>;
+  };
+  return common.Variables.map(
+    (v) =>
+      `${v.Template.Name} ${JSON.stringify(v.Value)} ${v.Scope.EnvironmentIds.map((id) => envs.get(id))
+        .sort()
+        .join(",")}`,
+  ).sort();
+}
+
+/**
+ * Two deployment freezes (server-wide documents scoped to the space's projects): "Year end",
+ * scoped to `shop` in Production and Staging, `billing` in Production and tenant `acme` on
+ * `shop` in Production; "Release train", owned by `shop`, weekly on Mondays and Thursdays for
+ * ten occurrences. The tenant must be connected to `shop` in Production.
+ */
+export async function deploymentFreezes(
+  sandbox: Sandbox,
+  docs: { shop: Doc; billing: Doc; production: Doc; staging: Doc; acme: Doc },
+): Promise<void> {
+  const { shop, billing, production, staging, acme } = docs;
+  await serverCall(sandbox, "POST", "deploymentfreezes", {
+    Name: "Year end",
+    Start: "2031-12-24T00:00:00+10:00",
+    End: "2031-12-27T00:00:00+10:00",
+    ProjectEnvironmentScope: { [shop.Id]: [production.Id, staging.Id], [billing.Id]: [production.Id] },
+    TenantProjectEnvironmentScope: [{ TenantId: acme.Id, ProjectId: shop.Id, EnvironmentId: production.Id }],
+  });
+  await serverCall(sandbox, "POST", "deploymentfreezes", {
+    Name: "Release train",
+    OwnerId: shop.Id,
+    Start: "2031-01-06T22:00:00Z",
+    End: "2031-01-07T06:00:00Z",
+    ProjectEnvironmentScope: { [shop.Id]: [production.Id] },
+    RecurringSchedule: {
+      Type: "Weekly",
+      Unit: 1,
+      DaysOfWeek: ["Thursday", "Monday"],
+      EndType: "AfterOccurrences",
+      EndAfterOccurrences: 10,
+    },
+  });
+}
+
+/** The space's default retention policies made other than a new space's: releases kept by count, runbook runs forever. */
+export async function retentionPolicies(space: RestSpace): Promise<void> {
+  for (const policy of await space.list("retentionpolicies")) {
+    if (policy.RetentionType === "LifecycleRelease")
+      await space.put(`retentionpolicies/${policy.Id}`, {
+        ...policy,
+        Strategy: "Count",
+        QuantityToKeep: 12,
+        Unit: "Items",
+      });
+    if (policy.RetentionType === "RunbookRetention")
+      await space.put(`retentionpolicies/${policy.Id}`, { ...policy, Strategy: "Forever" });
+  }
+}
+
+/**
+ * Governance of a space: users "ada" and "grace" (server-wide), a custom role "Release
+ * Approver", team "Approvers" of both holding it scoped to `production` and `shop` and Project
+ * Viewer unscoped, the Everyone team given Project Viewer in the space, and a subscription
+ * "Production failures" that emails the team and calls a webhook with a secret header.
+ */
+export async function teamsAndSubscriptions(
+  sandbox: Sandbox,
+  space: RestSpace,
+  docs: { production: Doc; shop: Doc },
+): Promise<{ team: Doc; approver: Doc }> {
+  const { production, shop } = docs;
+  const ada = await serverCall(sandbox, "POST", "users", { Username: "ada", DisplayName: "Ada" });
+  const grace = await serverCall(sandbox, "POST", "users", { Username: "grace", DisplayName: "Grace" });
+  const approver = await serverCall(sandbox, "POST", "userroles", {
+    Name: "Release Approver",
+    Description: "Approves releases to production",
+    GrantedSpacePermissions: ["ReleaseView", "InterruptionSubmit", "EnvironmentView"],
+  });
+  const team = await space.post("teams", {
+    Name: "Approvers",
+    Description: "People who approve releases",
+    MemberUserIds: [ada.Id, grace.Id],
+  });
+  await space.post("scopeduserroles", {
+    TeamId: team.Id,
+    UserRoleId: approver.Id,
+    EnvironmentIds: [production.Id],
+    ProjectIds: [shop.Id],
+  });
+  await space.post("scopeduserroles", { TeamId: team.Id, UserRoleId: "userroles-projectviewer" });
+  await space.post("scopeduserroles", { TeamId: "teams-everyone", UserRoleId: "userroles-projectviewer" });
+  await space.post("subscriptions", {
+    Name: "Production failures",
+    EventNotificationSubscription: {
+      EmailTeams: [team.Id],
+      EmailPriority: "High",
+      EmailFrequencyPeriod: "00:30:00",
+      WebhookURI: "https://hooks.example.com/octopus",
+      WebhookHeaderKey: "X-Token",
+      WebhookHeaderValue: "hook-secret",
+      Filter: {
+        EventCategories: ["DeploymentFailed"],
+        Environments: [production.Id],
+        Projects: [shop.Id],
+      },
+    },
+  });
+  return { team, approver };
+}
+
+/** The community library's template "Amazon Chime - Post Message", installed into the space. */
+export async function installCommunityTemplate(sandbox: Sandbox, space: RestSpace): Promise<Doc> {
+  const library = (await serverCall(sandbox, "GET", "communityactiontemplates?take=100")) as unknown as {
+    Items: Doc[];
+  };
+  const chime = library.Items.find((t) => t.Name === "Amazon Chime - Post Message")!;
+  const installed = await serverCall(
+    sandbox,
+    "POST",
+    `communityactiontemplates/${chime.Id}/installation/${space.spaceId}`,
+  );
+  return space.get(`actiontemplates/${installed.Id}`);
+}
+
+/** A step that runs a step template (on the server), with values for its parameters. */
+export function templateStep(name: string, template: Doc, values: Record<string, string>): Doc {
+  return {
+    Name: name,
+    Condition: "Success",
+    StartTrigger: "StartAfterPrevious",
+    PackageRequirement: "LetOctopusDecide",
+    Properties: {},
+    Actions: [
+      {
+        Name: name,
+        ActionType: String(template.ActionType),
+        Properties: {
+          ...(template.Properties as Record<string, string>),
+          "Octopus.Action.RunOnServer": "true",
+          "Octopus.Action.Template.Id": template.Id,
+          "Octopus.Action.Template.Version": String(template.Version),
+          ...values,
+        },
+      },
+    ],
+  } as unknown as Doc;
 }
