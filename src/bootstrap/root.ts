@@ -380,16 +380,16 @@ export function bootstrapRoot(manifest: Manifest, options: BootstrapOptions): Hc
             param(p.destinationSpace, "Destination space", "The space to apply to", {
               default: str(many ? "" : options.destinationSpace),
             }),
+            param(
+              p.destinationName,
+              "Destination",
+              "The destination's name, for {destination} in the options",
+              {
+                default: str(""),
+              },
+            ),
             ...(many
               ? [
-                  param(
-                    p.destinationName,
-                    "Destination",
-                    "The destination's name, for {destination} in the options",
-                    {
-                      default: str(""),
-                    },
-                  ),
                   param(
                     p.destinationApiKey,
                     "Destination API key",

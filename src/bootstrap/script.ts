@@ -210,10 +210,10 @@ export function applyAllScript(runs: ModuleRun[], destination: string): string {
     "}",
     "main().catch((e) => { console.error('octoport sync all to ' + destination + ': ' + e.message); process.exit(1); });",
   ];
-  const need = (shell: string, variable: string) => [
+  const need = (shell: string, variable: string, hint = "") => [
     ...valueLines(shell, variable).slice(0, 4),
     `if [[ -z "$${shell}" || "$${shell}" == "#{"* ]]; then`,
-    `  echo ${shellQuote(`octoport sync all to ${destination}: the variable ${variable} has no value`)} >&2`,
+    `  echo ${shellQuote(`octoport sync all to ${destination}: the variable ${variable} has no value${hint}`)} >&2`,
     "  exit 1",
     "fi",
   ];
@@ -223,7 +223,7 @@ export function applyAllScript(runs: ModuleRun[], destination: string): string {
     "# export's apply order, through the source's API. Needs node (20 or later) on the PATH.",
     "set -euo pipefail",
     "",
-    ...need("runner_key", RUNNER_KEY),
+    ...need("runner_key", RUNNER_KEY, "; give the bootstrap root's input runner_api_key and apply it again"),
     ...need("server", "Octopus.Web.ServerUri"),
     ...need("space_id", "Octopus.Space.Id"),
     ...need("environment", "Octopus.Environment.Name"),
