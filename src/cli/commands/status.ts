@@ -91,7 +91,7 @@ export function statusCommand(ctx: CliContext): CommandModule<object, StatusArgs
         ? await readDestinations(args.destinations)
         : [
             {
-              name: "destination",
+              name: args.server ?? "",
               server: args.server ?? "",
               space: args.space ?? "",
               apiKeyEnv: "OCTOPUS_API_KEY",
@@ -197,6 +197,7 @@ export function formatStatus(fleet: FleetStatus): string {
       .trimEnd();
   const count = (s: ModuleStatus) =>
     fleet.destinations.reduce((n, d) => n + d.modules.filter((m) => m.status === s).length, 0);
-  const summary = `${fleet.destinations.length} destinations: ${count("in-sync")} in sync, ${count("drifted")} drifted, ${count("failing")} failing, ${count("waiting")} waiting`;
+  const n = fleet.destinations.length;
+  const summary = `${n} destination${n === 1 ? "" : "s"}: ${count("in-sync")} in sync, ${count("drifted")} drifted, ${count("failing")} failing, ${count("waiting")} waiting`;
   return `${[line(header), ...rows.map(line), "", summary].join("\n")}\n`;
 }
