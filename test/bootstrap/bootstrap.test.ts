@@ -135,6 +135,28 @@ describe("octoport bootstrap's runbooks", () => {
     expect(text).toContain('var.destination_api_keys["us"]');
   });
 
+  it("schedule the apply-all runbook of each destination (continual sync in order), not each module", async () => {
+    const m = manifest([]);
+    const text = printFile(
+      bootstrapRoot(m, {
+        ...OPTIONS,
+        schedule: { cron: "0 * * * *", environment: "Production" },
+        destinations: [
+          { name: "eu", server: "https://eu.example.com", space: "Shop" },
+          { name: "us", server: "https://us.example.com", space: "Shop" },
+        ],
+      }),
+    );
+    const parsed = (await parseHcl("main.tf", text)) as Record<
+      string,
+      Record<string, Record<string, unknown>>
+    >;
+    expect(Object.keys(parsed.resource?.octopusdeploy_project_scheduled_trigger ?? {}).sort()).toEqual([
+      "sync_eu_all",
+      "sync_us_all",
+    ]);
+  });
+
   it("run the modules in apply order from the apply-all runbook", () => {
     const script = applyAllScript(
       [
