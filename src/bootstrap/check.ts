@@ -1,6 +1,6 @@
 import type { Manifest } from "../terraform/manifest.js";
 import type { BootstrapOptions } from "./root.js";
-import { SYNC_RUNBOOK, syncRunbooks } from "./root.js";
+import { syncRunbookName, syncRunbooks, targets } from "./root.js";
 import { secretVariable } from "./script.js";
 
 /** One thing the source lacks for the sync runbooks to work, and what to do about it. */
@@ -37,6 +37,9 @@ export function checkBootstrap(
       message: "is a single root; the runbooks apply one module each, so export again with --layout modules",
     });
   const runbooks = syncRunbooks(manifest, options.syncProject);
+  const names = targets(options).map((d) => `"${syncRunbookName(d.name)}"`);
+  const passes =
+    names.length === 1 ? `whose runbook ${names[0]} passes` : `whose runbooks ${names.join(", ")} pass`;
   for (const rb of runbooks) {
     const subject = `module ${rb.module}`;
     const byVariable = new Map<string, string[]>();
@@ -44,7 +47,7 @@ export function checkBootstrap(
       if (!s.sourceVariable) {
         findings.push({
           subject,
-          message: `${s.description} is held by no variable of the source: add it as the sensitive variable ${secretVariable(s.variable)} of project "${rb.project}", whose runbook "${SYNC_RUNBOOK}" passes it on`,
+          message: `${s.description} is held by no variable of the source: add it as the sensitive variable ${secretVariable(s.variable)} of project "${rb.project}", ${passes} it on`,
         });
         continue;
       }

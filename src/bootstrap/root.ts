@@ -22,7 +22,7 @@ import {
 } from "../terraform/hcl/model.js";
 import type { Manifest } from "../terraform/manifest.js";
 import { sanitise } from "../terraform/naming.js";
-import { PARAMETERS, secretLines, syncScript } from "./script.js";
+import { applyAllScript, type ModuleRun, PARAMETERS, RUNNER_KEY, secretLines, syncScript } from "./script.js";
 
 /** Where octoport bootstrap puts its runbooks, and how they run. */
 export interface BootstrapOptions {
@@ -46,6 +46,18 @@ export interface BootstrapOptions {
   applyOptions: string[];
   /** A cron expression and the environment the runbooks run in: scheduled triggers. */
   schedule?: { cron: string; environment: string };
+  /**
+   * Many destinations, each with its own runbooks (`octoport: sync to NAME`) and its key in the
+   * root's input `destination_api_keys`; without it, the one destination above.
+   */
+  destinations?: Target[];
+}
+
+/** A destination the runbooks apply to; `name` is "" for the one destination of --dest-server. */
+export interface Target {
+  name: string;
+  server: string;
+  space: string;
 }
 
 /** The runbook of one module of the export. */
@@ -62,6 +74,25 @@ export interface SyncRunbook {
 export const SYNC_RUNBOOK = "octoport: sync";
 /** The step template's name. */
 export const SYNC_TEMPLATE = "octoport sync";
+/** The runbook that runs every module's runbook in apply order. */
+export const APPLY_ALL_RUNBOOK = "octoport: sync all";
+
+/** The destinations of the options: many, or the one of --dest-server (named ""). */
+export function targets(options: BootstrapOptions): Target[] {
+  return options.destinations?.length
+    ? options.destinations
+    : [{ name: "", server: options.destinationServer, space: options.destinationSpace }];
+}
+
+/** A module runbook's name, for a destination ("" for the single one). */
+export function syncRunbookName(destination: string): string {
+  return destination ? `${SYNC_RUNBOOK} to ${destination}` : SYNC_RUNBOOK;
+}
+
+/** The apply-all runbook's name, for a destination. */
+export function applyAllRunbookName(destination: string): string {
+  return destination ? `${APPLY_ALL_RUNBOOK} to ${destination}` : APPLY_ALL_RUNBOOK;
+}
 
 /** The module's runbooks: one per module, in the export's apply order. */
 export function syncRunbooks(manifest: Manifest, syncProject: string): SyncRunbook[] {
@@ -159,12 +190,21 @@ function variable(
   return [block("variable", [name], body), blank];
 }
 
+/** The step template's parameter holding one destination's API key (many destinations). */
+export function destinationKeyParameter(name: string): string {
+  return `${PARAMETERS.destinationApiKey}.${name}`;
+}
+
 /** The bootstrap root's main.tf: the step template, the sync project and every module's runbook. */
 export function bootstrapRoot(manifest: Manifest, options: BootstrapOptions): HclFile {
   const runbooks = syncRunbooks(manifest, options.syncProject);
   const items: BodyItem[] = [
     comment(
-      `Written by octoport bootstrap from the export of ${manifest.source.spaceName}: runbooks on the source that export it and apply each module to ${options.destinationServer}, space ${options.destinationSpace}. Apply it to the SOURCE space.`,
+      `Written by octoport bootstrap from the export of ${manifest.source.spaceName}: runbooks on the source that export it and apply each module to ${targets(
+        options,
+      )
+        .map((d) => `${d.server}, space ${d.space}`)
+        .join("; ")}. Apply it to the SOURCE space.`,
     ),
     block(
       "terraform",
@@ -202,10 +242,61 @@ export function bootstrapRoot(manifest: Manifest, options: BootstrapOptions): Hc
     ...variable("source_api_key", "The API key the runbooks read the source with (read access is enough)", {
       sensitive: true,
     }),
-    ...variable("destination_api_key", "The API key the runbooks apply to the destination with", {
-      sensitive: true,
-    }),
   ];
+  const dests = targets(options);
+  const many = Boolean(options.destinations?.length);
+  if (many) {
+    const names = dests.map((d) => d.name);
+    items.push(
+      block(
+        "variable",
+        ["destination_api_keys"],
+        [
+          attr("type", call("map", ref("string"))),
+          attr("description", str("The API key the runbooks apply to each destination with, by its name")),
+          attr("sensitive", bool(true)),
+          blank,
+          block(
+            "validation",
+            [],
+            [
+              attr(
+                "condition",
+                eq(
+                  call(
+                    "length",
+                    call(
+                      "setsubtract",
+                      tuple(names.map(str)),
+                      call("keys", ref("var", "destination_api_keys")),
+                    ),
+                  ),
+                  num(0),
+                ),
+              ),
+              attr(
+                "error_message",
+                str(`destination_api_keys needs a key for each of: ${names.join(", ")}.`),
+              ),
+            ],
+          ),
+        ],
+      ),
+      blank,
+    );
+  } else
+    items.push(
+      ...variable("destination_api_key", "The API key the runbooks apply to the destination with", {
+        sensitive: true,
+      }),
+    );
+  items.push(
+    ...variable(
+      "runner_api_key",
+      `A key of the source that can publish runbook snapshots and run runbooks: the "${APPLY_ALL_RUNBOOK}" runbooks run the others with it`,
+      { sensitive: true, default: "" },
+    ),
+  );
 
   const param = (
     name: string,
@@ -284,14 +375,38 @@ export function bootstrapRoot(manifest: Manifest, options: BootstrapOptions): Hc
               sensitive: ref("var", "source_api_key"),
             }),
             param(p.destinationServer, "Destination server", "The destination's URL", {
-              default: str(options.destinationServer),
+              default: str(many ? "" : options.destinationServer),
             }),
             param(p.destinationSpace, "Destination space", "The space to apply to", {
-              default: str(options.destinationSpace),
+              default: str(many ? "" : options.destinationSpace),
             }),
-            param(p.destinationApiKey, "Destination API key", "Applies to the destination", {
-              sensitive: ref("var", "destination_api_key"),
-            }),
+            param(
+              p.destinationName,
+              "Destination",
+              "The destination's name, for {destination} in the options",
+              {
+                default: str(""),
+              },
+            ),
+            ...(many
+              ? [
+                  param(
+                    p.destinationApiKey,
+                    "Destination API key",
+                    "The destination's key: a reference to one of the keys below",
+                    { default: str("") },
+                  ),
+                  ...dests.map((d) =>
+                    param(destinationKeyParameter(d.name), `API key of ${d.name}`, `Applies to ${d.server}`, {
+                      sensitive: index(ref("var", "destination_api_keys"), str(d.name)),
+                    }),
+                  ),
+                ]
+              : [
+                  param(p.destinationApiKey, "Destination API key", "Applies to the destination", {
+                    sensitive: ref("var", "destination_api_key"),
+                  }),
+                ]),
             param(p.exportOptions, "Export options", "More words for octoport export, e.g. --backend s3", {
               default: str(options.exportOptions.join(" ")),
             }),
@@ -362,40 +477,130 @@ export function bootstrapRoot(manifest: Manifest, options: BootstrapOptions): Hc
   );
   projectIds.set(options.syncProject, ref("octopusdeploy_project", "sync", "id"));
 
-  for (const rb of runbooks) {
-    const label = `sync_${sanitise(rb.module || "root")}`;
-    const project = projectIds.get(rb.project) ?? ref("octopusdeploy_project", "sync", "id");
-    const step: BodyItem[] = [
-      attr("process_id", ref("octopusdeploy_process", label, "id")),
-      attr("name", str("octoport sync")),
-      attr("template_id", ref("octopusdeploy_step_template", "sync", "id")),
-      attr("template_version", ref("octopusdeploy_step_template", "sync", "version")),
+  const container = (body: BodyItem[], asBlock: boolean) => {
+    if (pool) body.push(attr("worker_pool_id", pool));
+    if (options.image && feed) {
+      const fields: Array<[string, Expr]> = [
+        ["feed_id", feed],
+        ["image", str(options.image.image)],
+      ];
+      body.push(
+        blank,
+        asBlock
+          ? block(
+              "container",
+              [],
+              fields.map(([k, v]) => attr(k, v)),
+            )
+          : attr("container", object(fields)),
+      );
+    }
+  };
+  const syncId = ref("octopusdeploy_project", "sync", "id");
+  items.push(
+    comment(`The key the "${APPLY_ALL_RUNBOOK}" runbooks run the others with.`),
+    block(
+      "resource",
+      ["octopusdeploy_variable", "runner_api_key"],
+      [
+        attr("owner_id", syncId),
+        attr("name", str(RUNNER_KEY)),
+        attr("type", str("Sensitive")),
+        attr("is_sensitive", bool(true)),
+        attr("sensitive_value", ref("var", "runner_api_key")),
+        attr("description", str(`Runs the sync runbooks in order ${BOOTSTRAP_MARK}`)),
+      ],
+    ),
+    blank,
+  );
+  for (const dest of dests) {
+    const prefix = dest.name ? `sync_${sanitise(dest.name)}_` : "sync_";
+    const runs: ModuleRun[] = [];
+    for (const rb of runbooks) {
+      const label = `${prefix}${sanitise(rb.module || "root")}`;
+      const project = projectIds.get(rb.project) ?? syncId;
+      const name = syncRunbookName(dest.name);
+      runs.push({ module: rb.module, project: rb.project, runbook: name });
+      const parameters: Array<[string, Expr]> = [
+        [p.module, str(rb.module)],
+        [p.secrets, str(secretLines(rb.secrets))],
+      ];
+      if (many)
+        parameters.push(
+          [p.destinationServer, str(dest.server)],
+          [p.destinationSpace, str(dest.space)],
+          [p.destinationName, str(dest.name)],
+          [p.destinationApiKey, str(`#{${destinationKeyParameter(dest.name)}}`)],
+        );
+      const step: BodyItem[] = [
+        attr("process_id", ref("octopusdeploy_process", label, "id")),
+        attr("name", str("octoport sync")),
+        attr("template_id", ref("octopusdeploy_step_template", "sync", "id")),
+        attr("template_version", ref("octopusdeploy_step_template", "sync", "version")),
+        attr("parameters", object(parameters)),
+        attr("execution_properties", object([["Octopus.Action.RunOnServer", str("true")]])),
+      ];
+      container(step, true);
+      items.push(
+        comment(
+          `The ${rb.module} module, from project "${rb.project}", to ${dest.server} space ${dest.space}.`,
+        ),
+        block(
+          "resource",
+          ["octopusdeploy_runbook", label],
+          [
+            attr("name", str(name)),
+            attr("project_id", project),
+            attr(
+              "description",
+              str(
+                `Exports the source and applies its ${rb.module} module${dest.name ? ` to ${dest.name}` : ""} ${BOOTSTRAP_MARK}`,
+              ),
+            ),
+            attr("environment_scope", str("All")),
+          ],
+        ),
+        blank,
+        block(
+          "resource",
+          ["octopusdeploy_process", label],
+          [attr("project_id", project), attr("runbook_id", ref("octopusdeploy_runbook", label, "id"))],
+        ),
+        blank,
+        block("resource", ["octopusdeploy_process_templated_step", label], step),
+        blank,
+      );
+    }
+    // The apply-all runbook: every module's runbook, in apply order.
+    const all = `${prefix}all`;
+    const script: BodyItem[] = [
+      attr("process_id", ref("octopusdeploy_process", all, "id")),
+      attr("name", str("octoport sync all")),
+      attr("type", str("Octopus.Script")),
       attr(
-        "parameters",
+        "execution_properties",
         object([
-          [p.module, str(rb.module)],
-          [p.secrets, str(secretLines(rb.secrets))],
+          ["Octopus.Action.RunOnServer", str("true")],
+          ["Octopus.Action.Script.ScriptSource", str("Inline")],
+          ["Octopus.Action.Script.Syntax", str("Bash")],
+          ["Octopus.Action.Script.ScriptBody", str(applyAllScript(runs, dest.name || dest.server))],
         ]),
       ),
-      attr("execution_properties", object([["Octopus.Action.RunOnServer", str("true")]])),
     ];
-    if (pool) step.push(attr("worker_pool_id", pool));
-    if (options.image && feed)
-      step.push(
-        blank,
-        block("container", [], [attr("feed_id", feed), attr("image", str(options.image.image))]),
-      );
+    container(script, false);
     items.push(
-      comment(`The ${rb.module} module, from project "${rb.project}".`),
+      comment(`Every module to ${dest.server} space ${dest.space}, in the export's apply order.`),
       block(
         "resource",
-        ["octopusdeploy_runbook", label],
+        ["octopusdeploy_runbook", all],
         [
-          attr("name", str(SYNC_RUNBOOK)),
-          attr("project_id", project),
+          attr("name", str(applyAllRunbookName(dest.name))),
+          attr("project_id", syncId),
           attr(
             "description",
-            str(`Exports the source and applies its ${rb.module} module ${BOOTSTRAP_MARK}`),
+            str(
+              `Runs each module's runbook${dest.name ? ` to ${dest.name}` : ""} in apply order, stopping at the first that fails ${BOOTSTRAP_MARK}`,
+            ),
           ),
           attr("environment_scope", str("All")),
         ],
@@ -403,21 +608,21 @@ export function bootstrapRoot(manifest: Manifest, options: BootstrapOptions): Hc
       blank,
       block(
         "resource",
-        ["octopusdeploy_process", label],
-        [attr("project_id", project), attr("runbook_id", ref("octopusdeploy_runbook", label, "id"))],
+        ["octopusdeploy_process", all],
+        [attr("project_id", syncId), attr("runbook_id", ref("octopusdeploy_runbook", all, "id"))],
       ),
       blank,
-      block("resource", ["octopusdeploy_process_templated_step", label], step),
+      block("resource", ["octopusdeploy_process_step", all], script),
       blank,
     );
     if (options.schedule && environment)
       items.push(
         block(
           "resource",
-          ["octopusdeploy_project_scheduled_trigger", label],
+          ["octopusdeploy_project_scheduled_trigger", all],
           [
-            attr("name", str(`octoport sync ${rb.module}`)),
-            attr("project_id", project),
+            attr("name", str(`octoport sync all${dest.name ? ` to ${dest.name}` : ""}`)),
+            attr("project_id", syncId),
             attr("space_id", ref("var", "octopus_space_id")),
             attr("timezone", str("UTC")),
             blank,
@@ -427,12 +632,12 @@ export function bootstrapRoot(manifest: Manifest, options: BootstrapOptions): Hc
               "run_runbook_action",
               [],
               [
-                attr("runbook_id", ref("octopusdeploy_runbook", label, "id")),
+                attr("runbook_id", ref("octopusdeploy_runbook", all, "id")),
                 attr("target_environment_ids", tuple([environment])),
               ],
             ),
             blank,
-            attr("depends_on", tuple([ref("octopusdeploy_process_templated_step", label)])),
+            attr("depends_on", tuple([ref("octopusdeploy_process_step", all)])),
           ],
         ),
         blank,

@@ -21,6 +21,8 @@ export const PARAMETERS = {
   destinationServer: "Octoport.Destination.Server",
   destinationSpace: "Octoport.Destination.Space",
   destinationApiKey: "Octoport.Destination.ApiKey",
+  /** With many destinations: the destination's name, for `{destination}` in the options. */
+  destinationName: "Octoport.Destination.Name",
   exportOptions: "Octoport.ExportOptions",
   applyOptions: "Octoport.ApplyOptions",
 } as const;
@@ -94,6 +96,20 @@ export function syncScript(): string {
     ")",
     `[[ "$export_options" == "#{"* ]] && export_options=""`,
     `[[ "$apply_options" == "#{"* ]] && apply_options=""`,
+    `destination_name=$(cat <<'${END}'`,
+    `#{${p.destinationName}}`,
+    END,
+    ")",
+    `[[ "$destination_name" == "#{"* ]] && destination_name=""`,
+    "# {destination} (or {tenant}) in the options: this destination's name, e.g. in state keys.",
+    'if [[ -n "$destination_name" ]]; then',
+    "  for placeholder in '{destination}' '{tenant}'; do",
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: bash's pattern substitution
+    '    export_options=${export_options//"$placeholder"/$destination_name}',
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: bash's pattern substitution
+    '    apply_options=${apply_options//"$placeholder"/$destination_name}',
+    "  done",
+    "fi",
     "",
     "# The module's secrets, as TF_VAR_ variables of the apply.",
     `#{${p.secrets}}`,
@@ -118,4 +134,108 @@ export function syncScript(): string {
     "fi",
     "",
   ].join("\n");
+}
+
+/** One module's runbook, as the apply-all runbook runs it. */
+export interface ModuleRun {
+  module: string;
+  /** The source project that holds the runbook. */
+  project: string;
+  runbook: string;
+}
+
+/** The sync project's sensitive variable holding the key the apply-all runbook runs runbooks with. */
+export const RUNNER_KEY = "Octoport.Runner.ApiKey";
+
+/**
+ * The apply-all runbook's script: runs each module's runbook through the source's API, one
+ * after another in the export's apply order, each from a snapshot published just before (a
+ * snapshot freezes the project's variables: a fresh one passes the secrets as they are now),
+ * in the environment the apply-all runs in. The first run that fails stops it, with a line
+ * naming the module and the destination. The calls: POST runbookSnapshots?publish=true, POST
+ * runbook-runs/create/v1 (the executions API), GET tasks/{id}.
+ */
+export function applyAllScript(runs: ModuleRun[], destination: string): string {
+  const js = [
+    "const server = process.env.OCTOPORT_SERVER.replace(/\\/+$/, '');",
+    "const space = process.env.OCTOPORT_SPACE_ID;",
+    `const destination = ${JSON.stringify(destination)};`,
+    `const runs = ${JSON.stringify(runs)};`,
+    "async function api(method, path, body) {",
+    "  const res = await fetch(server + path, {",
+    "    method,",
+    "    headers: { 'X-Octopus-ApiKey': process.env.OCTOPORT_KEY, 'Content-Type': 'application/json' },",
+    "    body: body === undefined ? undefined : JSON.stringify(body),",
+    "  });",
+    "  const text = await res.text();",
+    "  if (!res.ok) throw new Error(method + ' ' + path.split('?')[0] + ': HTTP ' + res.status + ' ' + text.slice(0, 300));",
+    "  return text ? JSON.parse(text) : undefined;",
+    "}",
+    "function fail(run, why) {",
+    "  console.error('octoport sync all to ' + destination + ': the ' + run.module + ' module failed (runbook \"' + run.runbook + '\" of project \"' + run.project + '\"): ' + why + '; the modules after it were not run');",
+    "  process.exit(1);",
+    "}",
+    "async function main() {",
+    "  const projects = await api('GET', '/api/' + space + '/projects/all');",
+    "  for (let i = 0; i < runs.length; i++) {",
+    "    const run = runs[i];",
+    "    let task;",
+    "    try {",
+    "      const project = projects.find((p) => p.Name === run.project);",
+    "      if (!project) throw new Error('the source has no project ' + run.project);",
+    "      const listed = await api('GET', '/api/' + space + '/projects/' + project.Id + '/runbooks?take=2147483647');",
+    "      const runbook = (listed.Items || listed).find((r) => r.Name === run.runbook);",
+    "      if (!runbook) throw new Error('the project has no such runbook; apply the bootstrap root again');",
+    "      const snapshot = await api('POST', '/api/' + space + '/runbookSnapshots?publish=true', {",
+    "        ProjectId: project.Id, RunbookId: runbook.Id, Name: 'octoport ' + new Date().toISOString(),",
+    "      });",
+    "      const started = await api('POST', '/api/' + space + '/runbook-runs/create/v1', {",
+    "        spaceIdOrName: space, projectName: project.Id, runbookName: runbook.Name,",
+    "        environmentNames: [process.env.OCTOPORT_ENVIRONMENT], snapshot: snapshot.Id,",
+    "      });",
+    "      const taskId = started.RunbookRunServerTasks[0].ServerTaskId;",
+    "      console.log('octoport sync all to ' + destination + ': ' + run.module + ' (' + (i + 1) + ' of ' + runs.length + '), task ' + taskId);",
+    "      for (;;) {",
+    "        task = await api('GET', '/api/tasks/' + taskId);",
+    "        if (task.IsCompleted) break;",
+    "        await new Promise((r) => setTimeout(r, 2000));",
+    "      }",
+    "    } catch (e) {",
+    "      fail(run, e.message);",
+    "    }",
+    "    if (!task.FinishedSuccessfully)",
+    "      fail(run, 'task ' + task.Id + ' ended ' + task.State + (task.ErrorMessage ? ': ' + task.ErrorMessage : '') + ' (its log is on the source)');",
+    "  }",
+    "  console.log('octoport sync all to ' + destination + ': ' + runs.length + ' modules applied, in order');",
+    "}",
+    "main().catch((e) => { console.error('octoport sync all to ' + destination + ': ' + e.message); process.exit(1); });",
+  ];
+  const need = (shell: string, variable: string, hint = "") => [
+    ...valueLines(shell, variable).slice(0, 4),
+    `if [[ -z "$${shell}" || "$${shell}" == "#{"* ]]; then`,
+    `  echo ${shellQuote(`octoport sync all to ${destination}: the variable ${variable} has no value${hint}`)} >&2`,
+    "  exit 1",
+    "fi",
+  ];
+  return [
+    "#!/usr/bin/env bash",
+    "# octoport sync all (written by octoport bootstrap): runs each module's sync runbook, in the",
+    "# export's apply order, through the source's API. Needs node (20 or later) on the PATH.",
+    "set -euo pipefail",
+    "",
+    ...need("runner_key", RUNNER_KEY, "; give the bootstrap root's input runner_api_key and apply it again"),
+    ...need("server", "Octopus.Web.ServerUri"),
+    ...need("space_id", "Octopus.Space.Id"),
+    ...need("environment", "Octopus.Environment.Name"),
+    "",
+    'OCTOPORT_SERVER="$server" OCTOPORT_KEY="$runner_key" OCTOPORT_SPACE_ID="$space_id" \\',
+    `  OCTOPORT_ENVIRONMENT="$environment" node - <<'OCTOPORT_JS'`,
+    ...js,
+    "OCTOPORT_JS",
+    "",
+  ].join("\n");
+}
+
+function shellQuote(text: string): string {
+  return `'${text.replaceAll("'", `'"'"'`)}'`;
 }

@@ -14,6 +14,7 @@ import { runCommand } from "./commands/run.js";
 import { sandboxCommand } from "./commands/sandbox.js";
 import { secretsCommand, snapshotCommand } from "./commands/snapshot.js";
 import { spreadCommand } from "./commands/spread.js";
+import { statusCommand } from "./commands/status.js";
 import type { CliContext } from "./context.js";
 import { separateGluedExtras } from "./help.js";
 import { COMMANDS, type ConfigFile, environmentSettings, readConfigFile, settingsFor } from "./settings.js";
@@ -62,6 +63,7 @@ export async function run(given: string[], io: RunIO = {}): Promise<number> {
     .command(diffCommand(ctx))
     .command(runCommand(ctx, "plan"))
     .command(runCommand(ctx, "apply"))
+    .command(statusCommand(ctx))
     .command(spreadCommand(ctx))
     .command(bootstrapCommand(ctx))
     .command(snapshotCommand(ctx))

@@ -45,6 +45,7 @@ export const COMMANDS = [
   "diff",
   "plan",
   "apply",
+  "status",
   "spread",
   "bootstrap",
   "snapshot export",

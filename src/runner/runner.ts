@@ -30,6 +30,11 @@ export interface RunOptions {
   only?: string[];
   /** Apply even modules that are unchanged since their last successful apply. */
   force?: boolean;
+  /**
+   * init with -reconfigure: the backend configuration may differ from the last init's (one
+   * export planned against several destinations, each with its own state).
+   */
+  reconfigure?: boolean;
   /** Extra environment for the binary. */
   env?: NodeJS.ProcessEnv;
   onEvent?: (event: RunEvent) => void;
@@ -318,7 +323,13 @@ async function prepare(
 ): Promise<string | undefined> {
   const hasBackend = backend.length > 0 || (await declaresBackend(mod.root));
   if (!overrides.file || hasBackend) {
-    const init = await tf(["init", "-input=false", "-no-color", ...backend]);
+    const init = await tf([
+      "init",
+      "-input=false",
+      "-no-color",
+      ...(options.reconfigure ? ["-reconfigure"] : []),
+      ...backend,
+    ]);
     if (init.code === 0) return undefined;
     if (!DEV_OVERRIDES_WARNING.test(init.output)) return failure("init", init.error);
     overrides.file ??= "the CLI configuration";

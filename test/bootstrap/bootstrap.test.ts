@@ -3,7 +3,8 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { checkBootstrap } from "../../src/bootstrap/check.js";
 import { type BootstrapOptions, bootstrapRoot, syncRunbooks } from "../../src/bootstrap/root.js";
-import { secretLines, valueLines } from "../../src/bootstrap/script.js";
+import { applyAllScript, secretLines, valueLines } from "../../src/bootstrap/script.js";
+import { parseDestinations } from "../../src/runner/destinations.js";
 import { parseHcl } from "../../src/terraform/hcl/parse.js";
 import { printFile } from "../../src/terraform/hcl/print.js";
 import type { Manifest } from "../../src/terraform/manifest.js";
@@ -92,13 +93,114 @@ describe("octoport bootstrap's runbooks", () => {
     const parsed = (await parseHcl("main.tf", text)) as Record<string, Record<string, unknown>>;
     expect(Object.keys(parsed.resource ?? {}).sort()).toEqual([
       "octopusdeploy_process",
+      "octopusdeploy_process_step",
       "octopusdeploy_process_templated_step",
       "octopusdeploy_project",
       "octopusdeploy_runbook",
       "octopusdeploy_step_template",
+      "octopusdeploy_variable",
     ]);
     expect(text).toContain("#{Db.Password}");
     expect(text).toContain("(octoport bootstrap)");
+  });
+
+  it("with many destinations, make each module's runbook and an apply-all runbook per destination", async () => {
+    const m = manifest([secret("orders_db", "projects/orders", "variableset-Projects-1", "Db.Password")]);
+    const text = printFile(
+      bootstrapRoot(m, {
+        ...OPTIONS,
+        destinations: [
+          { name: "eu", server: "https://eu.example.com", space: "Shop" },
+          { name: "us", server: "https://us.example.com", space: "Shop US" },
+        ],
+      }),
+    );
+    const parsed = (await parseHcl("main.tf", text)) as Record<
+      string,
+      Record<string, Record<string, unknown>>
+    >;
+    const runbooks = parsed.resource?.octopusdeploy_runbook ?? {};
+    expect(Object.keys(runbooks).sort()).toEqual([
+      "sync_eu_all",
+      "sync_eu_projects_orders",
+      "sync_eu_space",
+      "sync_us_all",
+      "sync_us_projects_orders",
+      "sync_us_space",
+    ]);
+    expect(Object.keys(parsed.variable ?? {})).toContain("destination_api_keys");
+    expect(Object.keys(parsed.variable ?? {})).not.toContain("destination_api_key");
+    // The key is a reference to the destination's sensitive template parameter, never a value.
+    expect(text).toContain("#{Octoport.Destination.ApiKey.us}");
+    expect(text).toContain('var.destination_api_keys["us"]');
+  });
+
+  it("schedule the apply-all runbook of each destination (continual sync in order), not each module", async () => {
+    const m = manifest([]);
+    const text = printFile(
+      bootstrapRoot(m, {
+        ...OPTIONS,
+        schedule: { cron: "0 * * * *", environment: "Production" },
+        destinations: [
+          { name: "eu", server: "https://eu.example.com", space: "Shop" },
+          { name: "us", server: "https://us.example.com", space: "Shop" },
+        ],
+      }),
+    );
+    const parsed = (await parseHcl("main.tf", text)) as Record<
+      string,
+      Record<string, Record<string, unknown>>
+    >;
+    expect(Object.keys(parsed.resource?.octopusdeploy_project_scheduled_trigger ?? {}).sort()).toEqual([
+      "sync_eu_all",
+      "sync_us_all",
+    ]);
+  });
+
+  it("run the modules in apply order from the apply-all runbook", () => {
+    const script = applyAllScript(
+      [
+        { module: "space", project: "octoport sync", runbook: "octoport: sync to eu" },
+        { module: "projects/orders", project: "Orders", runbook: "octoport: sync to eu" },
+      ],
+      "eu",
+    );
+    const runs = /const runs = (.*);/.exec(script)?.[1];
+    expect(JSON.parse(runs ?? "[]").map((r: { module: string }) => r.module)).toEqual([
+      "space",
+      "projects/orders",
+    ]);
+    execFileSync("bash", ["-n", "-c", script]);
+  });
+});
+
+describe("a destinations file", () => {
+  it("names each destination, its server and space, and where its key is read from", () => {
+    expect(
+      parseDestinations(
+        JSON.stringify([
+          { name: "eu", server: "https://eu.example.com", space: "Shop" },
+          { name: "us-east", server: "https://us.example.com", space: "Shop", apiKeyEnv: "US_KEY" },
+        ]),
+        "d.json",
+      ),
+    ).toEqual([
+      { name: "eu", server: "https://eu.example.com", space: "Shop", apiKeyEnv: "OCTOPORT_DEST_API_KEY_EU" },
+      { name: "us-east", server: "https://us.example.com", space: "Shop", apiKeyEnv: "US_KEY" },
+    ]);
+  });
+
+  it.each([
+    ["{}", "must be a JSON array"],
+    ['[{"name":"EU","server":"https://x","space":"S"}]', "lower-case"],
+    ['[{"name":"eu","server":"x","space":"S"}]', "http(s) URL"],
+    ['[{"name":"eu","server":"https://x","space":"S","apiKey":"API-X"}]', 'unknown field "apiKey"'],
+    [
+      '[{"name":"eu","server":"https://x","space":"S"},{"name":"eu","server":"https://y","space":"S"}]',
+      "twice",
+    ],
+  ])("refuses %s", (text, message) => {
+    expect(() => parseDestinations(text, "d.json")).toThrow(message);
   });
 });
 

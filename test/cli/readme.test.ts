@@ -152,6 +152,14 @@ const CHECKS: Array<[RegExp, (r: Ran) => void | Promise<void>, number?]> = [
     },
   ],
   [
+    /^octoport status \.\/octopus --server http:\/\/127.0.0.1:8066 /,
+    (r) => {
+      // Just applied: every module's plan is empty.
+      expect(r.stdout).toMatch(/^http:\/\/127\.0\.0\.1:8066\s+space\s+in-sync$/m);
+      expect(r.stdout).toContain("1 destination: 5 in sync, 0 drifted, 0 failing, 0 waiting");
+    },
+  ],
+  [
     /^octoport diff --dest-server http:\/\/127.0.0.1:8066 /,
     (r) => {
       // The placeholder certificate (--secret-defaults dummy) is the only document that differs.
@@ -433,7 +441,7 @@ describe("README.md's examples, run as written against the demo's sandbox", () =
       continue;
     }
     // diff compares with what apply made.
-    const needsTools = /^octoport (plan|apply|diff)\b/.test(command);
+    const needsTools = /^octoport (plan|apply|status|diff)\b/.test(command);
     it.skipIf(needsTools && missing)(
       needsTools && missing ? `${title} (skipped: ${missing})` : title,
       async () => {

@@ -3,13 +3,18 @@ import { join } from "node:path";
 import type { CommandModule } from "yargs";
 import { checkBootstrap, type Finding, type SourceNames } from "../../bootstrap/check.js";
 import {
+  APPLY_ALL_RUNBOOK,
+  applyAllRunbookName,
   type BootstrapOptions,
   bootstrapRoot,
   SYNC_RUNBOOK,
   SYNC_TEMPLATE,
   type SyncRunbook,
+  syncRunbookName,
   syncRunbooks,
+  targets,
 } from "../../bootstrap/root.js";
+import { readDestinations } from "../../runner/destinations.js";
 import { readExport } from "../../runner/layout.js";
 import { printFile } from "../../terraform/hcl/print.js";
 import type { Manifest } from "../../terraform/manifest.js";
@@ -23,6 +28,7 @@ interface BootstrapArgs extends ConnectionArgs {
   check: boolean;
   "dest-server"?: string;
   "dest-space"?: string;
+  destinations?: string;
   "source-server"?: string;
   "sync-project": string;
   "project-group": string;
@@ -64,6 +70,12 @@ export function bootstrapCommand(ctx: CliContext): CommandModule<object, Bootstr
           group: GROUP,
         })
         .option("dest-space", { type: "string", describe: "the destination space, by name", group: GROUP })
+        .option("destinations", {
+          type: "string",
+          describe:
+            'many destinations instead: a JSON array of { "name", "server", "space" }; runbooks per destination, keys in the root\'s input destination_api_keys',
+          group: GROUP,
+        })
         .option("source-server", {
           type: "string",
           describe: "the source's URL as the workers reach it",
@@ -131,9 +143,13 @@ export function bootstrapCommand(ctx: CliContext): CommandModule<object, Bootstr
           "$0 bootstrap ./octopus --out ./sync --dest-server https://new.octopus.app --dest-space Default",
           "",
         )
+        .example(
+          "$0 bootstrap ./octopus --out ./sync --destinations destinations.json",
+          "many destinations: runbooks per destination (docs/bootstrap.md)",
+        )
         .example("$0 bootstrap ./octopus --check --server https://old.example.com --space Default", "")
         .epilogue(
-          "Apply the root to the SOURCE space (octoport apply ./sync --server SOURCE --space NAME). Its inputs source_api_key and destination_api_key are the keys the runbooks use, kept as sensitive step template parameters. Workers keep nothing: give the runbooks a state backend, e.g. --export-option=--backend=s3 --apply-option=--backend-config=key=shop/{module}.tfstate. See docs/bootstrap.md.",
+          "Apply the root to the SOURCE space (octoport apply ./sync --server SOURCE --space NAME). Its inputs source_api_key and destination_api_key (destination_api_keys, a map by name, with --destinations) are the keys the runbooks use, kept as sensitive step template parameters; runner_api_key is the key the octoport: sync all runbooks run the others with. Workers keep nothing: give the runbooks a state backend, e.g. --export-option=--backend=s3 --apply-option=--backend-config=key=shop/{module}.tfstate. See docs/bootstrap.md.",
         ) as never,
     handler: async (args) => {
       if (!args.dir) throw new UsageError("give the export directory: octoport bootstrap DIR");
@@ -145,8 +161,13 @@ export function bootstrapCommand(ctx: CliContext): CommandModule<object, Bootstr
         throw new UsageError("--image needs --image-feed, the feed it comes from");
       if (!args.check && !args.out)
         throw new UsageError("give the directory to write the root to: --out DIR");
-      if (!args.check && (!args["dest-server"] || !args["dest-space"]))
-        throw new UsageError("give the destination: --dest-server URL and --dest-space NAME");
+      if (args.destinations && (args["dest-server"] || args["dest-space"]))
+        throw new UsageError("give --destinations FILE or --dest-server and --dest-space, not both");
+      if (!args.check && !args.destinations && (!args["dest-server"] || !args["dest-space"]))
+        throw new UsageError(
+          "give the destination: --dest-server URL and --dest-space NAME (or many: --destinations FILE)",
+        );
+      const destinations = args.destinations ? await readDestinations(args.destinations) : undefined;
       const options: BootstrapOptions = {
         providerVersion: manifest.providerVersion,
         sourceServer: args["source-server"] ?? manifest.source.server,
@@ -160,6 +181,9 @@ export function bootstrapCommand(ctx: CliContext): CommandModule<object, Bootstr
         exportOptions: args["export-option"] ?? [],
         applyOptions: args["apply-option"] ?? [],
         ...(args.schedule ? { schedule: { cron: args.schedule, environment: args.environment ?? "" } } : {}),
+        ...(destinations
+          ? { destinations: destinations.map(({ name, server, space }) => ({ name, server, space })) }
+          : {}),
       };
       if (args.check) {
         const source = args.server ? await sourceNames(args, ctx) : undefined;
@@ -175,9 +199,10 @@ export function bootstrapCommand(ctx: CliContext): CommandModule<object, Bootstr
       await writeAtomic(join(out, "main.tf"), printFile(bootstrapRoot(manifest, options)));
       const runbooks = syncRunbooks(manifest, options.syncProject);
       await writeAtomic(join(out, "README.md"), readme(manifest, options, runbooks, findings));
-      const count = runbooks.length;
+      const count = runbooks.length * targets(options).length;
+      const names = destinations ? `"${SYNC_RUNBOOK} to NAME"` : `"${SYNC_RUNBOOK}"`;
       ctx.stdout.write(
-        `wrote ${out}/main.tf: ${count} runbooks "${SYNC_RUNBOOK}" and the step template "${SYNC_TEMPLATE}"; apply it to the source space (octoport apply ${out} --server SOURCE --space ${manifest.source.spaceName})${findings.length ? `; before the runbooks can run, ${findings.length} things are to fix on the source: see ${out}/README.md or octoport bootstrap --check` : ""}\n`,
+        `wrote ${out}/main.tf: ${count} runbooks ${names}, ${targets(options).length} "${APPLY_ALL_RUNBOOK}" and the step template "${SYNC_TEMPLATE}"; apply it to the source space (octoport apply ${out} --server SOURCE --space ${manifest.source.spaceName})${findings.length ? `; before the runbooks can run, ${findings.length} things are to fix on the source: see ${out}/README.md or octoport bootstrap --check` : ""}\n`,
       );
     },
   };
@@ -220,15 +245,24 @@ function readme(
   runbooks: SyncRunbook[],
   findings: Finding[],
 ): string {
+  const dests = targets(options);
+  const many = Boolean(options.destinations?.length);
   const rows = runbooks.map((r) => `| ${r.module} | ${r.project} | ${r.secrets.length} |`);
   return [
     `# Sync runbooks for ${manifest.source.spaceName}`,
     "",
-    `Written by \`octoport bootstrap\`. Apply this root to the **source** space; it makes the step template "${SYNC_TEMPLATE}", the project "${options.syncProject}", and a runbook "${SYNC_RUNBOOK}" per module, which exports the source and applies that module to ${options.destinationServer}, space ${options.destinationSpace}.`,
+    `Written by \`octoport bootstrap\`. Apply this root to the **source** space; it makes the step template "${SYNC_TEMPLATE}", the project "${options.syncProject}", and per destination a runbook per module, which exports the source and applies that module, and a runbook that runs those in order:`,
     "",
-    "Inputs: `octopus_server`, `octopus_apikey`, `octopus_space_id` (the source, where the runbooks are made), `source_api_key` (what the runbooks read the source with) and `destination_api_key` (what they apply with): both kept as sensitive parameters of the step template.",
+    "| destination | server | space | module runbooks | in order |",
+    "|---|---|---|---|---|",
+    ...dests.map(
+      (d) =>
+        `| ${d.name || "(the one)"} | ${d.server} | ${d.space} | "${syncRunbookName(d.name)}" | "${applyAllRunbookName(d.name)}" in "${options.syncProject}" |`,
+    ),
     "",
-    "Run the runbooks in this order (a module after those it depends on):",
+    `Inputs: \`octopus_server\`, \`octopus_apikey\`, \`octopus_space_id\` (the source, where the runbooks are made), \`source_api_key\` (what the runbooks read the source with), ${many ? "`destination_api_keys` (a map: each destination's key by its name)" : "`destination_api_key` (what they apply with)"}, all kept as sensitive parameters of the step template, and \`runner_api_key\` (a key that can publish runbook snapshots and run runbooks, for "${APPLY_ALL_RUNBOOK}").`,
+    "",
+    `Run "${APPLY_ALL_RUNBOOK}" (it runs the module runbooks in this order, a module after those it depends on, and stops at the first that fails), or run them yourself in this order:`,
     "",
     "| module | runbook in project | secrets passed |",
     "|---|---|---|",
