@@ -15,6 +15,7 @@ import {
   releaseCreation,
   retentionPolicies,
   scopedTenantValues,
+  scriptStep,
   teamsAndSubscriptions,
   templateStep,
 } from "../helpers/scenarios.js";
@@ -46,28 +47,6 @@ const secret = (value: string) => ({ HasValue: true, NewValue: value });
 
 /** Every type an export can write: the registry's, less those read only for snapshots. */
 const EXPORTED = REGISTRY.filter((t) => !t.snapshotOnly).map((t) => t.type);
-
-const scriptStep = (name: string, body: string, extra: Record<string, unknown> = {}): Doc =>
-  ({
-    Name: name,
-    Condition: "Success",
-    StartTrigger: "StartAfterPrevious",
-    PackageRequirement: "LetOctopusDecide",
-    Properties: {},
-    Actions: [
-      {
-        Name: name,
-        ActionType: "Octopus.Script",
-        Properties: {
-          "Octopus.Action.RunOnServer": "true",
-          "Octopus.Action.Script.ScriptSource": "Inline",
-          "Octopus.Action.Script.Syntax": "Bash",
-          "Octopus.Action.Script.ScriptBody": body,
-        },
-        ...extra,
-      },
-    ],
-  }) as unknown as Doc;
 
 /** The space, built on `sandbox` through its REST API. */
 async function everyType(sandbox: Sandbox): Promise<RestSpace> {
@@ -184,7 +163,7 @@ async function everyType(sandbox: Sandbox): Promise<RestSpace> {
   });
   await space.update(`deploymentprocesses/${String(shop.DeploymentProcessId)}`, (d) => {
     d.Steps = [
-      scriptStep("Migrate", "banner migrate", { WorkerPoolId: pool.Id }),
+      scriptStep("Migrate", { body: "banner migrate", action: { WorkerPoolId: pool.Id } }),
       templateStep("Notify", notify, { "Notify.Message": "shop deployed" }),
       templateStep("Tell the team", chime, {
         acpm_WebHookURL: "https://hooks.chime.example/1",
@@ -211,7 +190,7 @@ async function everyType(sandbox: Sandbox): Promise<RestSpace> {
   });
   const restart = await space.post("runbooks", { Name: "Restart", ProjectId: shop.Id });
   await space.update(`runbookProcesses/${String(restart.RunbookProcessId)}`, (d) => {
-    d.Steps = [scriptStep("Restart", "echo restarting")];
+    d.Steps = [scriptStep("Restart", { body: "echo restarting" })];
   });
 
   // The tenant: tagged, and connected to Shop in Production too (a freeze names it there).

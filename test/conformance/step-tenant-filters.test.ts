@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Sandbox } from "../../src/sandbox/server.js";
 import { filtersFrom } from "../../src/terraform/families.js";
 import { type Doc, RestSpace } from "../helpers/rest.js";
-import { decoys } from "../helpers/scenarios.js";
+import { decoys, scriptStep } from "../helpers/scenarios.js";
 import { applyWithVars, exportTo, pendingChanges, tfvars } from "./flow.js";
 import { locateTools, type Tools } from "./harness.js";
 
@@ -26,38 +26,12 @@ const templateOf = (name: string, id: string) => ({
 });
 
 /** A script step, with a package when `pkg` names one ("" the primary). */
-function scriptStep(name: string, feedId: string, pkg?: string) {
-  return {
-    Name: name,
-    Condition: "Success",
-    StartTrigger: "StartAfterPrevious",
-    PackageRequirement: "LetOctopusDecide",
-    Properties: {},
-    Actions: [
-      {
-        Name: name,
-        ActionType: "Octopus.Script",
-        Properties: {
-          "Octopus.Action.RunOnServer": "true",
-          "Octopus.Action.Script.ScriptSource": "Inline",
-          "Octopus.Action.Script.Syntax": "Bash",
-          "Octopus.Action.Script.ScriptBody": `echo ${name}`,
-        },
-        Packages:
-          pkg === undefined
-            ? []
-            : [
-                {
-                  Name: pkg,
-                  PackageId: "tools",
-                  FeedId: feedId,
-                  AcquisitionLocation: "Server",
-                  Properties: {},
-                },
-              ],
-      },
-    ],
-  };
+function packagedStep(name: string, feedId: string, pkg?: string): Doc {
+  const packages =
+    pkg === undefined
+      ? []
+      : [{ Name: pkg, PackageId: "tools", FeedId: feedId, AcquisitionLocation: "Server", Properties: {} }];
+  return scriptStep(name, { action: { Packages: packages } });
 }
 
 describe.skipIf(typeof tools === "string")(
@@ -98,9 +72,9 @@ describe.skipIf(typeof tools === "string")(
       });
       await space.update(`deploymentprocesses/${String(project.DeploymentProcessId)}`, (d) => {
         d.Steps = [
-          scriptStep("Deploy web", builtIn.Id, ""),
-          scriptStep("Cleanup", builtIn.Id, "tools"),
-          scriptStep("Notify", builtIn.Id),
+          packagedStep("Deploy web", builtIn.Id, ""),
+          packagedStep("Cleanup", builtIn.Id, "tools"),
+          packagedStep("Notify", builtIn.Id),
         ];
         const notify = (d.Steps as Array<{ Actions: Array<Record<string, unknown>> }>)[2]!.Actions[0]!;
         notify.TenantTags = ["Tier/Gold", "Tier/Trial"];

@@ -634,3 +634,34 @@ export function templateStep(name: string, template: Doc, values: Record<string,
     ],
   } as unknown as Doc;
 }
+
+/**
+ * A deployment step with one inline Bash script action of the same name, run on the server.
+ * `body` is the script (`echo NAME` unless given); `action` adds fields to the action (a
+ * worker pool, packages).
+ */
+export function scriptStep(
+  name: string,
+  options: { body?: string; action?: Record<string, unknown> } = {},
+): Doc {
+  return {
+    Name: name,
+    Condition: "Success",
+    StartTrigger: "StartAfterPrevious",
+    PackageRequirement: "LetOctopusDecide",
+    Properties: {},
+    Actions: [
+      {
+        Name: name,
+        ActionType: "Octopus.Script",
+        Properties: {
+          "Octopus.Action.RunOnServer": "true",
+          "Octopus.Action.Script.ScriptSource": "Inline",
+          "Octopus.Action.Script.Syntax": "Bash",
+          "Octopus.Action.Script.ScriptBody": options.body ?? `echo ${name}`,
+        },
+        ...options.action,
+      },
+    ],
+  } as unknown as Doc;
+}
